@@ -1,0 +1,29 @@
+"""Length-preserving folding: one character in, one character out, so offsets survive.
+
+The folded text is for matching only (labels without diacritics, lower case);
+spans always index into the original decoded text.
+"""
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+# Letters that NFD does not decompose to an ASCII base but that OCR and Vietnamese use.
+_SPECIAL = {"đ": "d", "Đ": "d", "ð": "d", "ı": "i", "ł": "l", "ø": "o", "æ": "a", "œ": "o", "ß": "s"}
+
+
+@lru_cache(maxsize=4096)
+def fold_char(ch: str) -> str:
+    if ch.isascii():
+        return ch.lower()
+    if ch in _SPECIAL:
+        return _SPECIAL[ch]
+    if ch.isspace():
+        return " "
+    base = unicodedata.normalize("NFD", ch)[0].lower()
+    return base if len(base) == 1 else ch
+
+
+def fold(text: str) -> str:
+    """Strip diacritics and lower-case, keeping len(fold(t)) == len(t) and every newline in place."""
+    return "".join(fold_char(c) if c != "\n" else "\n" for c in text)

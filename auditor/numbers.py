@@ -1,0 +1,110 @@
+"""Finding and reading numbers in Vietnamese report text, with their spans.
+
+Vietnamese style groups thousands with "." and marks decimals with ","
+("2.498" = 2498, "98,70%" = 98.70); some reports use English style ("3,278", "98.87%").
+A separator followed by exactly three digits is ambiguous; it is read as a thousands
+group for counts and by the document's decimal mark for percentages and amounts.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+# A percentage whose digits OCR split with spaces: "99 ,96%", "0. 04%", and "99 04 A" (% read as A).
+_PCT_SPACED = re.compile(r"(?<![\d.,])(\d{1,3}) ?([.,]) ?(\d{1,3}) ?%")
+_PCT_OCR_A = re.compile(r"(?<![\d.,])(\d{1,3}) (\d{2}) ?A\b")
+# A number not glued to a word ("S6" is OCR for "Số"), but a glued currency sign is allowed ("5.158.000đ").
+_NUMBER = re.compile(r"(?<![^\W\d_])(?<![\d.,])\d+(?:[.,]\d+)*(?!\d)(?:(?![^\W\d_])|(?=[đd]\b))")
+_PCT_AFTER = re.compile(r"\s?%")
+
+
+@dataclass(frozen=True)
+class RawNumber:
+    start: int
+    end: int
+    raw: str
+    percent: bool
+
+
+def decimal_mark_of(text: str) -> str:
+    """The document's decimal mark, from the shapes that are not ambiguous."""
+    comma = dot = 0
+    for m in _NUMBER.finditer(text):
+        raw = m.group()
+        if raw.count("/"):
+            continue
+        seps = re.findall(r"[.,]", raw)
+        if not seps:
+            continue
+        groups = re.split(r"[.,]", raw)
+        if len(set(seps)) == 2:  # "1.005,8": the last separator is the decimal mark
+            comma += seps[-1] == ","
+            dot += seps[-1] == "."
+        elif len(seps) >= 2:  # "5.158.000": repeated separator groups thousands
+            if all(len(g) == 3 for g in groups[1:]):
+                comma += seps[0] == "."
+                dot += seps[0] == ","
+        elif len(groups[1]) != 3 and not _looks_like_date_part(text, m.start(), m.end()):
+            comma += seps[0] == ","
+            dot += seps[0] == "."
+    return "." if dot > comma else ","
+
+
+def _looks_like_date_part(text: str, start: int, end: int) -> bool:
+    return text[end:end + 1] == "/" or text[start - 1:start] == "/"
+
+
+def parse_number(raw: str, decimal_mark: str, *, prefer_decimal: bool) -> tuple[Decimal, int]:
+    """Value and count of decimals written. `prefer_decimal` decides a lone 3-digit group."""
+    s = raw.replace(" ", "")
+    seps = re.findall(r"[.,]", s)
+    if not seps:
+        return Decimal(s), 0
+    if len(set(seps)) == 2:
+        dec = seps[-1]
+        thou = "," if dec == "." else "."
+        intpart, frac = s.rsplit(dec, 1)
+        return Decimal(intpart.replace(thou, "") + "." + frac), len(frac)
+    sep = seps[0]
+    groups = s.split(sep)
+    if len(groups) > 2:
+        if all(len(g) == 3 for g in groups[1:]):
+            return Decimal("".join(groups)), 0
+        # malformed grouping ("1.2.3"): keep the digits, say no decimals
+        return Decimal("".join(groups)), 0
+    intpart, frac = groups
+    if len(frac) == 3 and not (prefer_decimal and sep == decimal_mark):
+        return Decimal(intpart + frac), 0
+    return Decimal(intpart + "." + frac), len(frac)
+
+
+def scan(text: str) -> list[RawNumber]:
+    """Every number-like run in the text, in order, percentages marked; spans are half-open."""
+    found: list[RawNumber] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in taken)
+
+    for rx in (_PCT_SPACED, _PCT_OCR_A):
+        for m in rx.finditer(text):
+            raw = m.group()
+            if rx is _PCT_SPACED and " " not in raw:
+                continue  # ordinary "98,70%" is read below
+            a, b = m.start(), m.end()
+            if free(a, b):
+                digits = f"{m.group(1)},{m.group(3)}" if rx is _PCT_SPACED else f"{m.group(1)},{m.group(2)}"
+                sep = m.group(2) if rx is _PCT_SPACED else ","
+                digits = digits.replace(",", sep) if rx is _PCT_SPACED else digits
+                found.append(RawNumber(a, b, digits, True))
+                taken.append((a, b))
+    for m in _NUMBER.finditer(text):
+        a, b = m.start(), m.end()
+        if not free(a, b):
+            continue
+        pm = _PCT_AFTER.match(text, b)
+        end = pm.end() if pm else b
+        found.append(RawNumber(a, end, m.group(), bool(pm)))
+    found.sort(key=lambda r: r.start)
+    return found
