@@ -1,0 +1,187 @@
+"""Command line: `tthc-audit FILE...`, `tthc-audit rules`, `tthc-audit rule CODE`, `tthc-audit facts FILE`.
+
+Exit status: 0 no error-level finding, 1 at least one, 2 usage or input problems.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from . import __version__
+from .catalog import Catalog, load_catalog
+from .config import find_config, load_config
+from .engine import Audit, Selection, audit_bytes, audit_file
+from .errors import ConfigError, InputError
+from .render.json_out import render_json
+from .render.positions import LineIndex
+from .render.text import render_text
+
+_SUBCOMMANDS = ("rules", "rule", "facts")
+
+
+def _parser(prog: str) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=prog, description="Kiểm tra số liệu trong báo cáo thủ tục hành chính (TTHC).")
+    p.add_argument("files", nargs="*", help="tệp báo cáo (.txt, .md); '-' để đọc từ đầu vào chuẩn")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="định dạng kết quả (mặc định: text)")
+    p.add_argument("--lang", choices=("vi", "en"), default=None, help="ngôn ngữ thông báo (mặc định: vi)")
+    p.add_argument("--rules", action="append", default=[], metavar="FILE_OR_DIR", help="thêm tệp/thư mục luật YAML")
+    p.add_argument("--select", default=None, help="chỉ chạy các luật có mã bắt đầu bằng (phân cách bằng dấu phẩy), ví dụ AR,PC001")
+    p.add_argument("--ignore", default=None, help="bỏ các luật có mã bắt đầu bằng (phân cách bằng dấu phẩy)")
+    p.add_argument("--config", default=None, help="tệp cấu hình (mặc định: .tthc-audit.yaml tìm từ thư mục báo cáo lên)")
+    p.add_argument("--show-passed", action="store_true", help="in cả các kiểm tra đã đạt")
+    p.add_argument("--version", action="version", version=f"tthc-audit {__version__}")
+    return p
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip().upper() for v in (value or "").split(",") if v.strip()]
+
+
+def _fail(console: Console, message: str) -> int:
+    console.print(f"[bold red]tthc-audit:[/] {escape(message)}")
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    err = Console(stderr=True, highlight=False)
+    try:
+        if argv and argv[0] in _SUBCOMMANDS and not Path(argv[0]).is_file():
+            return _subcommand(argv[0], argv[1:], err)
+        return _audit(argv, err)
+    except ConfigError as exc:
+        return _fail(err, str(exc))
+    except InputError as exc:
+        return _fail(err, exc.message)
+    except KeyboardInterrupt:
+        return _fail(err, "bị ngắt")
+
+
+def _selection(args, config) -> Selection:
+    sel = Selection(select=list(config.select), ignore=list(config.ignore), severity=dict(config.severity))
+    if args.select is not None:
+        sel.select = _split(args.select)
+    if args.ignore is not None:
+        sel.ignore = _split(args.ignore)
+    return sel
+
+
+def _audit(argv: list[str], err: Console) -> int:
+    args = _parser("tthc-audit").parse_args(argv)
+    if not args.files:
+        return _fail(err, "cần ít nhất một tệp báo cáo (xem tthc-audit --help)")
+    config_path = Path(args.config) if args.config else find_config(Path(args.files[0]) if args.files[0] != "-" else Path.cwd())
+    config = load_config(config_path)
+    lang = args.lang or config.lang or "vi"
+    catalog = load_catalog(config.rules + [Path(r) for r in args.rules])
+    selection = _selection(args, config)
+    audits: list[Audit] = []
+    worst = 0
+    for name in args.files:
+        try:
+            if name == "-":
+                audit = audit_bytes("<stdin>", sys.stdin.buffer.read(), catalog, selection, lang)
+            else:
+                audit = audit_file(name, catalog, selection, lang)
+        except InputError as exc:
+            if len(args.files) == 1:
+                raise
+            audits.append(Audit(name, None, [], [{"code": exc.code, "message": exc.message}]))
+            worst = 2
+            continue
+        audits.append(audit)
+        if audit.has_errors:
+            worst = max(worst, 1)
+    if args.format == "json":
+        sys.stdout.write(render_json(audits) + "\n")
+    else:
+        render_text(audits, Console(highlight=False), lang, show_passed=args.show_passed)
+    return worst
+
+
+def _subcommand(name: str, rest: list[str], err: Console) -> int:
+    p = argparse.ArgumentParser(prog=f"tthc-audit {name}")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p.add_argument("--rules", action="append", default=[], metavar="FILE_OR_DIR")
+    if name == "rule":
+        p.add_argument("code")
+    if name == "facts":
+        p.add_argument("file")
+    args = p.parse_args(rest)
+    catalog = load_catalog([Path(r) for r in args.rules])
+    out = Console(highlight=False)
+    if name == "rules":
+        return _list_rules(catalog, out, args.lang)
+    if name == "rule":
+        return _explain(catalog, args.code.upper(), out, args.lang, err)
+    return _facts(args.file, out, args.lang)
+
+
+def _list_rules(catalog: Catalog, out: Console, lang: str) -> int:
+    t = Table(title="Danh mục luật" if lang == "vi" else "Rule catalog")
+    for col in ("Mã", "Tên", "Loại", "Mức", "Nội dung") if lang == "vi" else ("Code", "Name", "Kind", "Severity", "What"):
+        t.add_column(col)
+    for r in catalog.rules:
+        t.add_row(r.code, r.name, r.kind, r.severity, getattr(r.message, lang))
+    out.print(t)
+    return 0
+
+
+def _explain(catalog: Catalog, code: str, out: Console, lang: str, err: Console) -> int:
+    rule = catalog.by_code.get(code)
+    if rule is None:
+        return _fail(err, f"không có luật {code} (xem: tthc-audit rules)")
+    vi = lang == "vi"
+    out.print(f"[bold]{rule.code}[/] {rule.name}  [dim]({rule.kind}, {rule.severity}; {rule.source}:{rule.line})[/]")
+    out.print(escape(getattr(rule.message, lang)))
+    out.print(f"\n[bold]{'Vì sao' if vi else 'Why'}:[/] {escape(getattr(rule.why, lang))}")
+    if rule.lhs:
+        out.print(f"\n[bold]{'Công thức' if vi else 'Formula'}:[/] {rule.lhs} = {rule.rhs}"
+                  + (f"  [dim]({'coi bằng 0 nếu không nêu' if vi else 'zero when not stated'}: {', '.join(rule.optional)})[/]" if rule.optional else ""))
+    if rule.examples.fail:
+        out.print(f"\n[bold red]{'Ví dụ sai' if vi else 'Failing example'}:[/]\n  {escape(rule.examples.fail)}")
+    if rule.examples.pass_:
+        out.print(f"\n[bold green]{'Ví dụ đúng' if vi else 'Passing example'}:[/]\n  {escape(rule.examples.pass_)}")
+    return 0
+
+
+def _facts(path: str, out: Console, lang: str) -> int:
+    from .decode import decode
+    from .extract import extract
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("IO001", f"không có tệp {path}")
+    decoded = decode(p.read_bytes())
+    report = extract(path, decoded.text, decoded.encoding)
+    index = LineIndex(report.text)
+    vi = lang == "vi"
+    t = Table(title=f"{'Số liệu trích xuất' if vi else 'Extracted figures'}: {path}")
+    for col in (("Vị trí", "Khóa", "Phạm vi", "Giá trị", "Văn bản") if vi else ("Where", "Key", "Scope", "Value", "Text")):
+        t.add_column(col)
+    for fa in report.facts:
+        line, col = index.line_col(fa.q.start)
+        kind = f" [dim]({'mẫu số' if vi else 'base'})[/]" if fa.q.role == "denominator" else ""
+        t.add_row(f"{line}:{col}", fa.key + kind, escape(report.scopes.get(fa.scope, fa.scope)), str(fa.q.number), escape(fa.q.raw))
+    for c in report.percents:
+        line, col = index.line_col(c.pct.start)
+        what = f"{c.numerator.raw}/{c.denominator.raw}" if c.numerator and c.denominator else (c.numerator.raw if c.numerator else "")
+        t.add_row(f"{line}:{col}", "%" + (f" {c.numerator_key}" if c.numerator_key else ""), escape(report.scopes.get(c.scope, "")),
+                  str(c.pct.number), escape(what))
+    for r in report.ranks:
+        line, col = index.line_col(r.start)
+        t.add_row(f"{line}:{col}", "rank", "", f"{r.rank.number}/{r.of.number}", "")
+    for lc in report.lists:
+        line, col = index.line_col(lc.start)
+        t.add_row(f"{line}:{col}", "list", "", str(lc.count.number), f"{len(lc.items)} {'mục' if vi else 'items'}")
+    out.print(t)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

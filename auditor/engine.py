@@ -1,0 +1,88 @@
+"""Runs the rule catalog over a report: selection, derivation, every kind, severity overrides."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .catalog import Catalog, Rule
+from .decode import decode
+from .errors import InputError
+from .extract import extract
+from .facts import Report
+from .findings import SEVERITY_ORDER, Check
+from .kinds import KINDS, Context, derive, scope_table
+
+
+@dataclass
+class Selection:
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)
+
+    def wants(self, code: str) -> bool:
+        if self.select and not any(code.startswith(p) for p in self.select):
+            return False
+        return not any(code.startswith(p) for p in self.ignore)
+
+
+@dataclass
+class Audit:
+    path: str
+    report: Report | None
+    checks: list[Check]
+    problems: list[dict]
+    encoding: str = ""
+
+    def counts(self) -> dict[str, int]:
+        c = {"checks": len(self.checks), "pass": 0, "fail": 0, "skip": 0, "error": 0, "warning": 0, "info": 0}
+        for ch in self.checks:
+            c[ch.status] += 1
+            if ch.status == "fail":
+                c[ch.severity] += 1
+        return c
+
+    @property
+    def has_errors(self) -> bool:
+        return any(c.status == "fail" and c.severity == "error" for c in self.checks)
+
+
+def run_rules(report: Report, catalog: Catalog, selection: Selection, lang: str) -> list[Check]:
+    scopes = scope_table(report)
+    derive([r for r in catalog.rules if r.kind == "identity"], scopes)
+    ctx = Context(report, catalog, lang, scopes)
+    checks: list[Check] = []
+    for rule in catalog.rules:
+        if not selection.wants(rule.code):
+            continue
+        for check in KINDS[rule.kind](rule, ctx):
+            if rule.code in selection.severity:
+                check.severity = selection.severity[rule.code]
+            checks.append(check)
+    checks.sort(key=lambda c: (c.start, SEVERITY_ORDER[c.severity], c.code, c.end))
+    return checks
+
+
+def audit_text(path: str, text: str, encoding: str, catalog: Catalog, selection: Selection, lang: str) -> Audit:
+    report = extract(path, text, encoding)
+    return Audit(path, report, run_rules(report, catalog, selection, lang), [], encoding)
+
+
+def audit_bytes(path: str, data: bytes, catalog: Catalog, selection: Selection, lang: str) -> Audit:
+    decoded = decode(data)
+    return audit_text(path, decoded.text, decoded.encoding, catalog, selection, lang)
+
+
+def audit_file(path: str, catalog: Catalog, selection: Selection, lang: str) -> Audit:
+    p = Path(path)
+    if not p.exists():
+        raise InputError("IO001", f"không có tệp {path}")
+    if p.is_dir():
+        raise InputError("IO001", f"{path} là thư mục, không phải tệp báo cáo")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError("IO001", f"không đọc được {path}: {exc.strerror}") from None
+    return audit_bytes(path, data, catalog, selection, lang)
+
+
+__all__ = ["Audit", "Selection", "Rule", "audit_bytes", "audit_file", "audit_text", "run_rules"]

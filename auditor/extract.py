@@ -1,0 +1,494 @@
+"""From decoded text to a Report: every figure with its span, its key and its scope.
+
+Structure comes from the Lark grammar (auditor/parse.py); meaning from the lexicon
+(grammars/lexicon.yaml) matched on the folded, length-preserving text, so every offset found
+in the folded text is an offset in the source.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from decimal import Decimal
+
+from .facts import (DateMention, Fact, Fraction, Header, ListClaim, PercentClaim, Quantity, RankClaim,
+                    Reference, Report)
+from .lexicon import Label, Lexicon, default_lexicon
+from .normalize import fold
+from .numbers import decimal_mark_of, parse_number, scan
+from .parse import Block, parse_blocks
+
+_CLAUSE_END = re.compile(r"[;,()\[\]]|\.(?=\s)|\n\s*\n")
+_SENTENCE_END = re.compile(r"\.(?=\s+\S)|;|\n\s*\n")
+_COMPARISON = re.compile(r"(?:ke hoach|\bkh\b|so voi|cung ky|\bbang\b|tang so|giam so|vuot)")
+_SHARE_WORDS = re.compile(r"(?:dat|chiem|\bty\b|ti le|bang|=)")
+_HEADER_LINES = 14
+_LEVEL_RANK = {"commune": 0, "district": 1, "province": 2}
+_LEVEL_NAME = {"commune": "cấp xã", "district": "cấp huyện", "province": "cấp tỉnh"}
+
+
+def _int(s: str) -> int | None:
+    try:
+        return int(s)
+    except (TypeError, ValueError):
+        return None
+
+
+def _date(day: str | None, month: str | None, year: str | None, start: int, end: int, raw: str) -> DateMention:
+    return DateMention(_int(day), _int(month), _int(year), start, end, raw)
+
+
+class _Extractor:
+    def __init__(self, path: str, text: str, encoding: str, lex: Lexicon):
+        self.path, self.text, self.lex = path, text, lex
+        self.folded = fold(text)
+        self.mark = decimal_mark_of(text)
+        self.report = Report(path, text, encoding, self.mark, Header())
+        self.line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+
+    # ---------------------------------------------------------------- numbers and their roles
+    def read_numbers(self) -> list[Quantity]:
+        qs: list[Quantity] = []
+        f = self.folded
+        for r in scan(self.text):
+            value, decimals = parse_number(r.raw, self.mark, prefer_decimal=r.percent or self._amount_after(r.end))
+            q = Quantity(value, decimals, r.raw, r.start, r.end, r.percent)
+            if not r.percent:
+                q.unit = self._unit_after(r.end)
+            qs.append(q)
+        self.starts = [q.start for q in qs]
+        self.qs = qs
+        # dates first: their digits are never quantities
+        for m in self.lex.date_long.finditer(f):
+            self._mark(m.start(), m.end(), "date")
+            self.report.dates.append(_date(m.group(1), m.group(2), m.group(3), m.start(), m.end(), self.text[m.start():m.end()]))
+        for m in self.lex.date_short.finditer(f):
+            if self._inside_date(m.start()):
+                continue
+            self._mark(m.start(), m.end(), "date")
+            self.report.dates.append(_date(m.group(1), m.group(2), m.group(3), m.start(), m.end(), self.text[m.start():m.end()]))
+        self.report.dates.sort(key=lambda d: d.start)
+        for m in self.lex.reference.finditer(f):
+            self._mark(m.start("num"), m.end("num"), "docref")
+            self.report.references.append(self._reference(m))
+        for m in self.lex.rank.finditer(f):
+            mm = re.compile(r"\s*(\d{1,3})\s*/\s*(\d{1,3})\b").match(f, m.end())
+            if mm:
+                r, o = self._at(mm.start(1)), self._at(mm.start(2))
+                if r and o:
+                    r.role = o.role = "rank"
+                    self.report.ranks.append(RankClaim(r, o, m.start(), mm.end()))
+        for rx in self.lex.ocr_noise:
+            for m in rx.finditer(f):
+                q = self._at(m.start(1))
+                if q and not q.percent:
+                    q.role = "noise"
+        for i, q in enumerate(qs):
+            if q.role != "quantity":
+                continue
+            before = f[max(0, q.start - 30):q.start]
+            after = self.text[q.end:q.end + 2]
+            if (not q.percent and (after[:1] == "/" and not re.match(r"/\s*\d", self.text[q.end:q.end + 3]))) \
+                    or re.match(r"/\s*\d{1,5}\s*/", self.text[q.end:q.end + 12]) \
+                    or (self.text[q.start - 1:q.start] == "/" and i and qs[i - 1].role in ("docref", "date")):
+                q.role = "docref"
+            elif self.lex.not_quantity_before.search(before):
+                q.role = "other"
+        # fractions "a/b": two quantities joined by a slash
+        for a, b in zip(qs, qs[1:]):
+            if a.role == "quantity" and b.role == "quantity" and not a.percent \
+                    and re.fullmatch(r"\s?/\s?", self.text[a.end:b.start]):
+                a.role, b.role = "numerator", "denominator"
+                if b.unit is None:
+                    a.unit = None
+                else:
+                    a.unit = b.unit
+        self.report.quantities = qs
+        return qs
+
+    def _inside_date(self, pos: int) -> bool:
+        return any(d.start <= pos < d.end for d in self.report.dates)
+
+    def _at(self, pos: int) -> Quantity | None:
+        i = bisect_left(self.starts, pos)
+        if i < len(self.qs) and self.qs[i].start == pos:
+            return self.qs[i]
+        return None
+
+    def _mark(self, start: int, end: int, role: str) -> None:
+        i = bisect_left(self.starts, start)
+        while i < len(self.qs) and self.qs[i].start < end:
+            self.qs[i].role = role
+            i += 1
+
+    def _unit_after(self, end: int) -> str | None:
+        for name, rx in self.lex.units:
+            if rx.match(self.folded, end):
+                return name
+        return None
+
+    def _amount_after(self, end: int) -> bool:
+        return self._unit_after(end) == "money"
+
+    def _reference(self, m: re.Match) -> Reference:
+        f = self.folded
+        tail = f[m.end():m.end() + 60]
+        dm = re.match(r"\s*,?\s*ng[a-z]{1,2}y\s*", tail)
+        date = None
+        if dm:
+            pos = m.end() + dm.end()
+            date = next((d for d in self.report.dates if d.start == pos or (pos <= d.start < pos + 3)), None)
+        issuer = None
+        after = f[(date.end if date else m.end()):(date.end if date else m.end()) + 70]
+        im = re.match(r"[\s,]*(?:cua\s+)?(?:chu tich\s+|van phong\s+)?(?:ubnd|uy ban nhan dan|hdnd)\s+(tinh|huyen|xa|thanh pho|thi xa|phuong)", after)
+        if im:
+            issuer = im.group(1)
+        before = f[max(0, m.start() - 1):m.start()]
+        del before
+        return Reference(m.group("type"), int(m.group("num")), m.group("suffix").strip().replace(" ", ""),
+                         date, issuer, m.start(), m.end())
+
+    # ---------------------------------------------------------------- header
+    def read_header(self) -> None:
+        h = self.report.header
+        f = self.folded
+        head_end = self.line_starts[min(_HEADER_LINES, len(self.line_starts) - 1)]
+        head = f[:head_end]
+        lines = [ln for ln in head.split("\n") if ln.strip()]
+        for ln in lines[:8]:
+            for lvl, rx in self.lex.report_level.items():
+                if rx.search(ln.strip("* ")):
+                    h.level = h.level or lvl
+        # issuer: the line under "ỦY BAN NHÂN DÂN" naming the unit
+        for i, ln in enumerate(self.text[:head_end].split("\n")[:8]):
+            fl = fold(ln).strip("* ")
+            m = re.match(r"\W*((?:xa|phuong|thi tran|huyen|quan|thi xa|thanh pho|tinh)\s+[a-z ]+?)(?:\s{2,}|\s+(?:doc|poc|dpoc|dpéc)\b|\*|$)", fl)
+            if m and not fl.startswith(("uy ban", "ubnd", "cong hoa")):
+                raw = ln.strip("* ")[m.start(1):m.end(1)]
+                h.issuer = "UBND " + raw.strip().title()
+                break
+        m = re.search(r"(\d{1,5})\s?/\s?([A-ZĐ][A-ZĐa-z]*(?:\s?-\s?[A-ZĐ][A-ZĐa-z\-]*)+)", self.text[:head_end])
+        if m:
+            h.number = re.sub(r"\s+", "", m.group(0))
+            h.number_span = (m.start(), m.end())
+            self._mark(m.start(), m.end(), "docref")
+        dates = [d for d in self.report.dates if d.start < head_end and "ng" in f[d.start:d.start + 3]]
+        if dates:
+            h.date = dates[0]
+            line_start = f.rfind("\n", 0, h.date.start) + 1
+            pm = re.search(r"([^\s,][^,\n]*?)\s*,\s*$", self.text[line_start:h.date.start])
+            if pm:
+                place = re.sub(r".*\s{2,}", "", pm.group(1)).strip()
+                h.place = place[-40:] if place else None
+        for m in self.lex.period.finditer(f):
+            a = self._date_in(m.start("a"), m.end("a"))
+            b = self._date_in(m.start("b"), m.end("b"))
+            if a and b:
+                h.period_start, h.period_end = a, b
+                h.period_text = self.text[m.start():m.end()]
+                break
+        if not h.period_text:
+            qm = re.search(r"(quy\s+[iv1]{1,3}|\d{1,2}\s+thang\s+(?:dau\s+)?nam|6 thang|nam)\s+(?:nam\s+)?(\d{4})", f[:head_end + 2000])
+            if qm:
+                h.period_text = self.text[qm.start():qm.end()]
+
+    def periods(self) -> list[tuple[DateMention, DateMention, int, int]]:
+        out = []
+        for m in self.lex.period.finditer(self.folded):
+            a = self._date_in(m.start("a"), m.end("a"))
+            b = self._date_in(m.start("b"), m.end("b"))
+            if a and b:
+                out.append((a, b, m.start(), m.end()))
+        return out
+
+    def _date_in(self, start: int, end: int) -> DateMention | None:
+        for d in self.report.dates:
+            if start <= d.start < end:
+                return d
+        return None
+
+    # ---------------------------------------------------------------- blocks, scopes and facts
+    def read_blocks(self, blocks: list[Block]) -> None:
+        report_rank = _LEVEL_RANK.get(self.report.header.level or "", 0)
+        level, field = "", ""
+        self.blocks = blocks
+        for bi, b in enumerate(blocks):
+            if b.kind == "table":
+                continue
+            if b.kind == "heading":
+                level, field = "", ""
+                continue
+            opening = self.folded[b.start:min(b.end, b.start + 70)]
+            stripped = re.sub(r"^[\W_]+", "", opening)
+            for lvl, rx in self.lex.levels.items():
+                m = rx.search(opening)
+                if m and _LEVEL_RANK[lvl] < report_rank:
+                    level = lvl
+                    break
+                if m and _LEVEL_RANK[lvl] >= report_rank:
+                    level = ""
+                    break
+            om = self.lex.field_opener.match(stripped) or self.lex.group_opener.match(stripped)
+            if om:
+                name = re.split(r"[\d:;,.()]| la\b| \d", stripped[om.end():], maxsplit=1)[0].strip()
+                kind = "lĩnh vực" if self.lex.field_opener.match(stripped) else "liên thông"
+                field = f"{kind} {' '.join(name.split()[:6])}".strip()
+            scope = f"{level}|{field}"
+            if scope not in self.report.scopes:
+                parts = [_LEVEL_NAME[level]] if level else ["đơn vị báo cáo"]
+                if field:
+                    parts.append(field)
+                self.report.scopes[scope] = " – ".join(parts)
+            self._read_block(bi, b, scope, opener=bool(om))
+
+    def _read_block(self, bi: int, b: Block, scope: str, opener: bool) -> None:
+        f = self.folded
+        i = bisect_left(self.starts, b.start)
+        recent: list[str] = []
+        first_quantity = True
+        while i < len(self.qs) and self.qs[i].start < b.end:
+            q = self.qs[i]
+            prev_end = self.qs[i - 1].end if i else b.start
+            prev_end = max(prev_end, b.start)
+            if q.percent and q.role == "quantity":
+                self._percent(bi, b, scope, i, recent)
+            elif q.role in ("quantity", "numerator") and q.unit != "money":
+                label = self._label_before(prev_end, q.start, recent) or self._label_after(q, b.end, recent)
+                key = label.key if label else None
+                alts: tuple[str, ...] = tuple(label.alternatives) if label else ()
+                if key is None and opener and first_quantity and q.role == "quantity":
+                    key, alts = "received", ("received.new",)
+                if q.role == "numerator":
+                    den = self.qs[i + 1]
+                    fr = Fraction(q, den, scope, bi, key)
+                    self.report.fractions.append(fr)
+                    if key:
+                        base = self.lex.base_of(key)
+                        self.report.facts.append(Fact(key, q, scope, bi, alts))
+                        if base:  # the denominator states the total the share is of
+                            self.report.facts.append(Fact(base, den, scope, bi))
+                        recent.append(key)
+                elif key:
+                    self.report.facts.append(Fact(key, q, scope, bi, alts))
+                    recent.append(key)
+                first_quantity = False
+            i += 1
+
+    def _candidates(self, text: str, anchored_end: bool) -> list[tuple[int, int, Label]]:
+        out = []
+        for m in self.lex.label_regex.finditer(text):
+            for gi, lab in enumerate(self.lex.label_of_group):
+                if m.group(f"g{gi}") is not None:
+                    out.append((m.start(), m.end(), lab))
+                    break
+        # also overlapping shorter/longer readings: try each label at each match start
+        starts = {s for s, _, _ in out}
+        for s in starts:
+            for lab in self.lex.labels:
+                mm = lab.regex.match(text, s)
+                if mm and (not mm.end() < len(text) or not text[mm.end()].isalnum()):
+                    out.append((s, mm.end(), lab))
+        return out
+
+    def _choose(self, cands: list[tuple[int, int, Label]], recent: list[str]) -> Label | None:
+        if not cands:
+            return None
+        longest = max(e - s for s, e, _ in cands)
+        best = [lab for s, e, lab in cands if e - s == longest]
+        keys = []
+        for lab in best:
+            if lab.key not in keys:
+                keys.append(lab.key)
+        if len(keys) > 1 and recent:
+            last = recent[-1]
+            for lab in best:
+                if lab.parent and (lab.parent == last or lab.parent == self.lex.parents.get(last)):
+                    return lab
+        return best[0]
+
+    def _label_before(self, start: int, end: int, recent: list[str]) -> Label | None:
+        seg = self.folded[start:end]
+        cut = 0
+        for m in _CLAUSE_END.finditer(seg):
+            cut = m.end()
+        clause = seg[cut:]
+        if not clause.strip():
+            return None
+        return self._choose(self._candidates(clause, True), recent)
+
+    def _label_after(self, q: Quantity, block_end: int, recent: list[str]) -> Label | None:
+        f = self.folded
+        pos = q.end
+        if q.role == "numerator":
+            nxt = self.qs[bisect_left(self.starts, q.end)]
+            pos = nxt.end
+        um = self.lex.units[0][1].match(f, pos)  # skip "hồ sơ"
+        if um:
+            pos = um.end()
+        nxt_i = bisect_left(self.starts, pos)
+        limit = min(block_end, self.qs[nxt_i].start if nxt_i < len(self.qs) else block_end)
+        seg = f[pos:limit]
+        m = _CLAUSE_END.search(seg)
+        if m:
+            seg = seg[:m.start()]
+        lead = re.match(r"\s*(?:(?:da|dang|duoc|bi|la)\s+)?", seg)
+        cands = [c for c in self._candidates(seg, False) if c[0] <= lead.end() + 1]
+        return self._choose(cands, recent)
+
+    # ---------------------------------------------------------------- percentages
+    def _percent(self, bi: int, b: Block, scope: str, i: int, recent: list[str]) -> None:
+        f = self.folded
+        pct = self.qs[i]
+        sent_start = b.start
+        for m in _SENTENCE_END.finditer(f, b.start, pct.start):
+            sent_start = m.end()
+        claim = PercentClaim(pct, scope, bi)
+        window = f[max(sent_start, pct.start - 60):pct.start]
+        claim.comparison = bool(_COMPARISON.search(window)) and not re.search(r"(?:dat|chiem) ?(?:ty le|t[yi] [l1])?\s*$", window)
+        prev = None
+        j = i - 1
+        while j >= 0 and self.qs[j].start >= sent_start:
+            if self.qs[j].role in ("quantity", "denominator", "numerator"):
+                prev = self.qs[j]
+                break
+            if self.qs[j].percent:
+                break
+            j -= 1
+        if prev is not None:
+            between = f[prev.end:pct.start]
+            linked = not re.search(r"[;]", between) and len(between) < 70
+            if linked and prev.role == "denominator":
+                num = self.qs[j - 1]
+                claim.numerator, claim.denominator = num, prev
+                fr = next((x for x in self.report.fractions if x.denominator is prev), None)
+                claim.numerator_key = fr.key if fr else None
+            elif linked and prev.role == "quantity":
+                claim.numerator = prev
+                fact = next((x for x in reversed(self.report.facts) if x.q is prev), None)
+                if fact:
+                    claim.numerator_key = fact.key
+                    claim.denominator_key = self.lex.base_of(fact.key)
+        if claim.numerator is None:
+            clause = f[sent_start:pct.start]
+            for spec, rx in self.lex.rates:
+                if rx.search(clause):
+                    claim.numerator_key, claim.denominator_key = spec.numerator, spec.denominator
+                    break
+        claim.sentence_numbers = [q for q in self.qs[bisect_left(self.starts, sent_start):i]
+                                  if q.role in ("quantity", "denominator") and not q.percent
+                                  and q is not claim.numerator and q.unit != "money"]
+        self.report.percents.append(claim)
+
+    # ---------------------------------------------------------------- counts with lists
+    def read_lists(self, blocks: list[Block]) -> None:
+        f = self.folded
+        for bi, b in enumerate(blocks):
+            if b.kind in ("table", "heading"):
+                continue
+            i = bisect_left(self.starts, b.start)
+            while i < len(self.qs) and self.qs[i].start < b.end:
+                q = self.qs[i]
+                i += 1
+                if q.role not in ("quantity", "numerator") or q.percent:
+                    continue
+                of = self.qs[i] if q.role == "numerator" else None
+                pos = of.end if of else q.end
+                cm = re.compile(r"\s*(?:" + self.lex.countable.pattern + r")\b").match(f, pos)
+                if not cm:
+                    continue
+                rest_end = b.end
+                sm = re.compile(r"\.(?=\s)").search(f, cm.end(), b.end)
+                sentence_end = sm.start() if sm else b.end
+                opener = re.compile(r"[^():;.]{0,80}?([(:])").match(f, cm.end(), sentence_end)
+                if not opener:
+                    continue
+                start = opener.end()
+                if opener.group(1) == "(":
+                    close = self.text.find(")", start, rest_end)
+                    if close < 0:
+                        continue
+                    body_end = close
+                else:
+                    body_end = b.end
+                body = self.text[start:body_end]
+                items = _split_items(body, start)
+                if not items and opener.group(1) == ":":
+                    items = self._following_items(blocks, bi)
+                if not items:
+                    continue
+                # a parenthesis that holds numbers is a breakdown, not a list of names
+                if opener.group(1) == "(" and re.search(r"\d", body):
+                    continue
+                alt = _split_items(body, start, split_last_va=True) if opener.group(1) == "(" else None
+                claim = ListClaim(q, of, items, q.start, body_end, len(alt) if alt and len(alt) != len(items) else None)
+                self.report.lists.append(claim)
+
+    def _following_items(self, blocks: list[Block], bi: int) -> list[tuple[int, int]]:
+        items = []
+        for b in blocks[bi + 1:]:
+            if b.kind in ("heading", "table"):
+                break
+            first = re.sub(r"^[\W_]+", "", self.folded[b.start:b.start + 30]).split(" ")[0]
+            if items:
+                prev_first = re.sub(r"^[\W_]+", "", self.folded[items[0][0]:items[0][0] + 30]).split(" ")[0]
+                if first != prev_first and b.kind != "bullet":
+                    break
+            items.append((b.start, b.end))
+            if len(items) > 30:
+                break
+        return items
+
+
+def _split_items(body: str, offset: int, split_last_va: bool = False) -> list[tuple[int, int]]:
+    """List items: split on ";" when present, else on ","; names of agencies keep their "và"."""
+    sep = ";" if ";" in body else ","
+    items = []
+    pos = 0
+    for part in body.split(sep):
+        s, e = pos, pos + len(part)
+        pos = e + 1
+        if part.strip():
+            items.append((offset + s + len(part) - len(part.lstrip()), offset + e - (len(part) - len(part.rstrip()))))
+    if len(items) == 1 or split_last_va:
+        # "A và B": two items only when "và" joins lower-case words (agency names are capitalised)
+        s, e = items[-1] if items else (0, 0)
+        last = body[s - offset:e - offset]
+        m = re.search(r"\s+và\s+(?=[a-zà-ỹđ])", last)
+        if m:
+            items[-1:] = [(s, s + m.start()), (s + m.end(), e)]
+    return items
+
+
+def extract(path: str, text: str, encoding: str = "utf-8", lex: Lexicon | None = None) -> Report:
+    ex = _Extractor(path, text, encoding, lex or default_lexicon())
+    ex.read_numbers()
+    ex.read_header()
+    blocks = parse_blocks(text)
+    ex.read_blocks(blocks)
+    ex.read_lists(blocks)
+    ex.report.periods = ex.periods()  # type: ignore[attr-defined]
+    ex.report.blocks = blocks  # type: ignore[attr-defined]
+    ex.report.line_starts = ex.line_starts  # type: ignore[attr-defined]
+    _resolve_alternatives(ex.report)
+    return ex.report
+
+
+def _resolve_alternatives(report: Report) -> None:
+    """A fact read from ambiguous words takes the key whose other statement it repeats."""
+    stated: dict[tuple[str, str], list[Fact]] = {}
+    for fa in report.facts:
+        if not fa.alternatives:
+            stated.setdefault((fa.scope, fa.key), []).append(fa)
+    for fa in report.facts:
+        if not fa.alternatives:
+            continue
+        for alt in (fa.key, *fa.alternatives):
+            if any(o.q.value == fa.q.value for o in stated.get((fa.scope, alt), [])):
+                fa.key = alt
+                break
+        else:
+            if stated.get((fa.scope, fa.key)):
+                free = [a for a in fa.alternatives if not stated.get((fa.scope, a))]
+                if free:
+                    fa.key = free[0]
+        fa.alternatives = ()
+        stated.setdefault((fa.scope, fa.key), []).append(fa)

@@ -1,0 +1,139 @@
+"""What extraction finds in a report. Every figure keeps the span it was read from.
+
+These are plain dataclasses, not pydantic models: a long report has tens of thousands of
+numbers and they are built on the hot path. Pydantic validates what comes from outside
+(rule catalogs, configs) and shapes the JSON output (auditor/findings.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(slots=True)
+class Quantity:
+    value: Decimal
+    decimals: int
+    raw: str
+    start: int
+    end: int
+    percent: bool = False
+    unit: str | None = None  # dossiers | people | money | procedures | items | None
+    role: str = "quantity"  # quantity | numerator | denominator | rank | year | date | docref | noise
+
+    @property
+    def number(self) -> float | int:
+        """The figure as written, for JSON ("99,96%" -> 99.96, "02" -> 2)."""
+        return int(self.value) if self.decimals == 0 and self.value == self.value.to_integral() else float(self.value)
+
+
+@dataclass(slots=True)
+class Fact:
+    key: str
+    q: Quantity
+    scope: str
+    block: int
+    alternatives: tuple[str, ...] = ()
+    derived_from: tuple["Fact", ...] = ()  # set when the engine computed it from an identity
+
+    @property
+    def derived(self) -> bool:
+        return bool(self.derived_from)
+
+
+@dataclass(slots=True)
+class PercentClaim:
+    """A stated percentage and whatever the text says it is a share of."""
+    pct: Quantity
+    scope: str
+    block: int
+    numerator: Quantity | None = None
+    denominator: Quantity | None = None  # from a written fraction "a/b ... x%"
+    numerator_key: str | None = None
+    denominator_key: str | None = None  # the key the share is of, when the lexicon knows it
+    sentence_numbers: list[Quantity] = field(default_factory=list)  # earlier counts in the sentence
+    comparison: bool = False  # "bằng 118% kế hoạch", "so với cùng kỳ": may exceed 100
+
+
+@dataclass(slots=True)
+class Fraction:
+    numerator: Quantity
+    denominator: Quantity
+    scope: str
+    block: int
+    key: str | None = None
+
+
+@dataclass(slots=True)
+class RankClaim:
+    rank: Quantity
+    of: Quantity
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class ListClaim:
+    count: Quantity
+    of: Quantity | None
+    items: list[tuple[int, int]]
+    start: int
+    end: int
+    alternative_count: int | None = None  # a reading that splits one more item on "và"
+
+
+@dataclass(slots=True)
+class DateMention:
+    day: int | None
+    month: int | None
+    year: int | None
+    start: int
+    end: int
+    raw: str
+
+    @property
+    def complete(self) -> bool:
+        return None not in (self.day, self.month, self.year)
+
+
+@dataclass(slots=True)
+class Reference:
+    """A dated document cited in the text: "Kế hoạch số 15/KH-UBND ngày 16/02/2023"."""
+    doc_type: str
+    number: int
+    suffix: str
+    date: DateMention | None
+    issuer: str | None
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Header:
+    issuer: str | None = None
+    level: str | None = None  # commune | district | province
+    number: str | None = None
+    number_span: tuple[int, int] | None = None
+    place: str | None = None
+    date: DateMention | None = None
+    period_start: DateMention | None = None
+    period_end: DateMention | None = None
+    period_text: str | None = None
+
+
+@dataclass
+class Report:
+    path: str
+    text: str
+    encoding: str
+    decimal_mark: str
+    header: Header
+    facts: list[Fact] = field(default_factory=list)
+    percents: list[PercentClaim] = field(default_factory=list)
+    fractions: list[Fraction] = field(default_factory=list)
+    ranks: list[RankClaim] = field(default_factory=list)
+    lists: list[ListClaim] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    scopes: dict[str, str] = field(default_factory=dict)  # scope id -> label for people

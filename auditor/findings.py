@@ -1,0 +1,58 @@
+"""Check results: what a rule looked at, what it found, where. Rendering only prints these."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from .facts import Quantity
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass
+class Related:
+    label: str
+    start: int
+    end: int
+
+
+@dataclass
+class Check:
+    code: str
+    rule: str
+    status: str  # pass | fail | skip
+    severity: str
+    start: int
+    end: int
+    message: str
+    numbers: list[float | int] = field(default_factory=list)
+    related: list[Related] = field(default_factory=list)
+    arithmetic: str = ""
+    scope: str = ""
+    culprit: str = ""
+
+    @property
+    def sort_key(self):
+        return (self.start, self.code, self.end)
+
+
+def numbers_of(*qs: Quantity | None) -> list[float | int]:
+    return [q.number for q in qs if q is not None]
+
+
+def fmt(value: Decimal | Fraction | int | float, lang: str, decimals: int | None = None) -> str:
+    """A number as the reader writes it: "2.560" and "99,96" in Vietnamese, "2,560" and "99.96" in English."""
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    value = Decimal(value)
+    if decimals is None:
+        decimals = 0 if value == value.to_integral() else min(4, max(0, -value.normalize().as_tuple().exponent))
+    text = f"{value:,.{decimals}f}"
+    if lang == "vi":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
+def fmt_q(q: Quantity, lang: str) -> str:
+    return fmt(q.value, lang, q.decimals) + ("%" if q.percent else "")

@@ -1,0 +1,654 @@
+"""Check kinds: each written once, parameterised by rules from the YAML catalog.
+
+A kind takes the report's extracted facts and returns Checks: pass, fail, or skip (could not
+be decided, and says why). It never prints and never decides the exit status.
+"""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from math import ceil, floor
+from typing import Callable, Iterator
+
+from .catalog import Catalog, Rule
+from .facts import DateMention, Fact, PercentClaim, Quantity, Report
+from .findings import Check, Related, fmt, fmt_q, numbers_of
+
+# ---------------------------------------------------------------------------- the scope table
+
+
+@dataclass
+class ScopeFacts:
+    """Facts of one scope, by key, in the order stated; derived values kept apart."""
+    label: str
+    stated: dict[str, list[Fact]] = field(default_factory=dict)
+    derived: dict[str, Fact] = field(default_factory=dict)
+
+    def first(self, key: str) -> Fact | None:
+        """The figure's own statement; a fraction's denominator only when nothing else states it."""
+        got = self.stated.get(key)
+        if got:
+            return next((f for f in got if f.q.role != "denominator"), got[0])
+        return self.derived.get(key)
+
+
+def scope_table(report: Report) -> dict[str, ScopeFacts]:
+    table: dict[str, ScopeFacts] = {}
+    for fa in report.facts:
+        sf = table.setdefault(fa.scope, ScopeFacts(report.scopes.get(fa.scope, fa.scope)))
+        sf.stated.setdefault(fa.key, []).append(fa)
+    return table
+
+
+@dataclass
+class Context:
+    report: Report
+    catalog: Catalog
+    lang: str
+    scopes: dict[str, ScopeFacts]
+
+    def t(self, vi: str, en: str) -> str:
+        return vi if self.lang == "vi" else en
+
+    def name(self, key: str) -> str:
+        return self.catalog.key_name(key, self.lang)
+
+    def where(self, scope: str) -> str:
+        return self.scopes[scope].label if scope in self.scopes else self.report.scopes.get(scope, "")
+
+
+def _check(rule: Rule, ctx: Context, status: str, start: int, end: int, detail: str, *,
+           numbers=(), related=(), arithmetic: str = "", scope: str = "", severity: str | None = None,
+           culprit: str = "") -> Check:
+    head = getattr(rule.message, ctx.lang)
+    if status == "pass":
+        message = detail
+    elif status == "skip":
+        message = detail
+    else:
+        message = f"{head} {detail}".strip()
+    return Check(rule.code, rule.name, status, severity or rule.severity, start, end, message,
+                 list(numbers), list(related), arithmetic, ctx.where(scope) if scope else "", culprit)
+
+
+# ---------------------------------------------------------------------------- identity
+
+
+def derive(rules: list[Rule], scopes: dict[str, ScopeFacts]) -> None:
+    """Fill in totals a report leaves unstated (received = new + carried), to a fixpoint."""
+    changed = True
+    while changed:
+        changed = False
+        for rule in rules:
+            if rule.kind != "identity" or not rule.derive:
+                continue
+            terms = rule.rhs_terms()
+            for sf in scopes.values():
+                if sf.first(rule.lhs):
+                    continue
+                parts = [sf.first(k) for _, k in terms]
+                if any(p is None for p in parts):
+                    continue
+                value = sum((s * p.q.value for (s, _), p in zip(terms, parts)), Decimal(0))
+                anchor = parts[0].q
+                q = Quantity(value, 0, "", anchor.start, anchor.end, unit=anchor.unit, role="derived")
+                sf.derived[rule.lhs] = Fact(rule.lhs, q, parts[0].scope, parts[0].block, (), tuple(parts))
+                changed = True
+
+
+def _numbers_of_fact(fa: Fact) -> list:
+    if fa.derived:
+        out = [fa.q.number]
+        for p in fa.derived_from:
+            out.extend(_numbers_of_fact(p))
+        return out
+    return [fa.q.number]
+
+
+def _describe(ctx: Context, fa: Fact) -> str:
+    if fa.derived:
+        inner = " + ".join(fmt(p.q.value, ctx.lang) for p in fa.derived_from)
+        return f"{fmt(fa.q.value, ctx.lang)} ({inner})"
+    return fmt(fa.q.value, ctx.lang)
+
+
+def kind_identity(rule: Rule, ctx: Context) -> Iterator[Check]:
+    terms = rule.rhs_terms()
+    for scope, sf in ctx.scopes.items():
+        lhs = sf.first(rule.lhs)
+        parts = [(s, k, sf.first(k)) for s, k in terms]
+        present = [(s, k, f) for s, k, f in parts if f is not None]
+        missing = [k for s, k, f in parts if f is None and k not in rule.optional]
+        assumed = [k for s, k, f in parts if f is None and k in rule.optional]
+        if lhs is None or not present or any(sf.first(k) for k in rule.unless):
+            continue
+        stated_parts = [f for _, _, f in present if not f.derived]
+        if lhs.derived and not stated_parts:
+            continue
+        if lhs.derived and {id(x) for x in lhs.derived_from} >= {id(f) for _, _, f in present}:
+            continue  # the total was computed from these very parts
+        if missing:
+            if lhs.derived or len(present) < 1:
+                continue
+            yield _check(rule, ctx, "skip", lhs.q.start, lhs.q.end,
+                         ctx.t(f"Không kiểm tra được {rule.code}: báo cáo không nêu {', '.join(ctx.name(k) for k in missing)}.",
+                               f"Could not check {rule.code}: the report does not state {', '.join(ctx.name(k) for k in missing)}."),
+                         numbers=_numbers_of_fact(lhs) + [n for _, _, f in present for n in _numbers_of_fact(f)],
+                         scope=scope)
+            continue
+        if len(present) < 2 and assumed and not lhs.derived:
+            # one part against the total with everything else assumed zero says little; say it was not made
+            continue
+        total = sum((s * f.q.value for s, _, f in present), Decimal(0))
+        expr = " + ".join(_describe(ctx, f) if s > 0 else f"− {_describe(ctx, f)}" for s, _, f in present).replace("+ −", "−")
+        names = " + ".join(ctx.name(k) for _, k, _ in present)
+        nums = _numbers_of_fact(lhs) + [n for _, _, f in present for n in _numbers_of_fact(f)]
+        anchor = lhs if not lhs.derived else stated_parts[0]
+        related = [Related(ctx.name(k), f.q.start, f.q.end) for _, k, f in present if f.q is not anchor.q and not f.derived]
+        if lhs.derived:
+            related += [Related(ctx.name(p.key), p.q.start, p.q.end) for p in lhs.derived_from if p.q is not anchor.q]
+        else:
+            pass
+        arithmetic = f"{expr} = {fmt(total, ctx.lang)} {'=' if total == lhs.q.value else '≠'} {_describe(ctx, lhs)}"
+        zero_note = ""
+        if assumed:
+            zero_note = ctx.t(f" (coi bằng 0 vì không nêu: {', '.join(ctx.name(k) for k in assumed)})",
+                              f" (taken as 0, not stated: {', '.join(ctx.name(k) for k in assumed)})")
+        if total == lhs.q.value:
+            yield _check(rule, ctx, "pass", anchor.q.start, anchor.q.end,
+                         ctx.t(f"{ctx.name(rule.lhs)} = {names}: {arithmetic}{zero_note}",
+                               f"{ctx.name(rule.lhs)} = {names}: {arithmetic}{zero_note}"),
+                         numbers=nums, related=related, arithmetic=arithmetic, scope=scope)
+        else:
+            diff = lhs.q.value - total
+            # with a term assumed zero the mismatch may be an unstated figure, not a wrong one
+            severity = "warning" if assumed and rule.severity == "error" and diff > 0 else None
+            yield _check(rule, ctx, "fail", anchor.q.start, anchor.q.end,
+                         ctx.t(f"{arithmetic} (lệch {fmt(abs(diff), ctx.lang)}){zero_note}.",
+                               f"{arithmetic} (off by {fmt(abs(diff), ctx.lang)}){zero_note}."),
+                         numbers=nums, related=related, arithmetic=arithmetic, scope=scope, severity=severity)
+
+
+# ---------------------------------------------------------------------------- percentages
+
+
+def _exact_pct(num: Decimal, den: Decimal) -> Fraction:
+    return Fraction(num) * 100 / Fraction(den)
+
+
+def _round_half_up(x: Fraction, d: int) -> Fraction:
+    scale = 10 ** d
+    return Fraction(floor(x * scale + Fraction(1, 2)), scale)
+
+
+def _truncate(x: Fraction, d: int) -> Fraction:
+    scale = 10 ** d
+    return Fraction(floor(x * scale), scale)
+
+
+def pct_match(num: Decimal, den: Decimal, stated: Quantity) -> tuple[str | None, Fraction]:
+    """Which reading of the stated percentage the fraction gives: 'round', 'trunc', or None."""
+    exact = _exact_pct(num, den)
+    target = Fraction(stated.value)
+    if _round_half_up(exact, stated.decimals) == target:
+        return "round", exact
+    if _truncate(exact, stated.decimals) == target:
+        return "trunc", exact
+    return None, exact
+
+
+def _pct_arith(ctx: Context, num: Decimal, den: Decimal, stated: Quantity, how: str | None, exact: Fraction) -> str:
+    d = stated.decimals
+    shown = fmt(exact, ctx.lang, max(d + 3, 3))
+    if how == "round":
+        tail = ctx.t(f"→ {fmt_q(stated, ctx.lang)} (làm tròn) ✓", f"→ {fmt_q(stated, ctx.lang)} (rounded) ✓")
+    elif how == "trunc":
+        tail = ctx.t(f"→ {fmt_q(stated, ctx.lang)} (cắt bớt) ✓", f"→ {fmt_q(stated, ctx.lang)} (truncated) ✓")
+    else:
+        r = fmt(_round_half_up(exact, d), ctx.lang, d)
+        tail = ctx.t(f"→ {r}% ≠ {fmt_q(stated, ctx.lang)}", f"→ {r}% ≠ {fmt_q(stated, ctx.lang)}")
+    return f"{fmt(num, ctx.lang)}/{fmt(den, ctx.lang)} = {shown}… % {tail}"
+
+
+def kind_percent_fraction(rule: Rule, ctx: Context) -> Iterator[Check]:
+    for c in ctx.report.percents:
+        if c.numerator is None or c.denominator is None:
+            continue
+        num, den = c.numerator.value, c.denominator.value
+        if den == 0:
+            continue
+        how, exact = pct_match(num, den, c.pct)
+        arith = _pct_arith(ctx, num, den, c.pct, how, exact)
+        nums = numbers_of(c.numerator, c.denominator, c.pct)
+        if how:
+            yield _check(rule, ctx, "pass", c.numerator.start, c.pct.end, arith, numbers=nums, arithmetic=arith, scope=c.scope)
+        else:
+            yield _check(rule, ctx, "fail", c.numerator.start, c.pct.end, arith + ".", numbers=nums, arithmetic=arith, scope=c.scope)
+
+
+def _scope_totals(ctx: Context, scope: str) -> list[tuple[str, Fact]]:
+    sf = ctx.scopes.get(scope)
+    if not sf:
+        return []
+    out = []
+    for key, facts in sf.stated.items():
+        for fa in facts[:1]:
+            out.append((key, fa))
+    for key, fa in sf.derived.items():
+        if key not in sf.stated:
+            out.append((key, fa))
+    return out
+
+
+def kind_percent_share(rule: Rule, ctx: Context) -> Iterator[Check]:
+    """"x hồ sơ (đạt y%)": y against x over its total (the key's base, else a figure of the sentence)."""
+    for c in ctx.report.percents:
+        if c.denominator is not None or c.comparison:
+            continue
+        sf = ctx.scopes.get(c.scope)
+        num_q = c.numerator
+        num_fact = None
+        if num_q is None and c.numerator_key and sf:
+            num_fact = sf.first(c.numerator_key)
+            num_q = num_fact.q if num_fact else None
+        if num_q is None:
+            continue
+        base = sf.first(c.denominator_key) if (sf and c.denominator_key) else None
+        if base is not None and base.q.value:
+            how, exact = pct_match(num_q.value, base.q.value, c.pct)
+            arith = _pct_arith(ctx, num_q.value, base.q.value, c.pct, how, exact)
+            nums = numbers_of(num_q, c.pct) + _numbers_of_fact(base)
+            related = [Related(ctx.name(base.key), base.q.start, base.q.end)]
+            if c.numerator is None:
+                related.insert(0, Related(ctx.name(c.numerator_key or ""), num_q.start, num_q.end))
+            status = "pass" if how else "fail"
+            start = c.numerator.start if c.numerator else c.pct.start
+            yield _check(rule, ctx, status, start, c.pct.end, arith + ("" if how else "."), numbers=nums,
+                         related=related, arithmetic=arith, scope=c.scope)
+            continue
+        # no known base: a larger figure of the same sentence that reproduces the rate
+        for q in reversed(c.sentence_numbers):
+            if q.value >= num_q.value and q.value > 0 and q.unit == num_q.unit:
+                how, exact = pct_match(num_q.value, q.value, c.pct)
+                if how:
+                    arith = _pct_arith(ctx, num_q.value, q.value, c.pct, how, exact)
+                    yield _check(rule, ctx, "pass", num_q.start, c.pct.end, arith, numbers=numbers_of(num_q, q, c.pct),
+                                 related=[Related(ctx.t("mẫu số", "base"), q.start, q.end)], arithmetic=arith, scope=c.scope)
+                    break
+
+
+def _admits(den: Decimal, stated: Quantity) -> bool:
+    """Some whole numerator n gives n/den at the stated percentage (rounded or truncated)."""
+    u = Fraction(1, 10 ** stated.decimals)
+    p = Fraction(stated.value)
+    d = Fraction(den)
+    lo, hi = d * (p - u / 2) / 100, d * (p + u / 2) / 100  # rounding: [lo, hi)
+    if ceil(lo) < hi or (ceil(lo) == lo):
+        return True
+    lo, hi = d * p / 100, d * (p + u) / 100  # truncation: [lo, hi)
+    return ceil(lo) < hi
+
+
+def _implied_range(num: Decimal, stated: Quantity) -> tuple[Fraction, Fraction] | None:
+    p = Fraction(stated.value)
+    u = Fraction(1, 10 ** stated.decimals)
+    if p - u / 2 <= 0:
+        return None
+    return Fraction(num) * 100 / (p + u / 2), Fraction(num) * 100 / (p - u / 2)
+
+
+def kind_percent_implied(rule: Rule, ctx: Context) -> Iterator[Check]:
+    """A percentage whose base the text does not give: tried against the totals the report states."""
+    handled = _percents_with_base(ctx)
+    for c in ctx.report.percents:
+        if id(c) in handled or c.denominator is not None:
+            continue
+        totals = [(k, fa) for k, fa in _scope_totals(ctx, c.scope) if fa.q.unit in (None, "dossiers") and fa.q.value > 0]
+        num = c.numerator
+        if num is not None and num.unit == "money":
+            rng = _implied_range(num.value, c.pct)
+            detail = ctx.t(f"{fmt_q(c.pct, ctx.lang)} của một số liệu không nêu; mẫu số suy ra khoảng "
+                           f"{fmt(rng[0], ctx.lang, 3)}–{fmt(rng[1], ctx.lang, 3)}, không kiểm chứng được." if rng else
+                           f"{fmt_q(c.pct, ctx.lang)}: không có mẫu số để kiểm chứng.",
+                           f"{fmt_q(c.pct, ctx.lang)} of a figure not stated; implied base about "
+                           f"{fmt(rng[0], 'en', 3)}–{fmt(rng[1], 'en', 3)}, cannot be verified." if rng else
+                           f"{fmt_q(c.pct, ctx.lang)}: no base to verify it against.")
+            yield _check(rule, ctx, "skip", num.start, c.pct.end, detail, numbers=numbers_of(num, c.pct), scope=c.scope,
+                         severity="info")
+            continue
+        if num is not None and num.unit not in (None, "dossiers"):
+            continue
+        if num is not None:
+            matches = []
+            for k, fa in totals:
+                if fa.q is num or fa.q.value < num.value:
+                    continue
+                how, _ = pct_match(num.value, fa.q.value, c.pct)
+                if how:
+                    matches.append((k, fa, how))
+            rng = _implied_range(num.value, c.pct)
+            if matches:
+                k, fa, how = matches[0]
+                how, exact = pct_match(num.value, fa.q.value, c.pct)
+                arith = _pct_arith(ctx, num.value, fa.q.value, c.pct, how, exact)
+                yield _check(rule, ctx, "pass", num.start, c.pct.end,
+                             ctx.t(f"Mẫu số là {ctx.name(k)}: {arith}", f"The base is {ctx.name(k)}: {arith}"),
+                             numbers=numbers_of(num, c.pct) + [fa.q.number],
+                             related=[Related(ctx.name(k), fa.q.start, fa.q.end)], arithmetic=arith, scope=c.scope)
+            elif totals and rng:
+                tried = ", ".join(f"{ctx.name(k)} {fmt(fa.q.value, ctx.lang)}" for k, fa in totals[:6])
+                lo, hi = rng
+                whole = [n for n in range(ceil(lo), floor(hi) + 1)] or [round(float(lo))]
+                implied = fmt(whole[0], ctx.lang)
+                arith = f"{fmt(num.value, ctx.lang)} / {fmt_q(c.pct, ctx.lang)} ≈ {implied}"
+                yield _check(rule, ctx, "fail", num.start, c.pct.end,
+                             ctx.t(f"{arith}: mẫu số suy ra {implied} không trùng tổng số nào đã nêu ({tried}).",
+                                   f"{arith}: the implied base {implied} matches no stated total ({tried})."),
+                             numbers=numbers_of(num, c.pct) + [fa.q.number for _, fa in totals[:6]],
+                             related=[Related(ctx.name(k), fa.q.start, fa.q.end) for k, fa in totals[:3]],
+                             arithmetic=arith, scope=c.scope)
+            continue
+        # neither numerator nor base: consistent with some stated total, or undecidable
+        fits = [(k, fa) for k, fa in totals if _admits(fa.q.value, c.pct)]
+        if fits and c.numerator_key is None:
+            k, fa = fits[0]
+            yield _check(rule, ctx, "pass", c.pct.start, c.pct.end,
+                         ctx.t(f"{fmt_q(c.pct, ctx.lang)} có thể là tỷ lệ trên {ctx.name(k)} ({fmt(fa.q.value, ctx.lang)}); "
+                               "báo cáo không nêu tử số nên chỉ kiểm tra được sự phù hợp.",
+                               f"{fmt_q(c.pct, ctx.lang)} can be a share of {ctx.name(k)} ({fmt(fa.q.value, 'en')}); "
+                               "no numerator is stated, so only consistency was checked."),
+                         numbers=[c.pct.number, fa.q.number], related=[Related(ctx.name(k), fa.q.start, fa.q.end)], scope=c.scope)
+        elif not c.comparison:
+            yield _check(rule, ctx, "skip", c.pct.start, c.pct.end,
+                         ctx.t(f"{fmt_q(c.pct, ctx.lang)}: báo cáo không nêu tử số hay mẫu số, không kiểm chứng được.",
+                               f"{fmt_q(c.pct, ctx.lang)}: neither numerator nor base is stated; cannot be verified."),
+                         numbers=[c.pct.number], scope=c.scope, severity="info")
+
+
+def _percents_with_base(ctx: Context) -> set[int]:
+    """Percentages that percent_share decided (their key's base is stated, or a figure of the sentence fits)."""
+    done = set()
+    for c in ctx.report.percents:
+        if c.denominator is not None or c.comparison:
+            continue
+        sf = ctx.scopes.get(c.scope)
+        num_q = c.numerator
+        if num_q is None and c.numerator_key and sf:
+            fa = sf.first(c.numerator_key)
+            num_q = fa.q if fa else None
+        if num_q is None:
+            continue
+        if sf and c.denominator_key and sf.first(c.denominator_key):
+            done.add(id(c))
+            continue
+        for q in c.sentence_numbers:
+            if q.value >= num_q.value and q.value > 0 and q.unit == num_q.unit and pct_match(num_q.value, q.value, c.pct)[0]:
+                done.add(id(c))
+                break
+    return done
+
+
+def kind_percent_range(rule: Rule, ctx: Context) -> Iterator[Check]:
+    for c in ctx.report.percents:
+        if c.comparison or c.pct.value <= 100:
+            continue
+        if c.numerator is not None and c.numerator.unit == "money":
+            continue
+        yield _check(rule, ctx, "fail", c.pct.start, c.pct.end,
+                     ctx.t(f"{fmt_q(c.pct, ctx.lang)} > 100%.", f"{fmt_q(c.pct, ctx.lang)} > 100%."),
+                     numbers=[c.pct.number], arithmetic=f"{fmt_q(c.pct, ctx.lang)} > 100%", scope=c.scope)
+
+
+def kind_fraction_order(rule: Rule, ctx: Context) -> Iterator[Check]:
+    for fr in ctx.report.fractions:
+        a, b = fr.numerator, fr.denominator
+        if a.value > b.value:
+            arith = f"{fmt_q(a, ctx.lang)} > {fmt_q(b, ctx.lang)}"
+            yield _check(rule, ctx, "fail", a.start, b.end, arith + ".", numbers=numbers_of(a, b), arithmetic=arith,
+                         scope=fr.scope)
+
+
+# ---------------------------------------------------------------------------- cross-references
+
+
+def kind_base_equals(rule: Rule, ctx: Context) -> Iterator[Check]:
+    for scope, sf in ctx.scopes.items():
+        for base in sf.stated.get(rule.key or "", []):
+            targets = [(k, sf.first(k)) for k in rule.equals]
+            targets = [(k, t) for k, t in targets if t is not None]
+            if not targets:
+                continue
+            hit = next(((k, t) for k, t in targets if t.q.value == base.q.value), None)
+            if hit:
+                k, t = hit
+                arith = f"{fmt(base.q.value, ctx.lang)} = {fmt(t.q.value, ctx.lang)}"
+                yield _check(rule, ctx, "pass", base.q.start, base.q.end,
+                             ctx.t(f"Mẫu số {fmt(base.q.value, 'vi')} bằng {ctx.name(k)} ({fmt(t.q.value, 'vi')}).",
+                                   f"Base {fmt(base.q.value, 'en')} equals {ctx.name(k)} ({fmt(t.q.value, 'en')})."),
+                             numbers=[base.q.number] + _numbers_of_fact(t), related=[Related(ctx.name(k), t.q.start, t.q.end)],
+                             arithmetic=arith, scope=scope)
+            else:
+                k, t = targets[0]
+                diff = base.q.value - t.q.value
+                arith = f"{fmt(base.q.value, ctx.lang)} ≠ {fmt(t.q.value, ctx.lang)}"
+                yield _check(rule, ctx, "fail", base.q.start, base.q.end,
+                             ctx.t(f"Mẫu số {fmt(base.q.value, 'vi')} nhưng {ctx.name(k)} là {fmt(t.q.value, 'vi')} "
+                                   f"(lệch {fmt(abs(diff), 'vi')}).",
+                                   f"Base {fmt(base.q.value, 'en')} but {ctx.name(k)} is {fmt(t.q.value, 'en')} "
+                                   f"(off by {fmt(abs(diff), 'en')})."),
+                             numbers=[base.q.number] + _numbers_of_fact(t), related=[Related(ctx.name(k), t.q.start, t.q.end)],
+                             arithmetic=arith, scope=scope)
+
+
+def kind_repeat(rule: Rule, ctx: Context) -> Iterator[Check]:
+    for scope, sf in ctx.scopes.items():
+        for key, facts in sf.stated.items():
+            if len(facts) < 2:
+                continue
+            first = sf.first(key)
+            for other in facts:
+                if other is first:
+                    continue
+                if other.block == first.block and other.q.role == first.q.role == "numerator":
+                    continue
+                same = other.q.value == first.q.value
+                arith = f"{fmt(first.q.value, ctx.lang)} {'=' if same else '≠'} {fmt(other.q.value, ctx.lang)}"
+                if same:
+                    yield _check(rule, ctx, "pass", other.q.start, other.q.end,
+                                 ctx.t(f"{ctx.name(key)} nêu lại cùng giá trị {fmt(first.q.value, 'vi')}.",
+                                       f"{ctx.name(key)} restated with the same value {fmt(first.q.value, 'en')}."),
+                                 numbers=[first.q.number, other.q.number], related=[Related(ctx.t("lần nêu trước", "stated before"), first.q.start, first.q.end)],
+                                 arithmetic=arith, scope=scope)
+                else:
+                    as_base = other.q.role == "denominator"
+                    yield _check(rule, ctx, "fail", other.q.start, other.q.end,
+                                 ctx.t(f"{ctx.name(key)}: {arith}" + (" (mẫu số của tỷ lệ khác số đã nêu)." if as_base else "."),
+                                       f"{ctx.name(key)}: {arith}" + (" (the rate's base differs from the figure stated)." if as_base else ".")),
+                                 numbers=[first.q.number, other.q.number],
+                                 related=[Related(ctx.t("lần nêu trước", "stated before"), first.q.start, first.q.end)],
+                                 arithmetic=arith, scope=scope)
+
+
+# ---------------------------------------------------------------------------- counts, ranks, lists
+
+
+def kind_rank(rule: Rule, ctx: Context) -> Iterator[Check]:
+    for r in ctx.report.ranks:
+        ok = 1 <= r.rank.value <= r.of.value
+        arith = f"1 ≤ {fmt(r.rank.value, ctx.lang)} ≤ {fmt(r.of.value, ctx.lang)}" if ok else \
+            f"{fmt(r.rank.value, ctx.lang)}/{fmt(r.of.value, ctx.lang)}"
+        detail = ctx.t(f"Xếp thứ {fmt(r.rank.value, 'vi')}/{fmt(r.of.value, 'vi')}", f"Ranked {fmt(r.rank.value, 'en')}/{fmt(r.of.value, 'en')}")
+        yield _check(rule, ctx, "pass" if ok else "fail", r.rank.start, r.of.end,
+                     detail + (": " + arith if ok else ctx.t(f": thứ hạng {fmt(r.rank.value, 'vi')} vượt quá {fmt(r.of.value, 'vi')} đơn vị.",
+                                                             f": rank {fmt(r.rank.value, 'en')} exceeds {fmt(r.of.value, 'en')} units.")),
+                     numbers=numbers_of(r.rank, r.of), arithmetic=arith)
+
+
+def kind_count_list(rule: Rule, ctx: Context) -> Iterator[Check]:
+    for lc in ctx.report.lists:
+        n = len(lc.items)
+        stated = lc.count.value
+        ok = stated == n or (lc.alternative_count is not None and stated == lc.alternative_count)
+        names = "; ".join(ctx.report.text[s:e].replace("\n", " ")[:40] for s, e in lc.items)
+        nums = numbers_of(lc.count, lc.of) + [n]
+        related = [Related(ctx.t(f"mục {i + 1}", f"item {i + 1}"), s, e) for i, (s, e) in enumerate(lc.items[:12])]
+        arith = f"{fmt(stated, ctx.lang)} {'=' if ok else '≠'} {n}"
+        if ok:
+            yield _check(rule, ctx, "pass", lc.count.start, lc.end,
+                         ctx.t(f"Nêu {fmt(stated, 'vi')}, liệt kê {n}: {names}", f"States {fmt(stated, 'en')}, lists {n}: {names}"),
+                         numbers=nums, related=related, arithmetic=arith)
+        else:
+            yield _check(rule, ctx, "fail", lc.count.start, lc.end,
+                         ctx.t(f"Nêu {fmt(stated, 'vi')} nhưng liệt kê {n}: {names}.", f"States {fmt(stated, 'en')} but lists {n}: {names}."),
+                         numbers=nums, related=related, arithmetic=arith)
+
+
+# ---------------------------------------------------------------------------- dates
+
+
+def _as_date(d: DateMention | None) -> date | None:
+    if d is None or not d.complete:
+        return None
+    try:
+        return date(d.year, d.month, d.day)  # type: ignore[arg-type]
+    except ValueError:
+        return None
+
+
+def _date_text(d: DateMention) -> str:
+    return f"{d.day or '?'}/{d.month or '?'}/{d.year or '?'}"
+
+
+def kind_date_valid(rule: Rule, ctx: Context) -> Iterator[Check]:
+    h = ctx.report.header
+    for d in ctx.report.dates:
+        is_header = h.date is d
+        nums = [x for x in (d.day, d.month, d.year) if x is not None]
+        if not d.complete:
+            if not is_header:
+                continue
+            missing = [n for n, v in ((ctx.t("ngày", "day"), d.day), (ctx.t("tháng", "month"), d.month), (ctx.t("năm", "year"), d.year)) if v is None]
+            yield _check(rule, ctx, "fail", d.start, d.end,
+                         ctx.t(f"Ngày ban hành “{d.raw}” thiếu {', '.join(missing)}.", f"Report date “{d.raw}” lacks the {', '.join(missing)}."),
+                         numbers=nums, arithmetic=_date_text(d), severity="warning")
+            continue
+        ok = _as_date(d) is not None and 1900 <= (d.year or 0) <= 2100
+        if d.month and d.month > 12 or (d.day and d.day > 31):
+            ok = False
+        if ok:
+            if is_header:
+                yield _check(rule, ctx, "pass", d.start, d.end,
+                             ctx.t(f"Ngày ban hành {_date_text(d)} hợp lệ.", f"Report date {_date_text(d)} is valid."), numbers=nums)
+            continue
+        last = calendar.monthrange(d.year, d.month)[1] if d.year and d.month and 1 <= d.month <= 12 else None
+        why = ctx.t(f"tháng {d.month} chỉ có {last} ngày" if last else "không có ngày này",
+                    f"month {d.month} has only {last} days" if last else "no such date")
+        yield _check(rule, ctx, "fail", d.start, d.end, ctx.t(f"“{d.raw}”: {why}.", f"“{d.raw}”: {why}."),
+                     numbers=nums, arithmetic=_date_text(d))
+
+
+def kind_period_order(rule: Rule, ctx: Context) -> Iterator[Check]:
+    h = ctx.report.header
+    report_day = _as_date(h.date)
+    for a, b, start, end in getattr(ctx.report, "periods", []):
+        da, db = _as_date(a), _as_date(b)
+        if da is None or db is None:
+            continue
+        problems = []
+        if da > db:
+            problems.append(ctx.t(f"bắt đầu {_date_text(a)} sau ngày kết thúc {_date_text(b)}",
+                                  f"starts {_date_text(a)} after it ends {_date_text(b)}"))
+        if report_day and db > report_day:
+            problems.append(ctx.t(f"kết thúc {_date_text(b)} sau ngày báo cáo {_date_text(h.date)}",
+                                  f"ends {_date_text(b)} after the report date {_date_text(h.date)}"))
+        related = [Related(ctx.t("ngày báo cáo", "report date"), h.date.start, h.date.end)] if h.date else []
+        arith = f"{_date_text(a)} ≤ {_date_text(b)}" + (f" ≤ {_date_text(h.date)}" if report_day else "")
+        nums = [x for x in (a.day, a.month, a.year, b.day, b.month, b.year) if x is not None]
+        if problems:
+            yield _check(rule, ctx, "fail", start, end, "; ".join(problems) + ".", numbers=nums, related=related, arithmetic=arith)
+        else:
+            yield _check(rule, ctx, "pass", start, end, ctx.t(f"Kỳ báo cáo hợp lệ: {arith}", f"Valid period: {arith}"),
+                         numbers=nums, related=related, arithmetic=arith)
+
+
+def kind_reference_date(rule: Rule, ctx: Context) -> Iterator[Check]:
+    h = ctx.report.header
+    report_day = _as_date(h.date)
+    if report_day is None:
+        return
+    for ref in ctx.report.references:
+        d = _as_date(ref.date)
+        if d is None or (h.number_span and ref.start <= h.number_span[0] < ref.end):
+            continue
+        ok = d <= report_day
+        arith = f"{_date_text(ref.date)} {'≤' if ok else '>'} {_date_text(h.date)}"
+        label = f"{ref.number}/{ref.suffix.upper()}"
+        related = [Related(ctx.t("ngày báo cáo", "report date"), h.date.start, h.date.end)]
+        nums = [ref.number] + [x for x in (ref.date.day, ref.date.month, ref.date.year)]
+        if ok:
+            yield _check(rule, ctx, "pass", ref.start, ref.date.end,
+                         ctx.t(f"Văn bản {label} ngày {_date_text(ref.date)} trước ngày báo cáo.", f"Document {label} of {_date_text(ref.date)} precedes the report."),
+                         numbers=nums, related=related, arithmetic=arith)
+        else:
+            yield _check(rule, ctx, "fail", ref.start, ref.date.end,
+                         ctx.t(f"Văn bản {label} ngày {_date_text(ref.date)}, sau ngày báo cáo {_date_text(h.date)}.",
+                               f"Document {label} is dated {_date_text(ref.date)}, after the report date {_date_text(h.date)}."),
+                         numbers=nums, related=related, arithmetic=arith)
+
+
+def kind_numbering(rule: Rule, ctx: Context) -> Iterator[Check]:
+    refs = [r for r in ctx.report.references if _as_date(r.date)]
+    h = ctx.report.header
+    groups: dict[tuple[str, str, int], list] = {}
+    for r in refs:
+        kind = r.doc_type.replace("&", "")
+        suffix = r.suffix.strip("-").replace("đ", "d")
+        groups.setdefault((kind[:2], suffix, r.date.year), []).append(r)  # type: ignore[union-attr]
+    for (_, suffix, year), members in groups.items():
+        uniq = {}
+        for r in members:
+            uniq.setdefault(r.number, r)
+        members = sorted(uniq.values(), key=lambda r: r.number)
+        if len(members) < 2:
+            continue
+        bad = []
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                if a.issuer and b.issuer and a.issuer != b.issuer:
+                    continue
+                if _as_date(a.date) > _as_date(b.date):
+                    bad.append((a, b))
+        seq = ", ".join(f"{r.number} ({_date_text(r.date)})" for r in members)
+        nums = [r.number for r in members]
+        if bad:
+            a, b = bad[0]
+            yield _check(rule, ctx, "fail", a.start, a.end,
+                         ctx.t(f"Số {a.number}/{suffix.upper()} ngày {_date_text(a.date)} nhưng số {b.number} lại ngày {_date_text(b.date)}. Dãy: {seq}.",
+                               f"No. {a.number}/{suffix.upper()} is dated {_date_text(a.date)} but no. {b.number} is dated {_date_text(b.date)}. Sequence: {seq}."),
+                         numbers=nums, related=[Related(f"{b.number}/{suffix.upper()}", b.start, b.end)], arithmetic=seq)
+        else:
+            yield _check(rule, ctx, "pass", members[0].start, members[0].end,
+                         ctx.t(f"Số văn bản {suffix.upper()} năm {year} tăng theo ngày: {seq}.", f"{suffix.upper()} numbers in {year} follow their dates: {seq}."),
+                         numbers=nums, related=[Related(f"{r.number}/{suffix.upper()}", r.start, r.end) for r in members[1:4]], arithmetic=seq)
+    del h
+
+
+KINDS: dict[str, Callable[[Rule, Context], Iterator[Check]]] = {
+    "identity": kind_identity,
+    "base_equals": kind_base_equals,
+    "repeat": kind_repeat,
+    "percent_fraction": kind_percent_fraction,
+    "percent_share": kind_percent_share,
+    "percent_implied": kind_percent_implied,
+    "percent_range": kind_percent_range,
+    "fraction_order": kind_fraction_order,
+    "rank": kind_rank,
+    "count_list": kind_count_list,
+    "date_valid": kind_date_valid,
+    "period_order": kind_period_order,
+    "reference_date": kind_reference_date,
+    "numbering": kind_numbering,
+}

@@ -1,0 +1,189 @@
+"""Loading grammars/lexicon.yaml: labels and contexts, compiled for the folded text."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .errors import ConfigError
+from .resources import grammar_path
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LabelSpec(_Strict):
+    key: str
+    parent: str | None = None
+    base: str | None = None
+    patterns: list[str]
+    # other keys the same words may stand for (resolved against the report's other figures)
+    or_: list[str] = []
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    def __init__(self, **data):
+        if "or" in data:
+            data["or_"] = data.pop("or")
+        super().__init__(**data)
+
+
+class RateSpec(_Strict):
+    numerator: str
+    denominator: str
+    patterns: list[str]
+
+
+class ScopeSpec(_Strict):
+    levels: dict[str, list[str]]
+    field_openers: list[str]
+    group_openers: list[str]
+    report_level: dict[str, list[str]]
+
+
+class DateSpec(_Strict):
+    long: str
+    short: str
+    period: str
+    reference: str
+
+
+class LexiconSpec(_Strict):
+    aliases: dict[str, str]
+    labels: list[LabelSpec]
+    rates: list[RateSpec]
+    scopes: ScopeSpec
+    not_quantity_before: list[str]
+    ocr_noise: list[str]
+    units: dict[str, list[str]]
+    breakdown_markers: list[str]
+    countables: list[str]
+    ranks: list[str]
+    dates: DateSpec
+
+
+@dataclass
+class Label:
+    key: str
+    parent: str | None
+    base: str | None
+    alternatives: list[str]
+    regex: re.Pattern
+
+
+@dataclass
+class Lexicon:
+    labels: list[Label]
+    label_regex: re.Pattern  # one alternation of every label pattern, for a first fast pass
+    label_of_group: list[Label]
+    keys: dict[str, Label]
+    rates: list[tuple[RateSpec, re.Pattern]]
+    levels: dict[str, re.Pattern]
+    field_opener: re.Pattern
+    group_opener: re.Pattern
+    report_level: dict[str, re.Pattern]
+    not_quantity_before: re.Pattern
+    ocr_noise: list[re.Pattern]
+    units: list[tuple[str, re.Pattern]]
+    breakdown: re.Pattern
+    countable: re.Pattern
+    rank: re.Pattern
+    date_long: re.Pattern
+    date_short: re.Pattern
+    period: re.Pattern
+    reference: re.Pattern
+    parents: dict[str, str | None] = field(default_factory=dict)
+
+    def base_of(self, key: str) -> str | None:
+        lab = self.keys.get(key)
+        return lab.base if lab else None
+
+
+def _spaces(pattern: str) -> str:
+    # A space in a pattern stands for any run of white space: reports break lines mid-phrase.
+    return pattern.replace(" ?", r"\s*").replace(" +", r"\s+").replace(" ", r"\s+")
+
+
+def _expand(pattern: str, aliases: dict[str, str]) -> str:
+    def sub(m: re.Match) -> str:
+        name = m.group(1)
+        if name not in aliases:
+            raise KeyError(name)
+        return f"(?:{_spaces(aliases[name])})"
+    return re.sub(r"\{([A-Z]+)\}", sub, _spaces(pattern))
+
+
+def _compile(pattern: str, aliases: dict[str, str], where: str) -> re.Pattern:
+    try:
+        return re.compile(_expand(pattern, aliases))
+    except KeyError as exc:
+        raise ConfigError(f"{where}: unknown alias {{{exc.args[0]}}} in pattern {pattern!r}") from None
+    except re.error as exc:
+        raise ConfigError(f"{where}: bad pattern {pattern!r}: {exc}") from None
+
+
+def _any(patterns: list[str], aliases: dict[str, str], where: str) -> re.Pattern:
+    for p in patterns:
+        _compile(p, aliases, where)
+    return re.compile("|".join(f"(?:{_expand(p, aliases)})" for p in patterns))
+
+
+def load_lexicon(path: Path | None = None) -> Lexicon:
+    path = path or grammar_path("lexicon.yaml")
+    where = str(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        spec = LexiconSpec.model_validate(raw)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(x) for x in err["loc"])
+        raise ConfigError(f"{where}: {loc}: {err['msg']}") from None
+    a = spec.aliases
+    labels: list[Label] = []
+    keys: dict[str, Label] = {}
+    group_parts: list[str] = []
+    label_of_group: list[Label] = []
+    for ls in spec.labels:
+        for p in ls.patterns:
+            rx = _compile(p, a, f"{where}: labels[{ls.key}]")
+            lab = Label(ls.key, ls.parent, ls.base, list(ls.or_), rx)
+            labels.append(lab)
+            group_parts.append(f"(?P<g{len(label_of_group)}>\\b{rx.pattern}\\b)")
+            label_of_group.append(lab)
+        keys.setdefault(ls.key, Label(ls.key, ls.parent, ls.base, [], re.compile("")))
+    lex = Lexicon(
+        labels=labels,
+        label_regex=re.compile("|".join(group_parts)),
+        label_of_group=label_of_group,
+        keys=keys,
+        rates=[(r, _any(r.patterns, a, f"{where}: rates")) for r in spec.rates],
+        levels={lvl: _any(ps, a, f"{where}: scopes.levels.{lvl}") for lvl, ps in spec.scopes.levels.items()},
+        field_opener=_any(spec.scopes.field_openers, a, f"{where}: scopes.field_openers"),
+        group_opener=_any(spec.scopes.group_openers, a, f"{where}: scopes.group_openers"),
+        report_level={lvl: _any(ps, a, f"{where}: scopes.report_level") for lvl, ps in spec.scopes.report_level.items()},
+        not_quantity_before=_any(spec.not_quantity_before, a, f"{where}: not_quantity_before"),
+        ocr_noise=[_compile(p, a, f"{where}: ocr_noise") for p in spec.ocr_noise],
+        units=[(name, re.compile(r"\s*(?:" + _any(ps, a, f"{where}: units").pattern + r")\b"))
+               for name, ps in spec.units.items()],
+        breakdown=_any(spec.breakdown_markers, a, f"{where}: breakdown_markers"),
+        countable=_any(spec.countables, a, f"{where}: countables"),
+        rank=_any(spec.ranks, a, f"{where}: ranks"),
+        date_long=_compile(spec.dates.long, a, f"{where}: dates.long"),
+        date_short=_compile(spec.dates.short, a, f"{where}: dates.short"),
+        period=_compile(spec.dates.period, a, f"{where}: dates.period"),
+        reference=_compile(spec.dates.reference, a, f"{where}: dates.reference"),
+    )
+    lex.parents = {k: lab.parent for k, lab in keys.items()}
+    return lex
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    return load_lexicon()

@@ -1,0 +1,1 @@
+"""Renderers print audits; they never filter, sort or decide the exit status."""

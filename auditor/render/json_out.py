@@ -1,0 +1,53 @@
+"""The JSON contract (schema 1, ../shared/design.md §4): passed checks included."""
+from __future__ import annotations
+
+import json
+
+from ..engine import Audit
+from .positions import LineIndex
+
+
+def check_record(check, index: LineIndex | None) -> dict:
+    rec = {"code": check.code, "rule": check.rule, "status": check.status, "severity": check.severity}
+    if index is not None:
+        line, col = index.line_col(check.start)
+        end_line, end_col = index.line_col(max(check.start, check.end - 1))
+        rec.update(line=line, end_line=end_line, column=col, end_column=end_col + 1,
+                   quote=index.quote(check.start, check.end))
+    rec.update(message=check.message, numbers=check.numbers)
+    if check.arithmetic:
+        rec["arithmetic"] = check.arithmetic
+    if check.scope:
+        rec["scope"] = check.scope
+    related = []
+    for r in check.related:
+        item = {"label": r.label}
+        if index is not None:
+            line, col = index.line_col(r.start)
+            end_line, _ = index.line_col(max(r.start, r.end - 1))
+            item.update(line=line, column=col, end_line=end_line, quote=index.quote(r.start, r.end))
+        related.append(item)
+    if related:
+        rec["related"] = related
+    return rec
+
+
+def report_record(audit: Audit) -> dict:
+    rep = audit.report
+    index = LineIndex(rep.text) if rep is not None else None
+    out: dict = {"path": audit.path}
+    if rep is not None:
+        h = rep.header
+        out["document"] = {
+            "issuer": h.issuer, "level": h.level, "number": h.number, "place": h.place,
+            "date": f"{h.date.year or '?'}-{h.date.month or '?'}-{h.date.day or '?'}" if h.date else None,
+            "period": h.period_text, "encoding": audit.encoding, "decimal_mark": rep.decimal_mark,
+        }
+    out["summary"] = audit.counts()
+    out["checks"] = [check_record(c, index) for c in audit.checks]
+    out["problems"] = audit.problems
+    return out
+
+
+def render_json(audits: list[Audit]) -> str:
+    return json.dumps({"schema": 1, "reports": [report_record(a) for a in audits]}, ensure_ascii=False, indent=2)

@@ -1,0 +1,22 @@
+"""Offsets to 1-based line and column, computed only when rendering."""
+from __future__ import annotations
+
+from bisect import bisect_right
+
+
+class LineIndex:
+    def __init__(self, text: str):
+        self.text = text
+        self.starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+    def quote(self, start: int, end: int) -> str:
+        return self.text[start:end]
+
+    def line_text(self, line: int) -> str:
+        s = self.starts[line - 1]
+        e = self.starts[line] - 1 if line < len(self.starts) else len(self.text)
+        return self.text[s:e]

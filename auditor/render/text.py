@@ -1,0 +1,74 @@
+"""The terminal report, with Rich: what was read, what was checked, what is wrong and where."""
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ..engine import Audit
+from .positions import LineIndex
+
+_SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+_WORDS = {
+    "vi": {"error": "lỗi", "warning": "cảnh báo", "info": "lưu ý", "skip": "không kiểm tra được",
+           "doc": "Văn bản", "issuer": "Cơ quan", "number": "Số", "date": "Ngày", "place": "Nơi ban hành",
+           "period": "Kỳ báo cáo", "encoding": "Mã hóa", "checks": "Đã kiểm tra", "passed": "đạt", "failed": "không đạt",
+           "undecided": "không kết luận được", "related": "đối chiếu", "none": "Không phát hiện sai sót.",
+           "problems": "Vấn đề khi đọc tệp", "unknown": "không rõ", "scope": "phạm vi", "level": "Cấp",
+           "levels": {"commune": "xã", "district": "huyện", "province": "tỉnh"}},
+    "en": {"error": "error", "warning": "warning", "info": "note", "skip": "not decided",
+           "doc": "Document", "issuer": "Issuer", "number": "No.", "date": "Date", "place": "Place",
+           "period": "Period", "encoding": "Encoding", "checks": "Checks made", "passed": "passed", "failed": "failed",
+           "undecided": "undecided", "related": "compared with", "none": "No problems found.",
+           "problems": "Problems reading the file", "unknown": "unknown", "scope": "scope", "level": "Level",
+           "levels": {"commune": "commune", "district": "district", "province": "province"}},
+}
+
+
+def render_text(audits: list[Audit], console: Console, lang: str, show_passed: bool = False) -> None:
+    w = _WORDS[lang]
+    for audit in audits:
+        console.rule(f"[bold]{escape(audit.path)}")
+        for p in audit.problems:
+            console.print(f"[bold red]{p['code']}[/] {escape(p['message'])}")
+        rep = audit.report
+        if rep is None:
+            continue
+        h = rep.header
+        info = Table.grid(padding=(0, 2))
+        info.add_column(style="dim")
+        info.add_column()
+        info.add_row(w["issuer"], escape(h.issuer or w["unknown"]) + (f"  ({w['level']} {w['levels'][h.level]})" if h.level else ""))
+        info.add_row(w["number"], escape(h.number or w["unknown"]))
+        date = f"{h.date.day or '?'}/{h.date.month or '?'}/{h.date.year or '?'}" if h.date else w["unknown"]
+        info.add_row(w["date"], escape(date + (f" — {h.place}" if h.place else "")))
+        if h.period_text:
+            info.add_row(w["period"], escape(" ".join(h.period_text.split())))
+        info.add_row(w["encoding"], f"{audit.encoding}, " + ("dấu thập phân" if lang == "vi" else "decimal mark") + f" “{rep.decimal_mark}”")
+        console.print(info)
+        c = audit.counts()
+        console.print(
+            f"{w['checks']}: [bold]{c['checks']}[/] — [green]{c['pass']} {w['passed']}[/], "
+            f"[red]{c['fail']} {w['failed']}[/] ({c['error']} {w['error']}, {c['warning']} {w['warning']}, {c['info']} {w['info']}), "
+            f"[cyan]{c['skip']} {w['undecided']}[/]")
+        index = LineIndex(rep.text)
+        shown = [ch for ch in audit.checks if ch.status == "fail" or (show_passed and ch.status != "fail")]
+        if not any(ch.status == "fail" for ch in audit.checks):
+            console.print(f"[green]{w['none']}[/]")
+        for ch in shown:
+            line, col = index.line_col(ch.start)
+            if ch.status == "fail":
+                label = f"[{_SEV_STYLE[ch.severity]}]{w[ch.severity]}[/]"
+            elif ch.status == "skip":
+                label = f"[cyan]{w['skip']}[/]"
+            else:
+                label = f"[green]{w['passed']}[/]"
+            console.print(f"\n{line}:{col}  {ch.code}  {label}" + (f"  [dim]({w['scope']}: {escape(ch.scope)})[/]" if ch.scope else ""))
+            quote = " ".join(index.quote(ch.start, ch.end).split())
+            console.print(f"    [dim]“[/]{escape(quote[:160])}[dim]”[/]")
+            console.print(f"    {escape(ch.message)}")
+            for r in ch.related[:4]:
+                rl, rc = index.line_col(r.start)
+                rq = " ".join(index.quote(r.start, r.end).split())[:60]
+                console.print(f"    [dim]↳ {w['related']} {escape(r.label)} {rl}:{rc} “{escape(rq)}”[/]")
+        console.print()
