@@ -219,6 +219,8 @@ class _Extractor:
                 continue
             opening = self.folded[b.start:min(b.end, b.start + 70)]
             stripped = re.sub(r"^[\W_]+", "", opening)
+            if b.kind == "bullet" and re.match(r"\s*[-–—]", opening):
+                field = ""
             for lvl, rx in self.lex.levels.items():
                 m = rx.search(opening)
                 if m and _LEVEL_RANK[lvl] < report_rank:
@@ -231,7 +233,8 @@ class _Extractor:
             if om:
                 name = re.split(r"[\d:;,.()]| la\b| \d", stripped[om.end():], maxsplit=1)[0].strip()
                 kind = "lĩnh vực" if self.lex.field_opener.match(stripped) else "liên thông"
-                field = f"{kind} {' '.join(name.split()[:6])}".strip()
+                raw_name = self.text[b.start:b.end][len(opening) - len(stripped):][om.end():om.end() + len(name)]
+                field = f"{kind} {' '.join(raw_name.split()[:6])}".strip()
             scope = f"{level}|{field}"
             if scope not in self.report.scopes:
                 parts = [_LEVEL_NAME[level]] if level else ["đơn vị báo cáo"]
@@ -239,6 +242,11 @@ class _Extractor:
                     parts.append(field)
                 self.report.scopes[scope] = " – ".join(parts)
             self._read_block(bi, b, scope, opener=bool(om))
+            tail = self.folded[max(b.start, b.end - 30):b.end]
+            if re.search(r"(?:" + self.lex.breakdown.pattern + r")\s*:\s*$", tail):
+                last = [q for q in self.qs if b.start <= q.start < b.end and q.role in ("quantity", "numerator")]
+                if last:
+                    field = f"{field} trong đó {last[-1].raw}".strip()
 
     def _read_block(self, bi: int, b: Block, scope: str, opener: bool) -> None:
         f = self.folded
@@ -251,7 +259,7 @@ class _Extractor:
             prev_end = max(prev_end, b.start)
             if q.percent and q.role == "quantity":
                 self._percent(bi, b, scope, i, recent)
-            elif q.role in ("quantity", "numerator") and q.unit != "money":
+            elif q.role in ("quantity", "numerator") and q.unit in (None, "dossiers"):
                 label = self._label_before(prev_end, q.start, recent) or self._label_after(q, b.end, recent)
                 key = label.key if label else None
                 alts: tuple[str, ...] = tuple(label.alternatives) if label else ()
@@ -313,7 +321,9 @@ class _Extractor:
         clause = seg[cut:]
         if not clause.strip():
             return None
-        return self._choose(self._candidates(clause, True), recent)
+        # a label far from its number is a label of something else
+        cands = [c for c in self._candidates(clause, True) if len(clause) - c[1] <= 45]
+        return self._choose(cands, recent)
 
     def _label_after(self, q: Quantity, block_end: int, recent: list[str]) -> Label | None:
         f = self.folded
@@ -343,19 +353,21 @@ class _Extractor:
             sent_start = m.end()
         claim = PercentClaim(pct, scope, bi)
         window = f[max(sent_start, pct.start - 60):pct.start]
-        claim.comparison = bool(_COMPARISON.search(window)) and not re.search(r"(?:dat|chiem) ?(?:ty le|t[yi] [l1])?\s*$", window)
+        after = f[pct.end:pct.end + 20]
+        claim.comparison = bool(_COMPARISON.search(window)) and not re.search(r"(?:dat|chiem) ?(?:ty le|t[yi] [l1])?\s*$", window) \
+            or bool(re.match(r"\s*(?:so voi|ke hoach|k[eé]? ?h|cung ky|du toan)", after))
         prev = None
         j = i - 1
         while j >= 0 and self.qs[j].start >= sent_start:
+            if self.qs[j].percent:
+                break
             if self.qs[j].role in ("quantity", "denominator", "numerator"):
                 prev = self.qs[j]
-                break
-            if self.qs[j].percent:
                 break
             j -= 1
         if prev is not None:
             between = f[prev.end:pct.start]
-            linked = not re.search(r"[;]", between) and len(between) < 70
+            linked = not re.search(r"[;]", between) and len(between) < (150 if prev.role == "denominator" else 70)
             if linked and prev.role == "denominator":
                 num = self.qs[j - 1]
                 claim.numerator, claim.denominator = num, prev
@@ -398,7 +410,7 @@ class _Extractor:
                 rest_end = b.end
                 sm = re.compile(r"\.(?=\s)").search(f, cm.end(), b.end)
                 sentence_end = sm.start() if sm else b.end
-                opener = re.compile(r"[^():;.]{0,80}?([(:])").match(f, cm.end(), sentence_end)
+                opener = re.compile(r"[^():;.\d]{0,80}?([(:])").match(f, cm.end(), sentence_end)
                 if not opener:
                     continue
                 start = opener.end()
@@ -410,7 +422,7 @@ class _Extractor:
                 else:
                     body_end = b.end
                 body = self.text[start:body_end]
-                items = _split_items(body, start)
+                items = _split_items(body, start, folded=f[start:body_end])
                 if not items and opener.group(1) == ":":
                     items = self._following_items(blocks, bi)
                 if not items:
@@ -418,15 +430,17 @@ class _Extractor:
                 # a parenthesis that holds numbers is a breakdown, not a list of names
                 if opener.group(1) == "(" and re.search(r"\d", body):
                     continue
-                alt = _split_items(body, start, split_last_va=True) if opener.group(1) == "(" else None
+                alt = _split_items(body, start, split_last_va=True, folded=f[start:body_end]) if opener.group(1) == "(" else None
                 claim = ListClaim(q, of, items, q.start, body_end, len(alt) if alt and len(alt) != len(items) else None)
                 self.report.lists.append(claim)
 
     def _following_items(self, blocks: list[Block], bi: int) -> list[tuple[int, int]]:
         items = []
+        kind = None
         for b in blocks[bi + 1:]:
-            if b.kind in ("heading", "table"):
+            if b.kind in ("heading", "table") or (kind and b.kind != kind):
                 break
+            kind = b.kind
             first = re.sub(r"^[\W_]+", "", self.folded[b.start:b.start + 30]).split(" ")[0]
             if items:
                 prev_first = re.sub(r"^[\W_]+", "", self.folded[items[0][0]:items[0][0] + 30]).split(" ")[0]
@@ -438,7 +452,7 @@ class _Extractor:
         return items
 
 
-def _split_items(body: str, offset: int, split_last_va: bool = False) -> list[tuple[int, int]]:
+def _split_items(body: str, offset: int, split_last_va: bool = False, folded: str = "") -> list[tuple[int, int]]:
     """List items: split on ";" when present, else on ","; names of agencies keep their "và"."""
     sep = ";" if ";" in body else ","
     items = []
@@ -452,7 +466,10 @@ def _split_items(body: str, offset: int, split_last_va: bool = False) -> list[tu
         # "A và B": two items only when "và" joins lower-case words (agency names are capitalised)
         s, e = items[-1] if items else (0, 0)
         last = body[s - offset:e - offset]
-        m = re.search(r"\s+và\s+(?=[a-zà-ỹđ])", last)
+        last_folded = (folded or body)[s - offset:e - offset]
+        m = re.search(r"\s+v[aà]\s+(?=[a-zà-ỹđ])", last) if "và" in last else re.search(r"\s+va\s+(?=[a-z])", last_folded)
+        if m and "và" not in last and not last[m.end():m.end() + 1].islower():
+            m = None
         if m:
             items[-1:] = [(s, s + m.start()), (s + m.end(), e)]
     return items

@@ -29,10 +29,12 @@ class ScopeFacts:
 
     def first(self, key: str) -> Fact | None:
         """The figure's own statement; a fraction's denominator only when nothing else states it."""
-        got = self.stated.get(key)
-        if got:
-            return next((f for f in got if f.q.role != "denominator"), got[0])
-        return self.derived.get(key)
+        got = self.stated.get(key) or []
+        own = next((f for f in got if f.q.role != "denominator"), None)
+        return own or self.derived.get(key) or (got[0] if got else None)
+
+    def stated_own(self, key: str) -> bool:
+        return any(f.q.role != "denominator" for f in self.stated.get(key, []))
 
 
 def scope_table(report: Report) -> dict[str, ScopeFacts]:
@@ -87,7 +89,7 @@ def derive(rules: list[Rule], scopes: dict[str, ScopeFacts]) -> None:
                 continue
             terms = rule.rhs_terms()
             for sf in scopes.values():
-                if sf.first(rule.lhs):
+                if sf.stated_own(rule.lhs) or rule.lhs in sf.derived:
                     continue
                 parts = [sf.first(k) for _, k in terms]
                 if any(p is None for p in parts):
@@ -617,7 +619,7 @@ def kind_numbering(rule: Rule, ctx: Context) -> Iterator[Check]:
         bad = []
         for i, a in enumerate(members):
             for b in members[i + 1:]:
-                if a.issuer and b.issuer and a.issuer != b.issuer:
+                if not _same_issuer(a.issuer, b.issuer):
                     continue
                 if _as_date(a.date) > _as_date(b.date):
                     bad.append((a, b))
@@ -634,6 +636,14 @@ def kind_numbering(rule: Rule, ctx: Context) -> Iterator[Check]:
                          ctx.t(f"Số văn bản {suffix.upper()} năm {year} tăng theo ngày: {seq}.", f"{suffix.upper()} numbers in {year} follow their dates: {seq}."),
                          numbers=nums, related=[Related(f"{r.number}/{suffix.upper()}", r.start, r.end) for r in members[1:4]], arithmetic=seq)
     del h
+
+
+def _same_issuer(a: str | None, b: str | None) -> bool:
+    """A citation without issuer is the reporting unit's own or its direct superior's; a province's
+    documents are always cited with their issuer."""
+    if a and b:
+        return a == b
+    return (a or b) != "tinh"
 
 
 KINDS: dict[str, Callable[[Rule, Context], Iterator[Check]]] = {
