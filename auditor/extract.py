@@ -231,10 +231,10 @@ class _Extractor:
                     break
             om = self.lex.field_opener.match(stripped) or self.lex.group_opener.match(stripped)
             if om:
-                name = re.split(r"[\d:;,.()]| la\b| \d", stripped[om.end():], maxsplit=1)[0].strip()
+                name = re.split(r"[\d:;()]|\.\s| la\b", stripped[om.end():], maxsplit=1)[0].strip(" .,")
                 kind = "lĩnh vực" if self.lex.field_opener.match(stripped) else "liên thông"
                 raw_name = self.text[b.start:b.end][len(opening) - len(stripped):][om.end():om.end() + len(name)]
-                field = f"{kind} {' '.join(raw_name.split()[:6])}".strip()
+                field = f"{kind} {' '.join(raw_name.split())}".strip()
             scope = f"{level}|{field}"
             if scope not in self.report.scopes:
                 parts = [_LEVEL_NAME[level]] if level else ["đơn vị báo cáo"]
@@ -300,8 +300,10 @@ class _Extractor:
     def _choose(self, cands: list[tuple[int, int, Label]], recent: list[str]) -> Label | None:
         if not cands:
             return None
-        longest = max(e - s for s, e, _ in cands)
-        best = [lab for s, e, lab in cands if e - s == longest]
+        # the label ending nearest the number, and of those the longest
+        nearest = max(e for _, e, _ in cands)
+        longest = max(e - s for s, e, _ in cands if e == nearest)
+        best = [lab for s, e, lab in cands if e == nearest and e - s == longest]
         keys = []
         for lab in best:
             if lab.key not in keys:

@@ -310,15 +310,15 @@ def kind_percent_implied(rule: Rule, ctx: Context) -> Iterator[Check]:
             continue
         totals = [(k, fa) for k, fa in _scope_totals(ctx, c.scope) if fa.q.unit in (None, "dossiers") and fa.q.value > 0]
         num = c.numerator
-        if num is not None and num.unit == "money":
-            rng = _implied_range(num.value, c.pct)
+        if c.comparison or (num is not None and num.unit == "money"):
+            rng = _implied_range(num.value, c.pct) if num is not None else None
             detail = ctx.t(f"{fmt_q(c.pct, ctx.lang)} của một số liệu không nêu; mẫu số suy ra khoảng "
                            f"{fmt(rng[0], ctx.lang, 3)}–{fmt(rng[1], ctx.lang, 3)}, không kiểm chứng được." if rng else
                            f"{fmt_q(c.pct, ctx.lang)}: không có mẫu số để kiểm chứng.",
                            f"{fmt_q(c.pct, ctx.lang)} of a figure not stated; implied base about "
                            f"{fmt(rng[0], 'en', 3)}–{fmt(rng[1], 'en', 3)}, cannot be verified." if rng else
                            f"{fmt_q(c.pct, ctx.lang)}: no base to verify it against.")
-            yield _check(rule, ctx, "skip", num.start, c.pct.end, detail, numbers=numbers_of(num, c.pct), scope=c.scope,
+            yield _check(rule, ctx, "skip", (num or c.pct).start, c.pct.end, detail, numbers=numbers_of(num, c.pct), scope=c.scope,
                          severity="info")
             continue
         if num is not None and num.unit not in (None, "dossiers"):
