@@ -10,7 +10,7 @@ import re
 from bisect import bisect_left
 from decimal import Decimal
 
-from .facts import (DateMention, Fact, Fraction, Header, ListClaim, PercentClaim, Quantity, RankClaim,
+from .facts import (Breakdown, DateMention, Fact, Fraction, Header, ListClaim, PercentClaim, Quantity, RankClaim,
                     Reference, Report)
 from .lexicon import Label, Lexicon, default_lexicon
 from .normalize import fold
@@ -91,7 +91,7 @@ class _Extractor:
                     or re.match(r"/\s*\d{1,5}\s*/", self.text[q.end:q.end + 12]) \
                     or (self.text[q.start - 1:q.start] == "/" and i and qs[i - 1].role in ("docref", "date")):
                 q.role = "docref"
-            elif self.lex.not_quantity_before.search(before):
+            elif not q.percent and self.lex.not_quantity_before.search(before):
                 q.role = "other"
         # fractions "a/b": two quantities joined by a slash
         for a, b in zip(qs, qs[1:]):
@@ -137,6 +137,12 @@ class _Extractor:
         if dm:
             pos = m.end() + dm.end()
             date = next((d for d in self.report.dates if d.start == pos or (pos <= d.start < pos + 3)), None)
+        if date is None:
+            head = f[max(0, m.start() - 80):m.start()]
+            bm = list(re.finditer(r"ng[a-z]{1,2}y\s*", head))
+            if bm and not re.search(r"[.;]\s|\n\s*\n", head[bm[-1].start():]):
+                pos = max(0, m.start() - 80) + bm[-1].end()
+                date = next((d for d in self.report.dates if pos <= d.start < pos + 3), None)
         issuer = None
         after = f[(date.end if date else m.end()):(date.end if date else m.end()) + 70]
         im = re.match(r"[\s,]*(?:cua\s+)?(?:chu tich\s+|van phong\s+)?(?:ubnd|uy ban nhan dan|hdnd)\s+(tinh|huyen|xa|thanh pho|thi xa|phuong)", after)
@@ -144,7 +150,7 @@ class _Extractor:
             issuer = im.group(1)
         before = f[max(0, m.start() - 1):m.start()]
         del before
-        return Reference(m.group("type"), int(m.group("num")), m.group("suffix").strip().replace(" ", ""),
+        return Reference(m.group("type"), int(m.group("num")), re.sub(r"\s+", "", m.group("suffix")),
                          date, issuer, m.start(), m.end())
 
     # ---------------------------------------------------------------- header
@@ -412,8 +418,8 @@ class _Extractor:
                 rest_end = b.end
                 sm = re.compile(r"\.(?=\s)").search(f, cm.end(), b.end)
                 sentence_end = sm.start() if sm else b.end
-                opener = re.compile(r"[^():;.\d]{0,80}?([(:])").match(f, cm.end(), sentence_end)
-                if not opener:
+                opener = re.compile(r"[^():;.]{0,80}?([(:])").match(f, cm.end(), sentence_end)
+                if not opener or any(x.role in ("quantity", "numerator") and cm.end() <= x.start < opener.end() for x in self.qs):
                     continue
                 start = opener.end()
                 if opener.group(1) == "(":
@@ -435,6 +441,90 @@ class _Extractor:
                 alt = _split_items(body, start, split_last_va=True, folded=f[start:body_end]) if opener.group(1) == "(" else None
                 claim = ListClaim(q, of, items, q.start, body_end, len(alt) if alt and len(alt) != len(items) else None)
                 self.report.lists.append(claim)
+
+    # ---------------------------------------------------------------- breakdowns ("trong đó", lists after a colon)
+    def _unit_of(self, q: Quantity) -> str | None:
+        if q.role == "numerator":
+            nxt = self.qs[bisect_left(self.starts, q.end)]
+            return nxt.unit
+        return q.unit
+
+    def _items_in(self, start: int, end: int) -> list[list[Quantity]]:
+        """Counts and fractions between two offsets, percentages left out."""
+        out: list[list[Quantity]] = []
+        i = bisect_left(self.starts, start)
+        while i < len(self.qs) and self.qs[i].start < end:
+            q = self.qs[i]
+            if q.role == "numerator" and i + 1 < len(self.qs):
+                out.append([q, self.qs[i + 1]])
+                i += 2
+                continue
+            if q.role == "quantity" and not q.percent:
+                out.append([q])
+            i += 1
+        return out
+
+    def read_breakdowns(self, blocks: list[Block]) -> None:
+        f = self.folded
+        marker = re.compile(r"\b(?:" + self.lex.breakdown.pattern + r")\b\s*(?:co\s+)?:?")
+        for bi, b in enumerate(blocks):
+            if b.kind in ("table", "heading"):
+                continue
+            for m in marker.finditer(f, b.start, b.end):
+                before = self._items_in(b.start, m.start())
+                if not before:
+                    continue
+                total = before[-1]
+                gap = f[total[-1].end:m.start()]
+                if len(gap) > 90 or ";" in gap:
+                    continue
+                opened_paren = "(" in gap[-6:] or f[m.start() - 1:m.start()] == "("
+                if opened_paren:
+                    close = f.find(")", m.end(), b.end)
+                    end = close if close >= 0 else b.end
+                else:
+                    sm = re.compile(r"\.(?=\s)|;").search(f, m.end(), b.end)
+                    end = sm.start() if sm else b.end
+                parts = self._items_in(m.end(), end)
+                if not parts and f[m.end() - 1:m.end()] == ":" and not f[m.end():b.end].strip():
+                    parts = [self._items_in(nb.start, nb.end)[0] for nb in self._sub_blocks(blocks, bi)
+                             if self._items_in(nb.start, nb.end)]
+                    end = max((p[-1].end for p in parts), default=end)
+                parts = [p for p in parts if len(p) == len(total) and self._unit_of(p[0]) == self._unit_of(total[0])]
+                if len(parts) >= 2 and self._unit_of(total[0]) != "money":
+                    self.report.breakdowns.append(Breakdown(total, parts, total[0].start, end, "marker"))
+            self._colon_lists(b)
+
+    def _sub_blocks(self, blocks: list[Block], bi: int) -> list[Block]:
+        out = []
+        for nb in blocks[bi + 1:]:
+            if nb.kind in ("heading", "table") or (nb.kind == "bullet" and re.match(r"\s*[-–—]", self.folded[nb.start:nb.start + 3])):
+                break
+            out.append(nb)
+        return out
+
+    def _colon_lists(self, b: Block) -> None:
+        """"Trình độ chuyên môn: Đại học 19 người, Trung cấp 01 người." against the last total in that unit."""
+        f = self.folded
+        for m in re.finditer(r":", f[b.start:b.end]):
+            pos = b.start + m.end()
+            sm = re.compile(r"\.(?=\s)|;|\n\s*\n").search(f, pos, b.end)
+            end = sm.start() if sm else b.end
+            parts = self._items_in(pos, end)
+            if len(parts) < 2 or any(len(p) != 1 for p in parts):
+                continue
+            unit = parts[0][0].unit
+            if unit not in ("people", "procedures", "items") or any(p[0].unit != unit for p in parts):
+                continue
+            gaps = [f[a[0].end:c[0].start] for a, c in zip(parts, parts[1:])]
+            if any(not re.match(r"\s*[a-z ]{0,20}\s*,(?:\s*va)?\s*[a-z ]{0,40}$|\s*[a-z ]{0,20}\s+va\s+[a-z ]{0,40}$", g) for g in gaps):
+                continue
+            earlier = [q for q in self._items_in(b.start, b.start + m.start()) if len(q) == 1 and q[0].unit == unit]
+            earlier = [q for q in earlier if not any(bd.start <= q[0].start < bd.end for bd in self.report.breakdowns)
+                       and not re.search(r"(?:" + self.lex.breakdown.pattern + r")\s*(?:co\s+)?$", f[max(b.start, q[0].start - 15):q[0].start])]
+            if not earlier:
+                continue
+            self.report.breakdowns.append(Breakdown(earlier[-1], parts, earlier[-1][0].start, end, "colon"))
 
     def _following_items(self, blocks: list[Block], bi: int) -> list[tuple[int, int]]:
         items = []
@@ -484,6 +574,7 @@ def extract(path: str, text: str, encoding: str = "utf-8", lex: Lexicon | None =
     blocks = parse_blocks(text)
     ex.read_blocks(blocks)
     ex.read_lists(blocks)
+    ex.read_breakdowns(blocks)
     ex.report.periods = ex.periods()  # type: ignore[attr-defined]
     ex.report.blocks = blocks  # type: ignore[attr-defined]
     ex.report.line_starts = ex.line_starts  # type: ignore[attr-defined]

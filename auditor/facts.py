@@ -83,6 +83,20 @@ class ListClaim:
 
 
 @dataclass(slots=True)
+class Breakdown:
+    """A total and the parts the text lists for it: "112 nhiệm vụ (trong đó: đúng hạn 85, trễ hạn 27)".
+
+    Parts of a fraction total ("843/1555 ... Trong đó: 812/1524 ...; 27/27 ...") are fractions too:
+    then `totals` and `parts` hold (numerator, denominator) pairs.
+    """
+    totals: list[Quantity]
+    parts: list[list[Quantity]]
+    start: int
+    end: int
+    how: str  # marker | colon
+
+
+@dataclass(slots=True)
 class DateMention:
     day: int | None
     month: int | None
@@ -133,6 +147,7 @@ class Report:
     fractions: list[Fraction] = field(default_factory=list)
     ranks: list[RankClaim] = field(default_factory=list)
     lists: list[ListClaim] = field(default_factory=list)
+    breakdowns: list[Breakdown] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)

@@ -643,7 +643,69 @@ def _same_issuer(a: str | None, b: str | None) -> bool:
     documents are always cited with their issuer."""
     if a and b:
         return a == b
-    return (a or b) != "tinh"
+    return (a or b) in ("huyen", "xa", "thi xa", "phuong", "quan")
+
+
+def kind_breakdown_sum(rule: Rule, ctx: Context) -> Iterator[Check]:
+    """"N (trong đó: a, b, c)" and "Trình độ: a người, b người" against the total they break down."""
+    for bd in ctx.report.breakdowns:
+        width = len(bd.totals)
+        for pos in range(width):
+            total = bd.totals[pos]
+            parts = [p[pos] for p in bd.parts]
+            s = sum((p.value for p in parts), Decimal(0))
+            ok = s == total.value
+            what = ("" if width == 1 else ctx.t(" (tử số)" if pos == 0 else " (mẫu số)", " (numerators)" if pos == 0 else " (denominators)"))
+            arith = f"{' + '.join(fmt(p.value, ctx.lang) for p in parts)} = {fmt(s, ctx.lang)} {'=' if ok else '≠'} {fmt(total.value, ctx.lang)}"
+            related = [Related(ctx.t(f"phần {i + 1}", f"part {i + 1}"), p.start, p.end) for i, p in enumerate(parts[:8])]
+            nums = [total.number] + [p.number for p in parts]
+            if ok:
+                yield _check(rule, ctx, "pass", total.start, total.end,
+                             ctx.t(f"Các phần cộng đủ tổng{what}: {arith}", f"The parts add up to the total{what}: {arith}"),
+                             numbers=nums, related=related, arithmetic=arith)
+            else:
+                yield _check(rule, ctx, "fail", total.start, total.end,
+                             ctx.t(f"{arith}{what} (lệch {fmt(abs(total.value - s), 'vi')}).",
+                                   f"{arith}{what} (off by {fmt(abs(total.value - s), 'en')})."),
+                             numbers=nums, related=related, arithmetic=arith)
+
+
+def _share_basis(ctx: Context, c: PercentClaim) -> tuple[Quantity, Decimal] | None:
+    """The numerator and denominator a percentage was checked against, when the text gives both."""
+    if c.numerator is not None and c.denominator is not None:
+        return c.numerator, c.denominator.value
+    if c.numerator is None or c.comparison:
+        return None
+    sf = ctx.scopes.get(c.scope)
+    base = sf.first(c.denominator_key) if (sf and c.denominator_key) else None
+    if base is not None:
+        return c.numerator, base.q.value
+    for q in reversed(c.sentence_numbers):
+        if q.value >= c.numerator.value and q.unit == c.numerator.unit and q.value and pct_match(c.numerator.value, q.value, c.pct)[0]:
+            return c.numerator, q.value
+    return None
+
+
+def kind_percent_partition(rule: Rule, ctx: Context) -> Iterator[Check]:
+    """Shares of one total whose counts make up the whole must add up to 100% (within rounding)."""
+    groups: dict[tuple[int, Decimal], list[tuple[PercentClaim, Quantity]]] = {}
+    for c in ctx.report.percents:
+        basis = _share_basis(ctx, c)
+        if basis:
+            groups.setdefault((c.block, basis[1]), []).append((c, basis[0]))
+    for (_, den), members in groups.items():
+        if len(members) < 2 or sum((n.value for _, n in members), Decimal(0)) != den:
+            continue
+        lo = sum((Fraction(c.pct.value) - Fraction(1, 2 * 10 ** c.pct.decimals) for c, _ in members), Fraction(0))
+        hi = sum((Fraction(c.pct.value) + Fraction(1, 10 ** c.pct.decimals) for c, _ in members), Fraction(0))
+        total = sum((c.pct.value for c, _ in members), Decimal(0))
+        ok = lo <= 100 <= hi
+        arith = f"{' + '.join(fmt_q(c.pct, ctx.lang) for c, _ in members)} = {fmt(total, ctx.lang)}% {'≈' if ok else '≠'} 100%"
+        first, last = members[0][0], members[-1][0]
+        nums = [c.pct.number for c, _ in members] + [n.number for _, n in members]
+        yield _check(rule, ctx, "pass" if ok else "fail", first.pct.start, last.pct.end,
+                     (ctx.t("Các tỷ lệ của cùng một tổng cộng lại: ", "Shares of one total add up: ") + arith) if ok else arith + ".",
+                     numbers=nums, arithmetic=arith, scope=first.scope)
 
 
 KINDS: dict[str, Callable[[Rule, Context], Iterator[Check]]] = {
@@ -654,6 +716,8 @@ KINDS: dict[str, Callable[[Rule, Context], Iterator[Check]]] = {
     "percent_share": kind_percent_share,
     "percent_implied": kind_percent_implied,
     "percent_range": kind_percent_range,
+    "percent_partition": kind_percent_partition,
+    "breakdown_sum": kind_breakdown_sum,
     "fraction_order": kind_fraction_order,
     "rank": kind_rank,
     "count_list": kind_count_list,
