@@ -418,7 +418,7 @@ class _Extractor:
                 rest_end = b.end
                 sm = re.compile(r"\.(?=\s)").search(f, cm.end(), b.end)
                 sentence_end = sm.start() if sm else b.end
-                opener = re.compile(r"[^():;.]{0,80}?([(:])").match(f, cm.end(), sentence_end)
+                opener = re.compile(r"[^():;.,]{0,80}?([(:])").match(f, cm.end(), sentence_end)
                 if not opener or any(x.role in ("quantity", "numerator") and cm.end() <= x.start < opener.end() for x in self.qs):
                     continue
                 start = opener.end()
@@ -520,8 +520,10 @@ class _Extractor:
             if any(not re.match(r"\s*[a-z ]{0,20}\s*,(?:\s*va)?\s*[a-z ]{0,40}$|\s*[a-z ]{0,20}\s+va\s+[a-z ]{0,40}$", g) for g in gaps):
                 continue
             earlier = [q for q in self._items_in(b.start, b.start + m.start()) if len(q) == 1 and q[0].unit == unit]
-            earlier = [q for q in earlier if not any(bd.start <= q[0].start < bd.end for bd in self.report.breakdowns)
-                       and not re.search(r"(?:" + self.lex.breakdown.pattern + r")\s*(?:co\s+)?$", f[max(b.start, q[0].start - 15):q[0].start])]
+            listed = {id(p[0]) for bd in self.report.breakdowns for p in bd.parts}
+            # a total is not itself a part: not listed before, not right after "trong đó"
+            earlier = [q for q in earlier if id(q[0]) not in listed
+                       and not re.search(r"trong do\s*:?\s*(?:co\s+)?$", f[max(b.start, q[0].start - 15):q[0].start])]
             if not earlier:
                 continue
             self.report.breakdowns.append(Breakdown(earlier[-1], parts, earlier[-1][0].start, end, "colon"))

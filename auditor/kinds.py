@@ -643,7 +643,7 @@ def _same_issuer(a: str | None, b: str | None) -> bool:
     documents are always cited with their issuer."""
     if a and b:
         return a == b
-    return (a or b) in ("huyen", "xa", "thi xa", "phuong", "quan")
+    return (a or b) in (None, "huyen", "xa", "thi xa", "phuong", "quan")
 
 
 def kind_breakdown_sum(rule: Rule, ctx: Context) -> Iterator[Check]:
