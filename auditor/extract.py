@@ -180,6 +180,12 @@ class _Extractor:
         dates = [d for d in self.report.dates if d.start < head_end and "ng" in f[d.start:d.start + 3]]
         if dates:
             h.date = dates[0]
+            if h.number and h.number_span:
+                num, _, suffix = h.number.partition("/")
+                kinds = {"bc": "bao cao", "kh": "ke hoach", "qd": "quyet dinh", "tb": "thong bao", "tt": "to trinh"}
+                doc_type = kinds.get(fold(suffix)[:2], "cong van")
+                self.report.references.append(Reference(doc_type, int(num), fold(suffix), h.date, None,
+                                                        h.number_span[0], h.number_span[1]))
             line_start = f.rfind("\n", 0, h.date.start) + 1
             pm = re.search(r"([^\s,][^,\n]*?)\s*,\s*$", self.text[line_start:h.date.start])
             if pm:
@@ -476,24 +482,39 @@ class _Extractor:
                     continue
                 total = before[-1]
                 gap = f[total[-1].end:m.start()]
-                if len(gap) > 90 or ";" in gap:
+                if len(gap) > 200 or ";" in gap:
                     continue
                 opened_paren = "(" in gap[-6:] or f[m.start() - 1:m.start()] == "("
                 if opened_paren:
                     close = f.find(")", m.end(), b.end)
                     end = close if close >= 0 else b.end
                 else:
-                    sm = re.compile(r"\.(?=\s)|;").search(f, m.end(), b.end)
+                    sm = re.compile(r"\.(?=\s)").search(f, m.end(), b.end)
                     end = sm.start() if sm else b.end
                 parts = self._items_in(m.end(), end)
                 if not parts and f[m.end() - 1:m.end()] == ":" and not f[m.end():b.end].strip():
-                    parts = [self._items_in(nb.start, nb.end)[0] for nb in self._sub_blocks(blocks, bi)
-                             if self._items_in(nb.start, nb.end)]
+                    parts = self._sub_block_parts(blocks, bi, total)
                     end = max((p[-1].end for p in parts), default=end)
-                parts = [p for p in parts if len(p) == len(total) and self._unit_of(p[0]) == self._unit_of(total[0])]
-                if len(parts) >= 2 and self._unit_of(total[0]) != "money":
+                unit = self._unit_of(total[0])
+                parts = [p for p in parts if len(p) == len(total) and self._unit_of(p[0]) in (unit, None)]
+                keyed = {id(fa.q) for fa in self.report.facts}
+                if any(id(p[0]) in keyed for p in parts):
+                    continue  # parts the lexicon knows are checked by the identity rules
+                if len(parts) >= 2 and unit != "money":
                     self.report.breakdowns.append(Breakdown(total, parts, total[0].start, end, "marker"))
             self._colon_lists(b)
+
+    def _sub_block_parts(self, blocks: list[Block], bi: int, total: list[Quantity]) -> list[list[Quantity]]:
+        """The first figure of each block under "Trong đó:", up to the blocks whose figures make the total."""
+        parts: list[list[Quantity]] = []
+        for nb in self._sub_blocks(blocks, bi)[:8]:
+            items = [p for p in self._items_in(nb.start, nb.end) if len(p) == len(total)]
+            if not items:
+                continue
+            parts.append(items[0])
+            if all(sum((p[i].value for p in parts), Decimal(0)) == total[i].value for i in range(len(total))):
+                break
+        return parts
 
     def _sub_blocks(self, blocks: list[Block], bi: int) -> list[Block]:
         out = []
@@ -523,7 +544,7 @@ class _Extractor:
             listed = {id(p[0]) for bd in self.report.breakdowns for p in bd.parts}
             # a total is not itself a part: not listed before, not right after "trong đó"
             earlier = [q for q in earlier if id(q[0]) not in listed
-                       and not re.search(r"trong do\s*:?\s*(?:co\s+)?$", f[max(b.start, q[0].start - 15):q[0].start])]
+                       and not re.search(r"trong d[a-z0-9]\s*:?\s*(?:c[a-z0-9]\s+)?$", f[max(b.start, q[0].start - 15):q[0].start])]
             if not earlier:
                 continue
             self.report.breakdowns.append(Breakdown(earlier[-1], parts, earlier[-1][0].start, end, "colon"))

@@ -92,9 +92,13 @@ def derive(rules: list[Rule], scopes: dict[str, ScopeFacts]) -> None:
                 if sf.stated_own(rule.lhs) or rule.lhs in sf.derived:
                     continue
                 parts = [sf.first(k) for _, k in terms]
-                if any(p is None for p in parts):
+                if any(p is None and k not in rule.optional for (_, k), p in zip(terms, parts)):
                     continue
-                value = sum((s * p.q.value for (s, _), p in zip(terms, parts)), Decimal(0))
+                if sum(p is not None for p in parts) < 2:
+                    continue  # a total is not derived from a single figure
+                terms_here = [(t, p) for t, p in zip(terms, parts) if p is not None]
+                parts = [p for _, p in terms_here]
+                value = sum((s * p.q.value for (s, _), p in terms_here), Decimal(0))
                 anchor = parts[0].q
                 q = Quantity(value, 0, "", anchor.start, anchor.end, unit=anchor.unit, role="derived")
                 sf.derived[rule.lhs] = Fact(rule.lhs, q, parts[0].scope, parts[0].block, (), tuple(parts))
@@ -141,7 +145,7 @@ def kind_identity(rule: Rule, ctx: Context) -> Iterator[Check]:
                          numbers=_numbers_of_fact(lhs) + [n for _, _, f in present for n in _numbers_of_fact(f)],
                          scope=scope)
             continue
-        if len(present) < 2 and assumed and not lhs.derived:
+        if len(present) < 2 and assumed and not present[0][2].derived:
             # one part against the total with everything else assumed zero says little; say it was not made
             continue
         total = sum((s * f.q.value for s, _, f in present), Decimal(0))
