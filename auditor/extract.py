@@ -399,6 +399,12 @@ class _Extractor:
                 if rx.search(clause):
                     claim.numerator_key, claim.denominator_key = spec.numerator, spec.denominator
                     break
+        if claim.numerator is None:
+            seen = []
+            for _, _, lab in sorted(self._candidates(f[sent_start:pct.start], True), key=lambda c: c[0]):
+                if lab.key not in seen:
+                    seen.append(lab.key)
+            claim.context_keys = seen
         claim.sentence_numbers = [q for q in self.qs[bisect_left(self.starts, sent_start):i]
                                   if q.role in ("quantity", "denominator") and not q.percent
                                   and q is not claim.numerator and q.unit != "money"]
@@ -497,9 +503,10 @@ class _Extractor:
                     end = max((p[-1].end for p in parts), default=end)
                 unit = self._unit_of(total[0])
                 parts = [p for p in parts if len(p) == len(total) and self._unit_of(p[0]) in (unit, None)]
-                keyed = {id(fa.q) for fa in self.report.facts}
-                if any(id(p[0]) in keyed for p in parts):
-                    continue  # parts the lexicon knows are checked by the identity rules
+                key_of = {id(fa.q): fa.key for fa in self.report.facts}
+                keys = [key_of.get(id(p[0])) for p in parts]
+                if all(keys) and len(set(keys)) == len(keys):
+                    continue  # distinct parts the lexicon knows are checked by the identity rules
                 if len(parts) >= 2 and unit != "money":
                     self.report.breakdowns.append(Breakdown(total, parts, total[0].start, end, "marker"))
             self._colon_lists(b)

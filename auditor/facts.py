@@ -53,6 +53,7 @@ class PercentClaim:
     denominator_key: str | None = None  # the key the share is of, when the lexicon knows it
     sentence_numbers: list[Quantity] = field(default_factory=list)  # earlier counts in the sentence
     comparison: bool = False  # "bằng 118% kế hoạch", "so với cùng kỳ": may exceed 100
+    context_keys: list[str] = field(default_factory=list)  # figures the sentence names ("tỷ lệ ... đã giải quyết")
 
 
 @dataclass(slots=True)

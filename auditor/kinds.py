@@ -359,6 +359,7 @@ def kind_percent_implied(rule: Rule, ctx: Context) -> Iterator[Check]:
             continue
         # neither numerator nor base: consistent with some stated total, or undecidable
         fits = [(k, fa) for k, fa in totals if _admits(fa.q.value, c.pct)]
+        fits.sort(key=lambda kf: kf[0] not in c.context_keys)  # the total the sentence names first
         if fits and c.numerator_key is None:
             k, fa = fits[0]
             yield _check(rule, ctx, "pass", c.pct.start, c.pct.end,
