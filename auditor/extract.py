@@ -44,6 +44,8 @@ class _Extractor:
         self.mark = decimal_mark_of(text)
         self.report = Report(path, text, encoding, self.mark, Header())
         self.line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        # keys that are the whole of some other key: a label naming one of them after "a/b" names b
+        self.totals = {lab.base for lab in lex.labels if lab.base} | {lab.parent for lab in lex.labels if lab.parent}
 
     # ---------------------------------------------------------------- numbers and their roles
     def read_numbers(self) -> list[Quantity]:
@@ -226,10 +228,14 @@ class _Extractor:
         for bi, b in enumerate(blocks):
             if b.kind == "table":
                 continue
+            opening = self.folded[b.start:min(b.end, b.start + 70)]
             if b.kind == "heading":
                 level, field = "", ""
+                for lvl, rx in self.lex.levels.items():
+                    if rx.search(opening) and _LEVEL_RANK[lvl] < report_rank:
+                        level = lvl
+                        break
                 continue
-            opening = self.folded[b.start:min(b.end, b.start + 70)]
             stripped = re.sub(r"^[\W_]+", "", opening)
             if b.kind == "bullet" and re.match(r"\s*[-–—]", opening):
                 field = ""
@@ -242,9 +248,13 @@ class _Extractor:
                     level = ""
                     break
             om = self.lex.field_opener.match(stripped) or self.lex.group_opener.match(stripped)
+            if not om and field and b.kind == "bullet":
+                lm = re.match(r"[^\d:;.()]{3,80}:", stripped)
+                if lm:
+                    om = re.match(r"", stripped)
             if om:
                 name = re.split(r"[\d:;()]|\.\s| la\b", stripped[om.end():], maxsplit=1)[0].strip(" .,")
-                kind = "lĩnh vực" if self.lex.field_opener.match(stripped) else "liên thông"
+                kind = "lĩnh vực" if self.lex.field_opener.match(stripped) else ("liên thông" if self.lex.group_opener.match(stripped) else "nhóm")
                 raw_name = self.text[b.start:b.end][len(opening) - len(stripped):][om.end():om.end() + len(name)]
                 field = f"{kind} {' '.join(raw_name.split())}".strip()
             scope = f"{level}|{field}"
@@ -272,8 +282,17 @@ class _Extractor:
             if q.percent and q.role == "quantity":
                 self._percent(bi, b, scope, i, recent)
             elif q.role in ("quantity", "numerator") and q.unit in (None, "dossiers"):
-                label = self._label_before(prev_end, q.start, recent) or self._label_after(q, b.end, recent)
+                label = self._label_before(prev_end, q.start, recent)
+                from_suffix = label is None
+                if label is None:
+                    label = self._label_after(q, b.end, recent)
                 key = label.key if label else None
+                if q.role == "numerator" and from_suffix and key in self.totals:
+                    self.report.fractions.append(Fraction(q, self.qs[i + 1], scope, bi, None))
+                    self.report.facts.append(Fact(key, self.qs[i + 1], scope, bi, tuple(label.alternatives)))
+                    first_quantity = False
+                    i += 1
+                    continue
                 alts: tuple[str, ...] = tuple(label.alternatives) if label else ()
                 if key is None and opener and first_quantity and q.role == "quantity":
                     key, alts = "received", ("received.new",)
@@ -288,10 +307,22 @@ class _Extractor:
                             self.report.facts.append(Fact(base, den, scope, bi))
                         recent.append(key)
                 elif key:
-                    self.report.facts.append(Fact(key, q, scope, bi, alts))
+                    self.report.facts.append(Fact(key, q, self._qualified_scope(q, scope), bi, alts))
                     recent.append(key)
                 first_quantity = False
             i += 1
+
+    def _qualified_scope(self, q: Quantity, scope: str) -> str:
+        seg = self.folded[q.end:q.end + 45]
+        m = _CLAUSE_END.search(seg)
+        seg = seg[:m.start()] if m else seg
+        report_rank = _LEVEL_RANK.get(self.report.header.level or "", 0)
+        for lvl, rx in self.lex.levels.items():
+            if re.search(r"\b[o&]\s+(?:" + rx.pattern + ")", seg):
+                new = f"{lvl if _LEVEL_RANK[lvl] < report_rank else ''}|"
+                self.report.scopes.setdefault(new, _LEVEL_NAME[lvl] if _LEVEL_RANK[lvl] < report_rank else "đơn vị báo cáo")
+                return new
+        return scope
 
     def _candidates(self, text: str, anchored_end: bool) -> list[tuple[int, int, Label]]:
         out = []
@@ -372,6 +403,10 @@ class _Extractor:
             or bool(re.match(r"\s*(?:so voi|ke hoach|k[eé]? ?h|cung ky|du toan)", after))
         prev = None
         j = i - 1
+        forward = i + 2 < len(self.qs) and self.qs[i + 1].role == "numerator" \
+            and re.fullmatch(r"\s*\(\s*", f[pct.end:self.qs[i + 1].start])
+        if forward:
+            j = -1
         while j >= 0 and self.qs[j].start >= sent_start:
             if self.qs[j].percent:
                 break
@@ -393,6 +428,9 @@ class _Extractor:
                 if fact:
                     claim.numerator_key = fact.key
                     claim.denominator_key = self.lex.base_of(fact.key)
+        if claim.numerator is None and i + 2 < len(self.qs) and self.qs[i + 1].role == "numerator" \
+                and re.fullmatch(r"\s*\(\s*", f[pct.end:self.qs[i + 1].start]):
+            claim.numerator, claim.denominator = self.qs[i + 1], self.qs[i + 2]
         if claim.numerator is None:
             clause = f[sent_start:pct.start]
             for spec, rx in self.lex.rates:
@@ -508,7 +546,8 @@ class _Extractor:
                 if all(keys) and len(set(keys)) == len(keys):
                     continue  # distinct parts the lexicon knows are checked by the identity rules
                 if len(parts) >= 2 and unit != "money":
-                    self.report.breakdowns.append(Breakdown(total, parts, total[0].start, end, "marker"))
+                    complete = f[m.end() - 1:m.end()] == ":"
+                    self.report.breakdowns.append(Breakdown(total, parts, total[0].start, end, "marker" if complete else "some"))
             self._colon_lists(b)
 
     def _sub_block_parts(self, blocks: list[Block], bi: int, total: list[Quantity]) -> list[list[Quantity]]:
@@ -628,7 +667,10 @@ def _resolve_alternatives(report: Report) -> None:
         else:
             if stated.get((fa.scope, fa.key)):
                 free = [a for a in fa.alternatives if not stated.get((fa.scope, a))]
-                if free:
-                    fa.key = free[0]
+                if not free:
+                    fa.key = ""  # dropped below
+                    continue
+                fa.key = free[0]
         fa.alternatives = ()
         stated.setdefault((fa.scope, fa.key), []).append(fa)
+    report.facts = [fa for fa in report.facts if fa.key]

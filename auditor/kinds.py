@@ -131,6 +131,8 @@ def kind_identity(rule: Rule, ctx: Context) -> Iterator[Check]:
         assumed = [k for s, k, f in parts if f is None and k in rule.optional]
         if lhs is None or not present or any(sf.first(k) for k in rule.unless):
             continue
+        if all(k in rule.optional for _, k, _ in present):
+            continue  # only terms that may be absent are stated: the rule does not apply here
         stated_parts = [f for _, _, f in present if not f.derived]
         if lhs.derived and not stated_parts:
             continue
@@ -668,6 +670,11 @@ def kind_breakdown_sum(rule: Rule, ctx: Context) -> Iterator[Check]:
                 yield _check(rule, ctx, "pass", total.start, total.end,
                              ctx.t(f"Các phần cộng đủ tổng{what}: {arith}", f"The parts add up to the total{what}: {arith}"),
                              numbers=nums, related=related, arithmetic=arith)
+            elif bd.how == "some" and s < total.value:
+                yield _check(rule, ctx, "skip", total.start, total.end,
+                             ctx.t(f"Các phần nêu sau “trong đó” chưa đủ tổng ({arith}); có thể báo cáo chỉ nêu một số phần.",
+                                   f"The parts after “trong đó” fall short of the total ({arith}); the report may name only some."),
+                             numbers=nums, related=related, arithmetic=arith, severity="info")
             else:
                 yield _check(rule, ctx, "fail", total.start, total.end,
                              ctx.t(f"{arith}{what} (lệch {fmt(abs(total.value - s), 'vi')}).",
