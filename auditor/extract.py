@@ -97,6 +97,10 @@ class _Extractor:
                 q.role = "other"
         # fractions "a/b": two quantities joined by a slash
         for a, b in zip(qs, qs[1:]):
+            if a.role == "quantity" and b.role == "quantity" and a.value <= 12 and 1990 <= b.value <= 2100 \
+                    and a.decimals == b.decimals == 0 and re.fullmatch(r"/", self.text[a.end:b.start]):
+                a.role = b.role = "date"  # "tháng 7/2024"
+                continue
             if a.role == "quantity" and b.role == "quantity" and not a.percent \
                     and re.fullmatch(r"\s?/\s?", self.text[a.end:b.start]):
                 a.role, b.role = "numerator", "denominator"
@@ -275,6 +279,7 @@ class _Extractor:
         i = bisect_left(self.starts, b.start)
         recent: list[str] = []
         first_quantity = True
+        consumed = b.start  # text up to here already labelled the figure before it
         while i < len(self.qs) and self.qs[i].start < b.end:
             q = self.qs[i]
             prev_end = self.qs[i - 1].end if i else b.start
@@ -282,10 +287,11 @@ class _Extractor:
             if q.percent and q.role == "quantity":
                 self._percent(bi, b, scope, i, recent)
             elif q.role in ("quantity", "numerator") and q.unit in (None, "dossiers"):
-                label = self._label_before(prev_end, q.start, recent)
+                label = self._label_before(max(prev_end, consumed), q.start, recent)
                 from_suffix = label is None
                 if label is None:
                     label = self._label_after(q, b.end, recent)
+                    consumed = self._suffix_end
                 key = label.key if label else None
                 if q.role == "numerator" and from_suffix and key in self.totals:
                     self.report.fractions.append(Fraction(q, self.qs[i + 1], scope, bi, None))
@@ -387,7 +393,9 @@ class _Extractor:
             seg = seg[:m.start()]
         lead = re.match(r"\s*(?:(?:da|dang|duoc|bi|la)\s+)?", seg)
         cands = [c for c in self._candidates(seg, False) if c[0] <= lead.end() + 1]
-        return self._choose(cands, recent)
+        chosen = self._choose(cands, recent)
+        self._suffix_end = pos + max((e for _, e, lab in cands if lab is chosen), default=0)
+        return chosen
 
     # ---------------------------------------------------------------- percentages
     def _percent(self, bi: int, b: Block, scope: str, i: int, recent: list[str]) -> None:
