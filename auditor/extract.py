@@ -284,6 +284,7 @@ class _Extractor:
             q = self.qs[i]
             prev_end = self.qs[i - 1].end if i else b.start
             prev_end = max(prev_end, b.start)
+            scope = self._clause_level(prev_end, q.start, scope)
             if q.percent and q.role == "quantity":
                 self._percent(bi, b, scope, i, recent)
             elif q.role in ("quantity", "numerator") and q.unit in (None, "dossiers"):
@@ -317,6 +318,23 @@ class _Extractor:
                     recent.append(key)
                 first_quantity = False
             i += 1
+
+    def _clause_level(self, start: int, end: int, scope: str) -> str:
+        """"…; cấp xã thanh toán trực tuyến 9.127/11.940": a clause that opens with a level switches to it."""
+        seg = self.folded[start:end]
+        m = None
+        for m in re.finditer(r"(?:[;]|\.\s)\s*", seg):
+            pass
+        if m is None:
+            return scope
+        head = seg[m.end():m.end() + 25]
+        report_rank = _LEVEL_RANK.get(self.report.header.level or "", 0)
+        for lvl, rx in self.lex.levels.items():
+            if rx.match(head):
+                new = f"{lvl if _LEVEL_RANK[lvl] < report_rank else ''}|"
+                self.report.scopes.setdefault(new, _LEVEL_NAME[lvl] if new != "|" else "đơn vị báo cáo")
+                return new
+        return scope
 
     def _qualified_scope(self, q: Quantity, scope: str) -> str:
         seg = self.folded[q.end:q.end + 45]
