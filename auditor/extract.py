@@ -16,6 +16,7 @@ from .lexicon import Label, Lexicon, default_lexicon
 from .normalize import fold
 from .numbers import decimal_mark_of, parse_number, scan
 from .parse import Block, parse_blocks
+from .tables import read_table
 
 _CLAUSE_END = re.compile(r"[;,()\[\]]|\.(?=\s)|\n\s*\n")
 _SENTENCE_END = re.compile(r"\.(?=\s+\S)|;|\n\s*\n")
@@ -231,6 +232,7 @@ class _Extractor:
         self.blocks = blocks
         for bi, b in enumerate(blocks):
             if b.kind == "table":
+                self._read_table(bi, blocks)
                 continue
             opening = self.folded[b.start:min(b.end, b.start + 70)]
             if b.kind == "heading":
@@ -251,15 +253,16 @@ class _Extractor:
                 if m and _LEVEL_RANK[lvl] >= report_rank:
                     level = ""
                     break
-            om = self.lex.field_opener.match(stripped) or self.lex.group_opener.match(stripped)
-            if not om and field and b.kind == "bullet":
-                lm = re.match(r"[^\d:;.()]{3,80}:", stripped)
-                if lm:
-                    om = re.match(r"", stripped)
+            lead = len(opening) - len(stripped)  # bullet marks and spaces before the words
+            wide = self.folded[b.start + lead:min(b.end, b.start + lead + 160)]
+            om = self.lex.field_opener.match(wide) or self.lex.group_opener.match(wide)
+            if not om and field and b.kind == "bullet" and re.match(r"[^\d:;.()]{3,80}:", wide):
+                om = re.match(r"", wide)
             if om:
-                name = re.split(r"[\d:;()]|\.\s| la\b", stripped[om.end():], maxsplit=1)[0].strip(" .,")
-                kind = "lĩnh vực" if self.lex.field_opener.match(stripped) else ("liên thông" if self.lex.group_opener.match(stripped) else "nhóm")
-                raw_name = self.text[b.start:b.end][len(opening) - len(stripped):][om.end():om.end() + len(name)]
+                name = re.split(r"[\d:;()]|\.\s| la\b", wide[om.end():], maxsplit=1)[0].rstrip(" .,")
+                kind = "lĩnh vực" if self.lex.field_opener.match(wide) else ("liên thông" if self.lex.group_opener.match(wide) else "nhóm")
+                name_start = b.start + lead + om.end()
+                raw_name = self.text[name_start:name_start + len(name)]
                 field = f"{kind} {' '.join(raw_name.split())}".strip()
             scope = f"{level}|{field}"
             if scope not in self.report.scopes:
@@ -318,6 +321,67 @@ class _Extractor:
                     recent.append(key)
                 first_quantity = False
             i += 1
+
+    # ---------------------------------------------------------------- appendix tables
+    def _key_of_header(self, group: str, leaf: str, previous: list) -> str | None:
+        group_label = self._choose(self._candidates(group, True), []) if group else None
+        if group_label and (not leaf or re.fullmatch(r"\W*(?:tong(?: so| cong)?|cong)\W*", leaf) or leaf == group):
+            return group_label.key
+        recent = [k for k in ([group_label.key] if group_label else []) + [p for p in previous if p]]
+        cands = self._candidates(leaf, True)
+        if group_label:  # under a group heading, read the leaf as one of its parts
+            under = [c for c in cands if c[2].parent == group_label.key or c[2].key == group_label.key]
+            cands = under or cands
+        label = self._choose(cands, recent[-1:] if recent else [])
+        return label.key if label else None
+
+    def _number_at(self, start: int, end: int) -> Quantity | None:
+        i = bisect_left(self.starts, start)
+        while i < len(self.qs) and self.qs[i].start < end:
+            if self.qs[i].role not in ("date", "docref"):
+                q = self.qs[i]
+                q.role = "quantity" if q.role in ("numerator", "denominator", "other", "noise") else q.role
+                return q
+            i += 1
+        return None
+
+    def _read_table(self, bi: int, blocks: list[Block]) -> None:
+        b = blocks[bi]
+        header_lines: list[tuple[int, int]] = []
+        if bi and blocks[bi - 1].kind == "paragraph" and self.text[blocks[bi - 1].end:b.start].count("\n") <= 1:
+            header_lines = blocks[bi - 1].lines[-3:]
+        table = read_table(self.text, header_lines, b.lines, self._key_of_header, self._number_at)
+        if table is None:
+            return
+        ti = len(self.report.tables)
+        self.report.tables.append(table)
+        for ri, row in enumerate([table.total_row] + table.detail_rows if table.total_row else table.detail_rows):
+            if any(row is m for m, _ in table.misaligned):
+                continue
+            scope = f"table{ti}|{'total' if row is table.total_row else ri}"
+            line = self.text.count("\n", 0, row.line_start) + 1
+            self.report.scopes[scope] = f"Phụ lục, dòng {line}: {' '.join(row.label.split())[:50]}"
+            for key, q in zip(table.columns, row.numbers):
+                if key and q is not None:
+                    q.role = "cell"
+                    self.report.facts.append(Fact(key, q, scope, bi))
+            self.report.table_links[scope] = "|" if row is table.total_row else self._prose_scope_for(row.label)
+
+    def _prose_scope_for(self, label: str) -> str:
+        words = set(re.findall(r"[a-z]+", fold(re.sub(r"\(.*?\)", "", label))))
+        best, best_score = "", 0.0
+        for scope in self.report.scopes:
+            if scope.startswith("table") or "|" not in scope:
+                continue
+            name = fold(scope.split("|", 1)[1])
+            name = re.sub(r"^(?:linh vuc|lien thong|nhom)\s+", "", name) if not words & {"lien", "thong"} else name
+            other = set(re.findall(r"[a-z]+", name))
+            if not other or not words:
+                continue
+            score = len(words & other) / len(words | other)
+            if score > best_score:
+                best, best_score = scope, score
+        return best if best_score >= 0.6 else ""
 
     def _clause_level(self, start: int, end: int, scope: str) -> str:
         """"…; cấp xã thanh toán trực tuyến 9.127/11.940": a clause that opens with a level switches to it."""

@@ -153,3 +153,5 @@ class Report:
     references: list[Reference] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
     scopes: dict[str, str] = field(default_factory=dict)  # scope id -> label for people
+    tables: list = field(default_factory=list)  # auditor.tables.Table
+    table_links: dict[str, str] = field(default_factory=dict)  # table row scope -> prose scope it restates
