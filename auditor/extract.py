@@ -353,6 +353,9 @@ class _Extractor:
         table = read_table(self.text, header_lines, b.lines, self._key_of_header, self._number_at)
         if table is None:
             return
+        title = self.folded[max(0, b.start - 300):b.start] + " " + " ".join(fold(c.text) for r in table.headers for c in r.cells)
+        if self.lex.not_dossier_table.search(title):
+            table.columns = [None] * len(table.columns)  # complaints, staff, budget: not dossier counts
         ti = len(self.report.tables)
         self.report.tables.append(table)
         for ri, row in enumerate([table.total_row] + table.detail_rows if table.total_row else table.detail_rows):

@@ -720,6 +720,94 @@ def kind_percent_partition(rule: Rule, ctx: Context) -> Iterator[Check]:
                      numbers=nums, arithmetic=arith, scope=first.scope)
 
 
+# ---------------------------------------------------------------------------- tables
+
+
+def kind_table_columns(rule: Rule, ctx: Context) -> Iterator[Check]:
+    """The total row of an appendix table equals the sum of its field rows, column by column."""
+    for table in ctx.report.tables:
+        if table.total_row is None or len(table.detail_rows) < 2:
+            continue
+        for j, name in enumerate(table.column_names):
+            total = table.total_row.numbers[j] if j < len(table.total_row.numbers) else None
+            cells = [r.numbers[j] if j < len(r.numbers) else None for r in table.detail_rows]
+            if total is None or total.percent or any(c is not None and c.percent for c in cells):
+                continue
+            present = [c for c in cells if c is not None]
+            s = sum((c.value for c in present), Decimal(0))
+            ok = s == total.value
+            arith = f"{' + '.join(fmt(c.value, ctx.lang) for c in present)} = {fmt(s, ctx.lang)} {'=' if ok else '≠'} {fmt(total.value, ctx.lang)}"
+            col = " ".join(name.split()) or ctx.t(f"cột {j + 3}", f"column {j + 3}")
+            related = [Related(" ".join(r.label.split())[:40], c.start, c.end) for r, c in zip(table.detail_rows, cells) if c is not None][:8]
+            nums = [total.number] + [c.number for c in present]
+            if ok:
+                yield _check(rule, ctx, "pass", total.start, total.end,
+                             ctx.t(f"Cột “{col}”: dòng tổng bằng tổng các dòng: {arith}", f"Column “{col}”: the total row is the sum of the rows: {arith}"),
+                             numbers=nums, related=related, arithmetic=arith)
+            else:
+                yield _check(rule, ctx, "fail", total.start, total.end,
+                             ctx.t(f"Cột “{col}”: {arith} (lệch {fmt(abs(total.value - s), 'vi')}).", f"Column “{col}”: {arith} (off by {fmt(abs(total.value - s), 'en')})."),
+                             numbers=nums, related=related, arithmetic=arith)
+
+
+def kind_table_shape(rule: Rule, ctx: Context) -> Iterator[Check]:
+    """A row with more or fewer figures than the header has columns: its cells cannot be trusted."""
+    for table in ctx.report.tables:
+        for row, width in table.misaligned:
+            values = [c for c in row.cells[2:] if c.text]
+            got = len(values)
+            start = values[0].start if values else row.line_start
+            end = values[-1].end if values else row.line_end
+            yield _check(rule, ctx, "fail", start, end,
+                         ctx.t(f"Dòng “{' '.join(row.label.split())[:40]}” có {got} ô số liệu nhưng tiêu đề có {width} cột; "
+                               "các cột có thể bị lệch nên không đối chiếu dòng này.",
+                               f"Row “{' '.join(row.label.split())[:40]}” has {got} figures but the header has {width} columns; "
+                               "the columns may be shifted, so this row is not compared."),
+                         numbers=[width, got] + [q.number for q in row.numbers if q is not None], arithmetic=f"{got} ≠ {width}")
+
+
+def kind_table_formula(rule: Rule, ctx: Context) -> Iterator[Check]:
+    """Formula columns from the column-number row: "(5)=(4)/(1)"."""
+    for table in ctx.report.tables:
+        for row in table.detail_rows + ([table.total_row] if table.total_row else []):
+            for col, (a, b) in table.formulas.items():
+                if not (0 <= col < len(row.numbers) and 0 <= a < len(row.numbers) and 0 <= b < len(row.numbers)):
+                    continue
+                pct, num, den = row.numbers[col], row.numbers[a], row.numbers[b]
+                if pct is None or num is None or den is None or not den.value:
+                    continue
+                how, exact = pct_match(num.value, den.value, pct)
+                arith = _pct_arith(ctx, num.value, den.value, pct, how, exact)
+                yield _check(rule, ctx, "pass" if how else "fail", pct.start, pct.end, arith + ("" if how else "."),
+                             numbers=numbers_of(num, den, pct), arithmetic=arith)
+
+
+def kind_crossref(rule: Rule, ctx: Context) -> Iterator[Check]:
+    """A table row and the prose of the same scope must agree, figure by figure."""
+    for row_scope, prose_scope in ctx.report.table_links.items():
+        if not prose_scope or row_scope not in ctx.scopes or prose_scope not in ctx.scopes:
+            continue
+        row, prose = ctx.scopes[row_scope], ctx.scopes[prose_scope]
+        for key, cells in row.stated.items():
+            cell = cells[0]
+            text_fact = prose.first(key)
+            if text_fact is None or text_fact.derived:
+                continue
+            same = text_fact.q.value == cell.q.value
+            arith = f"{fmt(text_fact.q.value, ctx.lang)} {'=' if same else '≠'} {fmt(cell.q.value, ctx.lang)}"
+            related = [Related(row.label, cell.q.start, cell.q.end)]
+            nums = [text_fact.q.number, cell.q.number]
+            if same:
+                yield _check(rule, ctx, "pass", text_fact.q.start, text_fact.q.end,
+                             ctx.t(f"{ctx.name(key)}: văn bản và phụ lục khớp ({arith}).", f"{ctx.name(key)}: text and appendix agree ({arith})."),
+                             numbers=nums, related=related, arithmetic=arith, scope=prose_scope)
+            else:
+                yield _check(rule, ctx, "fail", text_fact.q.start, text_fact.q.end,
+                             ctx.t(f"{ctx.name(key)}: văn bản ghi {fmt(text_fact.q.value, 'vi')}, phụ lục ghi {fmt(cell.q.value, 'vi')}.",
+                                   f"{ctx.name(key)}: the text says {fmt(text_fact.q.value, 'en')}, the appendix {fmt(cell.q.value, 'en')}."),
+                             numbers=nums, related=related, arithmetic=arith, scope=prose_scope)
+
+
 KINDS: dict[str, Callable[[Rule, Context], Iterator[Check]]] = {
     "identity": kind_identity,
     "base_equals": kind_base_equals,
@@ -730,6 +818,10 @@ KINDS: dict[str, Callable[[Rule, Context], Iterator[Check]]] = {
     "percent_range": kind_percent_range,
     "percent_partition": kind_percent_partition,
     "breakdown_sum": kind_breakdown_sum,
+    "table_columns": kind_table_columns,
+    "table_shape": kind_table_shape,
+    "table_formula": kind_table_formula,
+    "crossref": kind_crossref,
     "fraction_order": kind_fraction_order,
     "rank": kind_rank,
     "count_list": kind_count_list,

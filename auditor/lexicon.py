@@ -63,6 +63,7 @@ class LexiconSpec(_Strict):
     units: dict[str, list[str]]
     breakdown_markers: list[str]
     countables: list[str]
+    tables_not_dossiers: list[str]
     ranks: list[str]
     dates: DateSpec
 
@@ -92,6 +93,7 @@ class Lexicon:
     units: list[tuple[str, re.Pattern]]
     breakdown: re.Pattern
     countable: re.Pattern
+    not_dossier_table: re.Pattern
     rank: re.Pattern
     date_long: re.Pattern
     date_short: re.Pattern
@@ -174,6 +176,7 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
                for name, ps in spec.units.items()],
         breakdown=_any(spec.breakdown_markers, a, f"{where}: breakdown_markers"),
         countable=_any(spec.countables, a, f"{where}: countables"),
+        not_dossier_table=_any(spec.tables_not_dossiers, a, f"{where}: tables_not_dossiers"),
         rank=_any(spec.ranks, a, f"{where}: ranks"),
         date_long=_compile(spec.dates.long, a, f"{where}: dates.long"),
         date_short=_compile(spec.dates.short, a, f"{where}: dates.short"),

@@ -70,7 +70,7 @@ def _column_number_row(cells: list[Cell]) -> bool:
     if len(nums) < 3:
         return False
     hits = sum(bool(_COLNUM.match(c.text)) for c in nums)
-    if hits >= len(nums) - 1 and any("(" in c.text for c in nums):
+    if hits >= len(nums) - 1 and any(c.text.startswith("(") and _COLNUM.match(c.text) for c in nums):
         return True
     return _consecutive([c.text for c in nums])
 
