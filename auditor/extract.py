@@ -10,7 +10,7 @@ import re
 from bisect import bisect_left
 from decimal import Decimal
 
-from .facts import (Breakdown, DateMention, Fact, Fraction, Header, ListClaim, PercentClaim, Quantity, RankClaim,
+from .facts import (Breakdown, Clause, DateMention, Fact, Fraction, Header, ListClaim, PercentClaim, Quantity, RankClaim,
                     Reference, Report)
 from .lexicon import Label, Lexicon, default_lexicon
 from .normalize import fold
@@ -271,6 +271,8 @@ class _Extractor:
                     parts.append(field)
                 self.report.scopes[scope] = " – ".join(parts)
             self._read_block(bi, b, scope, opener=bool(om))
+            self._zero_statements(bi, b, scope)
+            self._clauses(bi, b, scope)
             tail = self.folded[max(b.start, b.end - 30):b.end]
             if re.search(r"(?:" + self.lex.breakdown.pattern + r")\s*:\s*$", tail):
                 last = [q for q in self.qs if b.start <= q.start < b.end and q.role in ("quantity", "numerator")]
@@ -321,6 +323,41 @@ class _Extractor:
                     recent.append(key)
                 first_quantity = False
             i += 1
+
+    def _zero_statements(self, bi: int, b: Block, scope: str) -> None:
+        """"xã không có hồ sơ quá hạn" states a figure of zero, to be compared with the figures stated."""
+        f = self.folded
+        for m in self.lex.zero_statement.finditer(f, b.start, b.end):
+            seg = f[m.end():min(b.end, m.end() + 40)]
+            cut = _CLAUSE_END.search(seg)
+            seg = seg[:cut.start()] if cut else seg
+            cands = [c for c in self._candidates(seg, False) if c[0] == 0]
+            label = self._choose(cands, [])
+            if label is None:
+                continue
+            end = m.end() + max(e for s, e, lab in cands if lab is label)
+            q = Quantity(Decimal(0), 0, self.text[m.start():end], m.start(), end, role="zero")
+            self.report.facts.append(Fact(label.key, q, scope, bi))
+
+    def _clauses(self, bi: int, b: Block, scope: str) -> None:
+        f = self.folded
+        pos = b.start
+        for m in list(re.finditer(r"[,;:]|\.(?=\s)|$", f[b.start:b.end])):
+            end = b.start + m.start()
+            i = bisect_left(self.starts, pos)
+            nums = []
+            while i < len(self.qs) and self.qs[i].start < end:
+                nums.append(self.qs[i])
+                i += 1
+            if any(q.role in ("quantity", "numerator") for q in nums):
+                shape = f[pos:end]
+                for q in reversed(nums):
+                    shape = shape[:q.start - pos] + "#" + shape[q.end - pos:]
+                words = re.findall(r"[a-z#]+", shape)
+                words = [w for k, w in enumerate(words) if k == 0 or w != words[k - 1]]  # "cấp cấp thẻ" typed twice
+                if len(words) >= 6:
+                    self.report.clauses.append(Clause(pos, end, " ".join(words), nums, scope, bi))
+            pos = b.start + m.end()
 
     # ---------------------------------------------------------------- appendix tables
     def _key_of_header(self, group: str, leaf: str, previous: list) -> str | None:

@@ -98,6 +98,17 @@ class Breakdown:
 
 
 @dataclass(slots=True)
+class Clause:
+    """A clause with its figures masked, to find the same sentence stated twice with other numbers."""
+    start: int
+    end: int
+    shape: str
+    numbers: list[Quantity]
+    scope: str = ""
+    block: int = 0
+
+
+@dataclass(slots=True)
 class DateMention:
     day: int | None
     month: int | None
@@ -149,6 +160,7 @@ class Report:
     ranks: list[RankClaim] = field(default_factory=list)
     lists: list[ListClaim] = field(default_factory=list)
     breakdowns: list[Breakdown] = field(default_factory=list)
+    clauses: list[Clause] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)

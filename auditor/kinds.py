@@ -720,6 +720,36 @@ def kind_percent_partition(rule: Rule, ctx: Context) -> Iterator[Check]:
                      numbers=nums, arithmetic=arith, scope=first.scope)
 
 
+def kind_same_sentence(rule: Rule, ctx: Context) -> Iterator[Check]:
+    """The same clause written twice (figures masked) must carry the same figures."""
+    seen: dict[tuple[str, str], object] = {}
+    for cl in ctx.report.clauses:
+        # the same words in another scope (each field, the communes) are a template, not a repetition
+        first = seen.get((cl.scope, cl.shape))
+        if first is None:
+            seen[(cl.scope, cl.shape)] = cl
+            continue
+        if first.block == cl.block:  # type: ignore[attr-defined]
+            continue
+        a, b = first.numbers, cl.numbers  # type: ignore[attr-defined]
+        if len(a) != len(b):
+            continue
+        diff = [(x, y) for x, y in zip(a, b) if x.value != y.value]
+        text_a = " ".join(ctx.report.text[first.start:first.end].split())  # type: ignore[attr-defined]
+        nums = [q.number for q in a] + [q.number for q in b]
+        related = [Related(ctx.t("câu nêu trước", "stated before"), first.start, first.end)]  # type: ignore[attr-defined]
+        if not diff:
+            yield _check(rule, ctx, "pass", cl.start, cl.end,
+                         ctx.t(f"Câu được nêu lại với cùng số liệu: “{text_a[:80]}”", f"Clause restated with the same figures: “{text_a[:80]}”"),
+                         numbers=nums, related=related)
+        else:
+            arith = ", ".join(f"{fmt(x.value, ctx.lang)} ≠ {fmt(y.value, ctx.lang)}" for x, y in diff)
+            yield _check(rule, ctx, "fail", diff[0][1].start, diff[0][1].end,
+                         ctx.t(f"Cùng một câu nêu hai lần với số khác nhau ({arith}): “{text_a[:80]}”.",
+                               f"The same clause is stated twice with different figures ({arith}): “{text_a[:80]}”."),
+                         numbers=[x.number for x, _ in diff] + [y.number for _, y in diff], related=related, arithmetic=arith)
+
+
 # ---------------------------------------------------------------------------- tables
 
 
@@ -822,6 +852,7 @@ KINDS: dict[str, Callable[[Rule, Context], Iterator[Check]]] = {
     "table_shape": kind_table_shape,
     "table_formula": kind_table_formula,
     "crossref": kind_crossref,
+    "same_sentence": kind_same_sentence,
     "fraction_order": kind_fraction_order,
     "rank": kind_rank,
     "count_list": kind_count_list,

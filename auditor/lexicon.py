@@ -62,6 +62,7 @@ class LexiconSpec(_Strict):
     ocr_noise: list[str]
     units: dict[str, list[str]]
     breakdown_markers: list[str]
+    zero_statements: list[str]
     countables: list[str]
     tables_not_dossiers: list[str]
     ranks: list[str]
@@ -92,6 +93,7 @@ class Lexicon:
     ocr_noise: list[re.Pattern]
     units: list[tuple[str, re.Pattern]]
     breakdown: re.Pattern
+    zero_statement: re.Pattern
     countable: re.Pattern
     not_dossier_table: re.Pattern
     rank: re.Pattern
@@ -175,6 +177,7 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         units=[(name, re.compile(r"\s*(?:" + _any(ps, a, f"{where}: units").pattern + r")\b"))
                for name, ps in spec.units.items()],
         breakdown=_any(spec.breakdown_markers, a, f"{where}: breakdown_markers"),
+        zero_statement=_any(spec.zero_statements, a, f"{where}: zero_statements"),
         countable=_any(spec.countables, a, f"{where}: countables"),
         not_dossier_table=_any(spec.tables_not_dossiers, a, f"{where}: tables_not_dossiers"),
         rank=_any(spec.ranks, a, f"{where}: ranks"),
