@@ -45,6 +45,7 @@ class _Extractor:
         self.mark = decimal_mark_of(text)
         self.report = Report(path, text, encoding, self.mark, Header())
         self.line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        self.ambiguous: list[str] = []
         # keys that are the whole of some other key: a label naming one of them after "a/b" names b
         self.totals = {lab.base for lab in lex.labels if lab.base} | {lab.parent for lab in lex.labels if lab.parent}
 
@@ -305,7 +306,7 @@ class _Extractor:
                     first_quantity = False
                     i += 1
                     continue
-                alts: tuple[str, ...] = tuple(label.alternatives) if label else ()
+                alts: tuple[str, ...] = tuple(label.alternatives) + tuple(self.ambiguous) if label else ()
                 if key is None and opener and first_quantity and q.role == "quantity":
                     key, alts = "received", ("received.new",)
                 if q.role == "numerator":
@@ -319,8 +320,10 @@ class _Extractor:
                             self.report.facts.append(Fact(base, den, scope, bi))
                         recent.append(key)
                 elif key:
-                    self.report.facts.append(Fact(key, q, self._qualified_scope(q, scope), bi, alts))
-                    recent.append(key)
+                    self.report.facts.append(Fact(key, q, self._qualified_scope(q, scope), bi, alts,
+                                                  undecided=bool(self.ambiguous) and not (label and label.alternatives)))
+                    if not self.ambiguous:  # an undecided reading does not decide the next one
+                        recent.append(key)
                 first_quantity = False
             i += 1
 
@@ -479,11 +482,14 @@ class _Extractor:
         for lab in best:
             if lab.key not in keys:
                 keys.append(lab.key)
+        self.ambiguous = []
         if len(keys) > 1 and recent:
             last = recent[-1]
             for lab in best:
                 if lab.parent and (lab.parent == last or lab.parent == self.lex.parents.get(last)):
                     return lab
+        # nothing around decides ("2 hồ sơ quá hạn"): the other readings stay open
+        self.ambiguous = keys[1:]
         return best[0]
 
     def _label_before(self, start: int, end: int, recent: list[str]) -> Label | None:
@@ -795,7 +801,7 @@ def _resolve_alternatives(report: Report) -> None:
                 fa.key = alt
                 break
         else:
-            if stated.get((fa.scope, fa.key)):
+            if stated.get((fa.scope, fa.key)) and not fa.undecided:
                 free = [a for a in fa.alternatives if not stated.get((fa.scope, a))]
                 if not free:
                     fa.key = ""  # dropped below

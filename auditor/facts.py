@@ -35,6 +35,7 @@ class Fact:
     block: int
     alternatives: tuple[str, ...] = ()
     derived_from: tuple["Fact", ...] = ()  # set when the engine computed it from an identity
+    undecided: bool = False  # the words fit several keys equally: the first is kept unless a value says otherwise
 
     @property
     def derived(self) -> bool:
