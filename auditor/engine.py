@@ -11,6 +11,7 @@ from .extract import extract
 from .facts import Report
 from .findings import SEVERITY_ORDER, Check
 from .kinds import KINDS, Context, derive, scope_table
+from .lexicon import default_lexicon
 
 
 @dataclass
@@ -49,7 +50,7 @@ class Audit:
 def run_rules(report: Report, catalog: Catalog, selection: Selection, lang: str) -> list[Check]:
     scopes = scope_table(report)
     derive([r for r in catalog.rules if r.kind == "identity"], scopes)
-    ctx = Context(report, catalog, lang, scopes)
+    ctx = Context(report, catalog, lang, scopes, default_lexicon().parents)
     checks: list[Check] = []
     for rule in catalog.rules:
         if not selection.wants(rule.code):

@@ -51,6 +51,7 @@ class Context:
     catalog: Catalog
     lang: str
     scopes: dict[str, ScopeFacts]
+    report_parents: dict[str, str | None] = field(default_factory=dict)
 
     def t(self, vi: str, en: str) -> str:
         return vi if self.lang == "vi" else en
@@ -750,6 +751,28 @@ def kind_same_sentence(rule: Rule, ctx: Context) -> Iterator[Check]:
                          numbers=[x.number for x, _ in diff] + [y.number for _, y in diff], related=related, arithmetic=arith)
 
 
+def kind_part_whole(rule: Rule, ctx: Context) -> Iterator[Check]:
+    """A part (online, resolved late...) cannot exceed the figure it is part of."""
+    parents = ctx.report_parents
+    for scope, sf in ctx.scopes.items():
+        for key, facts in sf.stated.items():
+            part = next((f for f in facts if f.q.role != "denominator"), None)
+            parent_key = parents.get(key)
+            while part is not None and parent_key and not sf.stated_own(parent_key):
+                parent_key = parents.get(parent_key)
+            if part is None or not parent_key:
+                continue
+            whole = sf.first(parent_key)
+            if whole is None or part.q.value <= whole.q.value:
+                continue
+            arith = f"{fmt(part.q.value, ctx.lang)} > {fmt(whole.q.value, ctx.lang)}"
+            yield _check(rule, ctx, "fail", part.q.start, part.q.end,
+                         ctx.t(f"{ctx.name(key)} ({fmt(part.q.value, 'vi')}) lớn hơn {ctx.name(parent_key)} ({fmt(whole.q.value, 'vi')}).",
+                               f"{ctx.name(key)} ({fmt(part.q.value, 'en')}) exceeds {ctx.name(parent_key)} ({fmt(whole.q.value, 'en')})."),
+                         numbers=[part.q.number, whole.q.number], related=[Related(ctx.name(parent_key), whole.q.start, whole.q.end)],
+                         arithmetic=arith, scope=scope)
+
+
 # ---------------------------------------------------------------------------- tables
 
 
@@ -853,6 +876,7 @@ KINDS: dict[str, Callable[[Rule, Context], Iterator[Check]]] = {
     "table_formula": kind_table_formula,
     "crossref": kind_crossref,
     "same_sentence": kind_same_sentence,
+    "part_whole": kind_part_whole,
     "fraction_order": kind_fraction_order,
     "rank": kind_rank,
     "count_list": kind_count_list,

@@ -121,12 +121,14 @@ def read_table(text: str, header_lines: list[tuple[int, int]], row_lines: list[t
         keys.append(key_of_header(fold(group_text) if groups else "", fold(leaf_text or group_text), keys))
     table = Table(rows_all[0].line_start, rows_all[-1].line_end, headers, data, keys, names)
     if colnum_row is not None:
+        # a column number names the cell it stands in: "(5)=(4)/(1)" reads columns by those cells
+        where = {int(m.group(1)): k - 2 for k, c in enumerate(colnum_row.cells) if (m := _COLNUM.match(c.text))}
         for c in colnum_row.cells:
             m = _COLNUM.match(c.text)
             if m and m.group(2):
                 fm = re.match(r"\(?(\d+)\)?\s*/\s*\(?(\d+)\)?", m.group(2))
-                if fm:
-                    table.formulas[int(m.group(1)) - 3] = (int(fm.group(1)) - 3, int(fm.group(2)) - 3)
+                if fm and int(fm.group(1)) in where and int(fm.group(2)) in where:
+                    table.formulas[where[int(m.group(1))]] = (where[int(fm.group(1))], where[int(fm.group(2))])
     # how many data columns the header defines: its leaf labels, or its column numbers
     header_width = max(len(leaf) - 2, 0)
     if colnum_row is not None:

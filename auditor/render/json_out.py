@@ -12,7 +12,7 @@ def check_record(check, index: LineIndex | None) -> dict:
     if index is not None:
         line, col = index.line_col(check.start)
         end_line, end_col = index.line_col(max(check.start, check.end - 1))
-        rec.update(line=line, end_line=end_line, column=col, end_column=end_col + 1,
+        rec.update(line=line, end_line=end_line, column=col, end_column=end_col + (1 if check.end > check.start else 0),
                    quote=index.quote(check.start, check.end))
     rec.update(message=check.message, numbers=check.numbers)
     if check.arithmetic:
