@@ -175,7 +175,7 @@ class _Extractor:
         # issuer: the line under "ỦY BAN NHÂN DÂN" naming the unit
         for i, ln in enumerate(self.text[:head_end].split("\n")[:8]):
             fl = fold(ln).strip("* ")
-            m = re.match(r"\W*((?:xa|phuong|thi tran|huyen|quan|thi xa|thanh pho|tinh)\s+[a-z ]+?)(?:\s{2,}|\s+(?:doc|poc|dpoc|dpéc)\b|\*|$)", fl)
+            m = re.match(r"\W*((?:xa|phuong|thi tran|huyen|quan|thi xa|thanh pho|tinh)\s+[a-z ]+?)(?:\s{2,}|\s+d?[dp][oe]c\b|\*|$)", fl)
             if m and not fl.startswith(("uy ban", "ubnd", "cong hoa")):
                 raw = ln.strip("* ")[m.start(1):m.end(1)]
                 h.issuer = "UBND " + raw.strip().title()
@@ -195,10 +195,13 @@ class _Extractor:
                 self.report.references.append(Reference(doc_type, int(num), fold(suffix), h.date, None,
                                                         h.number_span[0], h.number_span[1]))
             line_start = f.rfind("\n", 0, h.date.start) + 1
+            if h.number_span and line_start <= h.number_span[1] <= h.date.start:
+                line_start = h.number_span[1]  # "Số: 195/BC-UBND   Đại Sơn, ngày …" on one line
             pm = re.search(r"([^\s,][^,\n]*?)\s*,\s*$", self.text[line_start:h.date.start])
             if pm:
                 place = re.sub(r".*\s{2,}", "", pm.group(1)).strip()
-                h.place = place[-40:] if place else None
+                caps = re.search(r"(?:[A-ZĐÀ-Ỹ][^\s,]*\s*){1,4}$", place)
+                h.place = (caps.group(0).strip() if caps else place[-40:]) or None
         for m in self.lex.period.finditer(f):
             a = self._date_in(m.start("a"), m.end("a"))
             b = self._date_in(m.start("b"), m.end("b"))
