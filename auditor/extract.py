@@ -44,7 +44,7 @@ class _Extractor:
         self.folded = fold(text)
         self.mark = decimal_mark_of(text)
         self.report = Report(path, text, encoding, self.mark, Header())
-        self.line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.ambiguous: list[str] = []
         # keys that are the whole of some other key: a label naming one of them after "a/b" names b
         self.totals = {lab.base for lab in lex.labels if lab.base} | {lab.parent for lab in lex.labels if lab.parent}

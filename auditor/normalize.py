@@ -24,6 +24,19 @@ def fold_char(ch: str) -> str:
     return base if len(base) == 1 else ch
 
 
+class _FoldTable(dict):
+    """str.translate table filled on first sight of each character."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        value = "\n" if ch == "\n" else fold_char(ch)
+        self[code] = value
+        return value
+
+
+_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Strip diacritics and lower-case, keeping len(fold(t)) == len(t) and every newline in place."""
-    return "".join(fold_char(c) if c != "\n" else "\n" for c in text)
+    return text.translate(_TABLE)

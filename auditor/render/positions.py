@@ -1,13 +1,14 @@
 """Offsets to 1-based line and column, computed only when rendering."""
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 
 class LineIndex:
     def __init__(self, text: str):
         self.text = text
-        self.starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def line_col(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self.starts, offset)
