@@ -60,7 +60,37 @@ def run_rules(report: Report, catalog: Catalog, selection: Selection, lang: str)
                 check.severity = selection.severity[rule.code]
             checks.append(check)
     checks.sort(key=lambda c: (c.start, SEVERITY_ORDER[c.severity], c.code, c.end))
+    name_culprits(checks, report.text, lang)
     return checks
+
+
+def name_culprits(checks: list[Check], text: str, lang: str) -> None:
+    """A figure that takes part in two or more failing checks and in no passing one explains them
+    all at once: name it as the likely culprit in each of those failures."""
+    uses: dict[tuple[int, int], list[Check]] = {}
+    for c in checks:
+        if c.status == "skip":
+            continue
+        for span in {(c.start, c.end), *((r.start, r.end) for r in c.related)}:
+            uses.setdefault(span, []).append(c)
+    for c in checks:
+        if c.status != "fail":
+            continue
+        spans = {(c.start, c.end), *((r.start, r.end) for r in c.related)}
+        suspects = []
+        for span in spans:
+            used = uses.get(span, [])
+            failing = [u for u in used if u.status == "fail"]
+            if len(failing) >= 2 and all(u.status == "fail" for u in used):
+                suspects.append(span)
+        if len(suspects) == 1:
+            start, end = suspects[0]
+            line = text.count("\n", 0, start) + 1
+            figure = " ".join(text[start:end].split())
+            c.culprit = f"“{figure}” ({'dòng' if lang == 'vi' else 'line'} {line})"
+            n = len(uses[suspects[0]])
+            c.message += (f" Số có khả năng sai: {c.culprit} — có mặt trong {n} phép kiểm tra không đạt, không có trong phép kiểm tra nào đạt."
+                          if lang == "vi" else f" Likely culprit: {c.culprit}, which is in {n} failing checks and in none that passed.")
 
 
 def audit_text(path: str, text: str, encoding: str, catalog: Catalog, selection: Selection, lang: str) -> Audit:

@@ -19,6 +19,8 @@ def check_record(check, index: LineIndex | None) -> dict:
         rec["arithmetic"] = check.arithmetic
     if check.scope:
         rec["scope"] = check.scope
+    if check.culprit:
+        rec["likely_culprit"] = check.culprit
     related = []
     for r in check.related:
         item = {"label": r.label}
