@@ -15,19 +15,27 @@ from rich.table import Table
 from . import __version__
 from .catalog import Catalog, load_catalog
 from .config import find_config, load_config
-from .engine import Audit, Selection, audit_bytes, audit_file
+from .batch import audit_many, collect, default_jobs, sample, summary_rows
+from .engine import Audit, Selection, audit_bytes
 from .errors import ConfigError, InputError
 from .render.json_out import render_json
 from .render.positions import LineIndex
-from .render.text import render_text
+from .render.tabular import render_csv, render_jsonl
+from .render.text import render_summary, render_text
 
 _SUBCOMMANDS = ("rules", "rule", "facts")
 
 
 def _parser(prog: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=prog, description="Kiểm tra số liệu trong báo cáo thủ tục hành chính (TTHC).")
-    p.add_argument("files", nargs="*", help="tệp báo cáo (.txt, .md); '-' để đọc từ đầu vào chuẩn")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="định dạng kết quả (mặc định: text)")
+    p.add_argument("files", nargs="*", help="tệp, thư mục (đệ quy) hoặc mẫu glob; '-' để đọc từ đầu vào chuẩn")
+    p.add_argument("--format", choices=("text", "json", "jsonl", "csv"), default="text", help="định dạng kết quả (mặc định: text)")
+    p.add_argument("--output", "-o", default=None, help="ghi kết quả vào tệp này thay vì màn hình")
+    p.add_argument("--summary-only", action="store_true", help="chỉ in bảng tổng hợp (nhiều báo cáo)")
+    p.add_argument("--sample", type=int, default=None, metavar="N", help="chỉ kiểm tra N báo cáo chọn ngẫu nhiên")
+    p.add_argument("--seed", type=int, default=0, help="hạt giống cho --sample (mặc định 0: cùng kết quả mỗi lần)")
+    p.add_argument("--jobs", "-j", type=int, default=None, help="số tiến trình song song (mặc định: số lõi máy)")
+    p.add_argument("--max-bytes", type=int, default=5_000_000, help="bỏ qua tệp lớn hơn cỡ này, báo là không đọc (mặc định 5 MB)")
     p.add_argument("--lang", choices=("vi", "en"), default=None, help="ngôn ngữ thông báo (mặc định: vi)")
     p.add_argument("--rules", action="append", default=[], metavar="FILE_OR_DIR", help="thêm tệp/thư mục luật YAML")
     p.add_argument("--select", default=None, help="chỉ chạy các luật có mã bắt đầu bằng (phân cách bằng dấu phẩy), ví dụ AR,PC001")
@@ -80,28 +88,75 @@ def _audit(argv: list[str], err: Console) -> int:
     lang = args.lang or config.lang or "vi"
     catalog = load_catalog(config.rules + [Path(r) for r in args.rules])
     selection = _selection(args, config)
-    audits: list[Audit] = []
-    worst = 0
-    for name in args.files:
-        try:
-            if name == "-":
-                audit = audit_bytes("<stdin>", sys.stdin.buffer.read(), catalog, selection, lang)
-            else:
-                audit = audit_file(name, catalog, selection, lang)
-        except InputError as exc:
-            if len(args.files) == 1:
-                raise
-            audits.append(Audit(name, None, [], [{"code": exc.code, "message": exc.message}]))
-            worst = 2
-            continue
-        audits.append(audit)
-        if audit.has_errors:
-            worst = max(worst, 1)
-    if args.format == "json":
-        sys.stdout.write(render_json(audits) + "\n")
-    else:
-        render_text(audits, Console(highlight=False), lang, show_passed=args.show_passed)
+    if args.sample is not None and args.sample < 1:
+        return _fail(err, "--sample cần một số nguyên dương")
+    if args.jobs is not None and args.jobs < 1:
+        return _fail(err, "--jobs cần một số nguyên dương")
+    paths, missing = collect(args.files)
+    if len(args.files) == 1 and missing and not paths:
+        return _fail(err, missing[0].problems[0]["message"])
+    paths = sample(paths, args.sample, args.seed)
+    audits = _run(paths, catalog, selection, lang, args, err) + missing
+    if len(args.files) == 1 and len(audits) == 1 and audits[0].problems and args.format == "text":
+        return _fail(err, audits[0].problems[0]["message"])
+    worst = max((2 if a.problems else 1 if a.has_errors else 0 for a in audits), default=0)
+    _emit(audits, args, lang)
     return worst
+
+
+def _run(paths, catalog, selection, lang, args, err: Console) -> list[Audit]:
+    stdin_audits = []
+    if "-" in paths:
+        paths = [p for p in paths if p != "-"]
+        try:
+            data = sys.stdin.buffer.read()
+            if len(data) > args.max_bytes:
+                raise InputError("IO005", f"đầu vào lớn hơn {args.max_bytes} byte (dùng --max-bytes để nâng giới hạn)")
+            stdin_audits.append(audit_bytes("<stdin>", data, catalog, selection, lang))
+        except InputError as exc:
+            stdin_audits.append(Audit("<stdin>", None, [], [{"code": exc.code, "message": exc.message}]))
+    too_big = []
+    for p in list(paths):
+        size = Path(p).stat().st_size
+        if size > args.max_bytes:
+            paths.remove(p)
+            too_big.append(Audit(p, None, [], [{"code": "IO005", "message": f"tệp {size} byte, lớn hơn giới hạn {args.max_bytes} (dùng --max-bytes để nâng)"}]))
+    jobs = args.jobs or default_jobs()
+    if len(paths) > 1 and err.is_terminal:
+        from rich.progress import Progress
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task("Đang kiểm tra" if lang == "vi" else "Auditing", total=len(paths))
+            audits = audit_many(paths, catalog, selection, lang, jobs, progress=lambda: bar.advance(task))
+    else:
+        audits = audit_many(paths, catalog, selection, lang, jobs)
+    return stdin_audits + audits + too_big
+
+
+def _emit(audits: list[Audit], args, lang: str) -> None:
+    if args.format == "json":
+        text = render_json(audits) + "\n"
+    elif args.format == "jsonl":
+        text = render_jsonl(audits)
+    elif args.format == "csv":
+        text = render_csv(audits)
+    else:
+        text = None
+    if text is not None:
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+        return
+    out_file = open(args.output, "w", encoding="utf-8") if args.output else None
+    try:
+        console = Console(highlight=False, file=out_file, width=200) if out_file else Console(highlight=False)
+        if not args.summary_only:
+            render_text(audits, console, lang, show_passed=args.show_passed)
+        if args.summary_only or len(audits) > 1:
+            render_summary(summary_rows(audits), console, lang)
+    finally:
+        if out_file:
+            out_file.close()
 
 
 def _subcommand(name: str, rest: list[str], err: Console) -> int:

@@ -171,6 +171,12 @@ def kind_identity(rule: Rule, ctx: Context) -> Iterator[Check]:
                          ctx.t(f"{ctx.name(rule.lhs)} = {names}: {arithmetic}{zero_note}",
                                f"{ctx.name(rule.lhs)} = {names}: {arithmetic}{zero_note}"),
                          numbers=nums, related=related, arithmetic=arithmetic, scope=scope)
+        elif assumed and scope.startswith("table"):
+            # a table that has no column for a term says nothing about it: undecided, not wrong
+            yield _check(rule, ctx, "skip", anchor.q.start, anchor.q.end,
+                         ctx.t(f"{arithmetic}: bảng không có cột {', '.join(ctx.name(k) for k in assumed)} nên không kết luận được.",
+                               f"{arithmetic}: the table has no column for {', '.join(ctx.name(k) for k in assumed)}, so this is undecided."),
+                         numbers=nums, related=related, arithmetic=arithmetic, scope=scope, severity="info")
         else:
             diff = lhs.q.value - total
             # with a term assumed zero the mismatch may be an unstated figure, not a wrong one

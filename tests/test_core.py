@@ -79,10 +79,10 @@ def test_planted_error_is_found_at_its_line(name, entry):
 
 
 @pytest.mark.parametrize("name", ["xa-sach.txt", "huyen-sach.txt"])
-def test_clean_reports_have_no_error(name):
+def test_clean_reports_have_no_finding(name):
     audit = _audit((EXAMPLES / name).read_text(encoding="utf-8"))
-    errors = [(c.code, c.message) for c in audit.checks if c.status == "fail" and c.severity == "error"]
-    assert errors == []
+    fails = [(c.code, c.message) for c in audit.checks if c.status == "fail"]
+    assert fails == []
     assert audit.counts()["pass"] > 20
 
 

@@ -72,3 +72,24 @@ def render_text(audits: list[Audit], console: Console, lang: str, show_passed: b
                 rq = " ".join(index.quote(r.start, r.end).split())[:60]
                 console.print(f"    [dim]↳ {w['related']} {escape(r.label)} {rl}:{rc} “{escape(rq)}”[/]")
         console.print()
+
+
+def render_summary(rows: list[dict], console: Console, lang: str) -> None:
+    w = _WORDS[lang]
+    vi = lang == "vi"
+    t = Table(title="Tổng hợp" if vi else "Summary", show_footer=True)
+    heads = (["Tệp", "Cơ quan", "Cấp", "Kỳ", "Kiểm tra", "Lỗi", "Cảnh báo", "Không kết luận"] if vi else
+             ["File", "Issuer", "Level", "Period", "Checks", "Errors", "Warnings", "Undecided"])
+    totals = [sum(r[k] for r in rows) for k in ("checks", "errors", "warnings", "undecided")]
+    unreadable = sum(1 for r in rows if r["status"] == 2)
+    footers = [f"{len(rows)} {'báo cáo' if vi else 'reports'}" + (f", {unreadable} {'không đọc được' if vi else 'unreadable'}" if unreadable else ""),
+               "", "", ""] + [str(x) for x in totals]
+    for i, (h, f) in enumerate(zip(heads, footers)):
+        t.add_column(h, footer=f, justify="right" if i >= 4 else "left", overflow="fold")
+    for r in rows:
+        style = "red" if r["status"] == 2 or r["errors"] else ("yellow" if r["warnings"] else None)
+        level = w["levels"].get(r["level"], "") if r["level"] else ""
+        issuer = escape(r["problem"]) if r["problem"] else escape(r["issuer"] or "")
+        t.add_row(escape(r["path"]), issuer, level, escape(r["period"] or ""), str(r["checks"]), str(r["errors"]),
+                  str(r["warnings"]), str(r["undecided"]), style=style)
+    console.print(t)

@@ -1,0 +1,106 @@
+"""Many reports at once: files, folders and glob patterns, a reproducible sample, parallel workers.
+
+Output order is the order of the inputs (sorted within a folder), whatever the number of workers.
+"""
+from __future__ import annotations
+
+import glob
+import os
+import random
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from .catalog import Catalog
+from .engine import Audit, Selection, audit_file
+from .errors import InputError
+
+REPORT_SUFFIXES = (".txt", ".md")
+
+
+def collect(inputs: list[str]) -> tuple[list[str], list[Audit]]:
+    """Paths to audit, and an Audit with a problem for every input that names nothing."""
+    paths: list[str] = []
+    missing: list[Audit] = []
+    for item in inputs:
+        p = Path(item)
+        if item == "-" or p.is_file():
+            paths.append(item)
+        elif p.is_dir():
+            found = sorted(str(q) for q in p.rglob("*") if q.is_file() and q.suffix.lower() in REPORT_SUFFIXES)
+            if not found:
+                missing.append(Audit(item, None, [], [{"code": "IO001", "message": f"thư mục {item} không có tệp báo cáo (.txt, .md)"}]))
+            paths.extend(found)
+        elif any(ch in item for ch in "*?["):
+            found = sorted(f for f in glob.glob(item, recursive=True) if Path(f).is_file())
+            if not found:
+                missing.append(Audit(item, None, [], [{"code": "IO001", "message": f"không có tệp nào khớp mẫu {item}"}]))
+            paths.extend(found)
+        else:
+            missing.append(Audit(item, None, [], [{"code": "IO001", "message": f"không có tệp {item}"}]))
+    seen: set[str] = set()
+    unique = [x for x in paths if not (x in seen or seen.add(x))]
+    return unique, missing
+
+
+def sample(paths: list[str], n: int | None, seed: int) -> list[str]:
+    if n is None or n >= len(paths):
+        return paths
+    chosen = set(random.Random(seed).sample(range(len(paths)), n))
+    return [p for i, p in enumerate(paths) if i in chosen]
+
+
+def _one(args: tuple[str, Catalog, Selection, str]) -> Audit:
+    path, catalog, selection, lang = args
+    try:
+        return audit_file(path, catalog, selection, lang)
+    except InputError as exc:
+        return Audit(path, None, [], [{"code": exc.code, "message": exc.message}])
+
+
+def audit_many(paths: list[str], catalog: Catalog, selection: Selection, lang: str, jobs: int,
+               progress=None) -> list[Audit]:
+    work = [(p, catalog, selection, lang) for p in paths]
+    if jobs <= 1 or len(work) <= 1:
+        out = []
+        for w in work:
+            out.append(_one(w))
+            if progress:
+                progress()
+        return out
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        out = []
+        for audit in pool.map(_one, work, chunksize=max(1, len(work) // (jobs * 8))):
+            out.append(audit)
+            if progress:
+                progress()
+        return out
+
+
+def default_jobs() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def summary_rows(audits: list[Audit]) -> list[dict]:
+    """One row per report, worst first (unreadable, then most errors, then most warnings)."""
+    rows = []
+    for a in audits:
+        c = a.counts()
+        h = a.report.header if a.report else None
+        rows.append({
+            "path": a.path,
+            "issuer": h.issuer if h else None,
+            "level": h.level if h else None,
+            "period": _short_period(h) if h else None,
+            "checks": c["checks"], "errors": c["error"], "warnings": c["warning"], "undecided": c["skip"],
+            "status": 2 if a.problems else (1 if a.has_errors else 0),
+            "problem": a.problems[0]["message"] if a.problems else None,
+        })
+    rows.sort(key=lambda r: (-r["status"], -r["errors"], -r["warnings"], r["path"]))
+    return rows
+
+
+def _short_period(h) -> str | None:
+    if h.period_start and h.period_end:
+        a, b = h.period_start, h.period_end
+        return f"{a.day or '?'}/{a.month or '?'}/{a.year or '?'}–{b.day or '?'}/{b.month or '?'}/{b.year or '?'}"
+    return " ".join(h.period_text.split()) if h.period_text else None

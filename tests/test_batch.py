@@ -1,0 +1,80 @@
+"""Many reports at once: folders, globs, samples, workers, machine formats, unreadable files."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+from auditor.cli import main
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _copy_examples(tmp_path: Path) -> Path:
+    folder = tmp_path / "nop"
+    (folder / "xa").mkdir(parents=True)
+    for p in sorted(EXAMPLES.glob("*.txt")):
+        shutil.copy(p, folder / ("xa" if p.name.startswith("xa") else "") / p.name)
+    (folder / "hong.txt").write_bytes(b"\x00\x01\x02" * 50)
+    return folder
+
+
+def test_folder_is_walked_and_a_broken_file_does_not_stop_the_rest(tmp_path, capsys):
+    folder = _copy_examples(tmp_path)
+    code = main(["--format", "json", "--jobs", "1", str(folder)])
+    doc = json.loads(capsys.readouterr().out)
+    names = [Path(r["path"]).name for r in doc["reports"]]
+    assert sorted(names) == sorted([p.name for p in EXAMPLES.glob("*.txt")] + ["hong.txt"])
+    broken = next(r for r in doc["reports"] if r["path"].endswith("hong.txt"))
+    assert broken["problems"][0]["code"] == "IO003"
+    assert code == 2  # the worst of all reports
+
+
+def test_output_does_not_depend_on_jobs(tmp_path, capsys):
+    folder = _copy_examples(tmp_path)
+    main(["--format", "json", "--jobs", "1", str(folder)])
+    one = capsys.readouterr().out
+    main(["--format", "json", "--jobs", "2", str(folder)])
+    two = capsys.readouterr().out
+    assert one == two
+
+
+def test_sample_is_reproducible_and_sized(tmp_path, capsys):
+    folder = _copy_examples(tmp_path)
+    main(["--format", "jsonl", "--sample", "3", "--seed", "7", str(folder)])
+    first = capsys.readouterr().out
+    main(["--format", "jsonl", "--sample", "3", "--seed", "7", str(folder)])
+    assert capsys.readouterr().out == first
+    assert len(first.strip().split("\n")) == 3
+
+
+def test_glob_and_csv(tmp_path, capsys):
+    code = main(["--format", "csv", str(EXAMPLES / "xa-*.txt")])
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {Path(r["path"]).name for r in rows} == {p.name for p in EXAMPLES.glob("xa-*.txt")}
+    assert code == 1
+    fails = [r for r in rows if r["status"] == "fail"]
+    assert fails and all(r["line"].isdigit() for r in fails)
+
+
+def test_summary_counts_match_json(tmp_path, capsys):
+    folder = _copy_examples(tmp_path)
+    out = tmp_path / "tong-hop.txt"
+    main(["--summary-only", "--output", str(out), str(folder)])
+    summary = out.read_text(encoding="utf-8")
+    main(["--format", "json", str(folder)])
+    doc = json.loads(capsys.readouterr().out)
+    errors = sum(r["summary"]["error"] for r in doc["reports"])
+    warnings = sum(r["summary"]["warning"] for r in doc["reports"])
+    footer = [ln for ln in summary.splitlines() if "báo cáo" in ln][-1]
+    cells = [c.strip() for c in footer.split("│") if c.strip()]
+    assert cells[-3:-1] == [str(errors), str(warnings)]
+
+
+def test_missing_glob_is_a_problem_not_a_crash(tmp_path, capsys):
+    code = main(["--format", "json", str(EXAMPLES / "xa-sach.txt"), str(tmp_path / "*.docx")])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 2
+    assert any(r["problems"] for r in doc["reports"])
