@@ -52,9 +52,22 @@ def sample(paths: list[str], n: int | None, seed: int) -> list[str]:
 def _one(args: tuple[str, Catalog, Selection, str]) -> Audit:
     path, catalog, selection, lang = args
     try:
-        return audit_file(path, catalog, selection, lang)
+        return _slim(audit_file(path, catalog, selection, lang))
     except InputError as exc:
         return Audit(path, None, [], [{"code": exc.code, "message": exc.message}])
+
+
+def _slim(audit: Audit) -> Audit:
+    """Keep what the renderers print (text, header, checks); drop the extraction working set, so a
+    batch's memory does not grow with every report's numbers and tables."""
+    rep = audit.report
+    if rep is not None:
+        for name in ("facts", "percents", "fractions", "ranks", "lists", "breakdowns", "clauses", "dates",
+                     "references", "quantities", "tables"):
+            setattr(rep, name, [])
+        for name in ("blocks", "periods", "line_starts"):
+            rep.__dict__.pop(name, None)
+    return audit
 
 
 def audit_many(paths: list[str], catalog: Catalog, selection: Selection, lang: str, jobs: int,

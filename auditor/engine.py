@@ -1,6 +1,8 @@
 """Runs the rule catalog over a report: selection, derivation, every kind, severity overrides."""
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,6 +69,7 @@ def run_rules(report: Report, catalog: Catalog, selection: Selection, lang: str)
 def name_culprits(checks: list[Check], text: str, lang: str) -> None:
     """A figure that takes part in two or more failing checks and in no passing one explains them
     all at once: name it as the likely culprit in each of those failures."""
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     uses: dict[tuple[int, int], list[Check]] = {}
     for c in checks:
         if c.status == "skip":
@@ -85,7 +88,7 @@ def name_culprits(checks: list[Check], text: str, lang: str) -> None:
                 suspects.append(span)
         if len(suspects) == 1:
             start, end = suspects[0]
-            line = text.count("\n", 0, start) + 1
+            line = bisect_right(line_starts, start)
             figure = " ".join(text[start:end].split())
             c.culprit = f"“{figure}” ({'dòng' if lang == 'vi' else 'line'} {line})"
             n = len(uses[suspects[0]])

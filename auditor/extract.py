@@ -46,8 +46,18 @@ class _Extractor:
         self.report = Report(path, text, encoding, self.mark, Header())
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.ambiguous: list[str] = []
+        self.fact_of: dict[int, Fact] = {}  # id(quantity) -> the fact it states
+        self.fraction_of: dict[int, Fraction] = {}  # id(denominator) -> its fraction
         # keys that are the whole of some other key: a label naming one of them after "a/b" names b
         self.totals = {lab.base for lab in lex.labels if lab.base} | {lab.parent for lab in lex.labels if lab.parent}
+
+    def _add_fact(self, fact: Fact) -> None:
+        self.report.facts.append(fact)
+        self.fact_of[id(fact.q)] = fact
+
+    def _add_fraction(self, fr: Fraction) -> None:
+        self.report.fractions.append(fr)
+        self.fraction_of[id(fr.denominator)] = fr
 
     # ---------------------------------------------------------------- numbers and their roles
     def read_numbers(self) -> list[Quantity]:
@@ -304,8 +314,8 @@ class _Extractor:
                     consumed = self._suffix_end
                 key = label.key if label else None
                 if q.role == "numerator" and from_suffix and key in self.totals:
-                    self.report.fractions.append(Fraction(q, self.qs[i + 1], scope, bi, None))
-                    self.report.facts.append(Fact(key, self.qs[i + 1], scope, bi, tuple(label.alternatives)))
+                    self._add_fraction(Fraction(q, self.qs[i + 1], scope, bi, None))
+                    self._add_fact(Fact(key, self.qs[i + 1], scope, bi, tuple(label.alternatives)))
                     first_quantity = False
                     i += 1
                     continue
@@ -315,15 +325,15 @@ class _Extractor:
                 if q.role == "numerator":
                     den = self.qs[i + 1]
                     fr = Fraction(q, den, scope, bi, key)
-                    self.report.fractions.append(fr)
+                    self._add_fraction(fr)
                     if key:
                         base = self.lex.base_of(key)
-                        self.report.facts.append(Fact(key, q, scope, bi, alts))
+                        self._add_fact(Fact(key, q, scope, bi, alts))
                         if base:  # the denominator states the total the share is of
-                            self.report.facts.append(Fact(base, den, scope, bi))
+                            self._add_fact(Fact(base, den, scope, bi))
                         recent.append(key)
                 elif key:
-                    self.report.facts.append(Fact(key, q, self._qualified_scope(q, scope), bi, alts,
+                    self._add_fact(Fact(key, q, self._qualified_scope(q, scope), bi, alts,
                                                   undecided=bool(self.ambiguous) and not (label and label.alternatives)))
                     if not self.ambiguous:  # an undecided reading does not decide the next one
                         recent.append(key)
@@ -343,7 +353,7 @@ class _Extractor:
                 continue
             end = m.end() + max(e for s, e, lab in cands if lab is label)
             q = Quantity(Decimal(0), 0, self.text[m.start():end], m.start(), end, role="zero")
-            self.report.facts.append(Fact(label.key, q, scope, bi))
+            self._add_fact(Fact(label.key, q, scope, bi))
 
     def _clauses(self, bi: int, b: Block, scope: str) -> None:
         f = self.folded
@@ -410,7 +420,7 @@ class _Extractor:
             for key, q in zip(table.columns, row.numbers):
                 if key and q is not None:
                     q.role = "cell"
-                    self.report.facts.append(Fact(key, q, scope, bi))
+                    self._add_fact(Fact(key, q, scope, bi))
             self.report.table_links[scope] = "|" if row is table.total_row else self._prose_scope_for(row.label)
 
     def _prose_scope_for(self, label: str) -> str:
@@ -559,11 +569,11 @@ class _Extractor:
             if linked and prev.role == "denominator":
                 num = self.qs[j - 1]
                 claim.numerator, claim.denominator = num, prev
-                fr = next((x for x in self.report.fractions if x.denominator is prev), None)
+                fr = self.fraction_of.get(id(prev))
                 claim.numerator_key = fr.key if fr else None
             elif linked and prev.role == "quantity":
                 claim.numerator = prev
-                fact = next((x for x in reversed(self.report.facts) if x.q is prev), None)
+                fact = self.fact_of.get(id(prev))
                 if fact:
                     claim.numerator_key = fact.key
                     claim.denominator_key = self.lex.base_of(fact.key)
@@ -656,6 +666,7 @@ class _Extractor:
     def read_breakdowns(self, blocks: list[Block]) -> None:
         f = self.folded
         marker = re.compile(r"\b(?:" + self.lex.breakdown.pattern + r")\b\s*(?:co\s+)?:?")
+        key_of = {id(fa.q): fa.key for fa in self.report.facts}
         for bi, b in enumerate(blocks):
             if b.kind in ("table", "heading"):
                 continue
@@ -680,7 +691,6 @@ class _Extractor:
                     end = max((p[-1].end for p in parts), default=end)
                 unit = self._unit_of(total[0])
                 parts = [p for p in parts if len(p) == len(total) and self._unit_of(p[0]) in (unit, None)]
-                key_of = {id(fa.q): fa.key for fa in self.report.facts}
                 keys = [key_of.get(id(p[0])) for p in parts]
                 if all(keys) and len(set(keys)) == len(keys):
                     continue  # distinct parts the lexicon knows are checked by the identity rules

@@ -1,0 +1,138 @@
+"""Benchmark: the whole pipeline against simple floors, measured in one run on this machine.
+
+    python bench/run.py              # quick (a few hundred reports in the batch)
+    python bench/run.py --batch 10000
+
+Prints throughput against a one-regex floor, per-report latency, CLI cold start against bare
+imports, batch wall time for --jobs 1 and 2 with peak memory, and how time grows with size.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from auditor.catalog import load_catalog  # noqa: E402
+from auditor.engine import Selection, audit_text  # noqa: E402
+
+FIELDS = ["Hộ tịch", "Chứng thực", "Bảo trợ xã hội", "Người có công", "Đất đai", "Tư pháp", "Nội vụ"]
+
+
+def fmt(n: int, english: bool) -> str:
+    s = f"{n:,}"
+    return s if english else s.replace(",", ".")
+
+
+def pct(a: int, b: int, english: bool) -> str:
+    v = f"{a * 100 / b:.2f}" if b else "0.00"
+    return v if english else v.replace(".", ",")
+
+
+def ocr(text: str, rng: random.Random) -> str:
+    src, dst = "ốồơờớợưứừệềếạảãấầậắằặ", "6oooooouuu8eeaaaaaaaa"
+    table = str.maketrans(src, dst[:len(src)].ljust(len(src), "a"))
+    out = text.translate(table).replace("Số", "S6").replace("tỷ lệ", "ty 1&")
+    return out
+
+
+def report(rng: random.Random, fields: int, english: bool = False, damaged: bool = False) -> str:
+    lines = ["ỦY BAN NHÂN DÂN", "XÃ AN BÌNH", "", "Số: 57/BC-UBND", "", "An Bình, ngày 20 tháng 9 năm 2024", "",
+             "BÁO CÁO", "Kết quả giải quyết thủ tục hành chính", "(Từ ngày 15/6/2024 đến ngày 14/9/2024)", "",
+             "I. KẾT QUẢ", ""]
+    rows = []
+    for i in range(fields):
+        name = FIELDS[i % len(FIELDS)] + (f" {i // len(FIELDS) + 1}" if i >= len(FIELDS) else "")
+        online, direct, carried = rng.randint(50, 900), rng.randint(0, 200), rng.randint(0, 30)
+        received = online + direct + carried
+        pending = rng.randint(0, received // 10)
+        resolved = received - pending
+        early = rng.randint(0, resolved)
+        late = rng.randint(0, (resolved - early) // 5)
+        ontime = resolved - early - late
+        rows.append((name, [received, online, direct, carried, resolved, early, ontime, late, pending]))
+        f = lambda n: fmt(n, english)  # noqa: E731
+        lines += [f"+ Lĩnh vực {name}: tiếp nhận {f(received)} hồ sơ, trong đó trực tuyến {f(online)} hồ sơ, "
+                  f"trực tiếp {f(direct)} hồ sơ, kỳ trước chuyển sang {f(carried)} hồ sơ; đã giải quyết {f(resolved)} hồ sơ "
+                  f"(trước hạn {f(early)}, đúng hạn {f(ontime)}, quá hạn {f(late)}), đang giải quyết {f(pending)} hồ sơ. "
+                  f"Tỷ lệ trực tuyến đạt {pct(online, online + direct, english)}% ({f(online)}/{f(online + direct)} hồ sơ).", ""]
+    lines += ["", "PHỤ LỤC", "STT\tLĩnh vực\tTổng số tiếp nhận\tTrực tuyến\tTrực tiếp/bưu chính\tTừ kỳ trước\t"
+              "Tổng số đã giải quyết\tTrước hạn\tĐúng hạn\tQuá hạn\tĐang giải quyết"]
+    totals = [sum(r[1][j] for r in rows) for j in range(9)]
+    lines.append("\t".join(["", "Tổng cộng"] + [fmt(v, english) for v in totals]))
+    for i, (name, vals) in enumerate(rows, 1):
+        lines.append("\t".join([str(i), name] + [fmt(v, english) for v in vals]))
+    text = "\n".join(lines) + "\n"
+    return ocr(text, rng) if damaged else text
+
+
+def timed(fn, *args):
+    t0 = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--batch", type=int, default=400, help="reports in the batch test (the target is stated for 10000)")
+    a = ap.parse_args()
+    rng = random.Random(1)
+    catalog = load_catalog()
+    corpus = [report(rng, rng.choice([5, 20, 60, 250]), english=rng.random() < 0.3, damaged=rng.random() < 0.3) for _ in range(40)]
+    size = sum(len(t.encode()) for t in corpus)
+    audit_text("w", corpus[0], "utf-8", catalog, Selection(), "vi")  # warm the grammar caches
+
+    lat = [timed(audit_text, "b", t, "utf-8", catalog, Selection(), "vi") for t in corpus]
+    pipeline = sum(lat)
+    floor_rx = re.compile(r"\d+(?:[.,]\d+)*")
+    floor = sum(timed(lambda t: floor_rx.findall(t), t) for t in corpus)
+    print(f"corpus: {len(corpus)} reports, {size / 1e6:.2f} MB, {min(len(t) for t in corpus) // 1000}–{max(len(t) for t in corpus) // 1000} KB each")
+    print(f"pipeline: {size / pipeline / 1e6:.2f} MB/s, {len(corpus) / pipeline:.1f} reports/s")
+    print(f"regex floor: {size / floor / 1e6:.1f} MB/s; pipeline/floor = 1/{pipeline / floor:.0f} (target ≥ 1/20)")
+    ms = sorted(x * 1000 for x in lat)
+    print(f"latency per report: p50 {statistics.median(ms):.1f} ms, p95 {ms[int(len(ms) * 0.95) - 1]:.1f} ms")
+
+    base = corpus[1]
+    t1 = min(timed(audit_text, "g", base, "utf-8", catalog, Selection(), "vi") for _ in range(3))
+    growth = []
+    for k in (2, 4, 8):
+        big = base + "\n".join(base.split("\n")[13:]) * (k - 1)
+        tk = min(timed(audit_text, "g", big, "utf-8", catalog, Selection(), "vi") for _ in range(3))
+        growth.append(f"{k}x size: {tk / t1:.1f}x time")
+    print("growth: " + ", ".join(growth) + " (target: 8x size ≤ 10x time)")
+
+    with tempfile.TemporaryDirectory() as d:
+        sample = Path(d) / "r.txt"
+        sample.write_text(corpus[0], encoding="utf-8")
+        cli = [sys.executable, "-m", "auditor.cli", str(sample)]
+        imports = [sys.executable, "-c", "import lark, rich, pydantic, yaml"]
+        quiet = lambda cmd: subprocess.run(cmd, capture_output=True)  # noqa: E731
+        c_cli = min(timed(quiet, cli) for _ in range(3))
+        c_imp = min(timed(quiet, imports) for _ in range(3))
+        print(f"cold start: CLI {c_cli * 1000:.0f} ms, bare imports {c_imp * 1000:.0f} ms, ratio {c_cli / c_imp:.2f} (target ≤ 1.5)")
+
+        folder = Path(d) / "batch"
+        folder.mkdir()
+        for i in range(a.batch):
+            (folder / f"r{i:05d}.txt").write_text(corpus[i % len(corpus)], encoding="utf-8")
+        for jobs in (1, 2):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "auditor.cli", "--summary-only", "--jobs", str(jobs), str(folder)],
+                           capture_output=True)
+            wall = time.perf_counter() - t0
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            print(f"batch of {a.batch} with --jobs {jobs}: {wall:.1f} s ({a.batch / wall:.0f} reports/s), "
+                  f"peak child RSS so far {peak:.0f} MB; projected for 10000: {wall * 10000 / a.batch:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
