@@ -817,10 +817,11 @@ def kind_table_shape(rule: Rule, ctx: Context) -> Iterator[Check]:
             got = len(values)
             start = values[0].start if values else row.line_start
             end = values[-1].end if values else row.line_end
+            cols = "; ".join(" ".join(n.split()) for n in table.column_names if n.strip())
             yield _check(rule, ctx, "fail", start, end,
-                         ctx.t(f"Dòng “{' '.join(row.label.split())[:40]}” có {got} ô số liệu nhưng tiêu đề có {width} cột; "
+                         ctx.t(f"Dòng “{' '.join(row.label.split())[:40]}” có {got} ô số liệu nhưng tiêu đề có {width} cột ({cols}); "
                                "các cột có thể bị lệch nên không đối chiếu dòng này.",
-                               f"Row “{' '.join(row.label.split())[:40]}” has {got} figures but the header has {width} columns; "
+                               f"Row “{' '.join(row.label.split())[:40]}” has {got} figures but the header has {width} columns ({cols}); "
                                "the columns may be shifted, so this row is not compared."),
                          numbers=[width, got] + [q.number for q in row.numbers if q is not None], arithmetic=f"{got} ≠ {width}")
 
