@@ -52,7 +52,7 @@ class Audit:
 def run_rules(report: Report, catalog: Catalog, selection: Selection, lang: str) -> list[Check]:
     scopes = scope_table(report)
     derive([r for r in catalog.rules if r.kind == "identity"], scopes)
-    ctx = Context(report, catalog, lang, scopes, default_lexicon().parents)
+    ctx = Context(report, catalog, lang, scopes, default_lexicon().parents, {id(f.q): f for f in report.facts})
     checks: list[Check] = []
     for rule in catalog.rules:
         if not selection.wants(rule.code):

@@ -315,26 +315,27 @@ class _Extractor:
                 key = label.key if label else None
                 if q.role == "numerator" and from_suffix and key in self.totals:
                     self._add_fraction(Fraction(q, self.qs[i + 1], scope, bi, None))
-                    self._add_fact(Fact(key, self.qs[i + 1], scope, bi, tuple(label.alternatives)))
+                    self._add_fact(Fact(key, self.qs[i + 1], scope, bi, tuple(label.alternatives), weak=True))
                     first_quantity = False
                     i += 1
                     continue
                 alts: tuple[str, ...] = tuple(label.alternatives) + tuple(self.ambiguous) if label else ()
+                weak = from_suffix
                 if key is None and opener and first_quantity and q.role == "quantity":
-                    key, alts = "received", ("received.new",)
+                    key, alts, weak = "received", ("received.new",), True
                 if q.role == "numerator":
                     den = self.qs[i + 1]
                     fr = Fraction(q, den, scope, bi, key)
                     self._add_fraction(fr)
                     if key:
                         base = self.lex.base_of(key)
-                        self._add_fact(Fact(key, q, scope, bi, alts))
+                        self._add_fact(Fact(key, q, scope, bi, alts, weak=weak))
                         if base:  # the denominator states the total the share is of
-                            self._add_fact(Fact(base, den, scope, bi))
+                            self._add_fact(Fact(base, den, scope, bi, weak=weak))
                         recent.append(key)
                 elif key:
-                    self._add_fact(Fact(key, q, self._qualified_scope(q, scope), bi, alts,
-                                                  undecided=bool(self.ambiguous) and not (label and label.alternatives)))
+                    self._add_fact(Fact(key, q, self._qualified_scope(q, scope), bi, alts, weak=weak,
+                                        undecided=bool(self.ambiguous) and not (label and label.alternatives)))
                     if not self.ambiguous:  # an undecided reading does not decide the next one
                         recent.append(key)
                 first_quantity = False

@@ -36,6 +36,11 @@ class Fact:
     alternatives: tuple[str, ...] = ()
     derived_from: tuple["Fact", ...] = ()  # set when the engine computed it from an identity
     undecided: bool = False  # the words fit several keys equally: the first is kept unless a value says otherwise
+    weak: bool = False  # read from words after the figure, or from the figure's place alone: less sure
+
+    @property
+    def sure(self) -> bool:
+        return not (self.weak or self.undecided or self.derived_from and any(not p.sure for p in self.derived_from))
 
     @property
     def derived(self) -> bool:

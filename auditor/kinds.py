@@ -52,6 +52,7 @@ class Context:
     lang: str
     scopes: dict[str, ScopeFacts]
     report_parents: dict[str, str | None] = field(default_factory=dict)
+    report_fact_of: dict[int, Fact] = field(default_factory=dict)
 
     def t(self, vi: str, en: str) -> str:
         return vi if self.lang == "vi" else en
@@ -179,8 +180,10 @@ def kind_identity(rule: Rule, ctx: Context) -> Iterator[Check]:
                          numbers=nums, related=related, arithmetic=arithmetic, scope=scope, severity="info")
         else:
             diff = lhs.q.value - total
-            # with a term assumed zero the mismatch may be an unstated figure, not a wrong one
-            severity = "warning" if assumed and rule.severity == "error" and diff > 0 else None
+            # with a term assumed zero the mismatch may be an unstated figure, not a wrong one;
+            # with a figure read from uncertain words it may be a misreading: a warning, not an error
+            unsure = not lhs.sure or any(not f.sure for _, _, f in present)
+            severity = "warning" if rule.severity == "error" and ((assumed and diff > 0) or unsure) else None
             yield _check(rule, ctx, "fail", anchor.q.start, anchor.q.end,
                          ctx.t(f"{arithmetic} (lệch {fmt(abs(diff), ctx.lang)}){zero_note}.",
                                f"{arithmetic} (off by {fmt(abs(diff), ctx.lang)}){zero_note}."),
@@ -281,8 +284,11 @@ def kind_percent_share(rule: Rule, ctx: Context) -> Iterator[Check]:
                 related.insert(0, Related(ctx.name(c.numerator_key or ""), num_q.start, num_q.end))
             status = "pass" if how else "fail"
             start = c.numerator.start if c.numerator else c.pct.start
+            num_fact = ctx.report_fact_of.get(id(num_q))
+            unsure = base.derived or not base.sure or (num_fact is not None and not num_fact.sure)
             yield _check(rule, ctx, status, start, c.pct.end, arith + ("" if how else "."), numbers=nums,
-                         related=related, arithmetic=arith, scope=c.scope)
+                         related=related, arithmetic=arith, scope=c.scope,
+                         severity="warning" if unsure and status == "fail" and rule.severity == "error" else None)
             continue
         # no known base: a larger figure of the same sentence that reproduces the rate
         for q in reversed(c.sentence_numbers):
@@ -772,11 +778,12 @@ def kind_part_whole(rule: Rule, ctx: Context) -> Iterator[Check]:
             if whole is None or part.q.value <= whole.q.value:
                 continue
             arith = f"{fmt(part.q.value, ctx.lang)} > {fmt(whole.q.value, ctx.lang)}"
+            unsure = not (part.sure and whole.sure)
             yield _check(rule, ctx, "fail", part.q.start, part.q.end,
                          ctx.t(f"{ctx.name(key)} ({fmt(part.q.value, 'vi')}) lớn hơn {ctx.name(parent_key)} ({fmt(whole.q.value, 'vi')}).",
                                f"{ctx.name(key)} ({fmt(part.q.value, 'en')}) exceeds {ctx.name(parent_key)} ({fmt(whole.q.value, 'en')})."),
                          numbers=[part.q.number, whole.q.number], related=[Related(ctx.name(parent_key), whole.q.start, whole.q.end)],
-                         arithmetic=arith, scope=scope)
+                         arithmetic=arith, scope=scope, severity="warning" if unsure else None)
 
 
 # ---------------------------------------------------------------------------- tables
