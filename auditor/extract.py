@@ -220,7 +220,8 @@ class _Extractor:
                 h.period_text = self.text[m.start():m.end()]
                 break
         if not h.period_text:
-            qm = re.search(r"(quy\s+[iv1]{1,3}|\d{1,2}\s+thang\s+(?:dau\s+)?nam|6 thang|nam)\s+(?:nam\s+)?(\d{4})", f[:head_end + 2000])
+            after = h.date.end if h.date else 0
+            qm = re.compile(r"(quy\s+[iv1]{1,3}|\d{1,2}\s+thang\s+(?:dau\s+)?nam|6 thang|nam)\s*/?\s+(?:nam\s+)?(\d{4})").search(f, after, head_end + 2000)
             if qm:
                 h.period_text = self.text[qm.start():qm.end()]
 
@@ -512,7 +513,7 @@ class _Extractor:
         for m in _CLAUSE_END.finditer(seg):
             cut = m.end()
         clause = seg[cut:]
-        if not clause.strip():
+        if not clause.strip() or self.lex.whole_before_part.search(clause):
             return None
         # a label far from its number is a label of something else
         cands = [c for c in self._candidates(clause, True) if len(clause) - c[1] <= 45]

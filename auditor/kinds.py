@@ -131,7 +131,7 @@ def kind_identity(rule: Rule, ctx: Context) -> Iterator[Check]:
         present = [(s, k, f) for s, k, f in parts if f is not None]
         missing = [k for s, k, f in parts if f is None and k not in rule.optional]
         assumed = [k for s, k, f in parts if f is None and k in rule.optional]
-        if lhs is None or not present or any(sf.first(k) for k in rule.unless):
+        if lhs is None or not present or any(sf.stated_own(k) for k in rule.unless):
             continue
         if all(k in rule.optional for _, k, _ in present):
             continue  # only terms that may be absent are stated: the rule does not apply here

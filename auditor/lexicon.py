@@ -63,6 +63,7 @@ class LexiconSpec(_Strict):
     units: dict[str, list[str]]
     breakdown_markers: list[str]
     zero_statements: list[str]
+    whole_before_part: list[str]
     countables: list[str]
     tables_not_dossiers: list[str]
     ranks: list[str]
@@ -94,6 +95,7 @@ class Lexicon:
     units: list[tuple[str, re.Pattern]]
     breakdown: re.Pattern
     zero_statement: re.Pattern
+    whole_before_part: re.Pattern
     countable: re.Pattern
     not_dossier_table: re.Pattern
     rank: re.Pattern
@@ -178,6 +180,7 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
                for name, ps in spec.units.items()],
         breakdown=_any(spec.breakdown_markers, a, f"{where}: breakdown_markers"),
         zero_statement=_any(spec.zero_statements, a, f"{where}: zero_statements"),
+        whole_before_part=_any(spec.whole_before_part, a, f"{where}: whole_before_part"),
         countable=_any(spec.countables, a, f"{where}: countables"),
         not_dossier_table=_any(spec.tables_not_dossiers, a, f"{where}: tables_not_dossiers"),
         rank=_any(spec.ranks, a, f"{where}: ranks"),
