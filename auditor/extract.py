@@ -20,6 +20,7 @@ from .tables import read_table
 
 _CLAUSE_END = re.compile(r"[;,()\[\]]|\.(?=\s)|\n\s*\n")
 _SENTENCE_END = re.compile(r"\.(?=\s+\S)|;|\n\s*\n")
+_FULL_STOP = re.compile(r"\.(?=\s+\S)|\n\s*\n")
 _COMPARISON = re.compile(r"(?:ke hoach|\bkh\b|so voi|cung ky|\bbang\b|tang so|giam so|vuot)")
 _SHARE_WORDS = re.compile(r"(?:dat|chiem|\bty\b|ti le|bang|=)")
 _HEADER_LINES = 14
@@ -47,6 +48,7 @@ class _Extractor:
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.ambiguous: list[str] = []
         self.fact_of: dict[int, Fact] = {}  # id(quantity) -> the fact it states
+        self._field_clause = re.compile(r"(?:^\s*|[:(,]\s*)(?:" + lex.field_opener.pattern + r")\s+([^:;\d()]{2,60}?)\s*:\s")
         self.fraction_of: dict[int, Fraction] = {}  # id(denominator) -> its fraction
         # keys that are the whole of some other key: a label naming one of them after "a/b" names b
         self.totals = {lab.base for lab in lex.labels if lab.base} | {lab.parent for lab in lex.labels if lab.parent}
@@ -300,15 +302,28 @@ class _Extractor:
         recent: list[str] = []
         first_quantity = True
         consumed = b.start  # text up to here already labelled the figure before it
+        last_keyed_fraction: str | None = None
+        sentence_of_key = -1
         while i < len(self.qs) and self.qs[i].start < b.end:
             q = self.qs[i]
             prev_end = self.qs[i - 1].end if i else b.start
             prev_end = max(prev_end, b.start)
             scope = self._clause_level(prev_end, q.start, scope)
+            here = self._clause_field(b.start, q.start, scope)
             if q.percent and q.role == "quantity":
-                self._percent(bi, b, scope, i, recent)
+                self._percent(bi, b, here, i, recent)
             elif q.role in ("quantity", "numerator") and q.unit in (None, "dossiers"):
                 label = self._label_before(max(prev_end, consumed), q.start, recent)
+                rate = self._rate_before(b.start, q) if label is None and q.role == "numerator" else None
+                if rate is not None:  # "tỷ lệ hồ sơ trực tuyến đạt 96,54% (4.822/4.995 …)"
+                    self._add_fraction(Fraction(q, self.qs[i + 1], here, bi, rate.numerator))
+                    self._add_fact(Fact(rate.numerator, q, here, bi, weak=True))
+                    self._add_fact(Fact(rate.denominator, self.qs[i + 1], here, bi, weak=True))
+                    last_keyed_fraction = rate.numerator if here == scope else last_keyed_fraction
+                    sentence_of_key = self._sentence_start(b.start, q.start)
+                    first_quantity = False
+                    i += 2
+                    continue
                 from_suffix = label is None
                 if label is None:
                     label = self._label_after(q, b.end, recent)
@@ -324,16 +339,24 @@ class _Extractor:
                 weak = from_suffix
                 if key is None and opener and first_quantity and q.role == "quantity":
                     key, alts, weak = "received", ("received.new",), True
+                if key is None and here != scope and q.role == "numerator" and last_keyed_fraction \
+                        and self._sentence_start(b.start, q.start) == sentence_of_key:
+                    # "…trực tuyến đạt 96,54% (4.822/4.995), trong đó Lĩnh vực Tư pháp: 596/605": a field's
+                    # share of the same rate
+                    key, weak = last_keyed_fraction, True
                 if q.role == "numerator":
                     den = self.qs[i + 1]
-                    fr = Fraction(q, den, scope, bi, key)
+                    fr = Fraction(q, den, here, bi, key)
                     self._add_fraction(fr)
                     if key:
                         base = self.lex.base_of(key)
-                        self._add_fact(Fact(key, q, scope, bi, alts, weak=weak))
+                        self._add_fact(Fact(key, q, here, bi, alts, weak=weak))
                         if base:  # the denominator states the total the share is of
-                            self._add_fact(Fact(base, den, scope, bi, weak=weak))
+                            self._add_fact(Fact(base, den, here, bi, weak=weak))
                         recent.append(key)
+                        if here == scope:
+                            last_keyed_fraction = key
+                            sentence_of_key = self._sentence_start(b.start, q.start)
                 elif key:
                     self._add_fact(Fact(key, q, self._qualified_scope(q, scope), bi, alts, weak=weak,
                                         undecided=bool(self.ambiguous) and not (label and label.alternatives)))
@@ -440,6 +463,42 @@ class _Extractor:
             if score > best_score:
                 best, best_score = scope, score
         return best if best_score >= 0.6 else ""
+
+    def _sentence_start(self, block_start: int, pos: int) -> int:
+        start = block_start
+        for m in _FULL_STOP.finditer(self.folded, block_start, pos):
+            start = m.end()
+        return start
+
+    def _rate_before(self, block_start: int, q: Quantity):
+        """A rate named in words just before "x% (a/b": its keys are the fraction's."""
+        f = self.folded
+        i = bisect_left(self.starts, q.start)
+        if i == 0 or not self.qs[i - 1].percent or not re.fullmatch(r"\s*\(\s*", f[self.qs[i - 1].end:q.start]):
+            return None
+        clause = f[self._sentence_start(block_start, q.start):self.qs[i - 1].start]
+        for spec, rx in self.lex.rates:
+            if rx.search(clause):
+                return spec
+        return None
+
+    def _clause_field(self, block_start: int, pos: int, scope: str) -> str:
+        """"…; Lĩnh vực Xây dựng: 187/190 hồ sơ": a clause that opens with a field is that field's."""
+        f = self.folded
+        window_start = max(block_start, pos - 120)
+        seg = f[window_start:pos]
+        cut = max(seg.rfind(";"), seg.rfind(". "))
+        seg = seg[cut + 1:]
+        m = self._field_clause.search(seg)
+        if not m:
+            return scope
+        start = window_start + cut + 1 + m.start(1)
+        raw = " ".join(self.text[start:start + len(m.group(1))].split())
+        new = f"{scope.split('|', 1)[0]}|lĩnh vực {raw}"
+        if new not in self.report.scopes:
+            level = scope.split("|", 1)[0]
+            self.report.scopes[new] = " – ".join([_LEVEL_NAME[level] if level else "đơn vị báo cáo", f"lĩnh vực {raw}"])
+        return new
 
     def _clause_level(self, start: int, end: int, scope: str) -> str:
         """"…; cấp xã thanh toán trực tuyến 9.127/11.940": a clause that opens with a level switches to it."""
