@@ -289,7 +289,8 @@ class _Extractor:
                 self.report.scopes[scope] = " – ".join(parts)
             self._read_block(bi, b, scope, opener=bool(om))
             self._zero_statements(bi, b, scope)
-            self._clauses(bi, b, scope)
+            # a field inherited from an earlier block is a guess: compare clauses by the level only
+            self._clauses(bi, b, scope if om else f"{level}|")
             tail = self.folded[max(b.start, b.end - 30):b.end]
             if re.search(r"(?:" + self.lex.breakdown.pattern + r")\s*:\s*$", tail):
                 last = [q for q in self.qs if b.start <= q.start < b.end and q.role in ("quantity", "numerator")]

@@ -6,6 +6,7 @@ be decided, and says why). It never prints and never decides the exit status.
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -737,10 +738,12 @@ def kind_same_sentence(rule: Rule, ctx: Context) -> Iterator[Check]:
     """The same clause written twice (figures masked) must carry the same figures."""
     seen: dict[tuple[str, str], object] = {}
     for cl in ctx.report.clauses:
-        # the same words in another scope (each field, the communes) are a template, not a repetition
-        first = seen.get((cl.scope, cl.shape))
+        # the same words in another scope (each field, the communes) are a template, not a repetition;
+        # the parts under a "trong đó:" still belong to their unit
+        scope = re.sub(r"\s*trong đó .*$", "", cl.scope)
+        first = seen.get((scope, cl.shape))
         if first is None:
-            seen[(cl.scope, cl.shape)] = cl
+            seen[(scope, cl.shape)] = cl
             continue
         if first.block == cl.block:  # type: ignore[attr-defined]
             continue
