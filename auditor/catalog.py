@@ -137,6 +137,20 @@ class Catalog:
         return getattr(name, lang) if name else key
 
 
+def _line_of_item(path: Path, *where: object) -> int:
+    """1-based line of an entry in a YAML file, found by walking its node tree (error paths only)."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        for step in where:
+            if isinstance(node, yaml.MappingNode):
+                node = next(v for k, v in node.value if k.value == step)
+            elif isinstance(node, yaml.SequenceNode):
+                node = node.value[int(step)]  # type: ignore[arg-type]
+        return node.start_mark.line + 1
+    except Exception:  # noqa: BLE001 - the file was already parsed once; this is only a better pointer
+        return 1
+
+
 def _rules_from(path: Path, data) -> list[Rule]:
     if data is None:
         return []
@@ -145,9 +159,10 @@ def _rules_from(path: Path, data) -> list[Rule]:
         line = data.get("__line__", 1) if isinstance(data, dict) else 1
         raise ConfigError(f"{path}:{line}: cần một danh sách luật ('rules: [...]')")
     out = []
-    for item in items:
+    for index, item in enumerate(items):
         if not isinstance(item, dict):
-            raise ConfigError(f"{path}: mỗi luật phải là một ánh xạ (mapping)")
+            steps = (("rules",) if isinstance(data, dict) else ()) + (index,)
+            raise ConfigError(f"{path}:{_line_of_item(path, *steps)}: mỗi luật phải là một ánh xạ (mapping)")
         line = item.get("__line__", 0)
         try:
             rule = Rule.model_validate(_strip_lines(item))
@@ -177,11 +192,13 @@ def load_catalog(extra: list[Path] | None = None) -> Catalog:
     for path in _files(rules_dir()) + [f for t in (extra or []) for f in _files(t)]:
         data = _load_yaml(path)
         if isinstance(data, dict) and "keys" in data:
+            if not isinstance(data["keys"], dict):
+                raise ConfigError(f"{path}:{_line_of_item(path, 'keys')}: 'keys' phải là một ánh xạ")
             for k, v in _strip_lines(data["keys"]).items():
                 try:
                     keys[k] = KeyName.model_validate(v)
                 except ValidationError as exc:
-                    raise ConfigError(f"{path}: keys.{k}: {exc.errors()[0]['msg']}") from None
+                    raise ConfigError(f"{path}:{_line_of_item(path, 'keys', k)}: keys.{k}: {exc.errors()[0]['msg']}") from None
             if "rules" not in data:
                 continue
         for rule in _rules_from(path, data):

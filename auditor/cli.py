@@ -51,7 +51,8 @@ def _split(value: str | None) -> list[str]:
 
 
 def _fail(console: Console, message: str) -> int:
-    console.print(f"[bold red]tthc-audit:[/] {escape(message)}")
+    # one line, however long the path: no wrapping where stderr is not a terminal
+    console.print(f"[bold red]tthc-audit:[/] {escape(' '.join(message.split()))}", soft_wrap=True)
     return 2
 
 
@@ -88,6 +89,9 @@ def _audit(argv: list[str], err: Console) -> int:
     lang = args.lang or config.lang or "vi"
     catalog = load_catalog(config.rules + [Path(r) for r in args.rules])
     selection = _selection(args, config)
+    unknown = sorted(code for code in selection.severity if code not in catalog.by_code)
+    if unknown:
+        raise ConfigError(f"{config_path}: severity: không có luật {', '.join(unknown)} (xem: tthc-audit rules)")
     if args.sample is not None and args.sample < 1:
         return _fail(err, "--sample cần một số nguyên dương")
     if args.jobs is not None and args.jobs < 1:

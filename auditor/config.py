@@ -57,6 +57,7 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"{path}:{line}: {'.'.join(str(x) for x in e['loc'])}: {e['msg']}") from None
     config.select = [s.upper() for s in config.select]
     config.ignore = [s.upper() for s in config.ignore]
+    config.severity = {code.upper(): level for code, level in config.severity.items()}
     config.rules = [(path.parent / r) for r in config.rules]
     return config
 

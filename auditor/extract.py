@@ -298,7 +298,6 @@ class _Extractor:
                     field = f"{field} trong đó {last[-1].raw}".strip()
 
     def _read_block(self, bi: int, b: Block, scope: str, opener: bool) -> None:
-        f = self.folded
         i = bisect_left(self.starts, b.start)
         recent: list[str] = []
         first_quantity = True

@@ -9,18 +9,20 @@ import unicodedata
 from functools import lru_cache
 
 # Letters that NFD does not decompose to an ASCII base but that OCR and Vietnamese use.
-_SPECIAL = {"đ": "d", "Đ": "d", "ð": "d", "ı": "i", "ł": "l", "ø": "o", "æ": "a", "œ": "o", "ß": "s"}
+_SPECIAL = {"đ": "d", "ð": "d", "ı": "i", "ł": "l", "ø": "o", "æ": "a", "œ": "o", "ß": "s"}
 
 
 @lru_cache(maxsize=4096)
 def fold_char(ch: str) -> str:
+    if ch.isspace():
+        return " " if ch != "\n" else "\n"
     if ch.isascii():
         return ch.lower()
-    if ch in _SPECIAL:
-        return _SPECIAL[ch]
-    if ch.isspace():
-        return " "
+    low = ch.lower()
+    if len(low) == 1 and low in _SPECIAL:  # capital Đ, Ð (OCR's stand-in for Đ), Ø, Ł, Æ, Œ, ẞ too
+        return _SPECIAL[low]
     base = unicodedata.normalize("NFD", ch)[0].lower()
+    base = _SPECIAL.get(base, base)  # ǽ, ǿ: accented æ, ø
     return base if len(base) == 1 else ch
 
 

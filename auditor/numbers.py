@@ -17,6 +17,8 @@ _PCT_OCR_A = re.compile(r"(?<![\d.,])(\d{1,3}) (\d{2}) ?A\b")
 # A number not glued to a word ("S6" is OCR for "Số"), but a glued currency sign is allowed ("5.158.000đ").
 _NUMBER = re.compile(r"(?<![^\W\d_])(?<![\d.,])\d+(?:[.,]\d+)*(?!\d)(?:(?![^\W\d_])|(?=[đd]\b))")
 _PCT_AFTER = re.compile(r"\s?%")
+# both marks in one number: thousands groups of three, then one decimal part ("1.005,8", "1,005.8")
+_WELL_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:,\d{3})+\.\d+")
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,9 @@ def parse_number(raw: str, decimal_mark: str, *, prefer_decimal: bool) -> tuple[
     seps = re.findall(r"[.,]", s)
     if not seps:
         return Decimal(s), 0
+    if len(set(seps)) == 2 and not _WELL_GROUPED.fullmatch(s):
+        # "1.2,3.4" (section numbers run together): no reading is a number; keep the digits
+        return Decimal(re.sub(r"\D", "", s)), 0
     if len(set(seps)) == 2:
         dec = seps[-1]
         thou = "," if dec == "." else "."

@@ -177,8 +177,20 @@ def test_scan_finds_every_figure_with_its_span(parts):
         assert parse_number(r.raw, ",", prefer_decimal=r.percent)[0] == value
 
 
+
+@pytest.mark.parametrize("raw", ["1.234,5.6", "1,2.3,4", "1.2,3.4", "2.1,1.3"])
+def test_irregular_mixed_separators_do_not_crash(raw):
+    [found] = scan(f"tại mục {raw} của Kế hoạch")
+    assert found.raw == raw
+    for mark in (",", "."):
+        for prefer in (True, False):
+            value, decimals = parse_number(raw, mark, prefer_decimal=prefer)
+            assert isinstance(value, Decimal) and decimals >= 0
+
+
 @settings(max_examples=200)
-@given(st.text(max_size=200))
+@given(st.one_of(st.text(max_size=200), st.text(alphabet="0123456789.,% S", max_size=40)))
+@example("99 ,96% và 0. 04% và 5.158.000đ, S6, 1.005,8")
 def test_scan_spans_are_ordered_disjoint_and_inside_the_text(text):
     found = scan(text)
     prev_end = 0
