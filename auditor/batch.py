@@ -63,10 +63,8 @@ def _slim(audit: Audit) -> Audit:
     rep = audit.report
     if rep is not None:
         for name in ("facts", "percents", "fractions", "ranks", "lists", "breakdowns", "clauses", "dates",
-                     "references", "quantities", "tables"):
+                     "references", "quantities", "tables", "periods"):
             setattr(rep, name, [])
-        for name in ("blocks", "periods", "line_starts"):
-            rep.__dict__.pop(name, None)
     return audit
 
 

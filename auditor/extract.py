@@ -168,8 +168,6 @@ class _Extractor:
         im = re.match(r"[\s,]*(?:cua\s+)?(?:chu tich\s+|van phong\s+)?(?:ubnd|uy ban nhan dan|hdnd)\s+(tinh|huyen|xa|thanh pho|thi xa|phuong)", after)
         if im:
             issuer = im.group(1)
-        before = f[max(0, m.start() - 1):m.start()]
-        del before
         return Reference(m.group("type"), int(m.group("num")), re.sub(r"\s+", "", m.group("suffix")),
                          date, issuer, m.start(), m.end())
 
@@ -854,9 +852,7 @@ def extract(path: str, text: str, encoding: str = "utf-8", lex: Lexicon | None =
     ex.read_blocks(blocks)
     ex.read_lists(blocks)
     ex.read_breakdowns(blocks)
-    ex.report.periods = ex.periods()  # type: ignore[attr-defined]
-    ex.report.blocks = blocks  # type: ignore[attr-defined]
-    ex.report.line_starts = ex.line_starts  # type: ignore[attr-defined]
+    ex.report.periods = ex.periods()
     _resolve_alternatives(ex.report)
     return ex.report
 

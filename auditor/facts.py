@@ -167,6 +167,7 @@ class Report:
     lists: list[ListClaim] = field(default_factory=list)
     breakdowns: list[Breakdown] = field(default_factory=list)
     clauses: list[Clause] = field(default_factory=list)
+    periods: list[tuple[DateMention, DateMention, int, int]] = field(default_factory=list)  # (start, end, span)
     dates: list[DateMention] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)

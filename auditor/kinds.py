@@ -576,7 +576,7 @@ def kind_date_valid(rule: Rule, ctx: Context) -> Iterator[Check]:
 def kind_period_order(rule: Rule, ctx: Context) -> Iterator[Check]:
     h = ctx.report.header
     report_day = _as_date(h.date)
-    for a, b, start, end in getattr(ctx.report, "periods", []):
+    for a, b, start, end in ctx.report.periods:
         da, db = _as_date(a), _as_date(b)
         if da is None or db is None:
             continue
@@ -624,7 +624,6 @@ def kind_reference_date(rule: Rule, ctx: Context) -> Iterator[Check]:
 
 def kind_numbering(rule: Rule, ctx: Context) -> Iterator[Check]:
     refs = [r for r in ctx.report.references if _as_date(r.date)]
-    h = ctx.report.header
     groups: dict[tuple[str, str, int], list] = {}
     for r in refs:
         kind = r.doc_type.replace("&", "")
@@ -656,7 +655,6 @@ def kind_numbering(rule: Rule, ctx: Context) -> Iterator[Check]:
             yield _check(rule, ctx, "pass", members[0].start, members[0].end,
                          ctx.t(f"Số văn bản {suffix.upper()} năm {year} tăng theo ngày: {seq}.", f"{suffix.upper()} numbers in {year} follow their dates: {seq}."),
                          numbers=nums, related=[Related(f"{r.number}/{suffix.upper()}", r.start, r.end) for r in members[1:4]], arithmetic=seq)
-    del h
 
 
 def _same_issuer(a: str | None, b: str | None) -> bool:
