@@ -37,7 +37,7 @@ def test_catalog_is_not_empty_and_every_rule_has_both_examples():
     assert missing == []
 
 
-@pytest.mark.parametrize("rule", _cases("fail"))
+@pytest.mark.parametrize("rule", list(_cases("fail")))
 def test_failing_example_trips_its_rule(rule):
     assert rule.examples.fail, f"{rule.code} has no failing example"
     audit = _audit(rule.examples.fail)
@@ -51,7 +51,7 @@ def test_failing_example_trips_its_rule(rule):
         assert 0 <= c.start <= c.end <= len(rule.examples.fail)
 
 
-@pytest.mark.parametrize("rule", _cases("pass"))
+@pytest.mark.parametrize("rule", list(_cases("pass")))
 def test_passing_example_trips_nothing(rule):
     assert rule.examples.pass_, f"{rule.code} has no passing example"
     audit = _audit(rule.examples.pass_)
@@ -59,7 +59,7 @@ def test_passing_example_trips_nothing(rule):
     assert failing == []
 
 
-@pytest.mark.parametrize("rule", _cases("fail"))
+@pytest.mark.parametrize("rule", list(_cases("fail")))
 def test_failing_example_in_english(rule):
     audit = audit_text("ex.txt", rule.examples.fail, "utf-8", CATALOG, Selection(), "en")
     mine = [c for c in audit.checks if c.code == rule.code and c.status == "fail"]
@@ -67,7 +67,7 @@ def test_failing_example_in_english(rule):
     assert all(c.message.startswith(rule.message.en) for c in mine)
 
 
-@pytest.mark.parametrize("rule", _cases("fail"))
+@pytest.mark.parametrize("rule", list(_cases("fail")))
 def test_failing_example_is_silenced_by_ignore(rule):
     audit = audit_text("ex.txt", rule.examples.fail, "utf-8", CATALOG, Selection(ignore=[rule.code]), "vi")
     assert all(c.code != rule.code for c in audit.checks)
