@@ -55,9 +55,12 @@ def run_rules(report: Report, catalog: Catalog, selection: Selection, lang: str)
     ctx = Context(report, catalog, lang, scopes, default_lexicon().parents, {id(f.q): f for f in report.facts})
     checks: list[Check] = []
     for rule in catalog.rules:
-        if not selection.wants(rule.code):
-            continue
+        # every rule runs, and selection filters afterwards: which findings a rule makes must not
+        # depend on which other rules were selected (one sum is reported once, by its first rule)
+        wanted = selection.wants(rule.code)
         for check in KINDS[rule.kind](rule, ctx):
+            if not wanted:
+                continue
             if rule.code in selection.severity:
                 check.severity = selection.severity[rule.code]
             checks.append(check)

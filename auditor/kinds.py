@@ -54,6 +54,7 @@ class Context:
     scopes: dict[str, ScopeFacts]
     report_parents: dict[str, str | None] = field(default_factory=dict)
     report_fact_of: dict[int, Fact] = field(default_factory=dict)
+    identities_seen: set = field(default_factory=set)  # the same sum checked twice (AR004 and AR005) is reported once
 
     def t(self, vi: str, en: str) -> str:
         return vi if self.lang == "vi" else en
@@ -108,6 +109,13 @@ def derive(rules: list[Rule], scopes: dict[str, ScopeFacts]) -> None:
                 changed = True
 
 
+def _leaves(fa: Fact) -> list[Fact]:
+    """The stated figures a (possibly derived) fact stands on."""
+    if fa.derived:
+        return [leaf for p in fa.derived_from for leaf in _leaves(p)]
+    return [fa]
+
+
 def _numbers_of_fact(fa: Fact) -> list:
     if fa.derived:
         out = [fa.q.number]
@@ -153,6 +161,10 @@ def kind_identity(rule: Rule, ctx: Context) -> Iterator[Check]:
         if len(present) < 2 and assumed and not present[0][2].derived:
             # one part against the total with everything else assumed zero says little; say it was not made
             continue
+        leaves = frozenset(id(x.q) for fa in [lhs] + [f for _, _, f in present] for x in _leaves(fa))
+        if leaves in ctx.identities_seen and (lhs.derived or any(f.derived for _, _, f in present)):
+            continue  # a derived total restating a sum already checked
+        ctx.identities_seen.add(leaves)
         total = sum((s * f.q.value for s, _, f in present), Decimal(0))
         expr = " + ".join(_describe(ctx, f) if s > 0 else f"− {_describe(ctx, f)}" for s, _, f in present).replace("+ −", "−")
         names = " + ".join(ctx.name(k) for _, k, _ in present)
