@@ -143,7 +143,7 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
     path = path or grammar_path("lexicon.yaml")
     where = str(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
         spec = LexiconSpec.model_validate(raw)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{where}: {exc}") from None
