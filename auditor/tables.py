@@ -80,6 +80,39 @@ def _consecutive(texts: list[str]) -> bool:
     return len(ints) >= 4 and ints == list(range(ints[0], ints[0] + len(ints))) and len(ints) >= len(texts) - 1
 
 
+def _column_spans(data: list[Row], width: int) -> list[tuple[int, int]]:
+    """Character columns (relative to the line) each data column occupies across the rows."""
+    spans: list[tuple[int, int]] = []
+    for j in range(width):
+        cells = [(r.cells[j + 2].start - r.line_start, r.cells[j + 2].end - r.line_start)
+                 for r in data if len(r.cells) == width + 2 and r.cells[j + 2].text]
+        spans.append((min(a for a, _ in cells), max(b for _, b in cells)) if cells else (10**9, 10**9))
+    return spans
+
+
+def _align(row: Row, spans: list[tuple[int, int]], text: str, leaf: bool) -> list[Cell]:
+    """Header cells re-indexed like data rows: index 2 + j is the heading over data column j.
+    A leaf goes to the column it overlaps most; a group heading to the first column it covers."""
+    out = [Cell("", row.line_start, row.line_start) for _ in range(len(spans) + 2)]
+    first_data = min(a for a, _ in spans)
+    for c in row.cells:
+        if not c.text:
+            continue
+        a, b = c.start - row.line_start, c.end - row.line_start
+        if b <= first_data:
+            continue  # STT, field name
+        overlaps = [(min(b, e) - max(a, s), j) for j, (s, e) in enumerate(spans)]
+        if leaf:
+            best = max(overlaps)
+            j = best[1] if best[0] > 0 else min(range(len(spans)), key=lambda k: abs((spans[k][0] + spans[k][1]) / 2 - (a + b) / 2))
+        else:  # the first column the heading covers for most of that column's width
+            covered = [j for o, j in overlaps if o > 0 and o >= 0.6 * (spans[j][1] - spans[j][0])]
+            j = covered[0] if covered else min(range(len(spans)), key=lambda k: abs(spans[k][0] - a))
+        if not out[j + 2].text:
+            out[j + 2] = c
+    return out
+
+
 def read_table(text: str, header_lines: list[tuple[int, int]], row_lines: list[tuple[int, int]],
                key_of_header, number_at) -> Table | None:
     rows_all = [Row(split_cells(text, s, e), s, e) for s, e in header_lines + row_lines if text[s:e].strip()]
@@ -101,6 +134,13 @@ def read_table(text: str, header_lines: list[tuple[int, int]], row_lines: list[t
     # group headings span the empty cells after them; the last header row holds the leaf labels
     leaf = headers[-1].cells
     groups = headers[-2].cells if len(headers) > 1 else []
+    spaced = not any("\t" in text[r.line_start:r.line_end] for r in data)
+    if spaced and (len(leaf) != width + 2 or (groups and len([c for c in groups if c.text]) < 3)):
+        # columns set apart by spaces whose headings do not line up cell for cell with the rows
+        # (headings spanning several columns, no STT cell): place each heading by its position
+        spans = _column_spans(data, width)
+        leaf = _align(headers[-1], spans, text, leaf=True)
+        groups = _align(headers[-2], spans, text, leaf=False) if len(headers) > 1 else []
     names: list[str] = []
     keys: list[str | None] = []
     group_text = ""
