@@ -21,7 +21,6 @@ from .tables import read_table
 _CLAUSE_END = re.compile(r"[;,()\[\]]|\.(?=\s)|\n\s*\n")
 _SENTENCE_END = re.compile(r"\.(?=\s+\S)|;|\n\s*\n")
 _FULL_STOP = re.compile(r"\.(?=\s+\S)|\n\s*\n")
-_COMPARISON = re.compile(r"(?:ke hoach|\bkh\b|so voi|cung ky|\bbang\b|tang so|giam so|vuot)")
 _SHARE_WORDS = re.compile(r"(?:dat|chiem|\bty\b|ti le|bang|=)")
 _HEADER_LINES = 14
 _LEVEL_RANK = {"commune": 0, "district": 1, "province": 2}
@@ -165,7 +164,7 @@ class _Extractor:
                 date = next((d for d in self.report.dates if pos <= d.start < pos + 3), None)
         issuer = None
         after = f[(date.end if date else m.end()):(date.end if date else m.end()) + 70]
-        im = re.match(r"[\s,]*(?:cua\s+)?(?:chu tich\s+|van phong\s+)?(?:ubnd|uy ban nhan dan|hdnd)\s+(tinh|huyen|xa|thanh pho|thi xa|phuong)", after)
+        im = self.lex.issuer.match(after)
         if im:
             issuer = im.group(1)
         return Reference(m.group("type"), int(m.group("num")), re.sub(r"\s+", "", m.group("suffix")),
@@ -426,7 +425,7 @@ class _Extractor:
         header_lines: list[tuple[int, int]] = []
         if bi and blocks[bi - 1].kind == "paragraph" and self.text[blocks[bi - 1].end:b.start].count("\n") <= 1:
             header_lines = blocks[bi - 1].lines[-3:]
-        table = read_table(self.text, header_lines, b.lines, self._key_of_header, self._number_at)
+        table = read_table(self.text, header_lines, b.lines, self._key_of_header, self._number_at, self.lex.total_row)
         if table is None:
             return
         title = self.folded[max(0, b.start - 300):b.start] + " " + " ".join(fold(c.text) for r in table.headers for c in r.cells)
@@ -591,7 +590,7 @@ class _Extractor:
         m = _CLAUSE_END.search(seg)
         if m:
             seg = seg[:m.start()]
-        lead = re.match(r"\s*(?:(?:da|dang|duoc|bi|la)\s+)?", seg)
+        lead = self.lex.label_filler.match(seg)
         cands = [c for c in self._candidates(seg, False) if c[0] <= lead.end() + 1]
         chosen = self._choose(cands, recent)
         self._suffix_end = pos + max((e for _, e, lab in cands if lab is chosen), default=0)
@@ -607,8 +606,8 @@ class _Extractor:
         claim = PercentClaim(pct, scope, bi)
         window = f[max(sent_start, pct.start - 60):pct.start]
         after = f[pct.end:pct.end + 20]
-        claim.comparison = bool(_COMPARISON.search(window)) and not re.search(r"(?:dat|chiem) ?(?:ty le|t[yi] [l1])?\s*$", window) \
-            or bool(re.match(r"\s*(?:so voi|ke hoach|k[eé]? ?h|cung ky|du toan)", after))
+        claim.comparison = bool(self.lex.comparison_before.search(window)) and not self.lex.share_before.search(window) \
+            or bool(self.lex.comparison_after.match(after))
         prev = None
         j = i - 1
         forward = i + 2 < len(self.qs) and self.qs[i + 1].role == "numerator" \

@@ -66,6 +66,12 @@ class LexiconSpec(_Strict):
     whole_before_part: list[str]
     countables: list[str]
     tables_not_dossiers: list[str]
+    comparison_before: list[str]
+    comparison_after: list[str]
+    share_before: list[str]
+    label_fillers: list[str]
+    issuer: str
+    total_rows: list[str]
     ranks: list[str]
     dates: DateSpec
 
@@ -98,6 +104,12 @@ class Lexicon:
     whole_before_part: re.Pattern
     countable: re.Pattern
     not_dossier_table: re.Pattern
+    comparison_before: re.Pattern
+    comparison_after: re.Pattern
+    share_before: re.Pattern
+    label_filler: re.Pattern
+    issuer: re.Pattern
+    total_row: re.Pattern
     rank: re.Pattern
     date_long: re.Pattern
     date_short: re.Pattern
@@ -183,6 +195,12 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         whole_before_part=_any(spec.whole_before_part, a, f"{where}: whole_before_part"),
         countable=_any(spec.countables, a, f"{where}: countables"),
         not_dossier_table=_any(spec.tables_not_dossiers, a, f"{where}: tables_not_dossiers"),
+        comparison_before=_any(spec.comparison_before, a, f"{where}: comparison_before"),
+        comparison_after=re.compile(r"\s*(?:" + _any(spec.comparison_after, a, f"{where}: comparison_after").pattern + ")"),
+        share_before=_any(spec.share_before, a, f"{where}: share_before"),
+        label_filler=re.compile(r"\s*(?:(?:" + _any(spec.label_fillers, a, f"{where}: label_fillers").pattern + r")\s+)?"),
+        issuer=_compile(spec.issuer, a, f"{where}: issuer"),
+        total_row=re.compile(r"^\W*(?:" + _any(spec.total_rows, a, f"{where}: total_rows").pattern + r")\b"),
         rank=_any(spec.ranks, a, f"{where}: ranks"),
         date_long=_compile(spec.dates.long, a, f"{where}: dates.long"),
         date_short=_compile(spec.dates.short, a, f"{where}: dates.short"),

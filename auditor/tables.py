@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from .facts import Quantity
 from .normalize import fold
 
-_TOTAL_ROW = re.compile(r"^\W*(?:tong cong|tong so|cong|toan (?:huyen|xa|tinh))\b")
 _ROMAN = re.compile(r"^[ivxlc]+\.?$")
 _COLNUM = re.compile(r"^\(?(\d{1,2})\)?(?:\s*=\s*(.+))?$")
 
@@ -114,7 +113,7 @@ def _align(row: Row, spans: list[tuple[int, int]], text: str, leaf: bool) -> lis
 
 
 def read_table(text: str, header_lines: list[tuple[int, int]], row_lines: list[tuple[int, int]],
-               key_of_header, number_at) -> Table | None:
+               key_of_header, number_at, total_row: re.Pattern) -> Table | None:
     rows_all = [Row(split_cells(text, s, e), s, e) for s, e in header_lines + row_lines if text[s:e].strip()]
     headers: list[Row] = []
     data: list[Row] = []
@@ -183,7 +182,7 @@ def read_table(text: str, header_lines: list[tuple[int, int]], row_lines: list[t
     for r in aligned:
         lab = fold(r.label)
         stt = fold(r.cells[0].text) if r.cells else ""
-        if table.total_row is None and (_TOTAL_ROW.match(lab) or _ROMAN.match(stt)):
+        if table.total_row is None and (total_row.match(lab) or _ROMAN.match(stt)):
             table.total_row = r
         elif re.fullmatch(r"\d+\.?", stt):
             table.detail_rows.append(r)
