@@ -27,7 +27,14 @@ _SUBCOMMANDS = ("rules", "rule", "facts")
 
 
 def _parser(prog: str) -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog=prog, description="Kiểm tra số liệu trong báo cáo thủ tục hành chính (TTHC).")
+    p = argparse.ArgumentParser(
+        prog=prog, description="Kiểm tra số liệu trong báo cáo thủ tục hành chính (TTHC).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="lệnh khác:\n"
+               "  tthc-audit rules            danh mục luật\n"
+               "  tthc-audit rule AR001       giải thích một luật, kèm ví dụ đúng và sai\n"
+               "  tthc-audit facts FILE       mọi số liệu đã trích, với khóa, phạm vi và dòng:cột\n\n"
+               "mã thoát: 0 không còn lỗi, 1 còn lỗi, 2 lỗi sử dụng hoặc tệp không đọc được")
     p.add_argument("files", nargs="*", help="tệp, thư mục (đệ quy) hoặc mẫu glob; '-' để đọc từ đầu vào chuẩn")
     p.add_argument("--format", choices=("text", "json", "jsonl", "csv"), default="text", help="định dạng kết quả (mặc định: text)")
     p.add_argument("--output", "-o", default=None, help="ghi kết quả vào tệp này thay vì màn hình")
