@@ -50,6 +50,16 @@ class Table:
 
 def split_cells(text: str, start: int, end: int) -> list[Cell]:
     line = text[start:end]
+    piped = re.match(r"\s*\|(.*)\|\s*$", line)
+    if piped:  # Markdown: | STT | Lĩnh vực | … |
+        inner = start + piped.start(1)
+        body = piped.group(1)
+        cells, pos = [], 0
+        for m in re.finditer(r"\|", body):
+            cells.append(Cell(body[pos:m.start()].strip(), inner + pos, inner + m.start()))
+            pos = m.end()
+        cells.append(Cell(body[pos:].strip(), inner + pos, inner + len(body)))
+        return cells
     sep = re.compile(r"\t") if "\t" in line else re.compile(r" {2,}")
     cells, pos = [], 0
     for m in sep.finditer(line):
@@ -115,6 +125,8 @@ def _align(row: Row, spans: list[tuple[int, int]], text: str, leaf: bool) -> lis
 def read_table(text: str, header_lines: list[tuple[int, int]], row_lines: list[tuple[int, int]],
                key_of_header, number_at, total_row: re.Pattern) -> Table | None:
     rows_all = [Row(split_cells(text, s, e), s, e) for s, e in header_lines + row_lines if text[s:e].strip()]
+    # a Markdown rule row (|---|:---:|) separates header from body and holds nothing
+    rows_all = [r for r in rows_all if not all(re.fullmatch(r":?-{2,}:?", c.text) or not c.text for c in r.cells)]
     headers: list[Row] = []
     data: list[Row] = []
     colnum_row: Row | None = None

@@ -97,3 +97,15 @@ def test_likely_culprit_is_the_figure_in_every_failing_check():
     fails = [c for c in a.checks if c.status == "fail" and c.code in ("AR001", "AR002")]
     assert len(fails) == 2
     assert all(c.culprit.startswith("“1.225”") for c in fails)
+
+
+def test_markdown_pipe_table_is_a_table():
+    text = ("| STT | Lĩnh vực | Tổng số tiếp nhận | Đang giải quyết |\n"
+            "|---|---|---:|---:|\n"
+            "| | Tổng cộng | 100 | 9 |\n"
+            "| 1 | Hộ tịch | 60 | 5 |\n"
+            "| 2 | Chứng thực | 40 | 3 |\n")
+    a = audit(text)
+    tb = [c for c in a.checks if c.code == "TB001"]
+    assert [c.status for c in tb] == ["pass", "fail"]
+    assert "9" in tb[1].message and text.count("\n", 0, tb[1].start) == 2
