@@ -7,6 +7,7 @@ from __future__ import annotations
 import glob
 import os
 import random
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -49,12 +50,18 @@ def sample(paths: list[str], n: int | None, seed: int) -> list[str]:
     return [p for i, p in enumerate(paths) if i in chosen]
 
 
-def _one(args: tuple[str, Catalog, Selection, str]) -> Audit:
-    path, catalog, selection, lang = args
+def _one(args: tuple[str, Catalog, Selection, str, bool]) -> Audit:
+    path, catalog, selection, lang, summary_only = args
     try:
-        return _slim(audit_file(path, catalog, selection, lang))
+        audit = _slim(audit_file(path, catalog, selection, lang))
     except InputError as exc:
         return Audit(path, None, [], [{"code": exc.code, "message": exc.message}])
+    if summary_only:  # the summary needs the counts, not the checks nor the text
+        audit.tally = audit.counts()
+        audit.checks = []
+        if audit.report is not None:
+            audit.report.text = ""
+    return audit
 
 
 def _slim(audit: Audit) -> Audit:
@@ -69,22 +76,37 @@ def _slim(audit: Audit) -> Audit:
 
 
 def audit_many(paths: list[str], catalog: Catalog, selection: Selection, lang: str, jobs: int,
-               progress=None) -> list[Audit]:
-    work = [(p, catalog, selection, lang) for p in paths]
-    if jobs <= 1 or len(work) <= 1:
-        out = []
+               progress=None, summary_only: bool = False) -> Iterator[Audit]:
+    """Audits in the order of `paths`, yielded as they are ready."""
+    work = ((p, catalog, selection, lang, summary_only) for p in paths)
+    if jobs <= 1 or len(paths) <= 1:
         for w in work:
-            out.append(_one(w))
+            yield _one(w)
             if progress:
                 progress()
-        return out
+        return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        out = []
-        for audit in pool.map(_one, work, chunksize=max(1, len(work) // (jobs * 8))):
-            out.append(audit)
+        # a bounded window of pending work keeps memory flat however many reports there are
+        window = jobs * 4
+        pending = []
+        for w in work:
+            pending.append(pool.submit(_one, w))
+            if len(pending) >= window:
+                yield pending.pop(0).result()
+                if progress:
+                    progress()
+        for fut in pending:
+            yield fut.result()
             if progress:
                 progress()
-        return out
+
+
+def tallied(audit: Audit) -> Audit:
+    """What the summary and the exit status need of an audit already written out."""
+    slim = Audit(audit.path, audit.report, [], audit.problems, audit.encoding, audit.counts())
+    if slim.report is not None:
+        slim.report.text = ""
+    return slim
 
 
 def default_jobs() -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from rich.console import Console
@@ -15,12 +16,12 @@ from rich.table import Table
 from . import __version__
 from .catalog import Catalog, load_catalog
 from .config import find_config, load_config
-from .batch import audit_many, collect, default_jobs, sample, summary_rows
+from .batch import audit_many, collect, default_jobs, sample, summary_rows, tallied
 from .engine import Audit, Selection, audit_bytes
 from .errors import ConfigError, InputError
-from .render.json_out import render_json
+from .render.json_out import json_chunks
 from .render.positions import LineIndex
-from .render.tabular import render_csv, render_jsonl
+from .render.tabular import csv_chunks, jsonl_chunks
 from .render.text import render_summary, render_text
 
 _SUBCOMMANDS = ("rules", "rule", "facts")
@@ -107,25 +108,26 @@ def _audit(argv: list[str], err: Console) -> int:
     if len(args.files) == 1 and missing and not paths:
         return _fail(err, missing[0].problems[0]["message"])
     paths = sample(paths, args.sample, args.seed)
-    audits = _run(paths, catalog, selection, lang, args, err) + missing
-    if len(args.files) == 1 and len(audits) == 1 and audits[0].problems and args.format == "text":
-        return _fail(err, audits[0].problems[0]["message"])
-    worst = max((2 if a.problems else 1 if a.has_errors else 0 for a in audits), default=0)
-    _emit(audits, args, lang)
-    return worst
+    stream = _run(paths, catalog, selection, lang, args, err, missing)
+    if len(paths) + len(missing) == 1 and args.format == "text":
+        only = next(stream)
+        if only.problems:
+            return _fail(err, only.problems[0]["message"])
+        stream = iter([only])
+    return _emit(stream, args, lang)
 
 
-def _run(paths, catalog, selection, lang, args, err: Console) -> list[Audit]:
-    stdin_audits = []
+def _run(paths, catalog, selection, lang, args, err: Console, missing: list[Audit]) -> Iterator[Audit]:
+    """Audits in input order, produced one at a time so that memory does not grow with the batch."""
     if "-" in paths:
         paths = [p for p in paths if p != "-"]
         try:
             data = sys.stdin.buffer.read()
             if len(data) > args.max_bytes:
                 raise InputError("IO005", f"đầu vào lớn hơn {args.max_bytes} byte (dùng --max-bytes để nâng giới hạn)")
-            stdin_audits.append(audit_bytes("<stdin>", data, catalog, selection, lang))
+            yield audit_bytes("<stdin>", data, catalog, selection, lang)
         except InputError as exc:
-            stdin_audits.append(Audit("<stdin>", None, [], [{"code": exc.code, "message": exc.message}]))
+            yield Audit("<stdin>", None, [], [{"code": exc.code, "message": exc.message}])
     too_big = []
     for p in list(paths):
         size = Path(p).stat().st_size
@@ -133,41 +135,40 @@ def _run(paths, catalog, selection, lang, args, err: Console) -> list[Audit]:
             paths.remove(p)
             too_big.append(Audit(p, None, [], [{"code": "IO005", "message": f"tệp {size} byte, lớn hơn giới hạn {args.max_bytes} (dùng --max-bytes để nâng)"}]))
     jobs = args.jobs or default_jobs()
+    summary_only = args.summary_only and args.format == "text"
     if len(paths) > 1 and err.is_terminal:
         from rich.progress import Progress
         with Progress(console=err, transient=True) as bar:
             task = bar.add_task("Đang kiểm tra" if lang == "vi" else "Auditing", total=len(paths))
-            audits = audit_many(paths, catalog, selection, lang, jobs, progress=lambda: bar.advance(task))
+            yield from audit_many(paths, catalog, selection, lang, jobs, progress=lambda: bar.advance(task),
+                                  summary_only=summary_only)
     else:
-        audits = audit_many(paths, catalog, selection, lang, jobs)
-    return stdin_audits + audits + too_big
+        yield from audit_many(paths, catalog, selection, lang, jobs, summary_only=summary_only)
+    yield from too_big
+    yield from missing
 
 
-def _emit(audits: list[Audit], args, lang: str) -> None:
-    if args.format == "json":
-        text = render_json(audits) + "\n"
-    elif args.format == "jsonl":
-        text = render_jsonl(audits)
-    elif args.format == "csv":
-        text = render_csv(audits)
-    else:
-        text = None
-    if text is not None:
-        if args.output:
-            Path(args.output).write_text(text, encoding="utf-8")
-        else:
-            sys.stdout.write(text)
-        return
-    out_file = open(args.output, "w", encoding="utf-8") if args.output else None
+def _emit(audits: Iterator[Audit], args, lang: str) -> int:
+    """Write each audit as it comes, keep only its tally for the summary; return the exit status."""
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    kept: list[Audit] = []
     try:
-        console = Console(highlight=False, file=out_file, width=200) if out_file else Console(highlight=False)
-        if not args.summary_only:
-            render_text(audits, console, lang, show_passed=args.show_passed)
-        if args.summary_only or len(audits) > 1:
-            render_summary(summary_rows(audits), console, lang)
+        if args.format == "text":
+            console = Console(highlight=False, file=out, width=200) if args.output else Console(highlight=False)
+            for audit in audits:
+                if not args.summary_only:
+                    render_text([audit], console, lang, show_passed=args.show_passed)
+                kept.append(tallied(audit))
+            if args.summary_only or len(kept) > 1:
+                render_summary(summary_rows(kept), console, lang)
+        else:
+            writer = {"json": json_chunks, "jsonl": jsonl_chunks, "csv": csv_chunks}[args.format]
+            for chunk in writer(audits, kept.append):
+                out.write(chunk)
     finally:
-        if out_file:
-            out_file.close()
+        if args.output:
+            out.close()
+    return max((2 if a.problems else 1 if a.has_errors else 0 for a in kept), default=0)
 
 
 def _subcommand(name: str, rest: list[str], err: Console) -> int:

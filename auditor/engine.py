@@ -35,8 +35,11 @@ class Audit:
     checks: list[Check]
     problems: list[dict]
     encoding: str = ""
+    tally: dict[str, int] | None = None  # kept when the checks themselves were dropped (summaries)
 
     def counts(self) -> dict[str, int]:
+        if self.tally is not None:
+            return dict(self.tally)
         c = {"checks": len(self.checks), "pass": 0, "fail": 0, "skip": 0, "error": 0, "warning": 0, "info": 0}
         for ch in self.checks:
             c[ch.status] += 1
@@ -46,6 +49,8 @@ class Audit:
 
     @property
     def has_errors(self) -> bool:
+        if self.tally is not None:
+            return self.tally["error"] > 0
         return any(c.status == "fail" and c.severity == "error" for c in self.checks)
 
 

@@ -51,5 +51,15 @@ def report_record(audit: Audit) -> dict:
     return out
 
 
+def json_chunks(audits, seen=lambda a: None):
+    """The schema-1 document piece by piece, one report at a time (a batch never sits in memory whole)."""
+    yield '{\n  "schema": 1,\n  "reports": ['
+    for i, audit in enumerate(audits):
+        body = json.dumps(report_record(audit), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        yield ("," if i else "") + "\n    " + body
+        seen(audit)
+    yield "\n  ]\n}\n"
+
+
 def render_json(audits: list[Audit]) -> str:
-    return json.dumps({"schema": 1, "reports": [report_record(a) for a in audits]}, ensure_ascii=False, indent=2)
+    return "".join(json_chunks(audits))

@@ -12,11 +12,13 @@ CSV_FIELDS = ["path", "code", "rule", "status", "severity", "line", "column", "e
               "quote", "message", "numbers", "scope"]
 
 
-def render_jsonl(audits: list[Audit]) -> str:
-    return "".join(json.dumps({"schema": 1, **report_record(a)}, ensure_ascii=False) + "\n" for a in audits)
+def jsonl_chunks(audits, seen=lambda a: None):
+    for a in audits:
+        yield json.dumps({"schema": 1, **report_record(a)}, ensure_ascii=False) + "\n"
+        seen(a)
 
 
-def render_csv(audits: list[Audit]) -> str:
+def csv_chunks(audits, seen=lambda a: None):
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
     w.writeheader()
@@ -26,4 +28,15 @@ def render_csv(audits: list[Audit]) -> str:
             w.writerow({"path": a.path, "code": p["code"], "status": "problem", "severity": "error", "message": p["message"]})
         for c in rec["checks"]:
             w.writerow({**c, "path": a.path, "numbers": " ".join(str(n) for n in c["numbers"])})
-    return buf.getvalue()
+        yield buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+        seen(a)
+
+
+def render_jsonl(audits: list[Audit]) -> str:
+    return "".join(jsonl_chunks(audits))
+
+
+def render_csv(audits: list[Audit]) -> str:
+    return "".join(csv_chunks(audits))
