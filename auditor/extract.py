@@ -21,7 +21,10 @@ from .tables import read_table
 _CLAUSE_END = re.compile(r"[;,()\[\]]|\.(?=\s)|\n\s*\n")
 _SENTENCE_END = re.compile(r"\.(?=\s+\S)|;|\n\s*\n")
 _FULL_STOP = re.compile(r"\.(?=\s+\S)|\n\s*\n")
-_SHARE_WORDS = re.compile(r"(?:dat|chiem|\bty\b|ti le|bang|=)")
+_RANK_NUMBERS = re.compile(r"\s*(\d{1,3})\s*/\s*(\d{1,3})\b")
+_FULL_STOP_SPACE = re.compile(r"\.(?=\s)")
+_LIST_OPENER = re.compile(r"[^():;.,]{0,80}?([(:])")
+_LIST_END = re.compile(r"\.(?=\s)|;|\n\s*\n")
 _HEADER_LINES = 14
 _LEVEL_RANK = {"commune": 0, "district": 1, "province": 2}
 _LEVEL_NAME = {"commune": "cấp xã", "district": "cấp huyện", "province": "cấp tỉnh"}
@@ -47,6 +50,8 @@ class _Extractor:
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.ambiguous: list[str] = []
         self.fact_of: dict[int, Fact] = {}  # id(quantity) -> the fact it states
+        self._countable = re.compile(r"\s*(?:" + lex.countable.pattern + r")\b")
+        self._marker = re.compile(r"\b(?:" + lex.breakdown.pattern + r")\b\s*(?:co\s+)?:?")
         self._field_clause = re.compile(r"(?:^\s*|[:(,]\s*)(?:" + lex.field_opener.pattern + r")\s+([^:;\d()]{2,60}?)\s*:\s")
         self.fraction_of: dict[int, Fraction] = {}  # id(denominator) -> its fraction
         # keys that are the whole of some other key: a label naming one of them after "a/b" names b
@@ -86,7 +91,7 @@ class _Extractor:
             self._mark(m.start("num"), m.end("num"), "docref")
             self.report.references.append(self._reference(m))
         for m in self.lex.rank.finditer(f):
-            mm = re.compile(r"\s*(\d{1,3})\s*/\s*(\d{1,3})\b").match(f, m.end())
+            mm = _RANK_NUMBERS.match(f, m.end())
             if mm:
                 r, o = self._at(mm.start(1)), self._at(mm.start(2))
                 if r and o:
@@ -184,7 +189,7 @@ class _Extractor:
         # issuer: the line under "ỦY BAN NHÂN DÂN" naming the unit
         for i, ln in enumerate(self.text[:head_end].split("\n")[:8]):
             fl = fold(ln).strip("* ")
-            m = re.match(r"\W*((?:xa|phuong|thi tran|huyen|quan|thi xa|thanh pho|tinh)\s+[a-z ]+?)(?:\s{2,}|\s+d?[dp][oe]c\b|\*|$)", fl)
+            m = self.lex.unit_line.match(fl)
             if m and not fl.startswith(("uy ban", "ubnd", "cong hoa")):
                 raw = ln.strip("* ")[m.start(1):m.end(1)]
                 h.issuer = "UBND " + raw.strip().title()
@@ -220,7 +225,7 @@ class _Extractor:
                 break
         if not h.period_text:
             after = h.date.end if h.date else 0
-            qm = re.compile(r"(quy\s+[iv1]{1,3}|\d{1,2}\s+thang\s+(?:dau\s+)?nam|6 thang|nam)\s*/?\s+(?:nam\s+)?(\d{4})").search(f, after, head_end + 2000)
+            qm = self.lex.period_named.search(f, after, head_end + 2000)
             if qm:
                 h.period_text = self.text[qm.start():qm.end()]
 
@@ -369,7 +374,7 @@ class _Extractor:
             seg = f[m.end():min(b.end, m.end() + 40)]
             cut = _CLAUSE_END.search(seg)
             seg = seg[:cut.start()] if cut else seg
-            cands = [c for c in self._candidates(seg, False) if c[0] == 0]
+            cands = [c for c in self._candidates(seg) if c[0] == 0]
             label = self._choose(cands, [])
             if label is None:
                 continue
@@ -399,11 +404,11 @@ class _Extractor:
 
     # ---------------------------------------------------------------- appendix tables
     def _key_of_header(self, group: str, leaf: str, previous: list) -> str | None:
-        group_label = self._choose(self._candidates(group, True), []) if group else None
-        if group_label and (not leaf or re.fullmatch(r"\W*(?:tong(?: so| cong)?|cong)\W*", leaf) or leaf == group):
+        group_label = self._choose(self._candidates(group), []) if group else None
+        if group_label and (not leaf or self.lex.total_heading.fullmatch(leaf) or leaf == group):
             return group_label.key
         recent = [k for k in ([group_label.key] if group_label else []) + [p for p in previous if p]]
-        cands = self._candidates(leaf, True)
+        cands = self._candidates(leaf)
         if group_label:  # under a group heading, read the leaf as one of its parts
             under = [c for c in cands if c[2].parent == group_label.key or c[2].key == group_label.key]
             cands = under or cands
@@ -425,7 +430,8 @@ class _Extractor:
         header_lines: list[tuple[int, int]] = []
         if bi and blocks[bi - 1].kind == "paragraph" and self.text[blocks[bi - 1].end:b.start].count("\n") <= 1:
             header_lines = blocks[bi - 1].lines[-3:]
-        table = read_table(self.text, header_lines, b.lines, self._key_of_header, self._number_at, self.lex.total_row)
+        table = read_table(self.text, header_lines, b.lines, self._key_of_header, self._number_at, self.lex.total_row,
+                           self.lex.total_heading)
         if table is None:
             return
         title = self.folded[max(0, b.start - 300):b.start] + " " + " ".join(fold(c.text) for r in table.headers for c in r.cells)
@@ -526,7 +532,7 @@ class _Extractor:
                 return new
         return scope
 
-    def _candidates(self, text: str, anchored_end: bool) -> list[tuple[int, int, Label]]:
+    def _candidates(self, text: str) -> list[tuple[int, int, Label]]:
         out = []
         for m in self.lex.label_regex.finditer(text):
             for gi, lab in enumerate(self.lex.label_of_group):
@@ -572,7 +578,7 @@ class _Extractor:
         if not clause.strip() or self.lex.whole_before_part.search(clause):
             return None
         # a label far from its number is a label of something else
-        cands = [c for c in self._candidates(clause, True) if len(clause) - c[1] <= 45]
+        cands = [c for c in self._candidates(clause) if len(clause) - c[1] <= 45]
         return self._choose(cands, recent)
 
     def _label_after(self, q: Quantity, block_end: int, recent: list[str]) -> Label | None:
@@ -581,7 +587,7 @@ class _Extractor:
         if q.role == "numerator":
             nxt = self.qs[bisect_left(self.starts, q.end)]
             pos = nxt.end
-        um = self.lex.units[0][1].match(f, pos)  # skip "hồ sơ"
+        um = self.lex.unit["dossiers"].match(f, pos)  # skip "hồ sơ"
         if um:
             pos = um.end()
         nxt_i = bisect_left(self.starts, pos)
@@ -591,7 +597,7 @@ class _Extractor:
         if m:
             seg = seg[:m.start()]
         lead = self.lex.label_filler.match(seg)
-        cands = [c for c in self._candidates(seg, False) if c[0] <= lead.end() + 1]
+        cands = [c for c in self._candidates(seg) if c[0] <= lead.end() + 1]
         chosen = self._choose(cands, recent)
         self._suffix_end = pos + max((e for _, e, lab in cands if lab is chosen), default=0)
         return chosen
@@ -646,7 +652,7 @@ class _Extractor:
                     break
         if claim.numerator is None:
             seen = []
-            for _, _, lab in sorted(self._candidates(f[sent_start:pct.start], True), key=lambda c: c[0]):
+            for _, _, lab in sorted(self._candidates(f[sent_start:pct.start]), key=lambda c: c[0]):
                 if lab.key not in seen:
                     seen.append(lab.key)
             claim.context_keys = seen
@@ -669,13 +675,13 @@ class _Extractor:
                     continue
                 of = self.qs[i] if q.role == "numerator" else None
                 pos = of.end if of else q.end
-                cm = re.compile(r"\s*(?:" + self.lex.countable.pattern + r")\b").match(f, pos)
+                cm = self._countable.match(f, pos)
                 if not cm:
                     continue
                 rest_end = b.end
-                sm = re.compile(r"\.(?=\s)").search(f, cm.end(), b.end)
+                sm = _FULL_STOP_SPACE.search(f, cm.end(), b.end)
                 sentence_end = sm.start() if sm else b.end
-                opener = re.compile(r"[^():;.,]{0,80}?([(:])").match(f, cm.end(), sentence_end)
+                opener = _LIST_OPENER.match(f, cm.end(), sentence_end)
                 if not opener or any(x.role in ("quantity", "numerator") and cm.end() <= x.start < opener.end() for x in self.qs):
                     continue
                 start = opener.end()
@@ -723,7 +729,7 @@ class _Extractor:
 
     def read_breakdowns(self, blocks: list[Block]) -> None:
         f = self.folded
-        marker = re.compile(r"\b(?:" + self.lex.breakdown.pattern + r")\b\s*(?:co\s+)?:?")
+        marker = self._marker
         key_of = {id(fa.q): fa.key for fa in self.report.facts}
         for bi, b in enumerate(blocks):
             if b.kind in ("table", "heading"):
@@ -741,7 +747,7 @@ class _Extractor:
                     close = f.find(")", m.end(), b.end)
                     end = close if close >= 0 else b.end
                 else:
-                    sm = re.compile(r"\.(?=\s)").search(f, m.end(), b.end)
+                    sm = _FULL_STOP_SPACE.search(f, m.end(), b.end)
                     end = sm.start() if sm else b.end
                 parts = self._items_in(m.end(), end)
                 if not parts and f[m.end() - 1:m.end()] == ":" and not f[m.end():b.end].strip():
@@ -782,7 +788,7 @@ class _Extractor:
         f = self.folded
         for m in re.finditer(r":", f[b.start:b.end]):
             pos = b.start + m.end()
-            sm = re.compile(r"\.(?=\s)|;|\n\s*\n").search(f, pos, b.end)
+            sm = _LIST_END.search(f, pos, b.end)
             end = sm.start() if sm else b.end
             parts = self._items_in(pos, end)
             if len(parts) < 2 or any(len(p) != 1 for p in parts):

@@ -32,10 +32,6 @@ class Check:
     scope: str = ""
     culprit: str = ""
 
-    @property
-    def sort_key(self):
-        return (self.start, self.code, self.end)
-
 
 def numbers_of(*qs: Quantity | None) -> list[float | int]:
     return [q.number for q in qs if q is not None]

@@ -404,26 +404,8 @@ def kind_percent_implied(rule: Rule, ctx: Context) -> Iterator[Check]:
 
 
 def _percents_with_base(ctx: Context) -> set[int]:
-    """Percentages that percent_share decided (their key's base is stated, or a figure of the sentence fits)."""
-    done = set()
-    for c in ctx.report.percents:
-        if c.denominator is not None or c.comparison:
-            continue
-        sf = ctx.scopes.get(c.scope)
-        num_q = c.numerator
-        if num_q is None and c.numerator_key and sf:
-            fa = sf.first(c.numerator_key)
-            num_q = fa.q if fa else None
-        if num_q is None:
-            continue
-        if sf and c.denominator_key and sf.first(c.denominator_key):
-            done.add(id(c))
-            continue
-        for q in c.sentence_numbers:
-            if q.value >= num_q.value and q.value > 0 and q.unit == num_q.unit and pct_match(num_q.value, q.value, c.pct)[0]:
-                done.add(id(c))
-                break
-    return done
+    """Percentages that percent_share decided: their key's base is stated, or a figure of the sentence fits."""
+    return {id(c) for c in ctx.report.percents if c.denominator is None and _share_basis(ctx, c, from_key=True)}
 
 
 def kind_percent_range(rule: Rule, ctx: Context) -> Iterator[Check]:
@@ -706,19 +688,26 @@ def kind_breakdown_sum(rule: Rule, ctx: Context) -> Iterator[Check]:
                              numbers=nums, related=related, arithmetic=arith)
 
 
-def _share_basis(ctx: Context, c: PercentClaim) -> tuple[Quantity, Decimal] | None:
-    """The numerator and denominator a percentage was checked against, when the text gives both."""
+def _share_basis(ctx: Context, c: PercentClaim, from_key: bool = False) -> tuple[Quantity, Decimal] | None:
+    """The numerator and denominator a percentage was checked against, when the text gives both.
+    `from_key`: a rate named in words takes its numerator from the figure of that key."""
     if c.numerator is not None and c.denominator is not None:
         return c.numerator, c.denominator.value
-    if c.numerator is None or c.comparison:
+    if c.comparison:
         return None
     sf = ctx.scopes.get(c.scope)
+    num = c.numerator
+    if num is None and from_key and c.numerator_key and sf:
+        fa = sf.first(c.numerator_key)
+        num = fa.q if fa else None
+    if num is None:
+        return None
     base = sf.first(c.denominator_key) if (sf and c.denominator_key) else None
     if base is not None:
-        return c.numerator, base.q.value
+        return num, base.q.value
     for q in reversed(c.sentence_numbers):
-        if q.value >= c.numerator.value and q.unit == c.numerator.unit and q.value and pct_match(c.numerator.value, q.value, c.pct)[0]:
-            return c.numerator, q.value
+        if q.value >= num.value and q.unit == num.unit and q.value and pct_match(num.value, q.value, c.pct)[0]:
+            return num, q.value
     return None
 
 

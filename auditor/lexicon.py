@@ -43,12 +43,14 @@ class ScopeSpec(_Strict):
     levels: dict[str, list[str]]
     field_openers: list[str]
     group_openers: list[str]
+    unit_line: str
     report_level: dict[str, list[str]]
 
 
 class DateSpec(_Strict):
     long: str
     short: str
+    period_named: str
     period: str
     reference: str
 
@@ -99,6 +101,7 @@ class Lexicon:
     not_quantity_before: re.Pattern
     ocr_noise: list[re.Pattern]
     units: list[tuple[str, re.Pattern]]
+    unit: dict[str, re.Pattern]
     breakdown: re.Pattern
     zero_statement: re.Pattern
     whole_before_part: re.Pattern
@@ -110,6 +113,9 @@ class Lexicon:
     label_filler: re.Pattern
     issuer: re.Pattern
     total_row: re.Pattern
+    total_heading: re.Pattern
+    unit_line: re.Pattern
+    period_named: re.Pattern
     rank: re.Pattern
     date_long: re.Pattern
     date_short: re.Pattern
@@ -190,6 +196,7 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         ocr_noise=[_compile(p, a, f"{where}: ocr_noise") for p in spec.ocr_noise],
         units=[(name, re.compile(r"\s*(?:" + _any(ps, a, f"{where}: units").pattern + r")\b"))
                for name, ps in spec.units.items()],
+        unit={},
         breakdown=_any(spec.breakdown_markers, a, f"{where}: breakdown_markers"),
         zero_statement=_any(spec.zero_statements, a, f"{where}: zero_statements"),
         whole_before_part=_any(spec.whole_before_part, a, f"{where}: whole_before_part"),
@@ -201,6 +208,9 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         label_filler=re.compile(r"\s*(?:(?:" + _any(spec.label_fillers, a, f"{where}: label_fillers").pattern + r")\s+)?"),
         issuer=_compile(spec.issuer, a, f"{where}: issuer"),
         total_row=re.compile(r"^\W*(?:" + _any(spec.total_rows, a, f"{where}: total_rows").pattern + r")\b"),
+        total_heading=re.compile(r"\W*(?:" + _any(spec.total_rows, a, f"{where}: total_rows").pattern + r")\W*"),
+        unit_line=_compile(spec.scopes.unit_line, a, f"{where}: scopes.unit_line"),
+        period_named=_compile(spec.dates.period_named, a, f"{where}: dates.period_named"),
         rank=_any(spec.ranks, a, f"{where}: ranks"),
         date_long=_compile(spec.dates.long, a, f"{where}: dates.long"),
         date_short=_compile(spec.dates.short, a, f"{where}: dates.short"),
@@ -208,6 +218,7 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         reference=_compile(spec.dates.reference, a, f"{where}: dates.reference"),
     )
     lex.parents = {k: lab.parent for k, lab in keys.items()}
+    lex.unit = dict(lex.units)
     return lex
 
 

@@ -123,7 +123,7 @@ def _align(row: Row, spans: list[tuple[int, int]], text: str, leaf: bool) -> lis
 
 
 def read_table(text: str, header_lines: list[tuple[int, int]], row_lines: list[tuple[int, int]],
-               key_of_header, number_at, total_row: re.Pattern) -> Table | None:
+               key_of_header, number_at, total_row: re.Pattern, total_heading: re.Pattern) -> Table | None:
     rows_all = [Row(split_cells(text, s, e), s, e) for s, e in header_lines + row_lines if text[s:e].strip()]
     # a Markdown rule row (|---|:---:|) separates header from body and holds nothing
     rows_all = [r for r in rows_all if not all(re.fullmatch(r":?-{2,}:?", c.text) or not c.text for c in r.cells)]
@@ -158,7 +158,7 @@ def read_table(text: str, header_lines: list[tuple[int, int]], row_lines: list[t
     # Each group's leaves usually open with "Tổng số": when their count equals the count of group
     # headings, that places the groups even where the heading cells are shifted.
     group_names = [c.text for c in groups[2:] if c.text]
-    opens = [j for j in range(width) if j + 2 < len(leaf) and re.fullmatch(r"\W*(?:tong so|tong|cong)\W*", fold(leaf[j + 2].text))]
+    opens = [j for j in range(width) if j + 2 < len(leaf) and total_heading.fullmatch(fold(leaf[j + 2].text))]
     by_total = len(opens) == len(group_names) and len(opens) > 1
     for j in range(width):
         idx = j + 2

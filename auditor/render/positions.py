@@ -16,8 +16,3 @@ class LineIndex:
 
     def quote(self, start: int, end: int) -> str:
         return self.text[start:end]
-
-    def line_text(self, line: int) -> str:
-        s = self.starts[line - 1]
-        e = self.starts[line] - 1 if line < len(self.starts) else len(self.text)
-        return self.text[s:e]

@@ -5,7 +5,6 @@ import csv
 import io
 import json
 
-from ..engine import Audit
 from .json_out import report_record
 
 CSV_FIELDS = ["path", "code", "rule", "status", "severity", "line", "column", "end_line", "end_column",
@@ -33,10 +32,3 @@ def csv_chunks(audits, seen=lambda a: None):
         buf.truncate()
         seen(a)
 
-
-def render_jsonl(audits: list[Audit]) -> str:
-    return "".join(jsonl_chunks(audits))
-
-
-def render_csv(audits: list[Audit]) -> str:
-    return "".join(csv_chunks(audits))
