@@ -14,8 +14,8 @@ from pathlib import Path
 from .catalog import Catalog
 from .engine import Audit, Selection, audit_file
 from .errors import InputError
+from .sources import REPORT_SUFFIXES
 
-REPORT_SUFFIXES = (".txt", ".md")
 
 
 def collect(inputs: list[str]) -> tuple[list[str], list[Audit]]:
@@ -29,7 +29,7 @@ def collect(inputs: list[str]) -> tuple[list[str], list[Audit]]:
         elif p.is_dir():
             found = sorted(str(q) for q in p.rglob("*") if q.is_file() and q.suffix.lower() in REPORT_SUFFIXES)
             if not found:
-                missing.append(Audit(item, None, [], [{"code": "IO001", "message": f"thư mục {item} không có tệp báo cáo (.txt, .md)"}]))
+                missing.append(Audit(item, None, [], [{"code": "IO001", "message": f"thư mục {item} không có tệp báo cáo (.txt, .md, .docx, .pdf)"}]))
             paths.extend(found)
         elif any(ch in item for ch in "*?["):
             found = sorted(f for f in glob.glob(item, recursive=True) if Path(f).is_file())

@@ -37,7 +37,8 @@ def _parser(prog: str) -> argparse.ArgumentParser:
                "  tthc-audit facts FILE       mọi số liệu đã trích, với khóa, phạm vi và dòng:cột\n\n"
                "mã thoát: 0 không còn lỗi, 1 còn lỗi, 2 lỗi sử dụng hoặc tệp không đọc được")
     p.add_argument("files", nargs="*", help="tệp, thư mục (đệ quy) hoặc mẫu glob; '-' để đọc từ đầu vào chuẩn")
-    p.add_argument("--format", choices=("text", "json", "jsonl", "csv"), default="text", help="định dạng kết quả (mặc định: text)")
+    p.add_argument("--format", choices=("text", "json", "jsonl", "csv", "sarif", "html"), default="text",
+                   help="định dạng kết quả (mặc định: text); html: một trang tự chứa để gửi xã, sarif: cho công cụ rà soát")
     p.add_argument("--output", "-o", default=None, help="ghi kết quả vào tệp này thay vì màn hình")
     p.add_argument("--summary-only", action="store_true", help="chỉ in bảng tổng hợp (nhiều báo cáo)")
     p.add_argument("--sample", type=int, default=None, metavar="N", help="chỉ kiểm tra N báo cáo chọn ngẫu nhiên")
@@ -114,7 +115,7 @@ def _audit(argv: list[str], err: Console) -> int:
         if only.problems:
             return _fail(err, only.problems[0]["message"])
         stream = iter([only])
-    return _emit(stream, args, lang)
+    return _emit(stream, args, lang, catalog)
 
 
 def _run(paths, catalog, selection, lang, args, err: Console, missing: list[Audit]) -> Iterator[Audit]:
@@ -148,7 +149,17 @@ def _run(paths, catalog, selection, lang, args, err: Console, missing: list[Audi
     yield from missing
 
 
-def _emit(audits: Iterator[Audit], args, lang: str) -> int:
+def _writer(fmt: str, catalog: Catalog, lang: str):
+    if fmt == "sarif":
+        from .render.sarif import sarif_chunks
+        return lambda audits, seen: sarif_chunks(audits, seen, catalog, lang)
+    if fmt == "html":
+        from .render.html import html_chunks
+        return lambda audits, seen: html_chunks(audits, seen, lang)
+    return {"json": json_chunks, "jsonl": jsonl_chunks, "csv": csv_chunks}[fmt]
+
+
+def _emit(audits: Iterator[Audit], args, lang: str, catalog: Catalog) -> int:
     """Write each audit as it comes, keep only its tally for the summary; return the exit status."""
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     kept: list[Audit] = []
@@ -162,8 +173,8 @@ def _emit(audits: Iterator[Audit], args, lang: str) -> int:
             if args.summary_only or len(kept) > 1:
                 render_summary(summary_rows(kept), console, lang)
         else:
-            writer = {"json": json_chunks, "jsonl": jsonl_chunks, "csv": csv_chunks}[args.format]
-            for chunk in writer(audits, kept.append):
+            writer = _writer(args.format, catalog, lang)
+            for chunk in writer(audits, lambda a: kept.append(tallied(a))):
                 out.write(chunk)
     finally:
         if args.output:
@@ -218,14 +229,14 @@ def _explain(catalog: Catalog, code: str, out: Console, lang: str, err: Console)
 
 
 def _facts(path: str, out: Console, lang: str) -> int:
-    from .decode import decode
     from .extract import extract
+    from .sources import read_source
 
     p = Path(path)
     if not p.is_file():
         raise InputError("IO001", f"không có tệp {path}")
-    decoded = decode(p.read_bytes())
-    report = extract(path, decoded.text, decoded.encoding)
+    source = read_source(path, p.read_bytes())
+    report = extract(path, source.text, source.encoding)
     index = LineIndex(report.text)
     vi = lang == "vi"
     t = Table(title=f"{'Số liệu trích xuất' if vi else 'Extracted figures'}: {path}")

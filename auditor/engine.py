@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalog import Catalog, Rule
-from .decode import decode
 from .errors import InputError
 from .extract import extract
 from .facts import Report
 from .findings import SEVERITY_ORDER, Check
 from .kinds import KINDS, Context, derive, scope_table
 from .lexicon import default_lexicon
+from .sources import Places, read_source
 
 
 @dataclass
@@ -36,6 +36,7 @@ class Audit:
     problems: list[dict]
     encoding: str = ""
     tally: dict[str, int] | None = None  # kept when the checks themselves were dropped (summaries)
+    places: Places | None = None  # where each line sits in a Word or PDF original
 
     def counts(self) -> dict[str, int]:
         if self.tally is not None:
@@ -110,8 +111,10 @@ def audit_text(path: str, text: str, encoding: str, catalog: Catalog, selection:
 
 
 def audit_bytes(path: str, data: bytes, catalog: Catalog, selection: Selection, lang: str) -> Audit:
-    decoded = decode(data)
-    return audit_text(path, decoded.text, decoded.encoding, catalog, selection, lang)
+    source = read_source(path, data)
+    audit = audit_text(path, source.text, source.encoding, catalog, selection, lang)
+    audit.places = source.places
+    return audit
 
 
 def audit_file(path: str, catalog: Catalog, selection: Selection, lang: str) -> Audit:

@@ -4,16 +4,19 @@ from __future__ import annotations
 import json
 
 from ..engine import Audit
+from ..sources import Places
 from .positions import LineIndex
 
 
-def check_record(check, index: LineIndex | None) -> dict:
+def check_record(check, index: LineIndex | None, places: Places | None = None) -> dict:
     rec = {"code": check.code, "rule": check.rule, "status": check.status, "severity": check.severity}
     if index is not None:
         line, col = index.line_col(check.start)
         end_line, end_col = index.line_col(max(check.start, check.end - 1))
         rec.update(line=line, end_line=end_line, column=col, end_column=end_col + (1 if check.end > check.start else 0),
                    quote=index.quote(check.start, check.end))
+        if places is not None and (place := places.at_line(line)) is not None:
+            rec["where"] = place.as_dict()
     rec.update(message=check.message, numbers=check.numbers)
     if check.arithmetic:
         rec["arithmetic"] = check.arithmetic
@@ -28,6 +31,8 @@ def check_record(check, index: LineIndex | None) -> dict:
             line, col = index.line_col(r.start)
             end_line, _ = index.line_col(max(r.start, r.end - 1))
             item.update(line=line, column=col, end_line=end_line, quote=index.quote(r.start, r.end))
+            if places is not None and (place := places.at_line(line)) is not None:
+                item["where"] = place.as_dict()
         related.append(item)
     if related:
         rec["related"] = related
@@ -46,7 +51,7 @@ def report_record(audit: Audit) -> dict:
             "period": h.period_text, "encoding": audit.encoding, "decimal_mark": rep.decimal_mark,
         }
     out["summary"] = audit.counts()
-    out["checks"] = [check_record(c, index) for c in audit.checks]
+    out["checks"] = [check_record(c, index, audit.places) for c in audit.checks]
     out["problems"] = audit.problems
     return out
 

@@ -6,6 +6,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..engine import Audit
+from ..sources import place_of_line
 from .positions import LineIndex
 
 _SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -63,14 +64,17 @@ def render_text(audits: list[Audit], console: Console, lang: str, show_passed: b
                 label = f"[cyan]{w['skip']}[/]"
             else:
                 label = f"[green]{w['passed']}[/]"
-            console.print(f"\n{line}:{col}  {ch.code}  {label}" + (f"  [dim]({w['scope']}: {escape(ch.scope)})[/]" if ch.scope else ""))
+            place = place_of_line(audit.places, line, lang)
+            where = f"{line}:{col}" + (f" ({place})" if place else "")
+            console.print(f"\n{where}  {ch.code}  {label}" + (f"  [dim]({w['scope']}: {escape(ch.scope)})[/]" if ch.scope else ""))
             quote = " ".join(index.quote(ch.start, ch.end).split())
             console.print(f"    [dim]“[/]{escape(quote[:160])}[dim]”[/]")
             console.print(f"    {escape(ch.message)}")
             for r in ch.related[:4]:
                 rl, rc = index.line_col(r.start)
                 rq = " ".join(index.quote(r.start, r.end).split())[:60]
-                console.print(f"    [dim]↳ {w['related']} {escape(r.label)} {rl}:{rc} “{escape(rq)}”[/]")
+                rp = place_of_line(audit.places, rl, lang)
+                console.print(f"    [dim]↳ {w['related']} {escape(r.label)} {rl}:{rc}{f' ({rp})' if rp else ''} “{escape(rq)}”[/]")
         console.print()
 
 

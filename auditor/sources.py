@@ -1,0 +1,257 @@
+"""Report files to text: plain text, Word (.docx) and PDF with a text layer.
+
+Word paragraphs become lines and Word tables become tab-separated rows, the form the structure
+grammar already reads; PDF pages are read with their layout so that table columns stay apart.
+Each line remembers where it came from ("đoạn 12", "bảng 2, hàng 5", "trang 3") so that a
+finding can be found again in the original document, not only in the extracted text.
+"""
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .decode import decode
+from .errors import InputError
+
+WORD_SUFFIXES = (".docx",)
+PDF_SUFFIXES = (".pdf",)
+TEXT_SUFFIXES = (".txt", ".md")
+REPORT_SUFFIXES = TEXT_SUFFIXES + WORD_SUFFIXES + PDF_SUFFIXES
+
+
+@dataclass(frozen=True)
+class Place:
+    kind: str  # paragraph | row | page
+    number: int
+    table: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        if self.kind == "row":
+            return {"table": self.table, "row": self.number}
+        return {self.kind: self.number}
+
+    def label(self, lang: str) -> str:
+        if self.kind == "paragraph":
+            return f"{'đoạn' if lang == 'vi' else 'paragraph'} {self.number}"
+        if self.kind == "row":
+            return (f"bảng {self.table}, hàng {self.number}" if lang == "vi" else f"table {self.table}, row {self.number}")
+        return f"{'trang' if lang == 'vi' else 'page'} {self.number}"
+
+
+class Places:
+    """Where each line of the extracted text sits in the original document."""
+
+    def __init__(self, line_places: list[Place]):
+        self.line_places = line_places
+
+    def at_line(self, line: int) -> Place | None:
+        """The place of a 1-based line of the extracted text."""
+        if 1 <= line <= len(self.line_places):
+            return self.line_places[line - 1]
+        return None
+
+
+@dataclass(frozen=True)
+class Source:
+    text: str
+    encoding: str  # utf-8, utf-16, windows-1258, docx, pdf, or a converted legacy scheme
+    places: Places | None = None
+
+
+def read_source(path: str, data: bytes) -> Source:
+    """Text of a report file, whatever its format; InputError with a plain reason when it cannot be read."""
+    lower = path.lower()
+    if data.startswith(b"%PDF") or lower.endswith(PDF_SUFFIXES):
+        return _pdf(data)
+    if data.startswith(b"PK\x03\x04") or lower.endswith(WORD_SUFFIXES):
+        return _docx(data)
+    decoded = decode(data)
+    from .legacy import sniff_bytes, sniff_text
+
+    # a file that is not UTF-8 is judged on its bytes: decoding it as Windows-1258 recomposes marks
+    found = sniff_bytes(data) if decoded.encoding == "windows-1258" else sniff_text(decoded.text)
+    if found is None:
+        return Source(decoded.text, decoded.encoding)
+    if found.text is None:
+        raise InputError("IO008", legacy_message(found.scheme))
+    return Source(found.text, f"{decoded.encoding}, {found.scheme}→Unicode")
+
+
+# --- Word ------------------------------------------------------------------------------------
+
+def _docx(data: bytes) -> Source:
+    if not data.strip():
+        raise InputError("IO002", "tệp Word rỗng")
+    try:
+        import docx
+        from docx.table import Table
+        document = docx.Document(io.BytesIO(data))
+        lines: list[str] = []
+        places: list[Place] = []
+        paragraph = table_no = 0
+        for block in document.iter_inner_content():
+            if isinstance(block, Table):
+                table_no += 1
+                for row_no, cells in enumerate(_table_rows(block), 1):
+                    lines.append("\t".join(cells))
+                    places.append(Place("row", row_no, table_no))
+            else:
+                paragraph += 1
+                for part in block.text.split("\n"):
+                    lines.append(part)
+                    places.append(Place("paragraph", paragraph))
+    except Exception as exc:  # python-docx and lxml raise many kinds on malformed packages
+        raise InputError("IO007", f"tệp Word (.docx) hỏng hoặc không đúng định dạng: {_reason(exc)}") from None
+    text = unicodedata.normalize("NFC", "\n".join(lines))
+    if not text.strip():
+        raise InputError("IO002", "tệp Word không có chữ")
+    return _legacy_checked(Source(text, "docx", Places(places)))
+
+
+def _table_rows(table) -> list[list[str]]:
+    """Cell texts row by row; a merged cell's text appears once, in its first grid position, so a
+    figure spanning rows or columns is never counted twice."""
+    seen = set()
+    rows = []
+    for row in table.rows:
+        cells = []
+        for cell in row.cells:
+            tc = cell._tc
+            if tc in seen:
+                cells.append("")
+                continue
+            seen.add(tc)
+            cells.append(" ".join(cell.text.split()))
+        rows.append(cells)
+    return rows
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+# a line that starts a new item rather than continuing a wrapped sentence
+_NEW_ITEM = re.compile(r"^\s*(?:[-+•*–]|\(?[0-9IVXivx]{1,4}[.)/]|[a-zđ][.)]\s|[A-ZĐ][.]\s)")
+
+
+def _pdf(data: bytes) -> Source:
+    if not data.strip():
+        raise InputError("IO002", "tệp PDF rỗng")
+    try:
+        import logging
+
+        import pdfplumber
+        logging.getLogger("pdfminer").setLevel(logging.ERROR)  # warnings about odd PDFs are not the clerk's business
+        lines: list[str] = []
+        places: list[Place] = []
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = len(pdf.pages)
+            for number, page in enumerate(pdf.pages, 1):
+                page_lines = _page_lines(page)
+                lines.extend(page_lines)
+                places.extend([Place("page", number)] * len(page_lines))
+    except Exception as exc:  # pdfminer raises many kinds on damaged or locked files
+        if "password" in type(exc).__name__.lower() or "encrypt" in str(exc).lower():
+            raise InputError("IO009", "tệp PDF có mật khẩu: hãy mở khóa rồi kiểm tra lại") from None
+        raise InputError("IO007", f"tệp PDF hỏng, không đọc được: {_reason(exc)}") from None
+    text = unicodedata.normalize("NFC", "\n".join(lines))
+    if sum(ch.isalnum() for ch in text) < 20:
+        raise InputError("IO006", f"tệp PDF không có lớp chữ ({pages} trang, có lẽ là bản quét): "
+                                  "cần nhận dạng chữ (OCR) trước khi kiểm tra")
+    return _legacy_checked(Source(text, "pdf", Places(places)))
+
+
+def _page_lines(page) -> list[str]:
+    """A page in reading order: ruled tables as tab-separated rows, other text as lines in which a
+    wide gap (an unruled table's column) stays wide and a sentence wrapped at the margin is joined."""
+    tables = page.find_tables()
+    items: list[tuple[float, str, object]] = [(t.bbox[1], "table", t) for t in tables]
+    outside = page
+    for t in tables:
+        outside = outside.outside_bbox(t.bbox)
+    text_lines = outside.extract_text_lines(return_chars=True)
+    right = max((ln["x1"] for ln in text_lines), default=0.0)
+    left = min((ln["x0"] for ln in text_lines), default=0.0)
+    items.extend((ln["top"], "line", ln) for ln in text_lines)
+    pitches = sorted(b["top"] - a["top"] for a, b in zip(text_lines, text_lines[1:]) if b["top"] > a["top"])
+    pitch = pitches[len(pitches) // 5] if pitches else 0.0  # the usual step within a paragraph
+    items.sort(key=lambda it: (it[0], it[1]))
+    out: list[str] = []
+    wrapped = False  # the previous line ran to the right margin
+    top = None  # of the previous text line
+    for _, kind, item in items:
+        if kind == "table":
+            out.append("")
+            for row in item.extract():
+                out.append("\t".join(" ".join((cell or "").split()) for cell in row))
+            out.append("")
+            wrapped, top = False, None
+            continue
+        text = _spaced(item["chars"]).strip()
+        # paragraph spacing shows as a wider step than the page's usual line pitch; the grammar
+        # reads it as a blank line
+        gap = top is not None and pitch > 0 and item["top"] - top > 1.4 * pitch
+        if gap and out and out[-1]:
+            out.append("")
+        if wrapped and not gap and out and out[-1] and not _NEW_ITEM.match(text):
+            out[-1] = out[-1] + " " + text
+        else:
+            out.append(text)
+        wrapped = right - left > 0 and item["x1"] >= right - 0.06 * (right - left)
+        top = item["top"]
+    while out and not out[0]:
+        out.pop(0)
+    while out and not out[-1]:
+        out.pop()
+    return [line for i, line in enumerate(out) if line or (i and out[i - 1])]
+
+
+def _spaced(chars: list[dict]) -> str:
+    """Characters to text: a small gap is a space, a gap wider than two letters is a column break."""
+    parts: list[str] = []
+    prev = None
+    for c in chars:
+        if prev is not None:
+            gap = c["x0"] - prev["x1"]
+            size = prev.get("size") or 10.0
+            if gap > 1.2 * size:
+                parts.append("   ")
+            elif gap > 0.15 * size and c["text"] != " " and prev["text"] != " ":
+                parts.append(" ")
+        parts.append(c["text"])
+        prev = c
+    return re.sub(r"(?<=\S) {4,}(?=\S)", "   ", "".join(parts))
+
+
+# --- both ------------------------------------------------------------------------------------
+
+def _legacy_checked(source: Source) -> Source:
+    """Word and PDF text typed in a legacy Vietnamese font arrives as Latin look-alike letters."""
+    from .legacy import sniff_text
+
+    found = sniff_text(source.text)
+    if found is None:
+        return source
+    if found.text is None:
+        raise InputError("IO008", legacy_message(found.scheme))
+    return Source(found.text, f"{source.encoding}, {found.scheme}→Unicode", source.places)
+
+
+def legacy_message(scheme: str) -> str:
+    return (f"văn bản gõ bằng bảng mã cũ {scheme} (phông .VnTime/VNI), không chuyển đổi chắc chắn được: "
+            "hãy chuyển sang Unicode (ví dụ bằng Unikey, công cụ chuyển mã) rồi kiểm tra lại")
+
+
+def _reason(exc: Exception) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:120]
+
+
+def place_of_line(places: Places | None, line: int, lang: str) -> str | None:
+    if places is None:
+        return None
+    place = places.at_line(line)
+    return place.label(lang) if place else None
+
+
+__all__ = ["Place", "Places", "REPORT_SUFFIXES", "Source", "place_of_line", "read_source"]

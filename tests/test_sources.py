@@ -1,0 +1,185 @@
+"""Word and PDF reports read like their text originals: same findings, places named in the original."""
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from auditor.catalog import load_catalog
+from auditor.cli import main
+from auditor.engine import Selection, audit_bytes
+from auditor.errors import InputError
+from auditor.sources import read_source
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"), Path("/usr/share/fonts/TTF")]
+
+
+def _blocks(text: str):
+    """Lines of a text report grouped as Word would hold them: paragraphs, and tab rows as one table."""
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        if "\t" in lines[i]:
+            rows = []
+            while i < len(lines) and "\t" in lines[i]:
+                rows.append(lines[i].split("\t"))
+                i += 1
+            yield "table", rows
+        else:
+            yield "paragraph", lines[i]
+            i += 1
+
+
+def to_docx(text: str, merge_header: bool = False) -> bytes:
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    for kind, body in _blocks(text):
+        if kind == "paragraph":
+            d.add_paragraph(body)
+            continue
+        width = max(len(r) for r in body)
+        table = d.add_table(rows=len(body), cols=width)
+        for r, row in enumerate(body):
+            for c, value in enumerate(row):
+                table.cell(r, c).text = value
+        if merge_header:
+            # a title row merged across the table, as appendix tables often have
+            title = d.tables[-1].add_row()
+            title._tr.getparent().remove(title._tr)
+            table.rows[0]._tr.addprevious(title._tr)
+            merged = table.cell(0, 0).merge(table.cell(0, width - 1))
+            merged.text = "Biểu tổng hợp"
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+def _font() -> Path | None:
+    for folder in FONT_DIRS:
+        if (folder / "DejaVuSans.ttf").exists() and (folder / "DejaVuSans-Bold.ttf").exists():
+            return folder
+    return None
+
+
+def to_pdf(text: str) -> bytes:
+    fpdf = pytest.importorskip("fpdf")
+    folder = _font()
+    if folder is None:
+        pytest.skip("no DejaVu font for Vietnamese PDF text (Debian package fonts-dejavu-core)")
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.add_font("dv", fname=str(folder / "DejaVuSans.ttf"))
+    pdf.add_font("dv", style="B", fname=str(folder / "DejaVuSans-Bold.ttf"))
+    pdf.set_font("dv", size=9)
+    for kind, body in _blocks(text):
+        if kind == "paragraph":
+            pdf.multi_cell(0, 5, body or " ", new_x="LMARGIN", new_y="NEXT")
+            continue
+        width = max(len(r) for r in body)
+        with pdf.table() as table:
+            for row in body:
+                cells = table.row()
+                for value in row + [""] * (width - len(row)):
+                    cells.cell(value)
+    return bytes(pdf.output())
+
+
+CATALOG = load_catalog([])
+
+
+def failures(path: str, data: bytes) -> list[tuple[str, str]]:
+    audit = audit_bytes(path, data, CATALOG, Selection(), "vi")
+    return sorted((c.code, " ".join(audit.report.text[c.start:c.end].split())) for c in audit.checks if c.status == "fail")
+
+
+@pytest.mark.parametrize("name", ["xa-sach", "xa-loi", "huyen-loi"])
+def test_word_report_gives_the_findings_of_its_text(name):
+    text = (EXAMPLES / f"{name}.txt").read_text(encoding="utf-8")
+    assert failures(f"{name}.docx", to_docx(text)) == failures(f"{name}.txt", text.encode())
+
+
+@pytest.mark.parametrize("name", ["xa-sach", "xa-loi", "huyen-loi", "huyen-sach"])
+def test_pdf_report_gives_the_findings_of_its_text(name):
+    text = (EXAMPLES / f"{name}.txt").read_text(encoding="utf-8")
+    assert failures(f"{name}.pdf", to_pdf(text)) == failures(f"{name}.txt", text.encode())
+
+
+def test_word_table_rows_and_merged_cells():
+    text = (EXAMPLES / "xa-sach.txt").read_text(encoding="utf-8")
+    source = read_source("r.docx", to_docx(text, merge_header=True))
+    rows = [line for line in source.text.split("\n") if "\t" in line]
+    assert rows[0].split("\t")[0] == "Biểu tổng hợp"
+    assert set(rows[0].split("\t")[1:]) == {""}  # a merged cell's text appears once
+    first_table_line = source.text.split("\n").index(rows[0]) + 1
+    assert source.places.at_line(first_table_line).as_dict() == {"table": 1, "row": 1}
+    assert source.places.at_line(first_table_line + 2).label("vi") == "bảng 1, hàng 3"
+    assert source.places.at_line(1).label("en") == "paragraph 1"
+
+
+def test_word_findings_name_paragraph_and_row(tmp_path, capsys):
+    text = (EXAMPLES / "xa-loi.txt").read_text(encoding="utf-8")
+    path = tmp_path / "xa-loi.docx"
+    path.write_bytes(to_docx(text))
+    assert main([str(path), "--format", "json"]) == 1
+    checks = [c for c in json.loads(capsys.readouterr().out)["reports"][0]["checks"] if c["status"] == "fail"]
+    assert checks and all("where" in c for c in checks)
+    lines = text.split("\n")
+    for c in checks:  # every paragraph here is one line: paragraph number = line number
+        if "paragraph" in c["where"]:
+            assert c["where"]["paragraph"] == c["line"]
+            assert c["quote"].split("\n")[0] in lines[c["line"] - 1]
+    assert main([str(path)]) == 1
+    assert "(đoạn " in capsys.readouterr().out
+
+
+def test_pdf_pages_are_named(tmp_path, capsys):
+    path = tmp_path / "huyen-loi.pdf"
+    path.write_bytes(to_pdf((EXAMPLES / "huyen-loi.txt").read_text(encoding="utf-8")))
+    assert main([str(path), "--format", "json"]) == 1
+    checks = json.loads(capsys.readouterr().out)["reports"][0]["checks"]
+    pages = {c["where"]["page"] for c in checks if "where" in c}
+    assert pages >= {1, 2}
+
+
+def test_scanned_pdf_needs_ocr_first(tmp_path, capsys):
+    fpdf = pytest.importorskip("fpdf")
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.rect(20, 20, 100, 60, style="F")  # a page with a picture and no text, as a scan is
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(bytes(pdf.output()))
+    assert main([str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "OCR" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("name, data, code", [
+    ("cut.docx", None, "IO007"),
+    ("empty.docx", b"", "IO002"),
+    ("empty.pdf", b"", "IO002"),
+    ("junk.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 4, "IO007"),
+    ("not-a-zip.docx", b"PK\x03\x04 this is not a Word package", "IO007"),
+])
+def test_broken_documents_are_refused_plainly(name, data, code):
+    if data is None:
+        data = to_docx("Báo cáo\nTổng số hồ sơ tiếp nhận: 10.")[:700]
+    with pytest.raises(InputError) as err:
+        read_source(name, data)
+    assert err.value.code == code
+    assert err.value.message
+
+
+def test_folder_of_mixed_formats(tmp_path, capsys):
+    text = (EXAMPLES / "xa-loi.txt").read_text(encoding="utf-8")
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "b.docx").write_bytes(to_docx(text))
+    (tmp_path / "c.pdf").write_bytes(to_pdf(text))
+    (tmp_path / "notes.json").write_text("{}")  # not a report: not collected
+    assert main([str(tmp_path), "--format", "json", "--jobs", "1"]) == 1
+    reports = json.loads(capsys.readouterr().out)["reports"]
+    assert [Path(r["path"]).name for r in reports] == ["a.txt", "b.docx", "c.pdf"]
+    errors = {Path(r["path"]).name: r["summary"]["error"] for r in reports}
+    assert errors["a.txt"] == errors["b.docx"] == errors["c.pdf"] > 0
