@@ -15,6 +15,7 @@ from .catalog import Catalog
 from .engine import Audit, Selection, audit_file
 from .errors import InputError
 from .sources import REPORT_SUFFIXES
+from .store import fact_rows
 
 
 
@@ -50,10 +51,13 @@ def sample(paths: list[str], n: int | None, seed: int) -> list[str]:
     return [p for i, p in enumerate(paths) if i in chosen]
 
 
-def _one(args: tuple[str, Catalog, Selection, str, bool]) -> Audit:
-    path, catalog, selection, lang, summary_only = args
+def _one(args: tuple[str, Catalog, Selection, str, bool, bool]) -> Audit:
+    path, catalog, selection, lang, summary_only, keep_facts = args
     try:
-        audit = _slim(audit_file(path, catalog, selection, lang))
+        audit = audit_file(path, catalog, selection, lang)
+        if keep_facts and audit.report is not None:
+            audit.fact_rows = fact_rows(audit.report)
+        audit = _slim(audit)
     except InputError as exc:
         return Audit(path, None, [], [{"code": exc.code, "message": exc.message}])
     if summary_only:  # the summary needs the counts, not the checks nor the text
@@ -76,9 +80,10 @@ def _slim(audit: Audit) -> Audit:
 
 
 def audit_many(paths: list[str], catalog: Catalog, selection: Selection, lang: str, jobs: int,
-               progress=None, summary_only: bool = False) -> Iterator[Audit]:
-    """Audits in the order of `paths`, yielded as they are ready."""
-    work = ((p, catalog, selection, lang, summary_only) for p in paths)
+               progress=None, summary_only: bool = False, keep_facts: bool = False) -> Iterator[Audit]:
+    """Audits in the order of `paths`, yielded as they are ready; `keep_facts` keeps the stated
+    facts in compact form (for the --db store) when the extraction working set is dropped."""
+    work = ((p, catalog, selection, lang, summary_only, keep_facts) for p in paths)
     if jobs <= 1 or len(paths) <= 1:
         for w in work:
             yield _one(w)

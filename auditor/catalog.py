@@ -17,7 +17,9 @@ from .resources import rules_dir
 Severity = Literal["error", "warning", "info"]
 KINDS = ("identity", "base_equals", "repeat", "percent_fraction", "percent_share", "percent_implied",
          "percent_range", "percent_partition", "breakdown_sum", "table_columns", "table_shape", "table_formula", "crossref", "same_sentence", "part_whole", "fraction_order", "rank", "count_list", "date_valid", "period_order",
-         "reference_date", "numbering")
+         "reference_date", "numbering", "across_carry_over", "across_sum")
+# kinds that compare reports kept in a --db store (auditor/across.py), not one report alone
+ACROSS_KINDS = ("across_carry_over", "across_sum")
 
 
 class Text(BaseModel):

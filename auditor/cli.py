@@ -22,9 +22,9 @@ from .errors import ConfigError, InputError
 from .render.json_out import json_chunks
 from .render.positions import LineIndex
 from .render.tabular import csv_chunks, jsonl_chunks
-from .render.text import render_summary, render_text
+from .render.text import render_across, render_summary, render_text
 
-_SUBCOMMANDS = ("rules", "rule", "facts")
+_SUBCOMMANDS = ("rules", "rule", "facts", "history")
 
 
 def _parser(prog: str) -> argparse.ArgumentParser:
@@ -34,7 +34,8 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         epilog="lệnh khác:\n"
                "  tthc-audit rules            danh mục luật\n"
                "  tthc-audit rule AR001       giải thích một luật, kèm ví dụ đúng và sai\n"
-               "  tthc-audit facts FILE       mọi số liệu đã trích, với khóa, phạm vi và dòng:cột\n\n"
+               "  tthc-audit facts FILE       mọi số liệu đã trích, với khóa, phạm vi và dòng:cột\n"
+               "  tthc-audit history ĐƠN_VỊ --db KHO   các kỳ báo cáo của một đơn vị, số liệu chính đặt cạnh nhau\n\n"
                "mã thoát: 0 không còn lỗi, 1 còn lỗi, 2 lỗi sử dụng hoặc tệp không đọc được")
     p.add_argument("files", nargs="*", help="tệp, thư mục (đệ quy) hoặc mẫu glob; '-' để đọc từ đầu vào chuẩn")
     p.add_argument("--format", choices=("text", "json", "jsonl", "csv", "sarif", "html"), default="text",
@@ -51,6 +52,8 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     p.add_argument("--ignore", default=None, help="bỏ các luật có mã bắt đầu bằng (phân cách bằng dấu phẩy)")
     p.add_argument("--config", default=None, help="tệp cấu hình (mặc định: .tthc-audit.yaml tìm từ thư mục báo cáo lên)")
     p.add_argument("--show-passed", action="store_true", help="in cả các kiểm tra đã đạt")
+    p.add_argument("--db", default=None, metavar="PATH",
+                   help="lưu mọi báo cáo vào kho SQLite này; tệp không đổi không kiểm tra lại; đối chiếu giữa các báo cáo trong kho")
     p.add_argument("--version", action="version", version=f"tthc-audit {__version__}")
     return p
 
@@ -109,16 +112,24 @@ def _audit(argv: list[str], err: Console) -> int:
     if len(args.files) == 1 and missing and not paths:
         return _fail(err, missing[0].problems[0]["message"])
     paths = sample(paths, args.sample, args.seed)
-    stream = _run(paths, catalog, selection, lang, args, err, missing)
+    store = None
+    if args.db:
+        from .store import Store
+        store = Store(args.db)
+    stream = _run(paths, catalog, selection, lang, args, err, missing, store)
     if len(paths) + len(missing) == 1 and args.format == "text":
         only = next(stream)
         if only.problems:
             return _fail(err, only.problems[0]["message"])
         stream = iter([only])
-    return _emit(stream, args, lang, catalog)
+    try:
+        return _emit(stream, args, lang, catalog, store, selection)
+    finally:
+        if store is not None:
+            store.close()
 
 
-def _run(paths, catalog, selection, lang, args, err: Console, missing: list[Audit]) -> Iterator[Audit]:
+def _run(paths, catalog, selection, lang, args, err: Console, missing: list[Audit], store=None) -> Iterator[Audit]:
     """Audits in input order, produced one at a time so that memory does not grow with the batch."""
     if "-" in paths:
         paths = [p for p in paths if p != "-"]
@@ -136,33 +147,78 @@ def _run(paths, catalog, selection, lang, args, err: Console, missing: list[Audi
             paths.remove(p)
             too_big.append(Audit(p, None, [], [{"code": "IO005", "message": f"tệp {size} byte, lớn hơn giới hạn {args.max_bytes} (dùng --max-bytes để nâng)"}]))
     jobs = args.jobs or default_jobs()
-    summary_only = args.summary_only and args.format == "text"
+    summary_only = args.summary_only and args.format == "text" and store is None
     if len(paths) > 1 and err.is_terminal:
         from rich.progress import Progress
         with Progress(console=err, transient=True) as bar:
             task = bar.add_task("Đang kiểm tra" if lang == "vi" else "Auditing", total=len(paths))
-            yield from audit_many(paths, catalog, selection, lang, jobs, progress=lambda: bar.advance(task),
-                                  summary_only=summary_only)
+            yield from _stored(paths, store, lambda todo: audit_many(
+                todo, catalog, selection, lang, jobs, progress=lambda: bar.advance(task), summary_only=summary_only,
+                keep_facts=store is not None), catalog, selection, lang, advance=lambda: bar.advance(task))
     else:
-        yield from audit_many(paths, catalog, selection, lang, jobs, summary_only=summary_only)
+        yield from _stored(paths, store, lambda todo: audit_many(
+            todo, catalog, selection, lang, jobs, summary_only=summary_only, keep_facts=store is not None),
+            catalog, selection, lang)
     yield from too_big
     yield from missing
 
 
-def _writer(fmt: str, catalog: Catalog, lang: str):
+def _stored(paths, store, audit, catalog, selection, lang, advance=None) -> Iterator[Audit]:
+    """With a store: reports whose content was audited before under the same rules come from the
+    store; the others are audited and each is saved, in its own transaction, as soon as it is done."""
+    if store is None:
+        yield from audit(paths)
+        return
+    from .store import content_hash, fingerprint
+
+    fp = fingerprint(catalog, lang, selection)
+    known: dict[str, int] = {}
+    hashes: dict[str, str] = {}
+    for p in paths:
+        try:
+            hashes[p] = content_hash(Path(p).read_bytes())
+        except OSError:
+            continue
+        rid = store.find(hashes[p], fp)
+        if rid is not None:
+            known[p] = rid
+    store.touched = set(hashes.values())
+    store.reused = len(known)
+    fresh = audit([p for p in paths if p not in known])
+    for p in paths:
+        if p in known:
+            if advance:
+                advance()
+            yield store.load(known[p], p)
+            continue
+        a = next(fresh)
+        if not a.problems and a.report is not None and p in hashes:
+            store.save(p, hashes[p], fp, a, a.fact_rows or [])
+        yield a
+
+
+def _writer(fmt: str, catalog: Catalog, lang: str, across):
     if fmt == "sarif":
         from .render.sarif import sarif_chunks
-        return lambda audits, seen: sarif_chunks(audits, seen, catalog, lang)
+        return lambda audits, seen: sarif_chunks(audits, seen, catalog, lang, across)
     if fmt == "html":
         from .render.html import html_chunks
         return lambda audits, seen: html_chunks(audits, seen, lang)
-    return {"json": json_chunks, "jsonl": jsonl_chunks, "csv": csv_chunks}[fmt]
+    chunks = {"json": json_chunks, "jsonl": jsonl_chunks, "csv": csv_chunks}[fmt]
+    return lambda audits, seen: chunks(audits, seen, across)
 
 
-def _emit(audits: Iterator[Audit], args, lang: str, catalog: Catalog) -> int:
+def _emit(audits: Iterator[Audit], args, lang: str, catalog: Catalog, store=None, selection=None) -> int:
     """Write each audit as it comes, keep only its tally for the summary; return the exit status."""
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     kept: list[Audit] = []
+    found: list = []  # checks across reports, made once the batch is in the store
+
+    def across():
+        if store is not None:
+            from .across import run_across
+            found.extend(run_across(store, catalog, selection, lang, getattr(store, "touched", None)))
+        return found
     try:
         if args.format == "text":
             console = Console(highlight=False, file=out, width=200) if args.output else Console(highlight=False)
@@ -172,14 +228,19 @@ def _emit(audits: Iterator[Audit], args, lang: str, catalog: Catalog) -> int:
                 kept.append(tallied(audit))
             if args.summary_only or len(kept) > 1:
                 render_summary(summary_rows(kept), console, lang)
+            if store is not None:
+                render_across(across(), console, lang, store, args.show_passed)
         else:
-            writer = _writer(args.format, catalog, lang)
+            writer = _writer(args.format, catalog, lang, across if store is not None else None)
             for chunk in writer(audits, lambda a: kept.append(tallied(a))):
                 out.write(chunk)
     finally:
         if args.output:
             out.close()
-    return max((2 if a.problems else 1 if a.has_errors else 0 for a in kept), default=0)
+    worst = max((2 if a.problems else 1 if a.has_errors else 0 for a in kept), default=0)
+    if any(c.status == "fail" and c.severity == "error" for c in found):
+        worst = max(worst, 1)
+    return worst
 
 
 def _subcommand(name: str, rest: list[str], err: Console) -> int:
@@ -190,7 +251,13 @@ def _subcommand(name: str, rest: list[str], err: Console) -> int:
         p.add_argument("code")
     if name == "facts":
         p.add_argument("file")
+    if name == "history":
+        p.add_argument("unit", help="tên đơn vị, ví dụ \"xã Thạch Lâm\" (có dấu hay không đều được)")
+        p.add_argument("--db", required=True, metavar="PATH", help="kho SQLite đã tạo bằng tthc-audit --db")
+        p.add_argument("--format", choices=("text", "json"), default="text")
     args = p.parse_args(rest)
+    if name == "history":
+        return _history(args, err)
     catalog = load_catalog([Path(r) for r in args.rules])
     out = Console(highlight=False)
     if name == "rules":
@@ -198,6 +265,56 @@ def _subcommand(name: str, rest: list[str], err: Console) -> int:
     if name == "rule":
         return _explain(catalog, args.code.upper(), out, args.lang, err)
     return _facts(args.file, out, args.lang)
+
+
+HISTORY_KEYS = ("carried_over", "received.new", "received", "received.online", "resolved", "resolved.late",
+                "pending", "pending.overdue", "returned", "digitised.receipt", "digitised.result", "online_payment")
+
+
+def _history(args, err: Console) -> int:
+    """A unit's periods side by side: one column per period, one row per key figure."""
+    import json
+
+    from .store import Store
+
+    if not Path(args.db).is_file():
+        return _fail(err, f"không có kho {args.db} (tạo bằng: tthc-audit THƯ_MỤC --db {args.db})")
+    store = Store(args.db)
+    try:
+        units = store.units(args.unit)
+        if not units:
+            return _fail(err, f"kho {args.db} không có báo cáo nào của đơn vị “{args.unit}”")
+        catalog = load_catalog([Path(r) for r in args.rules])
+        vi = args.lang == "vi"
+        result = []
+        for unit in units:
+            periods = []
+            for rid, path, issuer, start, end, text, errors, warnings in store.periods(unit):
+                facts = store.facts_of(rid, "|")
+                periods.append({"path": path, "issuer": issuer, "period_start": start, "period_end": end, "period": text,
+                                "errors": errors, "warnings": warnings,
+                                "figures": {k: {"value": facts[k][0], "line": facts[k][2], "quote": facts[k][1]}
+                                            for k in HISTORY_KEYS if k in facts}})
+            result.append({"unit": unit, "periods": periods})
+        if args.format == "json":
+            print(json.dumps({"schema": 1, "history": result}, ensure_ascii=False, indent=2))
+            return 0
+        out = Console(highlight=False)
+        for item in result:
+            ps = item["periods"]
+            t = Table(title=f"{ps[-1]['issuer'] or item['unit']} — {len(ps)} {'kỳ báo cáo' if vi else 'periods'}")
+            t.add_column("Số liệu" if vi else "Figure")
+            for p in ps:
+                head = f"{p['period_start'] or '?'} → {p['period_end'] or '?'}" if p["period_start"] else (" ".join((p["period"] or "?").split()))
+                t.add_column(escape(head) + f"\n[dim]{escape(Path(p['path']).name)}[/]", justify="right")
+            for key in HISTORY_KEYS:
+                if any(key in p["figures"] for p in ps):
+                    t.add_row(catalog.key_name(key, args.lang), *[escape(p["figures"][key]["quote"]) if key in p["figures"] else "—" for p in ps])
+            t.add_row("[bold]" + ("Lỗi / cảnh báo" if vi else "Errors / warnings") + "[/]", *[f"{p['errors']} / {p['warnings']}" for p in ps])
+            out.print(t)
+        return 0
+    finally:
+        store.close()
 
 
 def _list_rules(catalog: Catalog, out: Console, lang: str) -> int:

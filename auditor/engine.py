@@ -37,6 +37,7 @@ class Audit:
     encoding: str = ""
     tally: dict[str, int] | None = None  # kept when the checks themselves were dropped (summaries)
     places: Places | None = None  # where each line sits in a Word or PDF original
+    fact_rows: list[tuple] | None = None  # stated facts, compact, kept for the --db store
 
     def counts(self) -> dict[str, int]:
         if self.tally is not None:

@@ -41,6 +41,9 @@ def _date(day: str | None, month: str | None, year: str | None, start: int, end:
     return DateMention(_int(day), _int(month), _int(year), start, end, raw)
 
 
+_HEADING_WITH_FIGURES = re.compile(r":\s*\d|\d\s*(?:ho so|hs\b|%)")
+
+
 class _Extractor:
     def __init__(self, path: str, text: str, encoding: str, lex: Lexicon):
         self.path, self.text, self.lex = path, text, lex
@@ -260,7 +263,10 @@ class _Extractor:
                     if rx.search(opening) and _LEVEL_RANK[lvl] < report_rank:
                         level = lvl
                         break
-                continue
+                # "1. Tổng số hồ sơ tiếp nhận: 120 hồ sơ" is a numbered item that states figures,
+                # not a title: read it like a paragraph
+                if not _HEADING_WITH_FIGURES.search(self.folded[b.start:b.end]):
+                    continue
             stripped = re.sub(r"^[\W_]+", "", opening)
             if b.kind == "bullet" and re.match(r"\s*[-–—]", opening):
                 field = ""

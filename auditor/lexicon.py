@@ -55,6 +55,11 @@ class DateSpec(_Strict):
     reference: str
 
 
+class AcrossSpec(_Strict):
+    parent: str
+    commune_count: str
+
+
 class LexiconSpec(_Strict):
     aliases: dict[str, str]
     labels: list[LabelSpec]
@@ -76,6 +81,7 @@ class LexiconSpec(_Strict):
     total_rows: list[str]
     ranks: list[str]
     dates: DateSpec
+    across: AcrossSpec
 
 
 @dataclass
@@ -121,6 +127,8 @@ class Lexicon:
     date_short: re.Pattern
     period: re.Pattern
     reference: re.Pattern
+    parent_unit: re.Pattern
+    commune_count: re.Pattern
     parents: dict[str, str | None] = field(default_factory=dict)
 
     def base_of(self, key: str) -> str | None:
@@ -207,6 +215,8 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         share_before=_any(spec.share_before, a, f"{where}: share_before"),
         label_filler=re.compile(r"\s*(?:(?:" + _any(spec.label_fillers, a, f"{where}: label_fillers").pattern + r")\s+)?"),
         issuer=_compile(spec.issuer, a, f"{where}: issuer"),
+        parent_unit=_compile(spec.across.parent, a, f"{where}: across.parent"),
+        commune_count=_compile(spec.across.commune_count, a, f"{where}: across.commune_count"),
         total_row=re.compile(r"^\W*(?:" + _any(spec.total_rows, a, f"{where}: total_rows").pattern + r")\b"),
         total_heading=re.compile(r"\W*(?:" + _any(spec.total_rows, a, f"{where}: total_rows").pattern + r")\W*"),
         unit_line=_compile(spec.scopes.unit_line, a, f"{where}: scopes.unit_line"),

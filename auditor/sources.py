@@ -131,7 +131,7 @@ def _table_rows(table) -> list[list[str]]:
 # --- PDF -------------------------------------------------------------------------------------
 
 # a line that starts a new item rather than continuing a wrapped sentence
-_NEW_ITEM = re.compile(r"^\s*(?:[-+•*–]|\(?[0-9IVXivx]{1,4}[.)/]|[a-zđ][.)]\s|[A-ZĐ][.]\s)")
+_NEW_ITEM = re.compile(r"^\s*(?:[-+•*–]|\(?[0-9IVXivx]{1,4}[.)/](?:\s|$)|[a-zđ][.)]\s|[A-ZĐ][.]\s)")
 
 
 def _pdf(data: bytes) -> Source:
@@ -146,10 +146,20 @@ def _pdf(data: bytes) -> Source:
         places: list[Place] = []
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = len(pdf.pages)
+            wrapped = False
             for number, page in enumerate(pdf.pages, 1):
-                page_lines = _page_lines(page)
+                page_lines, ends_wrapped = _page_lines(page)
+                if lines and page_lines:
+                    # a sentence running over the page break continues; anything else starts a new block
+                    if wrapped and lines[-1] and not _NEW_ITEM.match(page_lines[0]):
+                        lines[-1] += " " + page_lines.pop(0)
+                    elif lines[-1] and (lines[-1].rstrip().endswith((".", ":", ";")) or _NEW_ITEM.match(page_lines[0])):
+                        # the page ended a sentence: a new block; otherwise the block runs on
+                        lines.append("")
+                        places.append(Place("page", number))
                 lines.extend(page_lines)
                 places.extend([Place("page", number)] * len(page_lines))
+                wrapped = ends_wrapped
     except Exception as exc:  # pdfminer raises many kinds on damaged or locked files
         if "password" in type(exc).__name__.lower() or "encrypt" in str(exc).lower():
             raise InputError("IO009", "tệp PDF có mật khẩu: hãy mở khóa rồi kiểm tra lại") from None
@@ -161,7 +171,7 @@ def _pdf(data: bytes) -> Source:
     return _legacy_checked(Source(text, "pdf", Places(places)))
 
 
-def _page_lines(page) -> list[str]:
+def _page_lines(page) -> tuple[list[str], bool]:
     """A page in reading order: ruled tables as tab-separated rows, other text as lines in which a
     wide gap (an unruled table's column) stays wide and a sentence wrapped at the margin is joined."""
     tables = page.find_tables()
@@ -199,11 +209,12 @@ def _page_lines(page) -> list[str]:
             out.append(text)
         wrapped = right - left > 0 and item["x1"] >= right - 0.06 * (right - left)
         top = item["top"]
+    ends_wrapped = wrapped and bool(out) and bool(out[-1])
     while out and not out[0]:
         out.pop(0)
     while out and not out[-1]:
         out.pop()
-    return [line for i, line in enumerate(out) if line or (i and out[i - 1])]
+    return [line for i, line in enumerate(out) if line or (i and out[i - 1])], ends_wrapped
 
 
 def _spaced(chars: list[dict]) -> str:

@@ -56,14 +56,19 @@ def report_record(audit: Audit) -> dict:
     return out
 
 
-def json_chunks(audits, seen=lambda a: None):
-    """The schema-1 document piece by piece, one report at a time (a batch never sits in memory whole)."""
+def json_chunks(audits, seen=lambda a: None, across=None):
+    """The schema-1 document piece by piece, one report at a time (a batch never sits in memory whole).
+    `across`, called once every report is written, gives the checks across reports (--db)."""
     yield '{\n  "schema": 1,\n  "reports": ['
     for i, audit in enumerate(audits):
         body = json.dumps(report_record(audit), ensure_ascii=False, indent=2).replace("\n", "\n    ")
         yield ("," if i else "") + "\n    " + body
         seen(audit)
-    yield "\n  ]\n}\n"
+    yield "\n  ]"
+    if across is not None:
+        body = json.dumps([c.record() for c in across()], ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        yield ',\n  "across": ' + body
+    yield "\n}\n"
 
 
 def render_json(audits: list[Audit]) -> str:

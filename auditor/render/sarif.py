@@ -61,7 +61,7 @@ def _result(rec: dict, uri: str, rule_index: dict[str, int]) -> dict:
     return res
 
 
-def sarif_chunks(audits, seen=lambda a: None, catalog: Catalog | None = None, lang: str = "vi"):
+def sarif_chunks(audits, seen=lambda a: None, catalog: Catalog | None = None, lang: str = "vi", across=None):
     """One SARIF log, written report by report."""
     rules = _rules(catalog, lang) if catalog is not None else []
     rule_index = {r["id"]: i for i, r in enumerate(rules)}
@@ -84,6 +84,17 @@ def sarif_chunks(audits, seen=lambda a: None, catalog: Catalog | None = None, la
             yield ("" if first else ",") + "\n   " + json.dumps(_result(check, uri, rule_index), ensure_ascii=False)
             first = False
         seen(audit)
+    for check in across() if across is not None else []:  # checks across reports (--db): every report named
+        res = {"ruleId": check.code, "kind": _KIND[check.status],
+               "level": _LEVEL[check.severity] if check.status == "fail" else "none", "message": {"text": check.message},
+               "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(p.path)},
+                                                   **({"region": {"startLine": p.line, "startColumn": p.column}} if p.line else {})},
+                              "message": {"text": p.label}} for p in check.places],
+               "properties": {"numbers": check.numbers}}
+        if check.code in rule_index:
+            res["ruleIndex"] = rule_index[check.code]
+        yield ("" if first else ",") + "\n   " + json.dumps(res, ensure_ascii=False)
+        first = False
     invocation = {"executionSuccessful": not notices, "toolExecutionNotifications": notices}
     yield "\n  ],\n  \"artifacts\": " + json.dumps(artifacts, ensure_ascii=False) \
         + ",\n  \"invocations\": [" + json.dumps(invocation, ensure_ascii=False) + "]\n }]\n}\n"

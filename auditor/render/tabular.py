@@ -11,13 +11,15 @@ CSV_FIELDS = ["path", "code", "rule", "status", "severity", "line", "column", "e
               "quote", "message", "numbers", "scope"]
 
 
-def jsonl_chunks(audits, seen=lambda a: None):
+def jsonl_chunks(audits, seen=lambda a: None, across=None):
     for a in audits:
         yield json.dumps({"schema": 1, **report_record(a)}, ensure_ascii=False) + "\n"
         seen(a)
+    if across is not None:  # one last line: the checks across reports (--db)
+        yield json.dumps({"schema": 1, "across": [c.record() for c in across()]}, ensure_ascii=False) + "\n"
 
 
-def csv_chunks(audits, seen=lambda a: None):
+def csv_chunks(audits, seen=lambda a: None, across=None):
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
     w.writeheader()
@@ -31,4 +33,11 @@ def csv_chunks(audits, seen=lambda a: None):
         buf.seek(0)
         buf.truncate()
         seen(a)
-
+    if across is not None:  # checks across reports (--db): one row each, at the first report it names
+        for c in across():
+            first = c.places[0] if c.places else None
+            w.writerow({"path": first.path if first else "", "code": c.code, "rule": c.rule, "status": c.status,
+                        "severity": c.severity, "line": first.line if first else "", "column": first.column if first else "",
+                        "quote": first.quote if first else "", "message": c.message,
+                        "numbers": " ".join(str(n) for n in c.numbers)})
+        yield buf.getvalue()

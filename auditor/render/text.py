@@ -97,3 +97,27 @@ def render_summary(rows: list[dict], console: Console, lang: str) -> None:
         t.add_row(escape(r["path"]), issuer, level, escape(r["period"] or ""), str(r["checks"]), str(r["errors"]),
                   str(r["warnings"]), str(r["undecided"]), style=style)
     console.print(t)
+
+
+def render_across(checks, console: Console, lang: str, store, show_passed: bool = False) -> None:
+    """Checks across the reports in the --db store: each names every report it compared."""
+    vi = lang == "vi"
+    reused = getattr(store, "reused", 0)
+    head = (f"Đối chiếu giữa các báo cáo trong kho {store.path}" if vi else f"Checks across the reports in {store.path}")
+    console.print(f"\n[bold]{escape(head)}[/]")
+    if reused:
+        console.print(f"[dim]{reused} {'báo cáo không đổi, lấy kết quả đã lưu' if vi else 'unchanged reports taken from the store'}[/]")
+    counts = {s: sum(1 for c in checks if c.status == s) for s in ("pass", "fail", "skip")}
+    console.print((f"Đã đối chiếu: {len(checks)} — {counts['pass']} đạt, {counts['fail']} không đạt, {counts['skip']} không kết luận được"
+                   if vi else f"Compared: {len(checks)} — {counts['pass']} passed, {counts['fail']} failed, {counts['skip']} undecided"))
+    w = _WORDS[lang]
+    for c in checks:
+        if c.status == "pass" and not show_passed:
+            continue
+        label = (f"[{_SEV_STYLE[c.severity]}]{w[c.severity]}[/]" if c.status == "fail" else
+                 f"[cyan]{w['skip']}[/]" if c.status == "skip" else f"[green]{w['passed']}[/]")
+        console.print(f"\n{c.code}  {label}")
+        console.print(f"    {escape(c.message)}")
+        for p in c.places:
+            where = f"{p.line}:{p.column}" if p.line else ""
+            console.print(f"    [dim]↳ {escape(p.label)}: {escape(p.path)} {where} “{escape(' '.join(p.quote.split()))}”[/]")

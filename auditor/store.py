@@ -1,0 +1,235 @@
+"""The --db store: every audited report in one SQLite file (embedded, nothing to start).
+
+A report is kept with its content hash, issuing body, level, period, extracted facts with their
+spans, and findings. The same content audited with the same rules, lexicon, language and
+selection is not audited again: its stored result is shown. Each report is written in one
+transaction, so a batch killed half-way leaves whole reports only, and running it again adds
+the rest.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from dataclasses import asdict
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from . import __version__
+from .catalog import Catalog
+from .errors import InputError
+from .facts import DateMention, Header, Report
+from .findings import Check, Related
+from .lexicon import default_lexicon
+from .normalize import fold
+from .render.positions import LineIndex
+from .resources import grammar_path
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS reports(
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  audited_at TEXT NOT NULL,
+  issuer TEXT, unit TEXT, parent TEXT, level TEXT,
+  period_start TEXT, period_end TEXT, period_text TEXT,
+  communes INTEGER,
+  encoding TEXT, decimal_mark TEXT,
+  checks INTEGER NOT NULL, errors INTEGER NOT NULL, warnings INTEGER NOT NULL, undecided INTEGER NOT NULL,
+  text TEXT NOT NULL, header TEXT NOT NULL, result TEXT NOT NULL, places TEXT,
+  UNIQUE(sha256, fingerprint));
+CREATE INDEX IF NOT EXISTS reports_unit ON reports(unit, period_start, period_end);
+CREATE INDEX IF NOT EXISTS reports_parent ON reports(parent, period_start, period_end);
+CREATE TABLE IF NOT EXISTS facts(
+  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+  key TEXT NOT NULL, scope TEXT NOT NULL, scope_label TEXT, value TEXT NOT NULL, raw TEXT,
+  line INTEGER, col INTEGER, start INTEGER, end_ INTEGER, weak INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS facts_report ON facts(report_id, scope, key);
+CREATE TABLE IF NOT EXISTS findings(
+  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+  code TEXT NOT NULL, rule TEXT, status TEXT NOT NULL, severity TEXT NOT NULL,
+  line INTEGER, col INTEGER, start INTEGER, end_ INTEGER, message TEXT, quote TEXT);
+CREATE INDEX IF NOT EXISTS findings_report ON findings(report_id);
+"""
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def fingerprint(catalog: Catalog, lang: str, selection) -> str:
+    """What, besides the content, decides an audit's result: a change in any of it re-audits."""
+    h = hashlib.sha256()
+    h.update(f"{__version__}|{lang}|{sorted(selection.select)}|{sorted(selection.ignore)}|{sorted(selection.severity.items())}".encode())
+    for rule in catalog.rules:
+        h.update(rule.model_dump_json(exclude={"source", "line"}).encode())
+    h.update(grammar_path("lexicon.yaml").read_bytes())
+    return h.hexdigest()
+
+
+def unit_key(issuer: str | None) -> str | None:
+    """"UBND Huyện Vĩnh Khang" -> "huyen vinh khang": the same unit however its name is typed."""
+    if not issuer:
+        return None
+    key = " ".join(fold(issuer).split())
+    key = re.sub(r"^(?:ubnd|uy ban nhan dan)\s+", "", key)
+    return key or None
+
+
+def _iso(d: DateMention | None) -> str | None:
+    if d is None or not (d.day and d.month and d.year):
+        return None
+    try:
+        return date(d.year, d.month, d.day).isoformat()
+    except ValueError:
+        return None
+
+
+def parent_of(text: str, own: str | None) -> str | None:
+    """The district a commune report is addressed to, as a unit key."""
+    for m in default_lexicon().parent_unit.finditer(fold(text)):
+        key = " ".join(f"{m.group(1)} {m.group(2)}".split())
+        if key != own:
+            return key
+    return None
+
+
+def communes_named(text: str) -> int | None:
+    counts = [int(n) for m in default_lexicon().commune_count.finditer(fold(text)) for n in m.groups() if n]
+    return max(counts) if counts else None
+
+
+def fact_rows(report: Report) -> list[tuple]:
+    """The stated facts (not the derived ones) in a compact form a worker can send back."""
+    return [(f.key, f.scope, report.scopes.get(f.scope, f.scope), str(f.q.value), f.q.raw, f.q.start, f.q.end, int(f.weak))
+            for f in report.facts if not f.derived_from]
+
+
+class Store:
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        try:
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.executescript(_SCHEMA)
+            row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            if row is None:
+                self.db.execute("INSERT INTO meta VALUES('schema', ?)", (str(SCHEMA_VERSION),))
+            elif row[0] != str(SCHEMA_VERSION):
+                raise InputError("IO010", f"{self.path}: kho dữ liệu phiên bản {row[0]}, chương trình cần {SCHEMA_VERSION}")
+        except sqlite3.DatabaseError as exc:
+            raise InputError("IO010", f"{self.path}: không mở được kho dữ liệu SQLite ({exc})") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- one report -----------------------------------------------------------------------
+
+    def find(self, sha: str, fp: str) -> int | None:
+        row = self.db.execute("SELECT id FROM reports WHERE sha256=? AND fingerprint=?", (sha, fp)).fetchone()
+        return row[0] if row else None
+
+    def save(self, path: str, sha: str, fp: str, audit, facts: list[tuple]) -> int:
+        """Write one audited report, its facts and findings in one transaction."""
+        from .render.json_out import report_record  # the renderers import the engine; keep start-up light
+
+        rep = audit.report
+        h = rep.header
+        unit = unit_key(h.issuer)
+        counts = audit.counts()
+        index = LineIndex(rep.text)
+        record = report_record(audit)
+        places = [asdict(p) for p in audit.places.line_places] if audit.places is not None else None
+        cur = self.db.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            cur.execute("DELETE FROM reports WHERE sha256=? AND fingerprint=?", (sha, fp))
+            cur.execute(
+                "INSERT INTO reports(path, sha256, fingerprint, audited_at, issuer, unit, parent, level, period_start,"
+                " period_end, period_text, communes, encoding, decimal_mark, checks, errors, warnings, undecided,"
+                " text, header, result, places) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (path, sha, fp, datetime.now(timezone.utc).isoformat(timespec="seconds"), h.issuer, unit,
+                 parent_of(rep.text, unit) if h.level == "commune" else None, h.level,
+                 _iso(h.period_start), _iso(h.period_end), h.period_text,
+                 communes_named(rep.text) if h.level == "district" else None,
+                 audit.encoding, rep.decimal_mark, counts["checks"], counts["error"], counts["warning"], counts["skip"],
+                 rep.text, json.dumps(asdict(h), ensure_ascii=False),
+                 json.dumps([asdict(c) for c in audit.checks], ensure_ascii=False),
+                 json.dumps(places) if places is not None else None))
+            rid = cur.lastrowid
+            cur.executemany(
+                "INSERT INTO facts VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                [(rid, key, scope, label, value, raw, *index.line_col(start), start, end, weak)
+                 for key, scope, label, value, raw, start, end, weak in facts])
+            cur.executemany(
+                "INSERT INTO findings VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                [(rid, r["code"], r["rule"], r["status"], r["severity"], r.get("line"), r.get("column"), c.start, c.end,
+                  r["message"], r.get("quote")) for c, r in zip(audit.checks, record["checks"])])
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        return rid
+
+    def load(self, rid: int, path: str):
+        """A stored audit, as the renderers need it."""
+        from .engine import Audit
+        from .sources import Place, Places
+
+        row = self.db.execute("SELECT text, header, result, encoding, decimal_mark, places FROM reports WHERE id=?", (rid,)).fetchone()
+        text, header, result, encoding, decimal_mark, places = row
+        hd = json.loads(header)
+        for name in ("date", "period_start", "period_end"):
+            if hd.get(name):
+                hd[name] = DateMention(**hd[name])
+        if hd.get("number_span"):
+            hd["number_span"] = tuple(hd["number_span"])
+        report = Report(path, text, encoding, decimal_mark, Header(**hd))
+        checks = []
+        for c in json.loads(result):
+            c["related"] = [Related(**r) for r in c["related"]]
+            checks.append(Check(**c))
+        line_places = Places([Place(**p) for p in json.loads(places)]) if places else None
+        return Audit(path, report, checks, [], encoding, None, line_places)
+
+    # --- across reports -------------------------------------------------------------------
+
+    def latest(self) -> list[sqlite3.Row]:
+        """The newest report of each unit and period (a resubmitted report replaces the earlier one)."""
+        self.db.row_factory = sqlite3.Row
+        try:
+            return self.db.execute(
+                "SELECT id, path, sha256, issuer, unit, parent, level, period_start, period_end, period_text, communes"
+                " FROM reports WHERE id IN (SELECT MAX(id) FROM reports WHERE unit IS NOT NULL"
+                " GROUP BY unit, COALESCE(period_start, period_text), COALESCE(period_end, ''))"
+                " ORDER BY unit, period_start, id").fetchall()
+        finally:
+            self.db.row_factory = None
+
+    def facts_of(self, rid: int, scope: str) -> dict[str, tuple]:
+        """The first sure statement of each key in a scope: (value, raw, line, column)."""
+        out: dict[str, tuple] = {}
+        for key, value, raw, line, col, weak in self.db.execute(
+                "SELECT key, value, raw, line, col, weak FROM facts WHERE report_id=? AND scope=? ORDER BY weak, start",
+                (rid, scope)):
+            out.setdefault(key, (value, raw, line, col, weak))
+        return out
+
+    def units(self, query: str) -> list[str]:
+        q = " ".join(fold(query).split())
+        q = re.sub(r"^(?:ubnd|uy ban nhan dan)\s+", "", q)
+        rows = self.db.execute("SELECT DISTINCT unit FROM reports WHERE unit IS NOT NULL ORDER BY unit").fetchall()
+        exact = [u for (u,) in rows if u == q]
+        return exact or [u for (u,) in rows if q in u]
+
+    def periods(self, unit: str) -> list[tuple]:
+        return self.db.execute(
+            "SELECT id, path, issuer, period_start, period_end, period_text, errors, warnings FROM reports"
+            " WHERE id IN (SELECT MAX(id) FROM reports WHERE unit=? GROUP BY COALESCE(period_start, period_text),"
+            " COALESCE(period_end, '')) ORDER BY period_start, period_text", (unit,)).fetchall()
