@@ -9,6 +9,7 @@ import os
 import random
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from .catalog import Catalog
@@ -108,10 +109,8 @@ def audit_many(paths: list[str], catalog: Catalog, selection: Selection, lang: s
 
 def tallied(audit: Audit) -> Audit:
     """What the summary and the exit status need of an audit already written out."""
-    slim = Audit(audit.path, audit.report, [], audit.problems, audit.encoding, audit.counts())
-    if slim.report is not None:
-        slim.report.text = ""
-    return slim
+    report = replace(audit.report, text="") if audit.report is not None else None  # the caller's audit stays whole
+    return Audit(audit.path, report, [], audit.problems, audit.encoding, audit.counts())
 
 
 def default_jobs() -> int:

@@ -16,7 +16,7 @@ class ExprError(ValueError):
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    return Lark(grammar_path("expr.lark").read_text(encoding="utf-8"), parser="lalr")
+    return Lark(grammar_path("expr.lark").read_text(encoding="utf-8"), parser="lalr", cache=True)  # the analysed grammar is cached in the temp folder: faster start
 
 
 @lru_cache(maxsize=1024)

@@ -22,7 +22,7 @@ class Block:
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    return Lark(grammar_path("report.lark").read_text(encoding="utf-8"), parser="lalr", lexer="basic",
+    return Lark(grammar_path("report.lark").read_text(encoding="utf-8"), parser="lalr", lexer="basic", cache=True,
                 maybe_placeholders=False)
 
 

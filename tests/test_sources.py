@@ -183,3 +183,40 @@ def test_folder_of_mixed_formats(tmp_path, capsys):
     assert [Path(r["path"]).name for r in reports] == ["a.txt", "b.docx", "c.pdf"]
     errors = {Path(r["path"]).name: r["summary"]["error"] for r in reports}
     assert errors["a.txt"] == errors["b.docx"] == errors["c.pdf"] > 0
+
+
+def _legacy_encoders():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("legacy_encoders", Path(__file__).parent / "unit" / "test_legacy.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.to_tcvn3, mod.to_vni
+
+
+@pytest.mark.parametrize("scheme", ["TCVN3", "VNI"])
+def test_legacy_font_reports_are_converted_and_audited(scheme, tmp_path, capsys):
+    to_tcvn3, to_vni = _legacy_encoders()
+    encode = to_tcvn3 if scheme == "TCVN3" else to_vni
+    text = (EXAMPLES / "xa-loi.txt").read_text(encoding="utf-8")
+    expected = [(code, quote.lower()) for code, quote in failures("x.txt", text.encode())]
+    raw = encode(text)  # a .txt saved as "ANSI" from a .VnTime / VNI-Times document
+    assert [(c, q.lower()) for c, q in failures("x.txt", raw)] == expected
+    word = to_docx(raw.decode("cp1252"))  # the same letters typed in Word with the legacy font
+    assert [(c, q.lower()) for c, q in failures("x.docx", word)] == expected
+    path = tmp_path / "x.txt"
+    path.write_bytes(raw)
+    assert main([str(path), "--format", "json"]) == 1
+    assert scheme in json.loads(capsys.readouterr().out)["reports"][0]["document"]["encoding"]
+
+
+def test_half_legacy_report_is_refused_plainly(tmp_path, capsys):
+    to_tcvn3, _ = _legacy_encoders()
+    lines = (EXAMPLES / "xa-loi.txt").read_text(encoding="utf-8").split("\n")
+    typed = [i for i, line in enumerate(lines) if line.strip()][::2]  # every other line typed in .VnTime
+    mixed = "\n".join(to_tcvn3(line).decode("cp1252") if i in typed else line for i, line in enumerate(lines))
+    path = tmp_path / "mixed.txt"
+    path.write_text(mixed, encoding="utf-8")
+    assert main([str(path)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "TCVN3" in err and "Unikey" in err
