@@ -86,16 +86,13 @@ def name_culprits(checks: list[Check], text: str, lang: str) -> None:
             continue
         for span in {(c.start, c.end), *((r.start, r.end) for r in c.related)}:
             uses.setdefault(span, []).append(c)
+    # spans used by two or more checks, all of them failing
+    only_failing = {span for span, used in uses.items() if len(used) >= 2 and all(u.status == "fail" for u in used)}
     for c in checks:
         if c.status != "fail":
             continue
         spans = {(c.start, c.end), *((r.start, r.end) for r in c.related)}
-        suspects = []
-        for span in spans:
-            used = uses.get(span, [])
-            failing = [u for u in used if u.status == "fail"]
-            if len(failing) >= 2 and all(u.status == "fail" for u in used):
-                suspects.append(span)
+        suspects = [span for span in spans if span in only_failing]
         if len(suspects) == 1:
             start, end = suspects[0]
             line = bisect_right(line_starts, start)

@@ -540,15 +540,17 @@ class _Extractor:
 
     def _candidates(self, text: str) -> list[tuple[int, int, Label]]:
         out = []
+        of_group = self.lex.label_by_group
         for m in self.lex.label_regex.finditer(text):
-            for gi, lab in enumerate(self.lex.label_of_group):
-                if m.group(f"g{gi}") is not None:
-                    out.append((m.start(), m.end(), lab))
-                    break
+            # each alternative is one named group around unnamed ones: it closes last
+            lab = of_group.get(m.lastgroup)
+            if lab is None:  # a lexicon pattern with named groups of its own
+                lab = next(lb for gi, lb in enumerate(self.lex.label_of_group) if m.group(f"g{gi}") is not None)
+            out.append((m.start(), m.end(), lab))
         # also overlapping shorter/longer readings: try each label at each match start
         starts = {s for s, _, _ in out}
         for s in starts:
-            for lab in self.lex.labels:
+            for lab in self.lex.labels_starting(text[s]):
                 mm = lab.regex.match(text, s)
                 if mm and (not mm.end() < len(text) or not text[mm.end()].isalnum()):
                     out.append((s, mm.end(), lab))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from .facts import Quantity
 
@@ -37,6 +38,7 @@ def numbers_of(*qs: Quantity | None) -> list[float | int]:
     return [q.number for q in qs if q is not None]
 
 
+@lru_cache(maxsize=8192)  # messages format the same few figures many times over
 def fmt(value: Decimal | Fraction | int | float, lang: str, decimals: int | None = None) -> str:
     """A number as the reader writes it: "2.560" and "99,96" in Vietnamese, "2,560" and "99.96" in English."""
     if isinstance(value, Fraction):

@@ -91,6 +91,7 @@ class Label:
     base: str | None
     alternatives: list[str]
     regex: re.Pattern
+    first: frozenset[str] | None = None  # characters a match can begin with (None: any)
 
 
 @dataclass
@@ -98,6 +99,7 @@ class Lexicon:
     labels: list[Label]
     label_regex: re.Pattern  # one alternation of every label pattern, for a first fast pass
     label_of_group: list[Label]
+    label_by_group: dict[str, Label]
     keys: dict[str, Label]
     rates: list[tuple[RateSpec, re.Pattern]]
     levels: dict[str, re.Pattern]
@@ -130,10 +132,75 @@ class Lexicon:
     parent_unit: re.Pattern
     commune_count: re.Pattern
     parents: dict[str, str | None] = field(default_factory=dict)
+    _labels_at: dict[str, list[Label]] = field(default_factory=dict)
+
+    def labels_starting(self, ch: str) -> list[Label]:
+        """The labels (in lexicon order) whose pattern can begin with `ch`."""
+        found = self._labels_at.get(ch)
+        if found is None:
+            found = self._labels_at[ch] = [lab for lab in self.labels if lab.first is None or ch in lab.first]
+        return found
 
     def base_of(self, key: str) -> str | None:
         lab = self.keys.get(key)
         return lab.base if lab else None
+
+
+def first_chars(pattern: str) -> frozenset[str] | None:
+    """The characters a match of `pattern` can begin with, or None when any may (or it cannot tell).
+    Lets the label matcher skip the patterns that cannot match at a position."""
+    try:  # the standard library's own regex parser
+        from re import _constants as c, _parser as sre_parse
+    except ImportError:  # Python < 3.11
+        import sre_constants as c  # type: ignore[no-redef]
+        import sre_parse  # type: ignore[no-redef]
+
+    def of(items) -> frozenset[str] | None:
+        optional: set[str] = set()  # first characters of optional parts met so far
+        for op, av in items:
+            if op is c.AT:  # \b, ^: zero width, look at what follows
+                continue
+            if op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] == 0:
+                sub = of(av[2])
+                if sub is None:
+                    return None
+                optional |= sub
+                continue
+            first = one(op, av)
+            return None if first is None else frozenset(optional | first)
+        return None
+
+    def one(op, av) -> frozenset[str] | None:
+        if op is c.LITERAL:
+            return frozenset({chr(av)})
+        if op is c.IN:
+            chars: set[str] = set()
+            for iop, iav in av:
+                if iop is c.LITERAL:
+                    chars.add(chr(iav))
+                elif iop is c.RANGE and iav[1] - iav[0] < 256:
+                    chars.update(chr(x) for x in range(iav[0], iav[1] + 1))
+                else:
+                    return None
+            return frozenset(chars)
+        if op is c.BRANCH:
+            out: set[str] = set()
+            for branch in av[1]:
+                sub = of(branch)
+                if sub is None:
+                    return None
+                out |= sub
+            return frozenset(out)
+        if op is c.SUBPATTERN:
+            return of(av[-1])
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
+            return of(av[2])
+        return None
+
+    try:
+        return of(sre_parse.parse(pattern))
+    except Exception:
+        return None
 
 
 def _spaces(pattern: str) -> str:
@@ -185,7 +252,7 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
     for ls in spec.labels:
         for p in ls.patterns:
             rx = _compile(p, a, f"{where}: labels[{ls.key}]")
-            lab = Label(ls.key, ls.parent, ls.base, list(ls.or_), rx)
+            lab = Label(ls.key, ls.parent, ls.base, list(ls.or_), rx, first_chars(rx.pattern))
             labels.append(lab)
             group_parts.append(f"(?P<g{len(label_of_group)}>\\b{rx.pattern}\\b)")
             label_of_group.append(lab)
@@ -194,6 +261,7 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         labels=labels,
         label_regex=re.compile("|".join(group_parts)),
         label_of_group=label_of_group,
+        label_by_group={f"g{i}": lab for i, lab in enumerate(label_of_group)},
         keys=keys,
         rates=[(r, _any(r.patterns, a, f"{where}: rates")) for r in spec.rates],
         levels={lvl: _any(ps, a, f"{where}: scopes.levels.{lvl}") for lvl, ps in spec.scopes.levels.items()},
