@@ -61,6 +61,9 @@ def _one(args: tuple[str, Catalog, Selection, str, bool, bool]) -> Audit:
         audit = _slim(audit)
     except InputError as exc:
         return Audit(path, None, [], [{"code": exc.code, "message": exc.message}])
+    except Exception as exc:  # a fault of ours on one report must not stop the other reports
+        return Audit(path, None, [], [{"code": "IO099", "message": f"lỗi nội bộ khi kiểm tra tệp này ({type(exc).__name__}: "
+                                                             f"{' '.join(str(exc).split())[:200]}); xin báo cho nhóm phát triển"}])
     if summary_only:  # the summary needs the counts, not the checks nor the text
         audit.tally = audit.counts()
         audit.checks = []

@@ -25,7 +25,14 @@ sys.path.insert(0, str(ROOT))
 from auditor.catalog import load_catalog  # noqa: E402
 from auditor.engine import Selection, audit_text  # noqa: E402
 
-FIELDS = ["Hộ tịch", "Chứng thực", "Bảo trợ xã hội", "Người có công", "Đất đai", "Tư pháp", "Nội vụ"]
+FIELDS = ["Hộ tịch", "Chứng thực", "Bảo trợ xã hội", "Người có công", "Đất đai", "Tư pháp", "Nội vụ",
+          "Nuôi con nuôi", "Văn hóa", "Giáo dục và Đào tạo", "Y tế", "Nông nghiệp", "Thủy lợi", "Giao thông vận tải",
+          "Xây dựng", "Tài nguyên nước", "Môi trường", "Công thương", "Kế hoạch và Đầu tư", "Tài chính",
+          "Lao động việc làm", "Phòng chống tệ nạn xã hội", "Thi đua khen thưởng", "Tôn giáo", "Thể dục thể thao",
+          "Du lịch", "Gia đình", "Trẻ em", "Khiếu nại", "Tiếp công dân"]
+# a benchmark report may have more fields than a province has: the extra ones are told apart by a
+# place name, never by a number (a number in a field's name is a figure to the auditor)
+PLACES = ["", " thôn Bắc", " thôn Nam", " thôn Đông", " thôn Tây", " xóm Trại", " xóm Chùa", " xóm Giữa", " bản Mường"]
 
 
 def fmt(n: int, english: bool) -> str:
@@ -51,7 +58,7 @@ def report(rng: random.Random, fields: int, english: bool = False, damaged: bool
              "I. KẾT QUẢ", ""]
     rows = []
     for i in range(fields):
-        name = FIELDS[i % len(FIELDS)] + (f" {i // len(FIELDS) + 1}" if i >= len(FIELDS) else "")
+        name = FIELDS[i % len(FIELDS)] + PLACES[(i // len(FIELDS)) % len(PLACES)]
         online, direct, carried = rng.randint(50, 900), rng.randint(0, 200), rng.randint(0, 30)
         received = online + direct + carried
         pending = rng.randint(0, received // 10)

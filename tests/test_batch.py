@@ -78,3 +78,25 @@ def test_missing_glob_is_a_problem_not_a_crash(tmp_path, capsys):
     doc = json.loads(capsys.readouterr().out)
     assert code == 2
     assert any(r["problems"] for r in doc["reports"])
+
+
+def test_an_internal_fault_on_one_report_is_reported_and_the_rest_are_audited(tmp_path, monkeypatch, capsys):
+    import auditor.batch as batch
+    from auditor.cli import main
+
+    real = batch.audit_file
+
+    def flaky(path, *args):
+        if path.endswith("b.txt"):
+            raise RuntimeError("hỏng giả lập")
+        return real(path, *args)
+
+    monkeypatch.setattr(batch, "audit_file", flaky)
+    src = Path(__file__).resolve().parent.parent / "examples" / "xa-sach.txt"
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_bytes(src.read_bytes())
+    assert main([str(tmp_path), "--jobs", "1", "--format", "json"]) == 2
+    reports = json.loads(capsys.readouterr().out)["reports"]
+    assert [r["problems"][0]["code"] if r["problems"] else None for r in reports] == [None, "IO099", None]
+    assert "RuntimeError" in reports[1]["problems"][0]["message"]
+    assert all(r["summary"]["checks"] > 0 for r in (reports[0], reports[2]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import PurePath
+from urllib.parse import quote
 
 from .. import __version__
 from ..catalog import Catalog
@@ -19,7 +20,11 @@ _KIND = {"fail": "fail", "skip": "review", "pass": "pass"}
 
 
 def _uri(path: str) -> str:
-    return PurePath(path).as_posix() if path != "<stdin>" else "stdin"
+    """A URI reference, as SARIF requires: percent-encoded (spaces, Vietnamese letters), file: when absolute."""
+    if path == "<stdin>":
+        return "stdin"
+    p = PurePath(path)
+    return p.as_uri() if p.is_absolute() else quote(p.as_posix(), safe="/")
 
 
 def _rules(catalog: Catalog, lang: str) -> list[dict]:
