@@ -7,7 +7,7 @@ in the folded text is an offset in the source.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from decimal import Decimal
 
 from .facts import (Breakdown, Clause, DateMention, Fact, Fraction, Header, ListClaim, PercentClaim, Quantity, RankClaim,
@@ -26,6 +26,10 @@ _FULL_STOP_SPACE = re.compile(r"\.(?=\s)")
 _LIST_OPENER = re.compile(r"[^():;.,]{0,80}?([(:])")
 _LIST_END = re.compile(r"\.(?=\s)|;|\n\s*\n")
 _HEADER_LINES = 14
+# how far back a sentence's context and how far forward a list may reach: a clerk's sentence is a few
+# hundred characters; bounding the reach keeps time linear on text without full stops (OCR output
+# often loses them, and a whole report can arrive as one line)
+_REACH = 2000
 _LEVEL_RANK = {"commune": 0, "district": 1, "province": 2}
 _LEVEL_NAME = {"commune": "cấp xã", "district": "cấp huyện", "province": "cấp tỉnh"}
 
@@ -57,12 +61,17 @@ class _Extractor:
         self._marker = re.compile(r"\b(?:" + lex.breakdown.pattern + r")\b\s*(?:co\s+)?:?")
         self._field_clause = re.compile(r"(?:^\s*|[:(,]\s*)(?:" + lex.field_opener.pattern + r")\s+([^:;\d()]{2,60}?)\s*:\s")
         self.fraction_of: dict[int, Fraction] = {}  # id(denominator) -> its fraction
+        self._listed: set[int] = set()  # id(first quantity) of every part of a breakdown read so far
         # keys that are the whole of some other key: a label naming one of them after "a/b" names b
         self.totals = {lab.base for lab in lex.labels if lab.base} | {lab.parent for lab in lex.labels if lab.parent}
 
     def _add_fact(self, fact: Fact) -> None:
         self.report.facts.append(fact)
         self.fact_of[id(fact.q)] = fact
+
+    def _add_breakdown(self, bd: Breakdown) -> None:
+        self.report.breakdowns.append(bd)
+        self._listed.update(id(p[0]) for p in bd.parts)
 
     def _add_fraction(self, fr: Fraction) -> None:
         self.report.fractions.append(fr)
@@ -133,7 +142,10 @@ class _Extractor:
         return qs
 
     def _inside_date(self, pos: int) -> bool:
-        return any(d.start <= pos < d.end for d in self.report.dates)
+        """Inside a date already read (the dates so far are in text order and do not overlap)."""
+        dates = self.report.dates
+        i = bisect_right(dates, pos, key=lambda d: d.start)
+        return bool(i) and pos < dates[i - 1].end
 
     def _at(self, pos: int) -> Quantity | None:
         i = bisect_left(self.starts, pos)
@@ -301,7 +313,8 @@ class _Extractor:
             self._clauses(bi, b, scope if om else f"{level}|")
             tail = self.folded[max(b.start, b.end - 30):b.end]
             if re.search(r"(?:" + self.lex.breakdown.pattern + r")\s*:\s*$", tail):
-                last = [q for q in self.qs if b.start <= q.start < b.end and q.role in ("quantity", "numerator")]
+                last = [q for q in self.qs[bisect_left(self.starts, b.start):bisect_left(self.starts, b.end)]
+                        if q.role in ("quantity", "numerator")]
                 if last:
                     field = f"{field} trong đó {last[-1].raw}".strip()
 
@@ -474,8 +487,8 @@ class _Extractor:
         return best if best_score >= 0.6 else ""
 
     def _sentence_start(self, block_start: int, pos: int) -> int:
-        start = block_start
-        for m in _FULL_STOP.finditer(self.folded, block_start, pos):
+        start = max(block_start, pos - _REACH)
+        for m in _FULL_STOP.finditer(self.folded, start, pos):
             start = m.end()
         return start
 
@@ -511,7 +524,7 @@ class _Extractor:
 
     def _clause_level(self, start: int, end: int, scope: str) -> str:
         """"…; cấp xã thanh toán trực tuyến 9.127/11.940": a clause that opens with a level switches to it."""
-        seg = self.folded[start:end]
+        seg = self.folded[max(start, end - _REACH):end]
         m = None
         for m in re.finditer(r"(?:[;]|\.\s)\s*", seg):
             pass
@@ -614,8 +627,8 @@ class _Extractor:
     def _percent(self, bi: int, b: Block, scope: str, i: int, recent: list[str]) -> None:
         f = self.folded
         pct = self.qs[i]
-        sent_start = b.start
-        for m in _SENTENCE_END.finditer(f, b.start, pct.start):
+        sent_start = max(b.start, pct.start - _REACH)
+        for m in _SENTENCE_END.finditer(f, sent_start, pct.start):
             sent_start = m.end()
         claim = PercentClaim(pct, scope, bi)
         window = f[max(sent_start, pct.start - 60):pct.start]
@@ -690,7 +703,8 @@ class _Extractor:
                 sm = _FULL_STOP_SPACE.search(f, cm.end(), b.end)
                 sentence_end = sm.start() if sm else b.end
                 opener = _LIST_OPENER.match(f, cm.end(), sentence_end)
-                if not opener or any(x.role in ("quantity", "numerator") and cm.end() <= x.start < opener.end() for x in self.qs):
+                if not opener or any(x.role in ("quantity", "numerator")
+                                     for x in self.qs[bisect_left(self.starts, cm.end()):bisect_left(self.starts, opener.end())]):
                     continue
                 start = opener.end()
                 if opener.group(1) == "(":
@@ -722,8 +736,10 @@ class _Extractor:
 
     def _items_in(self, start: int, end: int) -> list[list[Quantity]]:
         """Counts and fractions between two offsets, percentages left out."""
+        return self._items_from(bisect_left(self.starts, start), end)
+
+    def _items_from(self, i: int, end: int) -> list[list[Quantity]]:
         out: list[list[Quantity]] = []
-        i = bisect_left(self.starts, start)
         while i < len(self.qs) and self.qs[i].start < end:
             q = self.qs[i]
             if q.role == "numerator" and i + 1 < len(self.qs):
@@ -735,6 +751,15 @@ class _Extractor:
             i += 1
         return out
 
+    def _last_item(self, start: int, end: int) -> list[Quantity] | None:
+        """The last of _items_in(start, end), read from the nearest place where pairing starts afresh."""
+        first, i = bisect_left(self.starts, start), bisect_left(self.starts, end)
+        k = max(first, i - 8)
+        while k > first and self.qs[k - 1].role == "numerator":
+            k -= 1
+        items = self._items_from(k, end)
+        return items[-1] if items else None
+
     def read_breakdowns(self, blocks: list[Block]) -> None:
         f = self.folded
         marker = self._marker
@@ -743,10 +768,9 @@ class _Extractor:
             if b.kind in ("table", "heading"):
                 continue
             for m in marker.finditer(f, b.start, b.end):
-                before = self._items_in(b.start, m.start())
-                if not before:
+                total = self._last_item(b.start, m.start())
+                if not total:
                     continue
-                total = before[-1]
                 gap = f[total[-1].end:m.start()]
                 if len(gap) > 200 or ";" in gap:
                     continue
@@ -757,6 +781,8 @@ class _Extractor:
                 else:
                     sm = _FULL_STOP_SPACE.search(f, m.end(), b.end)
                     end = sm.start() if sm else b.end
+                cut = end > m.end() + _REACH
+                end = min(end, m.end() + _REACH)
                 parts = self._items_in(m.end(), end)
                 if not parts and f[m.end() - 1:m.end()] == ":" and not f[m.end():b.end].strip():
                     parts = self._sub_block_parts(blocks, bi, total)
@@ -767,8 +793,8 @@ class _Extractor:
                 if all(keys) and len(set(keys)) == len(keys):
                     continue  # distinct parts the lexicon knows are checked by the identity rules
                 if len(parts) >= 2 and unit != "money":
-                    complete = f[m.end() - 1:m.end()] == ":"
-                    self.report.breakdowns.append(Breakdown(total, parts, total[0].start, end, "marker" if complete else "some"))
+                    complete = f[m.end() - 1:m.end()] == ":" and not cut
+                    self._add_breakdown(Breakdown(total, parts, total[0].start, end, "marker" if complete else "some"))
             self._colon_lists(b)
 
     def _sub_block_parts(self, blocks: list[Block], bi: int, total: list[Quantity]) -> list[list[Quantity]]:
@@ -796,7 +822,9 @@ class _Extractor:
         f = self.folded
         for m in re.finditer(r":", f[b.start:b.end]):
             pos = b.start + m.end()
-            sm = _LIST_END.search(f, pos, b.end)
+            sm = _LIST_END.search(f, pos, min(b.end, pos + _REACH))
+            if not sm and b.end > pos + _REACH:
+                continue  # no end within reach: not a list a clerk typed
             end = sm.start() if sm else b.end
             parts = self._items_in(pos, end)
             if len(parts) < 2 or any(len(p) != 1 for p in parts):
@@ -807,14 +835,15 @@ class _Extractor:
             gaps = [f[a[0].end:c[0].start] for a, c in zip(parts, parts[1:])]
             if any(not re.match(r"\s*[a-z ]{0,20}\s*,(?:\s*va)?\s*[a-z ]{0,40}$|\s*[a-z ]{0,20}\s+va\s+[a-z ]{0,40}$", g) for g in gaps):
                 continue
-            earlier = [q for q in self._items_in(b.start, b.start + m.start()) if len(q) == 1 and q[0].unit == unit]
-            listed = {id(p[0]) for bd in self.report.breakdowns for p in bd.parts}
+            earlier = [q for q in self._items_in(max(b.start, b.start + m.start() - _REACH), b.start + m.start())
+                       if len(q) == 1 and q[0].unit == unit]
+            listed = self._listed
             # a total is not itself a part: not listed before, not right after "trong đó"
             earlier = [q for q in earlier if id(q[0]) not in listed
                        and not re.search(r"trong d[a-z0-9]\s*:?\s*(?:c[a-z0-9]\s+)?$", f[max(b.start, q[0].start - 15):q[0].start])]
             if not earlier:
                 continue
-            self.report.breakdowns.append(Breakdown(earlier[-1], parts, earlier[-1][0].start, end, "colon"))
+            self._add_breakdown(Breakdown(earlier[-1], parts, earlier[-1][0].start, end, "colon"))
 
     def _following_items(self, blocks: list[Block], bi: int) -> list[tuple[int, int]]:
         items = []
