@@ -25,14 +25,37 @@ def _looks_binary(data: bytes) -> bool:
     return controls > max(8, len(sample) // 50)
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Some exporters write UTF-16 without a byte-order mark: text in Latin script then has a NUL in
+    every other byte, on one side only. Which side tells the byte order."""
+    sample = data[:8192]
+    if len(data) % 2 or len(sample) < 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    for zeros, others, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros >= half * 0.3 and others <= half * 0.02:
+            try:
+                head = data[:8192].decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            controls = sum(1 for ch in head if ch < " " and ch not in "\t\n\f\r")
+            plain = sum(1 for ch in head if " " <= ch <= "~" or ch in "\t\n\r")
+            # Vietnamese prose is mostly plain ASCII letters, digits and spaces between the accented ones
+            return encoding if controls <= max(8, len(head) // 50) and plain >= len(head) * 0.5 else None
+    return None
+
+
 def decode(data: bytes) -> Decoded:
-    """Decode a report: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1258."""
+    """Decode a report: UTF-8 (BOM or not), UTF-16 with or without BOM, else Windows-1258."""
     if not data.strip():
         raise InputError("IO002", "tệp rỗng")
     if data.startswith(codecs.BOM_UTF8):
         text, enc = _strict(data[3:], "utf-8"), "utf-8-sig"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text, enc = _strict(data, "utf-16"), "utf-16"
+    elif utf16 := _utf16_without_bom(data):
+        text, enc = _strict(data, utf16), utf16
     else:
         if _looks_binary(data):
             raise InputError("IO003", "tệp nhị phân, không phải văn bản")

@@ -117,12 +117,11 @@ def test_empty_or_whitespace_only_is_io002(data):
 @pytest.mark.parametrize("data", [
     b"Tong so\x00 ho so 12",
     b"\x00" * 10,
-    "Số hóa".encode("utf-16-le"),            # UTF-16 without a BOM: NUL bytes
     b"\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11\x12\x13" * 20,
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
     codecs.BOM_UTF8 + "a\x00b".encode("utf-8"),
     codecs.BOM_UTF16_LE + "a\x00b".encode("utf-16-le"),
-], ids=["nul", "nuls", "utf16-no-bom", "controls", "png", "bom-nul", "utf16-nul"])
+], ids=["nul", "nuls", "controls", "png", "bom-nul", "utf16-nul"])
 def test_binary_is_io003(data):
     with pytest.raises(InputError) as info:
         decode(data)
@@ -150,4 +149,26 @@ def test_arbitrary_bytes_decode_or_raise_input_error(data):
     assert "\x00" not in decoded.text
     assert "\r" not in decoded.text
     assert unicodedata.is_normalized("NFC", decoded.text)
-    assert decoded.encoding in {"utf-8", "utf-8-sig", "utf-16", "windows-1258"}
+    assert decoded.encoding in {"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "windows-1258"}
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_read_in_its_byte_order(encoding):
+    decoded = decode(SAMPLE.encode(encoding))
+    assert decoded.text == unicodedata.normalize("NFC", SAMPLE)
+    assert decoded.encoding == encoding
+
+
+@settings(max_examples=100)
+@given(VI_TEXT, st.sampled_from(["utf-16-le", "utf-16-be"]))
+def test_generated_vietnamese_in_utf16_without_bom(text, encoding):
+    if len(text) < 2 or sum(ch.isascii() for ch in text) < len(text) * 0.5:
+        return  # too short, or mostly letters beyond Latin-1, carry no NUL byte to tell the order by
+    decoded = decode(text.encode(encoding))
+    assert decoded.text == unicodedata.normalize("NFC", text)
+
+
+def test_controls_in_utf16_layout_are_still_binary():
+    with pytest.raises(InputError) as info:
+        decode(b"\x01\x00\x02\x00" * 40)
+    assert info.value.code == "IO003"
