@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .facts import (Breakdown, Clause, DateMention, Fact, Fraction, Header, ListClaim, PercentClaim, Quantity, RankClaim,
@@ -26,6 +27,9 @@ _FULL_STOP_SPACE = re.compile(r"\.(?=\s)")
 _LIST_OPENER = re.compile(r"[^():;.,]{0,80}?([(:])")
 _LIST_END = re.compile(r"\.(?=\s)|;|\n\s*\n")
 _HEADER_LINES = 14
+_WORD = re.compile(r"[a-z]+")
+_PARENTHESISED = re.compile(r"\(.*?\)")
+_FIELD_OPENER = re.compile(r"^(?:linh vuc|lien thong|nhom)\s+")
 # how far back a sentence's context and how far forward a list may reach: a clerk's sentence is a few
 # hundred characters; bounding the reach keeps time linear on text without full stops (OCR output
 # often loses them, and a whole report can arrive as one line)
@@ -48,6 +52,13 @@ def _date(day: str | None, month: str | None, year: str | None, start: int, end:
 _HEADING_WITH_FIGURES = re.compile(r":\s*\d|\d\s*(?:ho so|hs\b|%)")
 
 
+
+@dataclass
+class _ScopeWords:
+    scopes: list[tuple[str, set[str]]] = field(default_factory=list)
+    by_word: dict[str, list[int]] = field(default_factory=dict)
+    seen: int = 0  # scopes of the report looked at so far
+
 class _Extractor:
     def __init__(self, path: str, text: str, encoding: str, lex: Lexicon):
         self.path, self.text, self.lex = path, text, lex
@@ -62,6 +73,7 @@ class _Extractor:
         self._field_clause = re.compile(r"(?:^\s*|[:(,]\s*)(?:" + lex.field_opener.pattern + r")\s+([^:;\d()]{2,60}?)\s*:\s")
         self.fraction_of: dict[int, Fraction] = {}  # id(denominator) -> its fraction
         self._listed: set[int] = set()  # id(first quantity) of every part of a breakdown read so far
+        self._scope_words: dict[bool, _ScopeWords] = {}
         # keys that are the whole of some other key: a label naming one of them after "a/b" names b
         self.totals = {lab.base for lab in lex.labels if lab.base} | {lab.parent for lab in lex.labels if lab.parent}
 
@@ -82,10 +94,11 @@ class _Extractor:
         qs: list[Quantity] = []
         f = self.folded
         for r in scan(self.text):
-            value, decimals = parse_number(r.raw, self.mark, prefer_decimal=r.percent or self._amount_after(r.end))
+            unit = self._unit_after(r.end)
+            value, decimals = parse_number(r.raw, self.mark, prefer_decimal=r.percent or unit == "money")
             q = Quantity(value, decimals, r.raw, r.start, r.end, r.percent)
             if not r.percent:
-                q.unit = self._unit_after(r.end)
+                q.unit = unit
             qs.append(q)
         self.starts = [q.start for q in qs]
         self.qs = qs
@@ -160,13 +173,8 @@ class _Extractor:
             i += 1
 
     def _unit_after(self, end: int) -> str | None:
-        for name, rx in self.lex.units:
-            if rx.match(self.folded, end):
-                return name
-        return None
-
-    def _amount_after(self, end: int) -> bool:
-        return self._unit_after(end) == "money"
+        m = self.lex.any_unit.match(self.folded, end)
+        return self.lex.unit_of_group[m.lastgroup] if m else None
 
     def _reference(self, m: re.Match) -> Reference:
         f = self.folded
@@ -471,20 +479,40 @@ class _Extractor:
             self.report.table_links[scope] = "|" if row is table.total_row else self._prose_scope_for(row.label)
 
     def _prose_scope_for(self, label: str) -> str:
-        words = set(re.findall(r"[a-z]+", fold(re.sub(r"\(.*?\)", "", label))))
+        """The prose scope whose name shares most words with a table row's label (Jaccard ≥ 0.6)."""
+        words = set(_WORD.findall(fold(_PARENTHESISED.sub("", label))))
+        if not words:
+            return ""
+        keep_opener = bool(words & {"lien", "thong"})
+        index = self._scope_words_index(keep_opener)
+        seen = sorted({k for w in words for k in index.by_word.get(w, ())})
         best, best_score = "", 0.0
-        for scope in self.report.scopes:
-            if scope.startswith("table") or "|" not in scope:
-                continue
-            name = fold(scope.split("|", 1)[1])
-            name = re.sub(r"^(?:linh vuc|lien thong|nhom)\s+", "", name) if not words & {"lien", "thong"} else name
-            other = set(re.findall(r"[a-z]+", name))
-            if not other or not words:
-                continue
+        for k in seen:
+            scope, other = index.scopes[k]
             score = len(words & other) / len(words | other)
             if score > best_score:
                 best, best_score = scope, score
         return best if best_score >= 0.6 else ""
+
+    def _scope_words_index(self, keep_opener: bool) -> "_ScopeWords":
+        """Words of each prose scope's name, kept up to date as scopes are added (they only grow)."""
+        index = self._scope_words.setdefault(keep_opener, _ScopeWords())
+        scopes = list(self.report.scopes)
+        for scope in scopes[index.seen:]:
+            if scope.startswith("table") or "|" not in scope:
+                continue
+            name = fold(scope.split("|", 1)[1])
+            if not keep_opener:
+                name = _FIELD_OPENER.sub("", name)
+            other = set(_WORD.findall(name))
+            if not other:
+                continue
+            k = len(index.scopes)
+            index.scopes.append((scope, other))
+            for w in other:
+                index.by_word.setdefault(w, []).append(k)
+        index.seen = len(scopes)
+        return index
 
     def _sentence_start(self, block_start: int, pos: int) -> int:
         start = max(block_start, pos - _REACH)
@@ -544,30 +572,15 @@ class _Extractor:
         m = _CLAUSE_END.search(seg)
         seg = seg[:m.start()] if m else seg
         report_rank = _LEVEL_RANK.get(self.report.header.level or "", 0)
-        for lvl, rx in self.lex.levels.items():
-            if re.search(r"\b[o&]\s+(?:" + rx.pattern + ")", seg):
+        for lvl, rx in self.lex.level_after_o:
+            if rx.search(seg):
                 new = f"{lvl if _LEVEL_RANK[lvl] < report_rank else ''}|"
                 self.report.scopes.setdefault(new, _LEVEL_NAME[lvl] if _LEVEL_RANK[lvl] < report_rank else "đơn vị báo cáo")
                 return new
         return scope
 
-    def _candidates(self, text: str) -> list[tuple[int, int, Label]]:
-        out = []
-        of_group = self.lex.label_by_group
-        for m in self.lex.label_regex.finditer(text):
-            # each alternative is one named group around unnamed ones: it closes last
-            lab = of_group.get(m.lastgroup)
-            if lab is None:  # a lexicon pattern with named groups of its own
-                lab = next(lb for gi, lb in enumerate(self.lex.label_of_group) if m.group(f"g{gi}") is not None)
-            out.append((m.start(), m.end(), lab))
-        # also overlapping shorter/longer readings: try each label at each match start
-        starts = {s for s, _, _ in out}
-        for s in starts:
-            for lab in self.lex.labels_starting(text[s]):
-                mm = lab.regex.match(text, s)
-                if mm and (not mm.end() < len(text) or not text[mm.end()].isalnum()):
-                    out.append((s, mm.end(), lab))
-        return out
+    def _candidates(self, text: str) -> tuple[tuple[int, int, Label], ...]:
+        return self.lex.candidates(text)
 
     def _choose(self, cands: list[tuple[int, int, Label]], recent: list[str]) -> Label | None:
         if not cands:

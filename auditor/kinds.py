@@ -135,6 +135,8 @@ def _describe(ctx: Context, fa: Fact) -> str:
 def kind_identity(rule: Rule, ctx: Context) -> Iterator[Check]:
     terms = rule.rhs_terms()
     for scope, sf in ctx.scopes.items():
+        if rule.lhs not in sf.stated and rule.lhs not in sf.derived:
+            continue
         lhs = sf.first(rule.lhs)
         parts = [(s, k, sf.first(k)) for s, k in terms]
         present = [(s, k, f) for s, k, f in parts if f is not None]

@@ -132,7 +132,11 @@ class Lexicon:
     parent_unit: re.Pattern
     commune_count: re.Pattern
     parents: dict[str, str | None] = field(default_factory=dict)
+    any_unit: re.Pattern | None = None  # every unit in one alternation, in lexicon order; lastgroup names it
+    unit_of_group: dict[str, str] = field(default_factory=dict)
+    level_after_o: list[tuple[str, re.Pattern]] = field(default_factory=list)  # "… ở cấp xã"
     _labels_at: dict[str, list[Label]] = field(default_factory=dict)
+    _candidates_of: dict[str, tuple] = field(default_factory=dict)
 
     def labels_starting(self, ch: str) -> list[Label]:
         """The labels (in lexicon order) whose pattern can begin with `ch`."""
@@ -140,6 +144,35 @@ class Lexicon:
         if found is None:
             found = self._labels_at[ch] = [lab for lab in self.labels if lab.first is None or ch in lab.first]
         return found
+
+    def candidates(self, text: str) -> tuple[tuple[int, int, Label], ...]:
+        """Every label reading in `text` as (start, end, label), overlapping readings included.
+        Reports repeat the same few phrases field after field, so readings are remembered by text."""
+        if len(text) > 200:
+            return self._read_candidates(text)
+        found = self._candidates_of.get(text)
+        if found is None:
+            if len(self._candidates_of) >= 50_000:
+                self._candidates_of.clear()  # bounded: a batch of thousands of reports stays flat
+            found = self._candidates_of[text] = self._read_candidates(text)
+        return found
+
+    def _read_candidates(self, text: str) -> tuple[tuple[int, int, Label], ...]:
+        out = []
+        for m in self.label_regex.finditer(text):
+            # each alternative is one named group around unnamed ones: it closes last
+            lab = self.label_by_group.get(m.lastgroup)
+            if lab is None:  # a lexicon pattern with named groups of its own
+                lab = next(lb for gi, lb in enumerate(self.label_of_group) if m.group(f"g{gi}") is not None)
+            out.append((m.start(), m.end(), lab))
+        # also overlapping shorter/longer readings: try each label at each match start
+        starts = {s for s, _, _ in out}
+        for s in starts:
+            for lab in self.labels_starting(text[s]):
+                mm = lab.regex.match(text, s)
+                if mm and (not mm.end() < len(text) or not text[mm.end()].isalnum()):
+                    out.append((s, mm.end(), lab))
+        return tuple(out)
 
     def base_of(self, key: str) -> str | None:
         lab = self.keys.get(key)
@@ -297,6 +330,9 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
     )
     lex.parents = {k: lab.parent for k, lab in keys.items()}
     lex.unit = dict(lex.units)
+    lex.unit_of_group = {f"u{i}": name for i, (name, _) in enumerate(lex.units)}
+    lex.any_unit = re.compile("|".join(f"(?P<u{i}>{rx.pattern})" for i, (_, rx) in enumerate(lex.units)))
+    lex.level_after_o = [(lvl, re.compile(r"\b[o&]\s+(?:" + rx.pattern + ")")) for lvl, rx in lex.levels.items()]
     return lex
 
 

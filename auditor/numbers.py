@@ -8,6 +8,7 @@ group for counts and by the document's decimal mark for percentages and amounts.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right, insort
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -19,6 +20,8 @@ _NUMBER = re.compile(r"(?<![^\W\d_])(?<![\d.,])\d+(?:[.,]\d+)*(?!\d)(?:(?![^\W\d
 _PCT_AFTER = re.compile(r"\s?%")
 # both marks in one number: thousands groups of three, then one decimal part ("1.005,8", "1,005.8")
 _WELL_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:,\d{3})+\.\d+")
+_SEPARATOR = re.compile(r"[.,]")
+_NON_DIGIT = re.compile(r"\D")
 
 
 @dataclass(frozen=True)
@@ -36,10 +39,10 @@ def decimal_mark_of(text: str) -> str:
         raw = m.group()
         if raw.count("/"):
             continue
-        seps = re.findall(r"[.,]", raw)
+        seps = _SEPARATOR.findall(raw)
         if not seps:
             continue
-        groups = re.split(r"[.,]", raw)
+        groups = _SEPARATOR.split(raw)
         if len(set(seps)) == 2:  # "1.005,8": the last separator is the decimal mark
             comma += seps[-1] == ","
             dot += seps[-1] == "."
@@ -60,12 +63,12 @@ def _looks_like_date_part(text: str, start: int, end: int) -> bool:
 def parse_number(raw: str, decimal_mark: str, *, prefer_decimal: bool) -> tuple[Decimal, int]:
     """Value and count of decimals written. `prefer_decimal` decides a lone 3-digit group."""
     s = raw.replace(" ", "")
-    seps = re.findall(r"[.,]", s)
+    seps = _SEPARATOR.findall(s)
     if not seps:
         return Decimal(s), 0
     if len(set(seps)) == 2 and not _WELL_GROUPED.fullmatch(s):
         # "1.2,3.4" (section numbers run together): no reading is a number; keep the digits
-        return Decimal(re.sub(r"\D", "", s)), 0
+        return Decimal(_NON_DIGIT.sub("", s)), 0
     if len(set(seps)) == 2:
         dec = seps[-1]
         thou = "," if dec == "." else "."
@@ -87,10 +90,11 @@ def parse_number(raw: str, decimal_mark: str, *, prefer_decimal: bool) -> tuple[
 def scan(text: str) -> list[RawNumber]:
     """Every number-like run in the text, in order, percentages marked; spans are half-open."""
     found: list[RawNumber] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # spans already read, sorted and disjoint
 
     def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
+        i = bisect_right(taken, (a, b))
+        return (i == 0 or taken[i - 1][1] <= a) and (i == len(taken) or b <= taken[i][0])
 
     for rx in (_PCT_SPACED, _PCT_OCR_A):
         for m in rx.finditer(text):
@@ -103,7 +107,7 @@ def scan(text: str) -> list[RawNumber]:
                 sep = m.group(2) if rx is _PCT_SPACED else ","
                 digits = digits.replace(",", sep) if rx is _PCT_SPACED else digits
                 found.append(RawNumber(a, b, digits, True))
-                taken.append((a, b))
+                insort(taken, (a, b))
     for m in _NUMBER.finditer(text):
         a, b = m.start(), m.end()
         if not free(a, b):
