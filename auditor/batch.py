@@ -8,7 +8,6 @@ import glob
 import os
 import random
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,7 +15,6 @@ from .catalog import Catalog
 from .engine import Audit, Selection, audit_file
 from .errors import InputError
 from .sources import REPORT_SUFFIXES
-from .store import fact_rows
 
 
 
@@ -57,6 +55,7 @@ def _one(args: tuple[str, Catalog, Selection, str, bool, bool]) -> Audit:
     try:
         audit = audit_file(path, catalog, selection, lang)
         if keep_facts and audit.report is not None:
+            from .store import fact_rows  # only with --db: sqlite stays out of a plain run's start-up
             audit.fact_rows = fact_rows(audit.report)
         audit = _slim(audit)
     except InputError as exc:
@@ -94,6 +93,8 @@ def audit_many(paths: list[str], catalog: Catalog, selection: Selection, lang: s
             if progress:
                 progress()
         return
+    from concurrent.futures import ProcessPoolExecutor  # only for a parallel batch
+
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         # a bounded window of pending work keeps memory flat however many reports there are
         window = jobs * 4
