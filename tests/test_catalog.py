@@ -317,3 +317,29 @@ def test_config_severity_codes_are_case_insensitive_like_select(tmp_path, nested
     (tmp_path / ".tthc-audit.yaml").write_text("severity:\n  xr010: error\n", encoding="utf-8")
     assert main(["--format", "json", str(nested_report)]) == 1
     assert all(c["severity"] == "error" for c in _checks(capsys) if c["code"] == "XR010")
+
+
+def test_no_code_path_evaluates_python():
+    """Rules and configs are data: no eval/exec/compile of text, and every YAML loader is a safe one."""
+    import ast
+
+    import yaml
+
+    from auditor.catalog import _LineLoader
+
+    assert issubclass(_LineLoader, (yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+    root = Path(__file__).resolve().parent.parent / "auditor"
+    for path in root.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                fn = node.func
+                name = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else ""
+                assert name not in {"eval", "exec", "compile", "unsafe_load", "full_load", "__import__"} or (
+                    isinstance(fn, ast.Attribute) and name == "compile" and getattr(fn.value, "id", "") == "re"
+                ), f"{path.name}:{node.lineno} calls {name}"
+                if name == "load" and getattr(fn.value, "id", "") == "yaml":
+                    loader = next((k.value for k in node.keywords if k.arg == "Loader"), None)
+                    assert loader is not None, f"{path.name}:{node.lineno} yaml.load without a Loader"
+                    assert "Safe" in ast.unparse(loader) or ast.unparse(loader) == "_LineLoader", \
+                        f"{path.name}:{node.lineno} yaml.load with {ast.unparse(loader)}"
