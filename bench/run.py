@@ -119,13 +119,14 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as d:
         sample = Path(d) / "r.txt"
-        sample.write_text(corpus[0], encoding="utf-8")
+        seed_sized = min(corpus, key=lambda t: abs(len(t.encode()) - 15_000))  # the seed reports are 10–30 KB
+        sample.write_text(seed_sized, encoding="utf-8")
         cli = [sys.executable, "-m", "auditor.cli", str(sample)]
         imports = [sys.executable, "-c", "import lark, rich, pydantic, yaml"]
         quiet = lambda cmd: subprocess.run(cmd, capture_output=True)  # noqa: E731
         c_cli = min(timed(quiet, cli) for _ in range(3))
         c_imp = min(timed(quiet, imports) for _ in range(3))
-        print(f"cold start: CLI {c_cli * 1000:.0f} ms, bare imports {c_imp * 1000:.0f} ms, ratio {c_cli / c_imp:.2f} (target ≤ 1.5)")
+        print(f"cold start ({len(seed_sized.encode()) // 1000} KB report): CLI {c_cli * 1000:.0f} ms, bare imports {c_imp * 1000:.0f} ms, ratio {c_cli / c_imp:.2f} (target ≤ 1.5)")
 
         folder = Path(d) / "batch"
         folder.mkdir()
