@@ -46,6 +46,18 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+def _damaged_utf8(data: bytes) -> tuple[str, str] | None:
+    """UTF-8 with a few broken bytes (a file cut mid-letter, a bad copy) is still UTF-8: reading it as
+    Windows-1258 would garble every accented letter. Told apart by the share of well-formed
+    multi-byte letters; the broken bytes become U+FFFD and the encoding name says how many."""
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    letters = sum(1 for ch in text if ch > "\x7f" and ch != "\ufffd")
+    if letters < 10 * broken:
+        return None
+    return text, f"utf-8 ({broken} × U+FFFD)"
+
+
 def decode(data: bytes) -> Decoded:
     """Decode a report: UTF-8 (BOM or not), UTF-16 with or without BOM, else Windows-1258."""
     if not data.strip():
@@ -62,7 +74,11 @@ def decode(data: bytes) -> Decoded:
         try:
             text, enc = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            text, enc = _strict(data, _LEGACY), "windows-1258"
+            damaged = _damaged_utf8(data)
+            if damaged is not None:
+                text, enc = damaged
+            else:
+                text, enc = _strict(data, _LEGACY), "windows-1258"
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     if "\x00" in text:
         raise InputError("IO003", "tệp chứa ký tự NUL, không phải văn bản thuần")

@@ -34,6 +34,9 @@ _FIELD_OPENER = re.compile(r"^(?:linh vuc|lien thong|nhom)\s+")
 # hundred characters; bounding the reach keeps time linear on text without full stops (OCR output
 # often loses them, and a whole report can arrive as one line)
 _REACH = 2000
+# figures are sums of counts and amounts in đồng: 24 characters ("999.999.999.999.999.999,99") is far
+# beyond any of them and well inside the 28 digits decimal arithmetic keeps exact
+_LONGEST_FIGURE = 24
 _LEVEL_RANK = {"commune": 0, "district": 1, "province": 2}
 _LEVEL_NAME = {"commune": "cấp xã", "district": "cấp huyện", "province": "cấp tỉnh"}
 
@@ -129,6 +132,9 @@ class _Extractor:
                     q.role = "noise"
         for i, q in enumerate(qs):
             if q.role != "quantity":
+                continue
+            if len(q.raw) > _LONGEST_FIGURE:
+                q.role = "other"  # an identifier or OCR debris, never a count: and beyond exact decimal sums
                 continue
             before = f[max(0, q.start - 30):q.start]
             after = self.text[q.end:q.end + 2]
@@ -794,6 +800,10 @@ class _Extractor:
                 else:
                     sm = _FULL_STOP_SPACE.search(f, m.end(), b.end)
                     end = sm.start() if sm else b.end
+                    semi = f.find(";", m.end(), end)
+                    if semi >= 0 and f.find(":", m.end() - 1, semi) < 0:
+                        end = semi  # an inline list ends with its clause; one after a colon may run on
+                end = self._before_next_breakdown(m.end(), end)
                 cut = end > m.end() + _REACH
                 end = min(end, m.end() + _REACH)
                 parts = self._items_in(m.end(), end)
@@ -809,6 +819,17 @@ class _Extractor:
                     complete = f[m.end() - 1:m.end()] == ":" and not cut
                     self._add_breakdown(Breakdown(total, parts, total[0].start, end, "marker" if complete else "some"))
             self._colon_lists(b)
+
+    def _before_next_breakdown(self, start: int, end: int) -> int:
+        """A list ends where the next "trong đó" outside parentheses begins a breakdown of its own
+        ("…, thôn Tây 40 người, trong đó nữ 30 người, …": 40 is the last part here, and the total there)."""
+        f = self.folded
+        for m2 in self._marker.finditer(f, start, min(end, start + _REACH)):
+            between = f[start:m2.start()]
+            if between.count("(") > between.count(")"):
+                continue  # "(trong đó …)" inside a part breaks down that part
+            return m2.start()
+        return end
 
     def _sub_block_parts(self, blocks: list[Block], bi: int, total: list[Quantity]) -> list[list[Quantity]]:
         """The first figure of each block under "Trong đó:", up to the blocks whose figures make the total."""

@@ -117,3 +117,27 @@ def test_seed_score_meets_acceptance():
                            "--max-false-alarms", "0", "--cmd", f"{sys.executable} -m auditor.cli --format json", str(SEEDS)],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-2000:]
+
+
+# --- where a "trong đó" list ends ------------------------------------------------------------------
+
+def _breakdown_checks(text: str):
+    return [(c.status, c.arithmetic) for c in _audit(text).checks if c.code == "AR010"]
+
+
+def test_an_inline_breakdown_ends_with_its_clause():
+    two = ("Xã An Phú tiếp nhận 134 hồ sơ, trong đó xã Đông 100 hồ sơ, xã Tây 34 hồ sơ; "
+           "xã Bình An tiếp nhận 90 hồ sơ, trong đó thôn Bắc 50 hồ sơ, thôn Trại 40 hồ sơ.")
+    assert [s for s, _ in _breakdown_checks(two)] == ["pass", "pass"]
+
+
+def test_a_breakdown_after_a_colon_runs_over_semicolons():
+    text = "Toàn xã có 60 cán bộ, trong đó: thôn Đông 25 người; thôn Tây 20 người; thôn Trại 15 người."
+    assert _breakdown_checks(text) == [("pass", "25 + 20 + 15 = 60 = 60")]
+    wrong = text.replace("15 người.", "16 người.")
+    assert [s for s, _ in _breakdown_checks(wrong)] == ["fail"]
+
+
+def test_the_next_trong_do_starts_a_breakdown_of_its_own():
+    text = "Toàn xã có 100 người, trong đó thôn Đông 60 người, thôn Tây 40 người, trong đó nữ 30 người, còn lại 10 người."
+    assert [a for _, a in _breakdown_checks(text)] == ["60 + 40 = 100 = 100", "30 + 10 = 40 = 40"]

@@ -149,7 +149,8 @@ def test_arbitrary_bytes_decode_or_raise_input_error(data):
     assert "\x00" not in decoded.text
     assert "\r" not in decoded.text
     assert unicodedata.is_normalized("NFC", decoded.text)
-    assert decoded.encoding in {"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "windows-1258"}
+    assert decoded.encoding in {"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "windows-1258"} \
+        or decoded.encoding.startswith("utf-8 (")
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
@@ -172,3 +173,22 @@ def test_controls_in_utf16_layout_are_still_binary():
     with pytest.raises(InputError) as info:
         decode(b"\x01\x00\x02\x00" * 40)
     assert info.value.code == "IO003"
+
+
+def test_utf8_cut_mid_letter_stays_utf8():
+    data = SAMPLE.encode("utf-8") + "ố".encode("utf-8")[:2]
+    decoded = decode(data)
+    assert decoded.text == unicodedata.normalize("NFC", SAMPLE) + "\ufffd"
+    assert decoded.encoding == "utf-8 (1 × U+FFFD)"
+
+
+def test_utf8_with_a_few_broken_bytes_is_not_read_as_windows_1258():
+    lines = [line.encode("utf-8") for line in SAMPLE.splitlines()]
+    data = b"\n".join(line[:-1] if line[-1] >= 0x80 else line + b"\xc3" for line in lines) * 5
+    decoded = decode(data)
+    assert decoded.encoding.startswith("utf-8 (")
+    assert "Số hóa hồ sơ khi tiếp nhận" in decoded.text
+
+
+def test_windows_1258_is_not_taken_for_damaged_utf8():
+    assert decode(to_cp1258(SAMPLE * 3)).encoding == "windows-1258"
