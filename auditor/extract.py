@@ -28,6 +28,9 @@ _LIST_OPENER = re.compile(r"[^():;.,]{0,80}?([(:])")
 _LIST_END = re.compile(r"\.(?=\s)|;|\n\s*\n")
 _HEADER_LINES = 14
 _WORD = re.compile(r"[a-z]+")
+# a field's name ends at a figure, a colon or a full stop; a digit inside a word is OCR's ("ch6ng")
+_NAME_END = re.compile(r"(?<![a-z])\d|\d(?![a-z])|[:;()]|\.\s| la\b")
+_NAME_THEN_COLON = re.compile(r"(?:[^\d:;.()]|(?<=[a-z])\d(?=[a-z])){3,80}:")
 _PARENTHESISED = re.compile(r"\(.*?\)")
 _FIELD_OPENER = re.compile(r"^(?:linh vuc|lien thong|nhom)\s+")
 # how far back a sentence's context and how far forward a list may reach: a clerk's sentence is a few
@@ -73,7 +76,9 @@ class _Extractor:
         self.fact_of: dict[int, Fact] = {}  # id(quantity) -> the fact it states
         self._countable = re.compile(r"\s*(?:" + lex.countable.pattern + r")\b")
         self._marker = re.compile(r"\b(?:" + lex.breakdown.pattern + r")\b\s*(?:co\s+)?:?")
-        self._field_clause = re.compile(r"(?:^\s*|[:(,]\s*)(?:" + lex.field_opener.pattern + r")\s+([^:;\d()]{2,60}?)\s*:\s")
+        # a field's name has no figure in it, but OCR puts digits inside words ("Phòng ch6ng tệ nạn")
+        self._field_clause = re.compile(r"(?:^\s*|[:(,]\s*)(?:" + lex.field_opener.pattern
+                                        + r")\s+((?:[^:;\d()]|(?<=[a-z])\d(?=[a-z])){2,60}?)\s*:\s")
         self.fraction_of: dict[int, Fraction] = {}  # id(denominator) -> its fraction
         self._listed: set[int] = set()  # id(first quantity) of every part of a breakdown read so far
         self._scope_words: dict[bool, _ScopeWords] = {}
@@ -307,10 +312,10 @@ class _Extractor:
             lead = len(opening) - len(stripped)  # bullet marks and spaces before the words
             wide = self.folded[b.start + lead:min(b.end, b.start + lead + 160)]
             om = self.lex.field_opener.match(wide) or self.lex.group_opener.match(wide)
-            if not om and field and b.kind == "bullet" and re.match(r"[^\d:;.()]{3,80}:", wide):
+            if not om and field and b.kind == "bullet" and _NAME_THEN_COLON.match(wide):
                 om = re.match(r"", wide)
             if om:
-                name = re.split(r"[\d:;()]|\.\s| la\b", wide[om.end():], maxsplit=1)[0].rstrip(" .,")
+                name = _NAME_END.split(wide[om.end():], maxsplit=1)[0].rstrip(" .,")
                 kind = "lĩnh vực" if self.lex.field_opener.match(wide) else ("liên thông" if self.lex.group_opener.match(wide) else "nhóm")
                 name_start = b.start + lead + om.end()
                 raw_name = self.text[name_start:name_start + len(name)]

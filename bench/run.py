@@ -32,7 +32,8 @@ FIELDS = ["Hộ tịch", "Chứng thực", "Bảo trợ xã hội", "Người c�
           "Du lịch", "Gia đình", "Trẻ em", "Khiếu nại", "Tiếp công dân"]
 # a benchmark report may have more fields than a province has: the extra ones are told apart by a
 # place name, never by a number (a number in a field's name is a figure to the auditor)
-PLACES = ["", " thôn Bắc", " thôn Nam", " thôn Đông", " thôn Tây", " xóm Trại", " xóm Chùa", " xóm Giữa", " bản Mường"]
+PLACES = ["", " thôn Bắc", " thôn Nam", " thôn Đông", " thôn Tây", " xóm Trại", " xóm Chùa", " xóm Giữa", " bản Mường",
+          " bản Lác", " ấp Mới", " ấp Cũ"]
 
 
 def fmt(n: int, english: bool) -> str:
@@ -52,34 +53,77 @@ def ocr(text: str, rng: random.Random) -> str:
     return out
 
 
-def report(rng: random.Random, fields: int, english: bool = False, damaged: bool = False) -> str:
-    lines = ["ỦY BAN NHÂN DÂN", "XÃ AN BÌNH", "", "Số: 57/BC-UBND", "", "An Bình, ngày 20 tháng 9 năm 2024", "",
-             "BÁO CÁO", "Kết quả giải quyết thủ tục hành chính", "(Từ ngày 15/6/2024 đến ngày 14/9/2024)", "",
-             "I. KẾT QUẢ", ""]
-    rows = []
-    for i in range(fields):
-        name = FIELDS[i % len(FIELDS)] + PLACES[(i // len(FIELDS)) % len(PLACES)]
-        online, direct, carried = rng.randint(50, 900), rng.randint(0, 200), rng.randint(0, 30)
-        received = online + direct + carried
-        pending = rng.randint(0, received // 10)
-        resolved = received - pending
-        early = rng.randint(0, resolved)
-        late = rng.randint(0, (resolved - early) // 5)
-        ontime = resolved - early - late
-        rows.append((name, [received, online, direct, carried, resolved, early, ontime, late, pending]))
-        f = lambda n: fmt(n, english)  # noqa: E731
-        lines += [f"+ Lĩnh vực {name}: tiếp nhận {f(received)} hồ sơ, trong đó trực tuyến {f(online)} hồ sơ, "
-                  f"trực tiếp {f(direct)} hồ sơ, kỳ trước chuyển sang {f(carried)} hồ sơ; đã giải quyết {f(resolved)} hồ sơ "
-                  f"(trước hạn {f(early)}, đúng hạn {f(ontime)}, quá hạn {f(late)}), đang giải quyết {f(pending)} hồ sơ. "
-                  f"Tỷ lệ trực tuyến đạt {pct(online, online + direct, english)}% ({f(online)}/{f(online + direct)} hồ sơ).", ""]
-    lines += ["", "PHỤ LỤC", "STT\tLĩnh vực\tTổng số tiếp nhận\tTrực tuyến\tTrực tiếp/bưu chính\tTừ kỳ trước\t"
-              "Tổng số đã giải quyết\tTrước hạn\tĐúng hạn\tQuá hạn\tĐang giải quyết"]
+COMMUNE_SYLLABLES = ["An", "Bình", "Phú", "Hòa", "Thạnh", "Long", "Tân", "Mỹ", "Phước", "Lợi", "Đông", "Tây", "Hưng",
+                     "Thuận", "Lộc", "Thành", "Quang", "Minh", "Trung", "Sơn"]
+
+
+def _figures(rng: random.Random) -> list[int]:
+    """One unit's consistent figures: received, online, direct, carried, resolved, early, on time, late, pending."""
+    online, direct, carried = rng.randint(50, 900), rng.randint(0, 200), rng.randint(0, 30)
+    received = online + direct + carried
+    pending = rng.randint(0, received // 10)
+    resolved = received - pending
+    early = rng.randint(0, resolved)
+    late = rng.randint(0, (resolved - early) // 5)
+    ontime = resolved - early - late
+    return [received, online, direct, carried, resolved, early, ontime, late, pending]
+
+
+def _sentence(v: list[int], english: bool) -> str:
+    f = lambda n: fmt(n, english)  # noqa: E731
+    received, online, direct, carried, resolved, early, ontime, late, pending = v
+    return (f"tiếp nhận {f(received)} hồ sơ, trong đó trực tuyến {f(online)} hồ sơ, "
+            f"trực tiếp {f(direct)} hồ sơ, kỳ trước chuyển sang {f(carried)} hồ sơ; đã giải quyết {f(resolved)} hồ sơ "
+            f"(trước hạn {f(early)}, đúng hạn {f(ontime)}, quá hạn {f(late)}), đang giải quyết {f(pending)} hồ sơ. "
+            f"Tỷ lệ trực tuyến đạt {pct(online, online + direct, english)}% ({f(online)}/{f(online + direct)} hồ sơ).")
+
+
+def _appendix(title: str, first_column: str, rows: list[tuple[str, list[int]]], english: bool) -> list[str]:
+    lines = ["", title, f"STT\t{first_column}\tTổng số tiếp nhận\tTrực tuyến\tTrực tiếp/bưu chính\tTừ kỳ trước\t"
+             "Tổng số đã giải quyết\tTrước hạn\tĐúng hạn\tQuá hạn\tĐang giải quyết"]
     totals = [sum(r[1][j] for r in rows) for j in range(9)]
     lines.append("\t".join(["", "Tổng cộng"] + [fmt(v, english) for v in totals]))
     for i, (name, vals) in enumerate(rows, 1):
         lines.append("\t".join([str(i), name] + [fmt(v, english) for v in vals]))
+    return lines
+
+
+def report(rng: random.Random, fields: int, english: bool = False, damaged: bool = False, communes: int = 0) -> str:
+    """A consistent report: a commune's (fields in prose and an appendix) or, with `communes`, a
+    district's (its own fields, the communes' totals in prose, and an appendix row per commune)."""
+    unit = "HUYỆN AN BÌNH" if communes else "XÃ AN BÌNH"
+    lines = ["ỦY BAN NHÂN DÂN", unit, "", "Số: 57/BC-UBND", "", "An Bình, ngày 20 tháng 9 năm 2024", "",
+             "BÁO CÁO", "Kết quả giải quyết thủ tục hành chính", "(Từ ngày 15/6/2024 đến ngày 14/9/2024)", "",
+             "I. KẾT QUẢ", ""]
+    if communes:
+        lines += ["1. Cấp huyện", ""]
+    rows = []
+    for i in range(fields):
+        name = FIELDS[i % len(FIELDS)] + PLACES[(i // len(FIELDS)) % len(PLACES)]
+        v = _figures(rng)
+        rows.append((name, v))
+        lines += [f"+ Lĩnh vực {name}: {_sentence(v, english)}", ""]
+    lines += _appendix("PHỤ LỤC I" if communes else "PHỤ LỤC", "Lĩnh vực", rows, english)
+    if communes:
+        names = [f"Xã {a} {b}" for a in COMMUNE_SYLLABLES for b in COMMUNE_SYLLABLES if a != b]
+        commune_rows = [(names[i % len(names)], _figures(rng)) for i in range(communes)]
+        totals = [sum(r[1][j] for r in commune_rows) for j in range(9)]
+        lines += ["", "2. Cấp xã", "", f"Các xã trên địa bàn huyện {_sentence(totals, english)}", ""]
+        lines += _appendix("PHỤ LỤC II", "Đơn vị", commune_rows, english)
     text = "\n".join(lines) + "\n"
     return ocr(text, rng) if damaged else text
+
+
+def make_corpus(rng: random.Random, count: int) -> list[str]:
+    """Commune and district reports from about 5 KB to 200 KB, both number styles, some OCR-damaged."""
+    out = []
+    for _ in range(count):
+        english, damaged = rng.random() < 0.3, rng.random() < 0.3
+        if rng.random() < 0.3:
+            out.append(report(rng, rng.choice([20, 60, 200]), english, damaged, communes=rng.choice([15, 60, 400])))
+        else:
+            out.append(report(rng, rng.choice([15, 40, 120, 300]), english, damaged))
+    return out
 
 
 def timed(fn, *args):
@@ -94,7 +138,7 @@ def main() -> None:
     a = ap.parse_args()
     rng = random.Random(1)
     catalog = load_catalog()
-    corpus = [report(rng, rng.choice([5, 20, 60, 250]), english=rng.random() < 0.3, damaged=rng.random() < 0.3) for _ in range(40)]
+    corpus = make_corpus(rng, 40)
     size = sum(len(t.encode()) for t in corpus)
     audit_text("w", corpus[0], "utf-8", catalog, Selection(), "vi")  # warm the grammar caches
 

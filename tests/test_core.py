@@ -141,3 +141,13 @@ def test_a_breakdown_after_a_colon_runs_over_semicolons():
 def test_the_next_trong_do_starts_a_breakdown_of_its_own():
     text = "Toàn xã có 100 người, trong đó thôn Đông 60 người, thôn Tây 40 người, trong đó nữ 30 người, còn lại 10 người."
     assert [a for _, a in _breakdown_checks(text)] == ["60 + 40 = 100 = 100", "30 + 10 = 40 = 40"]
+
+
+def test_an_ocr_digit_inside_a_field_name_does_not_merge_two_fields():
+    """"Phòng ch6ng" (OCR for "chống"): the digit is part of the name, not a figure ending it."""
+    text = ("+ Lĩnh vực Phòng ch6ng tệ nạn xã hội: tiếp nhận 10 hồ sơ, trong đó trực tuyến 8 hồ sơ, trực tiếp 2 hồ sơ.\n\n"
+            "+ Lĩnh vực Phòng ch6ng tệ nạn xã hội thôn Bắc: tiếp nhận 20 hồ sơ, trong đó trực tuyến 15 hồ sơ, trực tiếp 5 hồ sơ.\n")
+    audit = _audit(text)
+    assert not [c for c in audit.checks if c.status == "fail"]
+    scopes = {fa.scope for fa in audit.report.facts}
+    assert scopes == {"|lĩnh vực Phòng ch6ng tệ nạn xã hội", "|lĩnh vực Phòng ch6ng tệ nạn xã hội thôn Bắc"}
