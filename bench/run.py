@@ -33,7 +33,7 @@ FIELDS = ["Hộ tịch", "Chứng thực", "Bảo trợ xã hội", "Người c�
 # a benchmark report may have more fields than a province has: the extra ones are told apart by a
 # place name, never by a number (a number in a field's name is a figure to the auditor)
 PLACES = ["", " thôn Bắc", " thôn Nam", " thôn Đông", " thôn Tây", " xóm Trại", " xóm Chùa", " xóm Giữa", " bản Mường",
-          " bản Lác", " ấp Mới", " ấp Cũ"]
+          " bản Lác", " ấp Mới", " ấp Cũ", " khu Đồi", " khu Chợ", " tổ Bến", " tổ Đình"]
 
 
 def fmt(n: int, english: bool) -> str:
@@ -120,9 +120,9 @@ def make_corpus(rng: random.Random, count: int) -> list[str]:
     for _ in range(count):
         english, damaged = rng.random() < 0.3, rng.random() < 0.3
         if rng.random() < 0.3:
-            out.append(report(rng, rng.choice([20, 60, 200]), english, damaged, communes=rng.choice([15, 60, 400])))
+            out.append(report(rng, rng.choice([20, 60, 250]), english, damaged, communes=rng.choice([15, 60, 500])))
         else:
-            out.append(report(rng, rng.choice([15, 40, 120, 300]), english, damaged))
+            out.append(report(rng, rng.choice([15, 40, 120, 450]), english, damaged))
     return out
 
 
