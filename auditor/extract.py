@@ -135,19 +135,20 @@ class _Extractor:
                 q = self._at(m.start(1))
                 if q and not q.percent:
                     q.role = "noise"
+        # one pass over the text: where the words before a figure say it is not a quantity
+        not_quantity_at = {m.end() for m in self.lex.not_quantity_before.finditer(f)}
         for i, q in enumerate(qs):
             if q.role != "quantity":
                 continue
             if len(q.raw) > _LONGEST_FIGURE:
                 q.role = "other"  # an identifier or OCR debris, never a count: and beyond exact decimal sums
                 continue
-            before = f[max(0, q.start - 30):q.start]
             after = self.text[q.end:q.end + 2]
             if (not q.percent and (after[:1] == "/" and not re.match(r"/\s*\d", self.text[q.end:q.end + 3]))) \
                     or re.match(r"/\s*\d{1,5}\s*/", self.text[q.end:q.end + 12]) \
                     or (self.text[q.start - 1:q.start] == "/" and i and qs[i - 1].role in ("docref", "date")):
                 q.role = "docref"
-            elif not q.percent and self.lex.not_quantity_before.search(before):
+            elif not q.percent and q.start in not_quantity_at:
                 q.role = "other"
         # fractions "a/b": two quantities joined by a slash
         for a, b in zip(qs, qs[1:]):

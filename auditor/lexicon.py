@@ -106,7 +106,7 @@ class Lexicon:
     field_opener: re.Pattern
     group_opener: re.Pattern
     report_level: dict[str, re.Pattern]
-    not_quantity_before: re.Pattern
+    not_quantity_before: re.Pattern  # matches end right before a figure that is not a quantity
     ocr_noise: list[re.Pattern]
     units: list[tuple[str, re.Pattern]]
     unit: dict[str, re.Pattern]
@@ -301,7 +301,8 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         field_opener=_any(spec.scopes.field_openers, a, f"{where}: scopes.field_openers"),
         group_opener=_any(spec.scopes.group_openers, a, f"{where}: scopes.group_openers"),
         report_level={lvl: _any(ps, a, f"{where}: scopes.report_level") for lvl, ps in spec.scopes.report_level.items()},
-        not_quantity_before=_any(spec.not_quantity_before, a, f"{where}: not_quantity_before"),
+        not_quantity_before=re.compile(r"(?:" + _any(spec.not_quantity_before, a, f"{where}: not_quantity_before").pattern
+                                       + r")\s*(?=\d)"),
         ocr_noise=[_compile(p, a, f"{where}: ocr_noise") for p in spec.ocr_noise],
         units=[(name, re.compile(r"\s*(?:" + _any(ps, a, f"{where}: units").pattern + r")\b"))
                for name, ps in spec.units.items()],
