@@ -28,6 +28,8 @@ _LIST_OPENER = re.compile(r"[^():;.,]{0,80}?([(:])")
 _LIST_END = re.compile(r"\.(?=\s)|;|\n\s*\n")
 _HEADER_LINES = 14
 _WORD = re.compile(r"[a-z]+")
+_SHAPE_WORD = re.compile(r"[a-z#]+")
+_CLAUSE_SEPARATOR = re.compile(r"[,;:]|\.(?=\s)|$")
 # a field's name ends at a figure, a colon or a full stop; a digit inside a word is OCR's ("ch6ng")
 _NAME_END = re.compile(r"(?<![a-z])\d|\d(?![a-z])|[:;()]|\.\s| la\b")
 _NAME_THEN_COLON = re.compile(r"(?:[^\d:;.()]|(?<=[a-z])\d(?=[a-z])){3,80}:")
@@ -424,22 +426,24 @@ class _Extractor:
     def _clauses(self, bi: int, b: Block, scope: str) -> None:
         f = self.folded
         pos = b.start
-        for m in list(re.finditer(r"[,;:]|\.(?=\s)|$", f[b.start:b.end])):
-            end = b.start + m.start()
+        for m in list(_CLAUSE_SEPARATOR.finditer(f, b.start, b.end)):
+            end = m.start()
             i = bisect_left(self.starts, pos)
             nums = []
             while i < len(self.qs) and self.qs[i].start < end:
                 nums.append(self.qs[i])
                 i += 1
             if any(q.role in ("quantity", "numerator") for q in nums):
-                shape = f[pos:end]
-                for q in reversed(nums):
-                    shape = shape[:q.start - pos] + "#" + shape[q.end - pos:]
-                words = re.findall(r"[a-z#]+", shape)
+                pieces, last = [], pos
+                for q in nums:  # the clause's words with each figure as "#"
+                    pieces += (f[last:q.start], "#")
+                    last = q.end
+                pieces.append(f[last:end])
+                words = _SHAPE_WORD.findall("".join(pieces))
                 words = [w for k, w in enumerate(words) if k == 0 or w != words[k - 1]]  # "cấp cấp thẻ" typed twice
                 if len(words) >= 6:
                     self.report.clauses.append(Clause(pos, end, " ".join(words), nums, scope, bi))
-            pos = b.start + m.end()
+            pos = m.end()
 
     # ---------------------------------------------------------------- appendix tables
     def _key_of_header(self, group: str, leaf: str, previous: list) -> str | None:
@@ -482,7 +486,7 @@ class _Extractor:
             if any(row is m for m, _ in table.misaligned):
                 continue
             scope = f"table{ti}|{'total' if row is table.total_row else ri}"
-            line = self.text.count("\n", 0, row.line_start) + 1
+            line = bisect_right(self.line_starts, row.line_start)
             self.report.scopes[scope] = f"Phụ lục, dòng {line}: {' '.join(row.label.split())[:50]}"
             for key, q in zip(table.columns, row.numbers):
                 if key and q is not None:

@@ -48,9 +48,13 @@ class Table:
     misaligned: list[tuple[Row, int]] = field(default_factory=list)
 
 
+_PIPED = re.compile(r"\s*\|(.*)\|\s*$")
+_WIDE_GAP = re.compile(r" {2,}")
+
+
 def split_cells(text: str, start: int, end: int) -> list[Cell]:
     line = text[start:end]
-    piped = re.match(r"\s*\|(.*)\|\s*$", line)
+    piped = _PIPED.match(line)
     if piped:  # Markdown: | STT | Lĩnh vực | … |
         inner = start + piped.start(1)
         body = piped.group(1)
@@ -60,8 +64,13 @@ def split_cells(text: str, start: int, end: int) -> list[Cell]:
             pos = m.end()
         cells.append(Cell(body[pos:].strip(), inner + pos, inner + len(body)))
         return cells
-    sep = re.compile(r"\t") if "\t" in line else re.compile(r" {2,}")
     cells, pos = [], 0
+    if "\t" in line:
+        for part in line.split("\t"):
+            cells.append(Cell(part.strip(), start + pos, start + pos + len(part)))
+            pos += len(part) + 1
+        return cells
+    sep = _WIDE_GAP
     for m in sep.finditer(line):
         cells.append(Cell(line[pos:m.start()].strip(), start + pos, start + m.start()))
         pos = m.end()
