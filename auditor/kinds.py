@@ -27,12 +27,20 @@ class ScopeFacts:
     label: str
     stated: dict[str, list[Fact]] = field(default_factory=dict)
     derived: dict[str, Fact] = field(default_factory=dict)
+    _first: dict[str, Fact | None] = field(default_factory=dict)  # answers of first(), until derive() adds one
 
     def first(self, key: str) -> Fact | None:
         """The figure's own statement; a fraction's denominator only when nothing else states it."""
+        if key in self._first:
+            return self._first[key]
         got = self.stated.get(key) or []
         own = next((f for f in got if f.q.role != "denominator"), None)
-        return own or self.derived.get(key) or (got[0] if got else None)
+        found = self._first[key] = own or self.derived.get(key) or (got[0] if got else None)
+        return found
+
+    def add_derived(self, key: str, fact: Fact) -> None:
+        self.derived[key] = fact
+        self._first.clear()
 
     def stated_own(self, key: str) -> bool:
         return any(f.q.role != "denominator" for f in self.stated.get(key, []))
@@ -54,13 +62,17 @@ class Context:
     scopes: dict[str, ScopeFacts]
     report_parents: dict[str, str | None] = field(default_factory=dict)
     report_fact_of: dict[int, Fact] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # key -> its name in the chosen language
     identities_seen: set = field(default_factory=set)  # the same sum checked twice (AR004 and AR005) is reported once
 
     def t(self, vi: str, en: str) -> str:
         return vi if self.lang == "vi" else en
 
     def name(self, key: str) -> str:
-        return self.catalog.key_name(key, self.lang)
+        found = self.names.get(key)
+        if found is None:
+            found = self.names[key] = self.catalog.key_name(key, self.lang)
+        return found
 
     def where(self, scope: str) -> str:
         return self.scopes[scope].label if scope in self.scopes else self.report.scopes.get(scope, "")
@@ -105,7 +117,7 @@ def derive(rules: list[Rule], scopes: dict[str, ScopeFacts]) -> None:
                 value = sum((s * p.q.value for (s, _), p in terms_here), Decimal(0))
                 anchor = parts[0].q
                 q = Quantity(value, 0, "", anchor.start, anchor.end, unit=anchor.unit, role="derived")
-                sf.derived[rule.lhs] = Fact(rule.lhs, q, parts[0].scope, parts[0].block, (), tuple(parts))
+                sf.add_derived(rule.lhs, Fact(rule.lhs, q, parts[0].scope, parts[0].block, (), tuple(parts)))
                 changed = True
 
 
