@@ -8,12 +8,12 @@ import glob
 import os
 import random
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 from .catalog import Catalog
 from .engine import Audit, Selection, audit_file
 from .errors import InputError
+from .facts import Report
 from .sources import REPORT_SUFFIXES
 
 
@@ -112,8 +112,10 @@ def audit_many(paths: list[str], catalog: Catalog, selection: Selection, lang: s
 
 
 def tallied(audit: Audit) -> Audit:
-    """What the summary and the exit status need of an audit already written out."""
-    report = replace(audit.report, text="") if audit.report is not None else None  # the caller's audit stays whole
+    """What the summary and the exit status need of an audit already written out: its header and
+    counts, nothing that grows with the report (a batch of 10,000 keeps 10,000 of these)."""
+    rep = audit.report
+    report = Report(rep.path, "", rep.encoding, rep.decimal_mark, rep.header) if rep is not None else None
     return Audit(audit.path, report, [], audit.problems, audit.encoding, audit.counts())
 
 
