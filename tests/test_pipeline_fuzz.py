@@ -155,3 +155,28 @@ def test_mixed_separators_do_not_crash_main(tmp_path, capsys):
 def _check_audit_unfiltered(text: str) -> None:
     audit = audit_text("fuzz.txt", text, "utf-8", CATALOG, Selection(), "vi")
     json.loads(render_json([audit]))
+
+
+# ---------------------------------------------------------------- repetition: time stays linear
+# One report-like piece repeated thousands of times, joined with or without separators, is the shape
+# that exposes a scan from the start of a block or a sentence per figure (quadratic time). The bound
+# is generous (about 10x today's worst case per character) so a busy CI machine does not trip it,
+# yet a quadratic pass over 200 KB would take minutes.
+REPEATED = st.tuples(
+    st.one_of(FACT, ROW, SENTENCE, st.sampled_from(WORDS + PUNCT), st.just("trong đó 5 hồ sơ,"), st.just("(")),
+    st.integers(1, 4000),
+    st.sampled_from(["", " ", "\n", "\n\n", "\t", "; ", ", trong đó "]),
+).map(lambda t: t[2].join([t[0]] * t[1])[:200_000])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(REPEATED)
+@example("Tổng số hồ sơ 100 hồ sơ, " + "trong đó 5 hồ sơ, " * 4000)
+@example("\t".join(["7"] * 40000))
+def test_time_stays_linear_on_repeated_pieces(text):
+    import time
+    t0 = time.perf_counter()
+    audit = audit_text("fuzz.txt", text, "utf-8", CATALOG, Selection(), "vi")
+    seconds = time.perf_counter() - t0
+    assert seconds < 2 + len(text) * 50e-6, f"{len(text)} characters took {seconds:.1f} s"
+    assert all(0 <= c.start <= c.end <= len(text) for c in audit.checks)
