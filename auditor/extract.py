@@ -501,11 +501,14 @@ class _Extractor:
             return ""
         keep_opener = bool(words & {"lien", "thong"})
         index = self._scope_words_index(keep_opener)
-        seen = sorted({k for w in words for k in index.by_word.get(w, ())})
+        shared: dict[int, int] = {}  # scope -> words it shares with the label
+        for w in words:
+            for k in index.by_word.get(w, ()):
+                shared[k] = shared.get(k, 0) + 1
         best, best_score = "", 0.0
-        for k in seen:
+        for k in sorted(shared):  # the first scope wins a tie
             scope, other = index.scopes[k]
-            score = len(words & other) / len(words | other)
+            score = shared[k] / (len(words) + len(other) - shared[k])
             if score > best_score:
                 best, best_score = scope, score
         return best if best_score >= 0.6 else ""
