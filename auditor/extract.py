@@ -60,12 +60,18 @@ def _date(day: str | None, month: str | None, year: str | None, start: int, end:
 _HEADING_WITH_FIGURES = re.compile(r":\s*\d|\d\s*(?:ho so|hs\b|%)")
 
 
+def _inside(dates: list[DateMention], pos: int) -> bool:
+    """Whether `pos` falls inside one of `dates` (in text order, not overlapping)."""
+    i = bisect_right(dates, pos, key=lambda d: d.start)
+    return bool(i) and pos < dates[i - 1].end
+
 
 @dataclass
 class _ScopeWords:
     scopes: list[tuple[str, set[str]]] = field(default_factory=list)
     by_word: dict[str, list[int]] = field(default_factory=dict)
     seen: int = 0  # scopes of the report looked at so far
+
 
 class _Extractor:
     def __init__(self, path: str, text: str, encoding: str, lex: Lexicon):
@@ -116,8 +122,9 @@ class _Extractor:
         for m in self.lex.date_long.finditer(f):
             self._mark(m.start(), m.end(), "date")
             self.report.dates.append(_date(m.group(1), m.group(2), m.group(3), m.start(), m.end(), self.text[m.start():m.end()]))
+        long_dates = list(self.report.dates)  # in text order, not overlapping
         for m in self.lex.date_short.finditer(f):
-            if self._inside_date(m.start()):
+            if _inside(long_dates, m.start()):
                 continue
             self._mark(m.start(), m.end(), "date")
             self.report.dates.append(_date(m.group(1), m.group(2), m.group(3), m.start(), m.end(), self.text[m.start():m.end()]))
@@ -167,12 +174,6 @@ class _Extractor:
                     a.unit = b.unit
         self.report.quantities = qs
         return qs
-
-    def _inside_date(self, pos: int) -> bool:
-        """Inside a date already read (the dates so far are in text order and do not overlap)."""
-        dates = self.report.dates
-        i = bisect_right(dates, pos, key=lambda d: d.start)
-        return bool(i) and pos < dates[i - 1].end
 
     def _at(self, pos: int) -> Quantity | None:
         i = bisect_left(self.starts, pos)
@@ -783,10 +784,11 @@ class _Extractor:
             i += 1
         return out
 
-    def _last_item(self, start: int, end: int) -> list[Quantity] | None:
-        """The last of _items_in(start, end), read from the nearest place where pairing starts afresh."""
-        first, i = bisect_left(self.starts, start), bisect_left(self.starts, end)
-        k = max(first, i - 8)
+    def _last_item(self, start: int, end: int, near: int) -> list[Quantity] | None:
+        """The last of _items_in(start, end) if it begins within `near` characters of `end`, read from
+        the nearest place where pairing starts afresh (not from `start`: that would be quadratic)."""
+        first = bisect_left(self.starts, start)
+        k = max(first, bisect_left(self.starts, end - near))
         while k > first and self.qs[k - 1].role == "numerator":
             k -= 1
         items = self._items_from(k, end)
@@ -800,7 +802,8 @@ class _Extractor:
             if b.kind in ("table", "heading"):
                 continue
             for m in marker.finditer(f, b.start, b.end):
-                total = self._last_item(b.start, m.start())
+                # the total is the figure (or fraction) right before the marker, at most 200 characters away
+                total = self._last_item(b.start, m.start(), near=260)
                 if not total:
                     continue
                 gap = f[total[-1].end:m.start()]

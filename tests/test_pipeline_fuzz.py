@@ -180,3 +180,26 @@ def test_time_stays_linear_on_repeated_pieces(text):
     seconds = time.perf_counter() - t0
     assert seconds < 2 + len(text) * 50e-6, f"{len(text)} characters took {seconds:.1f} s"
     assert all(0 <= c.start <= c.end <= len(text) for c in audit.checks)
+
+
+@FUZZ
+@given(REPORT)
+@example("Tổng số 12/15 hồ sơ, trong đó 5 hồ sơ, 7/8 hồ sơ " + "98% " * 20 + "trong đó 3 hồ sơ")
+def test_the_figure_before_trong_do_is_found_as_a_full_scan_finds_it(text):
+    """_last_item reads back from the marker instead of scanning the block from its start; whatever a
+    full scan would take as the total (when near enough to count) it must take too."""
+    from auditor.extract import _Extractor
+    from auditor.lexicon import default_lexicon
+    from auditor.parse import parse_blocks
+
+    ex = _Extractor("fuzz.txt", text, "utf-8", default_lexicon())
+    ex.read_numbers()
+    ex.read_header()
+    blocks = parse_blocks(text)
+    ex.read_blocks(blocks)
+    for b in blocks:
+        for m in ex._marker.finditer(ex.folded, b.start, b.end):
+            items = ex._items_in(b.start, m.start())
+            expected = items[-1] if items and items[-1][0].start >= m.start() - 260 else None
+            found = ex._last_item(b.start, m.start(), near=260)
+            assert found == expected or (expected is None and found is None)
