@@ -152,7 +152,7 @@ class Lexicon:
             return self._read_candidates(text)
         found = self._candidates_of.get(text)
         if found is None:
-            if len(self._candidates_of) >= 50_000:
+            if len(self._candidates_of) >= 20_000:
                 self._candidates_of.clear()  # bounded: a batch of thousands of reports stays flat
             found = self._candidates_of[text] = self._read_candidates(text)
         return found
