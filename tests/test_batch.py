@@ -100,3 +100,18 @@ def test_an_internal_fault_on_one_report_is_reported_and_the_rest_are_audited(tm
     assert [r["problems"][0]["code"] if r["problems"] else None for r in reports] == [None, "IO099", None]
     assert "RuntimeError" in reports[1]["problems"][0]["message"]
     assert all(r["summary"]["checks"] > 0 for r in (reports[0], reports[2]))
+
+
+def test_a_summary_row_keeps_nothing_that_grows_with_the_report():
+    """A batch of 10,000 keeps one of these per report: header and counts, not text, facts or scopes."""
+    from auditor.batch import summary_rows, tallied
+    from auditor.catalog import load_catalog
+    from auditor.engine import Selection, audit_file
+
+    audit = audit_file(str(EXAMPLES / "huyen-loi.txt"), load_catalog(), Selection(), "vi")
+    kept = tallied(audit)
+    assert kept.report.header == audit.report.header
+    assert (kept.report.text, kept.report.facts, kept.report.scopes, kept.report.tables, kept.checks) == ("", [], {}, [], [])
+    assert kept.counts() == audit.counts()
+    assert summary_rows([kept]) == summary_rows([audit])
+    assert audit.report.facts and audit.report.text  # the caller's audit is left whole
