@@ -115,3 +115,25 @@ def test_a_summary_row_keeps_nothing_that_grows_with_the_report():
     assert kept.counts() == audit.counts()
     assert summary_rows([kept]) == summary_rows([audit])
     assert audit.report.facts and audit.report.text  # the caller's audit is left whole
+
+
+def test_a_long_summary_prints_in_aligned_pieces_with_one_header_and_one_footer():
+    import io as _io
+
+    from rich.console import Console
+
+    from auditor.render.text import render_summary
+
+    rows = [{"path": f"nop/xa-{i:05d}.txt", "issuer": "UBND Xã An Bình" if i % 3 else "UBND Xã Bình Minh Thượng",
+             "level": "commune", "period": "1/1/2024–30/6/2024", "checks": 100 + i, "errors": i % 2, "warnings": 0,
+             "undecided": 1, "status": i % 2, "problem": None} for i in range(1200)]
+    out = _io.StringIO()
+    render_summary(rows, Console(file=out, width=100, color_system=None), "vi")
+    lines = out.getvalue().splitlines()
+    assert sum("Tổng hợp" in line for line in lines) == 1
+    assert sum("Cơ quan" in line for line in lines) == 1
+    assert sum("1200 báo cáo" in line for line in lines) == 1
+    assert all(f"xa-{i:05d}" in out.getvalue() for i in range(1200))
+    body = [line for line in lines if line.startswith("│")]
+    assert len({len(line) for line in body}) == 1  # the pieces line up as one table
+    assert str(sum(100 + i for i in range(1200))) in lines[-2]

@@ -78,25 +78,54 @@ def render_text(audits: list[Audit], console: Console, lang: str, show_passed: b
         console.print()
 
 
+# A summary of thousands of reports is printed as consecutive tables of this many rows: one Rich table
+# of 10,000 rows took 90 MB to lay out. The column widths are fixed from all rows first, so the
+# pieces line up as one table.
+_SUMMARY_CHUNK = 500
+
+
 def render_summary(rows: list[dict], console: Console, lang: str) -> None:
     w = _WORDS[lang]
     vi = lang == "vi"
-    t = Table(title="Tổng hợp" if vi else "Summary", show_footer=True)
     heads = (["Tệp", "Cơ quan", "Cấp", "Kỳ", "Kiểm tra", "Lỗi", "Cảnh báo", "Không kết luận"] if vi else
              ["File", "Issuer", "Level", "Period", "Checks", "Errors", "Warnings", "Undecided"])
     totals = [sum(r[k] for r in rows) for k in ("checks", "errors", "warnings", "undecided")]
     unreadable = sum(1 for r in rows if r["status"] == 2)
     footers = [f"{len(rows)} {'báo cáo' if vi else 'reports'}" + (f", {unreadable} {'không đọc được' if vi else 'unreadable'}" if unreadable else ""),
                "", "", ""] + [str(x) for x in totals]
-    for i, (h, f) in enumerate(zip(heads, footers)):
-        t.add_column(h, footer=f, justify="right" if i >= 4 else "left", overflow="fold")
-    for r in rows:
-        style = "red" if r["status"] == 2 or r["errors"] else ("yellow" if r["warnings"] else None)
-        level = w["levels"].get(r["level"], "") if r["level"] else ""
-        issuer = escape(r["problem"]) if r["problem"] else escape(r["issuer"] or "")
-        t.add_row(escape(r["path"]), issuer, level, escape(r["period"] or ""), str(r["checks"]), str(r["errors"]),
-                  str(r["warnings"]), str(r["undecided"]), style=style)
-    console.print(t)
+    cells = [[r["path"], r["problem"] or r["issuer"] or "", w["levels"].get(r["level"], "") if r["level"] else "",
+              r["period"] or "", str(r["checks"]), str(r["errors"]), str(r["warnings"]), str(r["undecided"])] for r in rows]
+    widths = _summary_widths(heads, footers, cells, console.width)
+    starts = range(0, len(rows), _SUMMARY_CHUNK) if rows else [0]
+    for start in starts:
+        first, last = start == 0, start + _SUMMARY_CHUNK >= len(rows)
+        t = Table(title=("Tổng hợp" if vi else "Summary") if first else None, show_header=first, show_footer=last)
+        for i, (h, f) in enumerate(zip(heads, footers)):
+            t.add_column(h, footer=f, justify="right" if i >= 4 else "left", overflow="fold", width=widths[i])
+        for r, row in zip(rows[start:start + _SUMMARY_CHUNK], cells[start:start + _SUMMARY_CHUNK]):
+            style = "red" if r["status"] == 2 or r["errors"] else ("yellow" if r["warnings"] else None)
+            t.add_row(*(escape(c) for c in row), style=style)
+        console.print(t)
+
+
+def _summary_widths(heads: list[str], footers: list[str], cells: list[list[str]], console_width: int) -> list[int]:
+    """Each column as wide as its heading, footer or longest cell; when that does not fit the console,
+    the file, issuer and period columns give way first (their text folds onto more lines), then the
+    headings of the number columns fold between words."""
+    content = [max([len(f)] + [len(row[i]) for row in cells]) for i, f in enumerate(footers)]
+    widths = [max(len(h), c) for h, c in zip(heads, content)]
+    word = [max(c, *(len(x) for x in h.split())) for h, c in zip(heads, content)]
+    room = console_width - (3 * len(widths) + 1)  # a border and a space either side of each cell
+    text_columns = (0, 1, 3)
+    for floor in ([12 if k in text_columns else widths[k] for k in range(len(widths))],
+                  [12 if k in text_columns else word[k] for k in range(len(widths))],
+                  [8 if k in text_columns else word[k] for k in range(len(widths))]):
+        while sum(widths) > room:
+            shrinkable = [k for k in range(len(widths)) if widths[k] > floor[k]]
+            if not shrinkable:
+                break
+            widths[max(shrinkable, key=lambda k: widths[k])] -= 1
+    return widths  # on a console too narrow even for the floors, Rich folds what does not fit
 
 
 def render_across(checks, console: Console, lang: str, store, show_passed: bool = False) -> None:
