@@ -123,7 +123,7 @@ def _audit(argv: list[str], err: Console) -> int:
             return _fail(err, only.problems[0]["message"])
         stream = iter([only])
     try:
-        return _emit(stream, args, lang, catalog, store, selection)
+        return _emit(stream, args, lang, catalog, store, selection, err)
     finally:
         if store is not None:
             store.close()
@@ -208,8 +208,9 @@ def _writer(fmt: str, catalog: Catalog, lang: str, across):
     return lambda audits, seen: chunks(audits, seen, across)
 
 
-def _emit(audits: Iterator[Audit], args, lang: str, catalog: Catalog, store=None, selection=None) -> int:
-    """Write each audit as it comes, keep only its tally for the summary; return the exit status."""
+def _emit(audits: Iterator[Audit], args, lang: str, catalog: Catalog, store=None, selection=None, err=None) -> int:
+    """Write each audit as it comes, keep only its tally for the summary; return the exit status.
+    In the machine formats an unreadable file is also named on stderr, for the person watching."""
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     kept: list[Audit] = []
     found: list = []  # checks across reports, made once the batch is in the store
@@ -232,7 +233,12 @@ def _emit(audits: Iterator[Audit], args, lang: str, catalog: Catalog, store=None
                 render_across(across(), console, lang, store, args.show_passed)
         else:
             writer = _writer(args.format, catalog, lang, across if store is not None else None)
-            for chunk in writer(audits, lambda a: kept.append(tallied(a))):
+
+            def seen(audit: Audit) -> None:
+                kept.append(tallied(audit))
+                for problem in audit.problems if err is not None else ():
+                    _fail(err, f"{audit.path}: {problem['message']}")
+            for chunk in writer(audits, seen):
                 out.write(chunk)
     finally:
         if args.output:

@@ -39,6 +39,7 @@ _FIELD_OPENER = re.compile(r"^(?:linh vuc|lien thong|nhom)\s+")
 # hundred characters; bounding the reach keeps time linear on text without full stops (OCR output
 # often loses them, and a whole report can arrive as one line)
 _REACH = 2000
+_SENTENCE_LABELS = 600  # how far back the words naming a bare percentage are read
 # figures are sums of counts and amounts in đồng: 24 characters ("999.999.999.999.999.999,99") is far
 # beyond any of them and well inside the 28 digits decimal arithmetic keeps exact
 _LONGEST_FIGURE = 24
@@ -706,7 +707,9 @@ class _Extractor:
                     break
         if claim.numerator is None:
             seen = []
-            for _, _, lab in sorted(self._candidates(f[sent_start:pct.start]), key=lambda c: c[0]):
+            # the labels of the sentence the percentage closes, read no further back than a long sentence
+            for _, _, lab in sorted(self._candidates(f[max(sent_start, pct.start - _SENTENCE_LABELS):pct.start]),
+                                    key=lambda c: c[0]):
                 if lab.key not in seen:
                     seen.append(lab.key)
             claim.context_keys = seen

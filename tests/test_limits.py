@@ -231,8 +231,9 @@ def _assert_outcome(run: Run, path: Path) -> dict:
         assert problem["code"].startswith("IO")
         _assert_one_line(problem["message"])
     if run.code == 2:
-        # with --format json the reason is in the document (stderr stays empty)
+        # with --format json the reason is in the document, and named on stderr for the person watching
         assert report["problems"], "exit 2 without a problem in the JSON"
+        assert run.err.strip().splitlines() == [f"tthc-audit: {path}: {p['message']}" for p in report["problems"]]
     else:
         assert not report["problems"]
     return report
