@@ -6,6 +6,7 @@ in the folded text is an offset in the source.
 """
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
@@ -39,7 +40,8 @@ _FIELD_OPENER = re.compile(r"^(?:linh vuc|lien thong|nhom)\s+")
 # hundred characters; bounding the reach keeps time linear on text without full stops (OCR output
 # often loses them, and a whole report can arrive as one line)
 _REACH = 2000
-_SENTENCE_LABELS = 600  # how far back the words naming a bare percentage are read
+_SENTENCE_LABELS = 600
+_SAME_SCOPE = 0.6  # Jaccard similarity of words at which a table row's label names a prose scope  # how far back the words naming a bare percentage are read
 # figures are sums of counts and amounts in đồng: 24 characters ("999.999.999.999.999.999,99") is far
 # beyond any of them and well inside the 28 digits decimal arithmetic keeps exact
 _LONGEST_FIGURE = 24
@@ -503,17 +505,19 @@ class _Extractor:
             return ""
         keep_opener = bool(words & {"lien", "thong"})
         index = self._scope_words_index(keep_opener)
-        shared: dict[int, int] = {}  # scope -> words it shares with the label
-        for w in words:
-            for k in index.by_word.get(w, ()):
-                shared[k] = shared.get(k, 0) + 1
+        # a scope within reach shares at least 60% of the label's words, so it has one of its rarest
+        # len - ceil(0.6 len) + 1 words: only those words' scopes need scoring (common words such as
+        # "thôn" name hundreds of scopes in a long report)
+        rarest = sorted(words, key=lambda w: (len(index.by_word.get(w, ())), w))
+        probe = rarest[:len(words) - math.ceil(_SAME_SCOPE * len(words)) + 1]
         best, best_score = "", 0.0
-        for k in sorted(shared):  # the first scope wins a tie
+        for k in sorted({k for w in probe for k in index.by_word.get(w, ())}):  # the first scope wins a tie
             scope, other = index.scopes[k]
-            score = shared[k] / (len(words) + len(other) - shared[k])
+            shared = len(words & other)
+            score = shared / (len(words) + len(other) - shared)
             if score > best_score:
                 best, best_score = scope, score
-        return best if best_score >= 0.6 else ""
+        return best if best_score >= _SAME_SCOPE else ""
 
     def _scope_words_index(self, keep_opener: bool) -> "_ScopeWords":
         """Words of each prose scope's name, kept up to date as scopes are added (they only grow)."""

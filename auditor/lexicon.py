@@ -157,6 +157,10 @@ class Lexicon:
             found = self._candidates_of[text] = self._read_candidates(text)
         return found
 
+    def forget_readings(self) -> None:
+        """Empty the remembered label readings (a benchmark compares sizes from the same cold start)."""
+        self._candidates_of.clear()
+
     def _read_candidates(self, text: str) -> tuple[tuple[int, int, Label], ...]:
         out = []
         for m in self.label_regex.finditer(text):

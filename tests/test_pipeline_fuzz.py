@@ -203,3 +203,31 @@ def test_the_figure_before_trong_do_is_found_as_a_full_scan_finds_it(text):
             expected = items[-1] if items and items[-1][0].start >= m.start() - 260 else None
             found = ex._last_item(b.start, m.start(), near=260)
             assert found == expected or (expected is None and found is None)
+
+
+VOCAB = ["ho", "tich", "chung", "thuc", "thon", "bac", "nam", "dong", "xa", "an", "phu", "dat", "dai", "y", "te"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(VOCAB), min_size=1, max_size=4), min_size=1, max_size=30),
+       st.lists(st.sampled_from(VOCAB), min_size=1, max_size=5))
+def test_a_table_row_finds_the_scope_a_full_comparison_finds(names, label_words):
+    """The word index skips scopes that cannot reach the threshold; the answer must be the one comparing
+    the label with every scope gives (best Jaccard ≥ 0.6, the first scope on a tie)."""
+    from auditor.extract import _SAME_SCOPE, _Extractor
+    from auditor.lexicon import default_lexicon
+
+    ex = _Extractor("fuzz.txt", "", "utf-8", default_lexicon())
+    for name in names:
+        ex.report.scopes.setdefault(f"|lĩnh vực {' '.join(name)}", "")
+    label = " ".join(label_words)
+    words = set(label_words)
+    best, best_score = "", 0.0
+    for scope in ex.report.scopes:
+        if "|" not in scope or scope.startswith("table"):
+            continue
+        other = set(scope.split("|", 1)[1].replace("lĩnh vực ", "", 1).split())
+        score = len(words & other) / len(words | other)
+        if score > best_score:
+            best, best_score = scope, score
+    assert ex._prose_scope_for(label) == (best if best_score >= _SAME_SCOPE else "")
