@@ -208,7 +208,7 @@ def _writer(fmt: str, catalog: Catalog, lang: str, across):
     return lambda audits, seen: chunks(audits, seen, across)
 
 
-def _emit(audits: Iterator[Audit], args, lang: str, catalog: Catalog, store=None, selection=None, err=None) -> int:
+def _emit(audits: Iterator[Audit], args, lang: str, catalog: Catalog, store, selection, err: Console) -> int:
     """Write each audit as it comes, keep only its tally for the summary; return the exit status.
     In the machine formats an unreadable file is also named on stderr, for the person watching."""
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
@@ -236,7 +236,7 @@ def _emit(audits: Iterator[Audit], args, lang: str, catalog: Catalog, store=None
 
             def seen(audit: Audit) -> None:
                 kept.append(tallied(audit))
-                for problem in audit.problems if err is not None else ():
+                for problem in audit.problems:
                     _fail(err, f"{audit.path}: {problem['message']}")
             for chunk in writer(audits, seen):
                 out.write(chunk)

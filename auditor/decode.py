@@ -17,12 +17,14 @@ class Decoded:
     encoding: str
 
 
+def _many_controls(codes) -> bool:
+    """More control characters (tab, newline, form feed, return aside) than any typed text has."""
+    codes = list(codes)
+    return sum(1 for c in codes if c < 32 and c not in (9, 10, 12, 13)) > max(8, len(codes) // 50)
+
+
 def _looks_binary(data: bytes) -> bool:
-    if b"\x00" in data[:8192]:
-        return True
-    sample = data[:8192]
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
-    return controls > max(8, len(sample) // 50)
+    return b"\x00" in data[:8192] or _many_controls(data[:8192])
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -36,13 +38,12 @@ def _utf16_without_bom(data: bytes) -> str | None:
     for zeros, others, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
         if zeros >= half * 0.3 and others <= half * 0.02:
             try:
-                head = data[:8192].decode(encoding)
+                head = sample.decode(encoding)
             except UnicodeDecodeError:
                 return None
-            controls = sum(1 for ch in head if ch < " " and ch not in "\t\n\f\r")
             plain = sum(1 for ch in head if " " <= ch <= "~" or ch in "\t\n\r")
             # Vietnamese prose is mostly plain ASCII letters, digits and spaces between the accented ones
-            return encoding if controls <= max(8, len(head) // 50) and plain >= len(head) * 0.5 else None
+            return encoding if not _many_controls(map(ord, head)) and plain >= len(head) * 0.5 else None
     return None
 
 

@@ -35,6 +35,7 @@ _CLAUSE_SEPARATOR = re.compile(r"[,;:]|\.(?=\s)|$")
 _NAME_END = re.compile(r"(?<![a-z])\d|\d(?![a-z])|[:;()]|\.\s| la\b")
 _NAME_THEN_COLON = re.compile(r"(?:[^\d:;.()]|(?<=[a-z])\d(?=[a-z])){3,80}:")
 _PARENTHESISED = re.compile(r"\(.*?\)")
+# the kinds this module names prose scopes by ("lĩnh vực Hộ tịch", folded), not words of a report
 _FIELD_OPENER = re.compile(r"^(?:linh vuc|lien thong|nhom)\s+")
 # how far back a sentence's context and how far forward a list may reach: a clerk's sentence is a few
 # hundred characters; bounding the reach keeps time linear on text without full stops (OCR output
@@ -419,7 +420,7 @@ class _Extractor:
             seg = f[m.end():min(b.end, m.end() + 40)]
             cut = _CLAUSE_END.search(seg)
             seg = seg[:cut.start()] if cut else seg
-            cands = [c for c in self._candidates(seg) if c[0] == 0]
+            cands = [c for c in self.lex.candidates(seg) if c[0] == 0]
             label = self._choose(cands, [])
             if label is None:
                 continue
@@ -451,11 +452,11 @@ class _Extractor:
 
     # ---------------------------------------------------------------- appendix tables
     def _key_of_header(self, group: str, leaf: str, previous: list) -> str | None:
-        group_label = self._choose(self._candidates(group), []) if group else None
+        group_label = self._choose(self.lex.candidates(group), []) if group else None
         if group_label and (not leaf or self.lex.total_heading.fullmatch(leaf) or leaf == group):
             return group_label.key
         recent = [k for k in ([group_label.key] if group_label else []) + [p for p in previous if p]]
-        cands = self._candidates(leaf)
+        cands = self.lex.candidates(leaf)
         if group_label:  # under a group heading, read the leaf as one of its parts
             under = [c for c in cands if c[2].parent == group_label.key or c[2].key == group_label.key]
             cands = under or cands
@@ -597,15 +598,12 @@ class _Extractor:
         m = _CLAUSE_END.search(seg)
         seg = seg[:m.start()] if m else seg
         report_rank = _LEVEL_RANK.get(self.report.header.level or "", 0)
-        for lvl, rx in self.lex.level_after_o:
+        for lvl, rx in self.lex.level_after:
             if rx.search(seg):
                 new = f"{lvl if _LEVEL_RANK[lvl] < report_rank else ''}|"
                 self.report.scopes.setdefault(new, _LEVEL_NAME[lvl] if _LEVEL_RANK[lvl] < report_rank else "đơn vị báo cáo")
                 return new
         return scope
-
-    def _candidates(self, text: str) -> tuple[tuple[int, int, Label], ...]:
-        return self.lex.candidates(text)
 
     def _choose(self, cands: list[tuple[int, int, Label]], recent: list[str]) -> Label | None:
         if not cands:
@@ -637,7 +635,7 @@ class _Extractor:
         if not clause.strip() or self.lex.whole_before_part.search(clause):
             return None
         # a label far from its number is a label of something else
-        cands = [c for c in self._candidates(clause) if len(clause) - c[1] <= 45]
+        cands = [c for c in self.lex.candidates(clause) if len(clause) - c[1] <= 45]
         return self._choose(cands, recent)
 
     def _label_after(self, q: Quantity, block_end: int, recent: list[str]) -> Label | None:
@@ -656,7 +654,7 @@ class _Extractor:
         if m:
             seg = seg[:m.start()]
         lead = self.lex.label_filler.match(seg)
-        cands = [c for c in self._candidates(seg) if c[0] <= lead.end() + 1]
+        cands = [c for c in self.lex.candidates(seg) if c[0] <= lead.end() + 1]
         chosen = self._choose(cands, recent)
         self._suffix_end = pos + max((e for _, e, lab in cands if lab is chosen), default=0)
         return chosen
@@ -712,7 +710,7 @@ class _Extractor:
         if claim.numerator is None:
             seen = []
             # the labels of the sentence the percentage closes, read no further back than a long sentence
-            for _, _, lab in sorted(self._candidates(f[max(sent_start, pct.start - _SENTENCE_LABELS):pct.start]),
+            for _, _, lab in sorted(self.lex.candidates(f[max(sent_start, pct.start - _SENTENCE_LABELS):pct.start]),
                                     key=lambda c: c[0]):
                 if lab.key not in seen:
                     seen.append(lab.key)

@@ -41,6 +41,7 @@ class RateSpec(_Strict):
 
 class ScopeSpec(_Strict):
     levels: dict[str, list[str]]
+    level_after: list[str]
     field_openers: list[str]
     group_openers: list[str]
     unit_line: str
@@ -134,7 +135,7 @@ class Lexicon:
     parents: dict[str, str | None] = field(default_factory=dict)
     any_unit: re.Pattern | None = None  # every unit in one alternation, in lexicon order; lastgroup names it
     unit_of_group: dict[str, str] = field(default_factory=dict)
-    level_after_o: list[tuple[str, re.Pattern]] = field(default_factory=list)  # "… ở cấp xã"
+    level_after: list[tuple[str, re.Pattern]] = field(default_factory=list)  # "… ở cấp xã", by level
     _labels_at: dict[str, list[Label]] = field(default_factory=dict)
     _candidates_of: dict[str, tuple] = field(default_factory=dict)
 
@@ -337,7 +338,8 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
     lex.unit = dict(lex.units)
     lex.unit_of_group = {f"u{i}": name for i, (name, _) in enumerate(lex.units)}
     lex.any_unit = re.compile("|".join(f"(?P<u{i}>{rx.pattern})" for i, (_, rx) in enumerate(lex.units)))
-    lex.level_after_o = [(lvl, re.compile(r"\b[o&]\s+(?:" + rx.pattern + ")")) for lvl, rx in lex.levels.items()]
+    before_level = _any(spec.scopes.level_after, a, f"{where}: scopes.level_after").pattern
+    lex.level_after = [(lvl, re.compile(f"(?:{before_level})\\s+(?:{rx.pattern})")) for lvl, rx in lex.levels.items()]
     return lex
 
 
