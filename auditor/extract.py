@@ -605,6 +605,23 @@ class _Extractor:
                 return new
         return scope
 
+    def _labels_between(self, lo: int, hi: int) -> list[tuple[int, int, Label]]:
+        """Label readings between two offsets, read gap by gap between the figures: no label spans a
+        figure, and the lexicon remembers each short gap's reading, so dense percentages do not read
+        the same words again for every figure."""
+        f, out, pos = self.folded, [], lo
+        i = bisect_left(self.starts, lo)
+        if i and self.qs[i - 1].end > lo:  # a figure straddling the start
+            pos = self.qs[i - 1].end
+        while pos < hi:
+            nxt = self.qs[i].start if i < len(self.qs) and self.qs[i].start < hi else hi
+            if nxt > pos:
+                out.extend((pos + a, pos + b, lab) for a, b, lab in self.lex.candidates(f[pos:nxt]))
+            if nxt >= hi:
+                break
+            pos, i = max(pos, self.qs[i].end), i + 1
+        return out
+
     def _choose(self, cands: list[tuple[int, int, Label]], recent: list[str]) -> Label | None:
         if not cands:
             return None
@@ -710,7 +727,7 @@ class _Extractor:
         if claim.numerator is None:
             seen = []
             # the labels of the sentence the percentage closes, read no further back than a long sentence
-            for _, _, lab in sorted(self.lex.candidates(f[max(sent_start, pct.start - _SENTENCE_LABELS):pct.start]),
+            for _, _, lab in sorted(self._labels_between(max(sent_start, pct.start - _SENTENCE_LABELS), pct.start),
                                     key=lambda c: c[0]):
                 if lab.key not in seen:
                     seen.append(lab.key)
