@@ -61,6 +61,10 @@ def _date(day: str | None, month: str | None, year: str | None, start: int, end:
     return DateMention(_int(day), _int(month), _int(year), start, end, raw)
 
 
+# "12/" with no digit after is a document number; so is "5/12/" ("05/2024/NĐ-CP")
+_SLASH_DIGIT = re.compile(r"/\s*\d")
+_DOCREF_SLASHES = re.compile(r"/\s*\d{1,5}\s*/")
+_FRACTION_SLASH = re.compile(r"\s?/\s?")
 _HEADING_WITH_FIGURES = re.compile(r":\s*\d|\d\s*(?:ho so|hs\b|%)")
 
 
@@ -150,27 +154,29 @@ class _Extractor:
                     q.role = "noise"
         # one pass over the text: where the words before a figure say it is not a quantity
         not_quantity_at = {m.end() for m in self.lex.not_quantity_before.finditer(f)}
+        text = self.text
         for i, q in enumerate(qs):
             if q.role != "quantity":
                 continue
             if len(q.raw) > _LONGEST_FIGURE:
                 q.role = "other"  # an identifier or OCR debris, never a count: and beyond exact decimal sums
                 continue
-            after = self.text[q.end:q.end + 2]
-            if (not q.percent and (after[:1] == "/" and not re.match(r"/\s*\d", self.text[q.end:q.end + 3]))) \
-                    or re.match(r"/\s*\d{1,5}\s*/", self.text[q.end:q.end + 12]) \
-                    or (self.text[q.start - 1:q.start] == "/" and i and qs[i - 1].role in ("docref", "date")):
+            slash_after = text[q.end:q.end + 1] == "/"
+            if (slash_after and ((not q.percent and not _SLASH_DIGIT.match(text, q.end, q.end + 3))
+                                or _DOCREF_SLASHES.match(text, q.end, q.end + 12))) \
+                    or (text[q.start - 1:q.start] == "/" and i and qs[i - 1].role in ("docref", "date")):
                 q.role = "docref"
             elif not q.percent and q.start in not_quantity_at:
                 q.role = "other"
         # fractions "a/b": two quantities joined by a slash
         for a, b in zip(qs, qs[1:]):
-            if a.role == "quantity" and b.role == "quantity" and a.value <= 12 and 1990 <= b.value <= 2100 \
-                    and a.decimals == b.decimals == 0 and re.fullmatch(r"/", self.text[a.end:b.start]):
+            if b.start - a.end > 3 or a.role != "quantity" or b.role != "quantity":
+                continue
+            gap = text[a.end:b.start]
+            if a.value <= 12 and 1990 <= b.value <= 2100 and a.decimals == b.decimals == 0 and gap == "/":
                 a.role = b.role = "date"  # "tháng 7/2024"
                 continue
-            if a.role == "quantity" and b.role == "quantity" and not a.percent \
-                    and re.fullmatch(r"\s?/\s?", self.text[a.end:b.start]):
+            if not a.percent and _FRACTION_SLASH.fullmatch(gap):
                 a.role, b.role = "numerator", "denominator"
                 if b.unit is None:
                     a.unit = None

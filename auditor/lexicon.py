@@ -256,18 +256,54 @@ def _expand(pattern: str, aliases: dict[str, str]) -> str:
 
 
 def _compile(pattern: str, aliases: dict[str, str], where: str) -> re.Pattern:
+    return _regex(_alternation([pattern], aliases, where), where, [pattern], aliases)
+
+
+def _alternation(patterns: list[str], aliases: dict[str, str], where: str) -> str:
+    """The lexicon's patterns as one regular expression's text, aliases expanded; not compiled yet."""
     try:
-        return re.compile(_expand(pattern, aliases))
+        if len(patterns) == 1:
+            return _expand(patterns[0], aliases)
+        return "|".join(f"(?:{_expand(p, aliases)})" for p in patterns)
     except KeyError as exc:
-        raise ConfigError(f"{where}: unknown alias {{{exc.args[0]}}} in pattern {pattern!r}") from None
+        raise ConfigError(f"{where}: unknown alias {{{exc.args[0]}}} in {patterns!r}") from None
+
+
+def _regex(text: str, where: str, patterns: list[str], aliases: dict[str, str], *, scanning: bool = False,
+           chars: frozenset[str] | None = None) -> re.Pattern:
+    """Compile once (compiling is most of the start-up); on an error, compile each lexicon pattern
+    alone to name the one at fault.
+
+    `scanning`: for a pattern run over a whole text. The regex engine skips ahead by itself only
+    when a pattern starts with a literal, and alternatives that start with \\b defeat that; a
+    lookahead on the characters every match must start with restores the skipping (4x on
+    not_quantity_before)."""
+    if scanning:
+        chars = chars or first_chars(text)
+        if chars:
+            text = f"(?=[{''.join(re.escape(c) for c in sorted(chars))}])(?:{text})"
+    try:
+        return re.compile(text)
     except re.error as exc:
-        raise ConfigError(f"{where}: bad pattern {pattern!r}: {exc}") from None
+        for p in patterns:
+            try:
+                re.compile(_expand(p, aliases))
+            except re.error as exc_p:
+                raise ConfigError(f"{where}: bad pattern {p!r}: {exc_p}") from None
+        raise ConfigError(f"{where}: bad pattern: {exc}") from None
 
 
 def _any(patterns: list[str], aliases: dict[str, str], where: str) -> re.Pattern:
-    for p in patterns:
-        _compile(p, aliases, where)
-    return re.compile("|".join(f"(?:{_expand(p, aliases)})" for p in patterns))
+    return _regex(_alternation(patterns, aliases, where), where, patterns, aliases)
+
+
+def _union(sets) -> frozenset[str] | None:
+    out: set[str] = set()
+    for chars in sets:
+        if chars is None:
+            return None
+        out |= chars
+    return frozenset(out)
 
 
 def load_lexicon(path: Path | None = None) -> Lexicon:
@@ -297,7 +333,8 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         keys.setdefault(ls.key, Label(ls.key, ls.parent, ls.base, [], re.compile("")))
     lex = Lexicon(
         labels=labels,
-        label_regex=re.compile("|".join(group_parts)),
+        label_regex=_regex("|".join(group_parts), f"{where}: labels", [], a, scanning=True,
+                           chars=_union(lab.first for lab in labels)),
         label_of_group=label_of_group,
         label_by_group={f"g{i}": lab for i, lab in enumerate(label_of_group)},
         keys=keys,
@@ -306,10 +343,12 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         field_opener=_any(spec.scopes.field_openers, a, f"{where}: scopes.field_openers"),
         group_opener=_any(spec.scopes.group_openers, a, f"{where}: scopes.group_openers"),
         report_level={lvl: _any(ps, a, f"{where}: scopes.report_level") for lvl, ps in spec.scopes.report_level.items()},
-        not_quantity_before=re.compile(r"(?:" + _any(spec.not_quantity_before, a, f"{where}: not_quantity_before").pattern
-                                       + r")\s*(?=\d)"),
-        ocr_noise=[_compile(p, a, f"{where}: ocr_noise") for p in spec.ocr_noise],
-        units=[(name, re.compile(r"\s*(?:" + _any(ps, a, f"{where}: units").pattern + r")\b"))
+        not_quantity_before=_regex(
+            r"(?:" + _alternation(spec.not_quantity_before, a, f"{where}: not_quantity_before") + r")\s*(?=\d)",
+            f"{where}: not_quantity_before", spec.not_quantity_before, a, scanning=True),
+        ocr_noise=[_regex(_alternation([p], a, f"{where}: ocr_noise"), f"{where}: ocr_noise", [p], a, scanning=True)
+                   for p in spec.ocr_noise],
+        units=[(name, _regex(r"\s*(?:" + _alternation(ps, a, f"{where}: units") + r")\b", f"{where}: units", ps, a))
                for name, ps in spec.units.items()],
         unit={},
         breakdown=_any(spec.breakdown_markers, a, f"{where}: breakdown_markers"),
@@ -318,27 +357,32 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         countable=_any(spec.countables, a, f"{where}: countables"),
         not_dossier_table=_any(spec.tables_not_dossiers, a, f"{where}: tables_not_dossiers"),
         comparison_before=_any(spec.comparison_before, a, f"{where}: comparison_before"),
-        comparison_after=re.compile(r"\s*(?:" + _any(spec.comparison_after, a, f"{where}: comparison_after").pattern + ")"),
+        comparison_after=_regex(r"\s*(?:" + _alternation(spec.comparison_after, a, f"{where}: comparison_after") + ")",
+                                f"{where}: comparison_after", spec.comparison_after, a),
         share_before=_any(spec.share_before, a, f"{where}: share_before"),
-        label_filler=re.compile(r"\s*(?:(?:" + _any(spec.label_fillers, a, f"{where}: label_fillers").pattern + r")\s+)?"),
+        label_filler=_regex(r"\s*(?:(?:" + _alternation(spec.label_fillers, a, f"{where}: label_fillers") + r")\s+)?",
+                            f"{where}: label_fillers", spec.label_fillers, a),
         issuer=_compile(spec.issuer, a, f"{where}: issuer"),
         parent_unit=_compile(spec.across.parent, a, f"{where}: across.parent"),
         commune_count=_compile(spec.across.commune_count, a, f"{where}: across.commune_count"),
-        total_row=re.compile(r"^\W*(?:" + _any(spec.total_rows, a, f"{where}: total_rows").pattern + r")\b"),
-        total_heading=re.compile(r"\W*(?:" + _any(spec.total_rows, a, f"{where}: total_rows").pattern + r")\W*"),
+        total_row=_regex(r"^\W*(?:" + _alternation(spec.total_rows, a, f"{where}: total_rows") + r")\b",
+                         f"{where}: total_rows", spec.total_rows, a),
+        total_heading=_regex(r"\W*(?:" + _alternation(spec.total_rows, a, f"{where}: total_rows") + r")\W*",
+                             f"{where}: total_rows", spec.total_rows, a),
         unit_line=_compile(spec.scopes.unit_line, a, f"{where}: scopes.unit_line"),
         period_named=_compile(spec.dates.period_named, a, f"{where}: dates.period_named"),
         rank=_any(spec.ranks, a, f"{where}: ranks"),
         date_long=_compile(spec.dates.long, a, f"{where}: dates.long"),
         date_short=_compile(spec.dates.short, a, f"{where}: dates.short"),
-        period=_compile(spec.dates.period, a, f"{where}: dates.period"),
+        period=_regex(_alternation([spec.dates.period], a, f"{where}: dates.period"), f"{where}: dates.period",
+                      [spec.dates.period], a, scanning=True),
         reference=_compile(spec.dates.reference, a, f"{where}: dates.reference"),
     )
     lex.parents = {k: lab.parent for k, lab in keys.items()}
     lex.unit = dict(lex.units)
     lex.unit_of_group = {f"u{i}": name for i, (name, _) in enumerate(lex.units)}
     lex.any_unit = re.compile("|".join(f"(?P<u{i}>{rx.pattern})" for i, (_, rx) in enumerate(lex.units)))
-    before_level = _any(spec.scopes.level_after, a, f"{where}: scopes.level_after").pattern
+    before_level = _alternation(spec.scopes.level_after, a, f"{where}: scopes.level_after")
     lex.level_after = [(lvl, re.compile(f"(?:{before_level})\\s+(?:{rx.pattern})")) for lvl, rx in lex.levels.items()]
     return lex
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right, insort
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 # A percentage whose digits OCR split with spaces: "99 ,96%", "0. 04%", and "99 04 A" (% read as A).
 _PCT_SPACED = re.compile(r"(?<![\d.,])(\d{1,3}) ?([.,]) ?(\d{1,3}) ?%")
@@ -24,8 +24,7 @@ _SEPARATOR = re.compile(r"[.,]")
 _NON_DIGIT = re.compile(r"\D")
 
 
-@dataclass(frozen=True)
-class RawNumber:
+class RawNumber(NamedTuple):  # a tuple: a long report has a hundred thousand of them
     start: int
     end: int
     raw: str

@@ -1,11 +1,15 @@
 """The label matcher skips patterns by their possible first characters: the skip must never hide a match."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+import pytest
 
 from hypothesis import given, settings, strategies as st
 
-from auditor.lexicon import default_lexicon, first_chars
+from auditor.errors import ConfigError
+from auditor.lexicon import default_lexicon, first_chars, load_lexicon
 from auditor.normalize import fold
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -42,3 +46,45 @@ def test_no_match_is_skipped_on_random_text(text):
         for lab in lex.labels:
             if lab not in allowed:
                 assert lab.regex.match(text, s) is None
+
+
+def _without_lookahead(rx):
+    """The pattern a whole-text scanner was built from, before its first-character lookahead."""
+    m = re.fullmatch(r"\(\?=\[(.*?)(?<!\\)\]\)\(\?:(.*)\)", rx.pattern, re.S)
+    assert m, rx.pattern
+    return re.compile(m.group(2), rx.flags)
+
+
+def _scanners():
+    lex = default_lexicon()
+    return [lex.label_regex, lex.not_quantity_before, lex.period, *lex.ocr_noise]
+
+
+def test_scanners_find_what_their_patterns_find_in_the_examples():
+    texts = [fold(p.read_text(encoding="utf-8")) for p in sorted(EXAMPLES.glob("*.txt"))]
+    found = 0
+    for rx in _scanners():
+        plain = _without_lookahead(rx)
+        for text in texts:
+            fast = [(m.start(), m.end(), m.lastgroup) for m in rx.finditer(text)]
+            assert fast == [(m.start(), m.end(), m.lastgroup) for m in plain.finditer(text)]
+            found += len(fast)
+    assert found > 100
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="abcdeghiklmnopqrstuvxy0123456789 .,:;()/%\n", max_size=160))
+def test_scanners_find_what_their_patterns_find_on_random_text(text):
+    for rx in _scanners():
+        plain = _without_lookahead(rx)
+        assert [m.span() for m in rx.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_a_bad_lexicon_pattern_is_named(tmp_path):
+    src = (Path(__file__).resolve().parents[2] / "grammars" / "lexicon.yaml").read_text(encoding="utf-8")
+    for broken, named in [("'\\bnam'", "(?:nam"), ("'\\bquy'", "{NOPE}")]:
+        bad = tmp_path / "lexicon.yaml"
+        bad.write_text(src.replace(broken, repr(named), 1), encoding="utf-8")
+        with pytest.raises(ConfigError) as exc:
+            load_lexicon(bad)
+        assert "not_quantity_before" in str(exc.value) and (named in str(exc.value) or "NOPE" in str(exc.value))
