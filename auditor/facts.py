@@ -20,11 +20,15 @@ class Quantity:
     percent: bool = False
     unit: str | None = None  # dossiers | people | money | procedures | items | None
     role: str = "quantity"  # quantity | numerator | denominator | rank | year | date | docref | noise
+    _number: float | int | None = field(default=None, repr=False, compare=False)
 
     @property
     def number(self) -> float | int:
-        """The figure as written, for JSON ("99,96%" -> 99.96, "02" -> 2)."""
-        return int(self.value) if self.decimals == 0 and self.value == self.value.to_integral() else float(self.value)
+        """The figure as written, for JSON ("99,96%" -> 99.96, "02" -> 2); every check a figure is in asks."""
+        if self._number is None:
+            v = self.value
+            self._number = int(v) if self.decimals == 0 and v == v.to_integral() else float(v)
+        return self._number
 
 
 @dataclass(slots=True)

@@ -747,13 +747,16 @@ def kind_percent_partition(rule: Rule, ctx: Context) -> Iterator[Check]:
                      numbers=nums, arithmetic=arith, scope=first.scope)
 
 
+_PARTS_OF_SCOPE = re.compile(r"\s*trong đó .*$")
+
+
 def kind_same_sentence(rule: Rule, ctx: Context) -> Iterator[Check]:
     """The same clause written twice (figures masked) must carry the same figures."""
     seen: dict[tuple[str, str], object] = {}
     for cl in ctx.report.clauses:
         # the same words in another scope (each field, the communes) are a template, not a repetition;
         # the parts under a "trong đó:" still belong to their unit
-        scope = re.sub(r"\s*trong đó .*$", "", cl.scope)
+        scope = _PARTS_OF_SCOPE.sub("", cl.scope) if "trong đó" in cl.scope else cl.scope
         first = seen.get((scope, cl.shape))
         if first is None:
             seen[(scope, cl.shape)] = cl
