@@ -117,8 +117,10 @@ class _Extractor:
     def read_numbers(self) -> list[Quantity]:
         qs: list[Quantity] = []
         f = self.folded
+        unit_at, unit_of = self.lex.any_unit.match, self.lex.unit_of_group
         for r in scan(self.text):
-            unit = self._unit_after(r.end)
+            um = unit_at(f, r.end)
+            unit = unit_of[um.lastgroup] if um else None
             value, decimals = parse_number(r.raw, self.mark, prefer_decimal=r.percent or unit == "money")
             q = Quantity(value, decimals, r.raw, r.start, r.end, r.percent)
             if not r.percent:
@@ -196,10 +198,6 @@ class _Extractor:
         while i < len(self.qs) and self.qs[i].start < end:
             self.qs[i].role = role
             i += 1
-
-    def _unit_after(self, end: int) -> str | None:
-        m = self.lex.any_unit.match(self.folded, end)
-        return self.lex.unit_of_group[m.lastgroup] if m else None
 
     def _reference(self, m: re.Match) -> Reference:
         f = self.folded

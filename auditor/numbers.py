@@ -61,6 +61,8 @@ def _looks_like_date_part(text: str, start: int, end: int) -> bool:
 
 def parse_number(raw: str, decimal_mark: str, *, prefer_decimal: bool) -> tuple[Decimal, int]:
     """Value and count of decimals written. `prefer_decimal` decides a lone 3-digit group."""
+    if raw.isdigit():
+        return Decimal(raw), 0
     s = raw.replace(" ", "")
     seps = _SEPARATOR.findall(s)
     if not seps:
@@ -108,11 +110,10 @@ def scan(text: str) -> list[RawNumber]:
                 found.append(RawNumber(a, b, digits, True))
                 insort(taken, (a, b))
     for m in _NUMBER.finditer(text):
-        a, b = m.start(), m.end()
-        if not free(a, b):
+        a, b = m.span()
+        if taken and not free(a, b):
             continue
-        pm = _PCT_AFTER.match(text, b)
-        end = pm.end() if pm else b
-        found.append(RawNumber(a, end, m.group(), bool(pm)))
-    found.sort(key=lambda r: r.start)
+        pm = _PCT_AFTER.match(text, b) if "%" in text[b:b + 2] else None
+        found.append(RawNumber(a, pm.end() if pm else b, m.group(), pm is not None))
+    found.sort()  # by start: spans are disjoint
     return found
