@@ -81,6 +81,23 @@ class _ScopeWords:
     seen: int = 0  # scopes of the report looked at so far
 
 
+def clause_start(seg: str) -> int | None:
+    """Where the last clause of `seg` begins: after its last ";" or "." + white space, and the
+    white space after that; None when there is no such mark. Read from the end, not scanned from
+    the start: every figure asks, with up to _REACH characters before it."""
+    semi = seg.rfind(";")
+    dot = seg.rfind(".")
+    while dot >= 0 and not seg[dot + 1:dot + 2].isspace():
+        dot = seg.rfind(".", 0, dot)
+    cut = max(semi, dot)
+    if cut < 0:
+        return None
+    j = cut + 1
+    while j < len(seg) and seg[j].isspace():
+        j += 1
+    return j
+
+
 class _Extractor:
     def __init__(self, path: str, text: str, encoding: str, lex: Lexicon):
         self.path, self.text, self.lex = path, text, lex
@@ -583,12 +600,10 @@ class _Extractor:
     def _clause_level(self, start: int, end: int, scope: str) -> str:
         """"…; cấp xã thanh toán trực tuyến 9.127/11.940": a clause that opens with a level switches to it."""
         seg = self.folded[max(start, end - _REACH):end]
-        m = None
-        for m in re.finditer(r"(?:[;]|\.\s)\s*", seg):
-            pass
-        if m is None:
+        opens = clause_start(seg)
+        if opens is None:
             return scope
-        head = seg[m.end():m.end() + 25]
+        head = seg[opens:opens + 25]
         report_rank = _LEVEL_RANK.get(self.report.header.level or "", 0)
         for lvl, rx in self.lex.levels.items():
             if rx.match(head):

@@ -231,3 +231,15 @@ def test_a_table_row_finds_the_scope_a_full_comparison_finds(names, label_words)
         if score > best_score:
             best, best_score = scope, score
     assert ex._prose_scope_for(label) == (best if best_score >= _SAME_SCOPE else "")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab .;,\n\t\u00a01", max_size=60))
+def test_the_last_clause_starts_where_a_scan_from_the_start_says(seg):
+    """clause_start reads back from the end; a left-to-right scan for the separators must agree."""
+    from auditor.extract import clause_start
+
+    last = None
+    for last in re.finditer(r"(?:[;]|\.\s)\s*", seg):
+        pass
+    assert clause_start(seg) == (last.end() if last else None)
