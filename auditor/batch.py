@@ -14,7 +14,7 @@ from .catalog import Catalog
 from .engine import Audit, Selection, audit_file
 from .errors import InputError
 from .facts import Report
-from .sources import REPORT_SUFFIXES
+from .sources import DEFAULT_MAX_BYTES, REPORT_SUFFIXES
 
 
 
@@ -50,10 +50,10 @@ def sample(paths: list[str], n: int | None, seed: int) -> list[str]:
     return [p for i, p in enumerate(paths) if i in chosen]
 
 
-def _one(args: tuple[str, Catalog, Selection, str, bool, bool]) -> Audit:
-    path, catalog, selection, lang, summary_only, keep_facts = args
+def _one(args: tuple[str, Catalog, Selection, str, bool, bool, int]) -> Audit:
+    path, catalog, selection, lang, summary_only, keep_facts, max_bytes = args
     try:
-        audit = audit_file(path, catalog, selection, lang)
+        audit = audit_file(path, catalog, selection, lang, max_bytes)
         if keep_facts and audit.report is not None:
             from .store import fact_rows  # only with --db: sqlite stays out of a plain run's start-up
             audit.fact_rows = fact_rows(audit.report)
@@ -83,10 +83,11 @@ def _slim(audit: Audit) -> Audit:
 
 
 def audit_many(paths: list[str], catalog: Catalog, selection: Selection, lang: str, jobs: int,
-               progress=None, summary_only: bool = False, keep_facts: bool = False) -> Iterator[Audit]:
+               progress=None, summary_only: bool = False, keep_facts: bool = False,
+               max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Audit]:
     """Audits in the order of `paths`, yielded as they are ready; `keep_facts` keeps the stated
     facts in compact form (for the --db store) when the extraction working set is dropped."""
-    work = ((p, catalog, selection, lang, summary_only, keep_facts) for p in paths)
+    work = ((p, catalog, selection, lang, summary_only, keep_facts, max_bytes) for p in paths)
     if jobs <= 1 or len(paths) <= 1:
         for w in work:
             yield _one(w)

@@ -23,6 +23,7 @@ from .render.json_out import json_chunks
 from .render.positions import LineIndex
 from .render.tabular import csv_chunks, jsonl_chunks
 from .render.text import render_across, render_summary, render_text
+from .sources import DEFAULT_MAX_BYTES, UNPACK_FACTOR
 
 _SUBCOMMANDS = ("rules", "rule", "facts", "history")
 
@@ -45,7 +46,9 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     p.add_argument("--sample", type=int, default=None, metavar="N", help="chỉ kiểm tra N báo cáo chọn ngẫu nhiên")
     p.add_argument("--seed", type=int, default=0, help="hạt giống cho --sample (mặc định 0: cùng kết quả mỗi lần)")
     p.add_argument("--jobs", "-j", type=int, default=None, help="số tiến trình song song (mặc định: số lõi máy)")
-    p.add_argument("--max-bytes", type=int, default=5_000_000, help="bỏ qua tệp lớn hơn cỡ này, báo là không đọc (mặc định 5 MB)")
+    p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+                   help=f"bỏ qua tệp lớn hơn cỡ này, báo là không đọc (mặc định 5 MB); tệp Word, PDF còn không được "
+                        f"giải nén ra quá {UNPACK_FACTOR} lần cỡ này cộng 8 MB")
     p.add_argument("--lang", choices=("vi", "en"), default=None, help="ngôn ngữ thông báo (mặc định: vi)")
     p.add_argument("--rules", action="append", default=[], metavar="FILE_OR_DIR", help="thêm tệp/thư mục luật YAML")
     p.add_argument("--select", default=None, help="chỉ chạy các luật có mã bắt đầu bằng (phân cách bằng dấu phẩy), ví dụ AR,PC001")
@@ -137,7 +140,7 @@ def _run(paths, catalog, selection, lang, args, err: Console, missing: list[Audi
             data = sys.stdin.buffer.read()
             if len(data) > args.max_bytes:
                 raise InputError("IO005", f"đầu vào lớn hơn {args.max_bytes} byte (dùng --max-bytes để nâng giới hạn)")
-            yield audit_bytes("<stdin>", data, catalog, selection, lang)
+            yield audit_bytes("<stdin>", data, catalog, selection, lang, args.max_bytes)
         except InputError as exc:
             yield Audit("<stdin>", None, [], [{"code": exc.code, "message": exc.message}])
     too_big = []
@@ -154,10 +157,11 @@ def _run(paths, catalog, selection, lang, args, err: Console, missing: list[Audi
             task = bar.add_task("Đang kiểm tra" if lang == "vi" else "Auditing", total=len(paths))
             yield from _stored(paths, store, lambda todo: audit_many(
                 todo, catalog, selection, lang, jobs, progress=lambda: bar.advance(task), summary_only=summary_only,
-                keep_facts=store is not None), catalog, selection, lang, advance=lambda: bar.advance(task))
+                keep_facts=store is not None, max_bytes=args.max_bytes), catalog, selection, lang, advance=lambda: bar.advance(task))
     else:
         yield from _stored(paths, store, lambda todo: audit_many(
-            todo, catalog, selection, lang, jobs, summary_only=summary_only, keep_facts=store is not None),
+            todo, catalog, selection, lang, jobs, summary_only=summary_only, keep_facts=store is not None,
+            max_bytes=args.max_bytes),
             catalog, selection, lang)
     yield from too_big
     yield from missing

@@ -13,7 +13,7 @@ from .facts import Report
 from .findings import SEVERITY_ORDER, Check
 from .kinds import KINDS, Context, derive, scope_table
 from .lexicon import default_lexicon
-from .sources import Places, read_source
+from .sources import DEFAULT_MAX_BYTES, Places, read_source
 
 
 @dataclass
@@ -108,14 +108,15 @@ def audit_text(path: str, text: str, encoding: str, catalog: Catalog, selection:
     return Audit(path, report, run_rules(report, catalog, selection, lang), [], encoding)
 
 
-def audit_bytes(path: str, data: bytes, catalog: Catalog, selection: Selection, lang: str) -> Audit:
-    source = read_source(path, data)
+def audit_bytes(path: str, data: bytes, catalog: Catalog, selection: Selection, lang: str,
+                max_bytes: int = DEFAULT_MAX_BYTES) -> Audit:
+    source = read_source(path, data, max_bytes)
     audit = audit_text(path, source.text, source.encoding, catalog, selection, lang)
     audit.places = source.places
     return audit
 
 
-def audit_file(path: str, catalog: Catalog, selection: Selection, lang: str) -> Audit:
+def audit_file(path: str, catalog: Catalog, selection: Selection, lang: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Audit:
     p = Path(path)
     if not p.exists():
         raise InputError("IO001", f"không có tệp {path}")
@@ -125,7 +126,7 @@ def audit_file(path: str, catalog: Catalog, selection: Selection, lang: str) -> 
         data = p.read_bytes()
     except OSError as exc:
         raise InputError("IO001", f"không đọc được {path}: {exc.strerror}") from None
-    return audit_bytes(path, data, catalog, selection, lang)
+    return audit_bytes(path, data, catalog, selection, lang, max_bytes)
 
 
 __all__ = ["Audit", "Selection", "Rule", "audit_bytes", "audit_file", "audit_text", "run_rules"]

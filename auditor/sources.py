@@ -20,6 +20,19 @@ PDF_SUFFIXES = (".pdf",)
 TEXT_SUFFIXES = (".txt", ".md")
 REPORT_SUFFIXES = TEXT_SUFFIXES + WORD_SUFFIXES + PDF_SUFFIXES
 
+DEFAULT_MAX_BYTES = 5_000_000
+# Word and PDF files are compressed, so the size limit also bounds what they unpack to: a 400 KB
+# Word file of repeated text once unpacked to 100 MB and took 107 s and 3.3 GB to read. Markup takes
+# several bytes per byte of text, and even an empty document carries styles, a theme and fonts
+# (python-docx's blank one unpacks to 0.8 MB): eight times the limit plus 8 MB leaves room for real
+# documents.
+UNPACK_FACTOR = 8
+PACKAGE_ALLOWANCE = 8_000_000
+
+
+def unpack_limit(max_bytes: int) -> int:
+    return UNPACK_FACTOR * max_bytes + PACKAGE_ALLOWANCE
+
 
 @dataclass(frozen=True)
 class Place:
@@ -60,13 +73,14 @@ class Source:
     places: Places | None = None
 
 
-def read_source(path: str, data: bytes) -> Source:
-    """Text of a report file, whatever its format; InputError with a plain reason when it cannot be read."""
+def read_source(path: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+    """Text of a report file, whatever its format; InputError with a plain reason when it cannot be
+    read, or when a Word or PDF file unpacks to more than unpack_limit(`max_bytes`)."""
     lower = path.lower()
     if data.startswith(b"%PDF") or lower.endswith(PDF_SUFFIXES):
-        return _pdf(data)
+        return _pdf(data, max_bytes)
     if data.startswith(b"PK\x03\x04") or lower.endswith(WORD_SUFFIXES):
-        return _docx(data)
+        return _docx(data, max_bytes)
     decoded = decode(data)
     from .legacy import sniff_bytes, sniff_text
 
@@ -81,9 +95,26 @@ def read_source(path: str, data: bytes) -> Source:
 
 # --- Word ------------------------------------------------------------------------------------
 
-def _docx(data: bytes) -> Source:
+def _too_unpacked(kind: str, unpacked: int, max_bytes: int) -> InputError:
+    def vi(n: int) -> str:
+        return f"{n:,}".replace(",", ".")
+    return InputError("IO005", f"tệp {kind} giải nén ra hơn {vi(unpacked)} byte, quá giới hạn {vi(unpack_limit(max_bytes))} "
+                               f"byte cho tệp nén ({UNPACK_FACTOR} lần --max-bytes, cộng 8 MB; dùng --max-bytes để nâng)")
+
+
+def _docx(data: bytes, max_bytes: int) -> Source:
     if not data.strip():
         raise InputError("IO002", "tệp Word rỗng")
+    import zipfile
+
+    try:
+        # the sizes a package declares bound what reading it unpacks: the zip reader stops there
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            unpacked = sum(member.file_size for member in package.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError("IO007", f"tệp Word (.docx) hỏng hoặc không đúng định dạng: {_reason(exc)}") from None
+    if unpacked > unpack_limit(max_bytes):
+        raise _too_unpacked("Word", unpacked, max_bytes)
     try:
         import docx
         from docx.table import Table
@@ -134,7 +165,7 @@ def _table_rows(table) -> list[list[str]]:
 _NEW_ITEM = re.compile(r"^\s*(?:[-+•*–]|\(?[0-9IVXivx]{1,4}[.)/](?:\s|$)|[a-zđ][.)]\s|[A-ZĐ][.]\s)")
 
 
-def _pdf(data: bytes) -> Source:
+def _pdf(data: bytes, max_bytes: int) -> Source:
     if not data.strip():
         raise InputError("IO002", "tệp PDF rỗng")
     try:
@@ -145,6 +176,9 @@ def _pdf(data: bytes) -> Source:
         lines: list[str] = []
         places: list[Place] = []
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            unpacked = _pdf_unpacked(pdf.doc, unpack_limit(max_bytes))
+            if unpacked > unpack_limit(max_bytes):
+                raise _too_unpacked("PDF", unpacked, max_bytes)
             pages = len(pdf.pages)
             wrapped = False
             for number, page in enumerate(pdf.pages, 1):
@@ -160,6 +194,8 @@ def _pdf(data: bytes) -> Source:
                 lines.extend(page_lines)
                 places.extend([Place("page", number)] * len(page_lines))
                 wrapped = ends_wrapped
+    except InputError:
+        raise
     except Exception as exc:  # pdfminer raises many kinds on damaged or locked files
         if "password" in type(exc).__name__.lower() or "encrypt" in str(exc).lower():
             raise InputError("IO009", "tệp PDF có mật khẩu: hãy mở khóa rồi kiểm tra lại") from None
@@ -169,6 +205,67 @@ def _pdf(data: bytes) -> Source:
         raise InputError("IO006", f"tệp PDF không có lớp chữ ({pages} trang, có lẽ là bản quét): "
                                   "cần nhận dạng chữ (OCR) trước khi kiểm tra")
     return _legacy_checked(Source(text, "pdf", Places(places)))
+
+
+def _pdf_unpacked(doc, budget: int) -> int:
+    """What the document's streams unpack to, counted before pdfminer unpacks any of them, and only
+    up to just over `budget`. Images are left out: the text reader never unpacks them (a scan is
+    large and legitimate). Object streams are counted before the objects inside them are read."""
+    from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream
+
+    total = 0
+    seen: set[int] = set()
+
+    def count(objid: int) -> None:
+        nonlocal total
+        if objid in seen or total > budget:
+            return
+        seen.add(objid)
+        try:
+            obj = doc.getobj(objid)
+        except Exception:  # noqa: BLE001 - a broken object is pdfplumber's to report, or to skip
+            return
+        if not isinstance(obj, PDFStream) or getattr(obj.get("Subtype"), "name", None) == "Image":
+            return
+        raw = obj.rawdata if obj.rawdata is not None else obj.data or b""
+        if obj.decipher and obj.rawdata is not None:
+            raw = obj.decipher(obj.objid, obj.genno, raw, obj.attrs)
+        filters = obj.get_filters()
+        if filters and filters[0][0] in LITERALS_FLATE_DECODE:
+            total += _inflated_size(raw, budget - total + 1)
+        else:
+            total += len(raw)
+
+    for xref in doc.xrefs:
+        for objid in xref.get_objids():
+            try:
+                strmid, _, _ = xref.get_pos(objid)
+            except Exception:  # noqa: BLE001
+                strmid = None
+            if strmid is not None:
+                count(strmid)  # the object stream holding it, before reading it unpacks the stream
+            count(objid)
+            if total > budget:
+                return total
+    return total
+
+
+def _inflated_size(raw: bytes, limit: int) -> int:
+    """Bytes a zlib stream inflates to, stopping once past `limit` (memory stays at one chunk)."""
+    import zlib
+
+    inflater = zlib.decompressobj()
+    size, pending = 0, raw
+    try:
+        while size <= limit:
+            chunk = inflater.decompress(pending, 1 << 20)
+            size += len(chunk)
+            pending = inflater.unconsumed_tail
+            if not chunk and not pending:
+                break
+    except zlib.error:
+        pass  # pdfminer reads what it can of a damaged stream: count what inflated
+    return size
 
 
 def _page_lines(page) -> tuple[list[str], bool]:

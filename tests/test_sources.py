@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -220,3 +221,101 @@ def test_half_legacy_report_is_refused_plainly(tmp_path, capsys):
     assert main([str(path)]) == 2
     err = " ".join(capsys.readouterr().err.split())
     assert "TCVN3" in err and "Unikey" in err
+
+
+def _pdf_with_content(content: bytes, image_side: int = 0) -> bytes:
+    """A one-page PDF whose page content is `content`, deflated, with a correct cross-reference
+    table; with `image_side`, the page also holds a grey image of that many pixels a side."""
+    import zlib
+
+    stream = zlib.compress(content, 9)
+    pixels = zlib.compress(b"\x80" * image_side * image_side, 9)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> /XObject << /Im1 6 0 R >> >> >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+               b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 "
+               b"/Length %d /Filter /FlateDecode >>\nstream\n" % (max(image_side, 1), max(image_side, 1), len(pixels))
+               + pixels + b"\nendstream"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _word_with_paragraphs(paragraph: str, count: int) -> bytes:
+    """A Word file whose text is `paragraph` `count` times: small on disk, large unpacked."""
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    d.add_paragraph(paragraph * count)
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+LINE = "Tổng số hồ sơ tiếp nhận: 10 hồ sơ. "
+PDF_LINE = b"BT /F1 9 Tf 40 800 Td (Tong so ho so tiep nhan: 10 ho so.) Tj ET\n"
+
+
+@pytest.mark.parametrize("kind", ["docx", "pdf"])
+def test_a_document_that_unpacks_far_beyond_the_limit_is_refused_at_once(kind, tmp_path, capsys):
+    """A "zip bomb": 8 times --max-bytes plus 8 MB unpacked is the most a Word or PDF file may hold. A 400 KB
+    Word file that unpacked to 100 MB once took 107 s and 3.3 GB; refused, it takes no reading."""
+    if kind == "docx":
+        data = _word_with_paragraphs(LINE, 300_000)  # 10.5 MB of text
+    else:
+        pytest.importorskip("pdfplumber")
+        data = _pdf_with_content(PDF_LINE * 200_000)  # 13 MB of page content
+    path = tmp_path / f"bomb.{kind}"
+    path.write_bytes(data)
+    assert len(data) < 200_000
+    t0 = time.perf_counter()
+    assert main([str(path), "--max-bytes", "100000"]) == 2
+    assert time.perf_counter() - t0 < 10
+    err = capsys.readouterr().err
+    assert "giải nén" in err and "--max-bytes" in err and "Traceback" not in err
+    assert path.read_bytes() == data
+
+
+@pytest.mark.parametrize("kind", ["docx", "pdf"])
+def test_a_document_within_the_unpacked_limit_is_read(kind, tmp_path, capsys):
+    if kind == "docx":
+        data = _word_with_paragraphs(LINE, 200)
+    else:
+        pytest.importorskip("pdfplumber")
+        data = _pdf_with_content(PDF_LINE * 200)
+    path = tmp_path / f"small.{kind}"
+    path.write_bytes(data)
+    assert main([str(path), "--max-bytes", "100000", "--format", "json"]) in (0, 1)
+    assert "giải nén" not in capsys.readouterr().err
+
+
+def test_inflated_size_stops_just_past_the_limit():
+    import zlib
+
+    from auditor.sources import _inflated_size
+
+    raw = zlib.compress(b"\0" * 50_000_000)
+    assert _inflated_size(raw, 1_000_000) <= 1_000_000 + (1 << 20)
+    assert _inflated_size(raw, 1_000_000) > 1_000_000
+    assert _inflated_size(zlib.compress(b"abc" * 1000), 10**9) == 3000
+    assert _inflated_size(b"not zlib at all", 10**9) == 0
+
+
+def test_a_scan_with_large_images_still_asks_for_ocr(tmp_path, capsys):
+    """Images are never unpacked to read text, so they do not count against the unpacked limit: a
+    scanned report (one 25 MB page image here) is told to need OCR, not to be too large."""
+    pytest.importorskip("pdfplumber")
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(_pdf_with_content(b"q 595 0 0 842 0 0 cm /Im1 Do Q\n", image_side=5000))
+    assert main([str(path), "--max-bytes", "100000"]) == 2
+    err = capsys.readouterr().err
+    assert "OCR" in err and "giải nén" not in err
