@@ -319,3 +319,52 @@ def test_a_scan_with_large_images_still_asks_for_ocr(tmp_path, capsys):
     assert main([str(path), "--max-bytes", "100000"]) == 2
     err = capsys.readouterr().err
     assert "OCR" in err and "giải nén" not in err
+
+
+def _mutations():
+    from hypothesis import strategies as st
+
+    return st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.sampled_from(["flip", "cut", "insert", "zero"]),
+                              st.binary(min_size=1, max_size=16)), min_size=1, max_size=6)
+
+
+def _mutate(data: bytes, edits) -> bytes:
+    out = bytearray(data)
+    for where, how, junk in edits:
+        i = int(where * len(out)) if out else 0
+        if how == "flip" and out:
+            out[i] ^= junk[0] or 1
+        elif how == "cut":
+            del out[i:]
+        elif how == "insert":
+            out[i:i] = junk
+        elif out:
+            out[i:i + len(junk)] = bytes(len(junk))
+    return bytes(out)
+
+
+SAMPLE_TEXT = "Tổng số hồ sơ tiếp nhận: 120 hồ sơ, trong đó trực tuyến 100 hồ sơ, trực tiếp 20 hồ sơ.\nSTT\tLĩnh vực\tTổng\n1\tHộ tịch\t120"
+
+
+@pytest.mark.parametrize("kind", ["docx", "pdf"])
+def test_damaged_documents_are_read_or_refused_never_crash(kind):
+    """Random damage to a real Word or PDF file: the reader returns text or refuses with an
+    InputError (exit 2 and a message), in bounded time, and never raises anything else."""
+    from hypothesis import HealthCheck, given, settings
+
+    base = to_docx(SAMPLE_TEXT) if kind == "docx" else to_pdf(SAMPLE_TEXT)
+
+    @settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(_mutations())
+    def run(edits):
+        data = _mutate(base, edits)
+        t0 = time.perf_counter()
+        try:
+            source = read_source(f"damaged.{kind}", data)
+        except InputError as exc:
+            assert exc.code.startswith("IO") and exc.message
+        else:
+            assert isinstance(source.text, str)
+        assert time.perf_counter() - t0 < 20
+
+    run()
