@@ -123,13 +123,13 @@ def derive(rules: list[Rule], scopes: dict[str, ScopeFacts]) -> None:
 
 def _leaves(fa: Fact) -> list[Fact]:
     """The stated figures a (possibly derived) fact stands on."""
-    if fa.derived:
+    if fa.derived_from:
         return [leaf for p in fa.derived_from for leaf in _leaves(p)]
     return [fa]
 
 
 def _numbers_of_fact(fa: Fact) -> list:
-    if fa.derived:
+    if fa.derived_from:
         out = [fa.q.number]
         for p in fa.derived_from:
             out.extend(_numbers_of_fact(p))
@@ -138,7 +138,7 @@ def _numbers_of_fact(fa: Fact) -> list:
 
 
 def _describe(ctx: Context, fa: Fact) -> str:
-    if fa.derived:
+    if fa.derived_from:
         inner = " + ".join(fmt(p.q.value, ctx.lang) for p in fa.derived_from)
         return f"{fmt(fa.q.value, ctx.lang)} ({inner})"
     return fmt(fa.q.value, ctx.lang)
@@ -146,25 +146,35 @@ def _describe(ctx: Context, fa: Fact) -> str:
 
 def kind_identity(rule: Rule, ctx: Context) -> Iterator[Check]:
     terms = rule.rhs_terms()
+    optional = rule.optional
+    lhs_key = rule.lhs
     for scope, sf in ctx.scopes.items():
-        if rule.lhs not in sf.stated and rule.lhs not in sf.derived:
+        if lhs_key not in sf.stated and lhs_key not in sf.derived:
             continue
-        lhs = sf.first(rule.lhs)
-        parts = [(s, k, sf.first(k)) for s, k in terms]
-        present = [(s, k, f) for s, k, f in parts if f is not None]
-        missing = [k for s, k, f in parts if f is None and k not in rule.optional]
-        assumed = [k for s, k, f in parts if f is None and k in rule.optional]
-        if lhs is None or not present or any(sf.stated_own(k) for k in rule.unless):
+        lhs = sf.first(lhs_key)
+        if lhs is None or any(sf.stated_own(k) for k in rule.unless):
             continue
-        if all(k in rule.optional for _, k, _ in present):
+        present: list[tuple[int, str, Fact]] = []
+        missing: list[str] = []
+        assumed: list[str] = []
+        for s, k in terms:
+            f = sf.first(k)
+            if f is not None:
+                present.append((s, k, f))
+            elif k in optional:
+                assumed.append(k)
+            else:
+                missing.append(k)
+        if not present or all(k in optional for _, k, _ in present):
             continue  # only terms that may be absent are stated: the rule does not apply here
-        stated_parts = [f for _, _, f in present if not f.derived]
-        if lhs.derived and not stated_parts:
+        stated_parts = [f for _, _, f in present if not f.derived_from]
+        lhs_derived = bool(lhs.derived_from)
+        if lhs_derived and not stated_parts:
             continue
-        if lhs.derived and {id(x) for x in lhs.derived_from} >= {id(f) for _, _, f in present}:
+        if lhs_derived and {id(x) for x in lhs.derived_from} >= {id(f) for _, _, f in present}:
             continue  # the total was computed from these very parts
         if missing:
-            if lhs.derived or len(present) < 1:
+            if lhs_derived:
                 continue
             yield _check(rule, ctx, "skip", lhs.q.start, lhs.q.end,
                          ctx.t(f"Không kiểm tra được {rule.code}: báo cáo không nêu {', '.join(ctx.name(k) for k in missing)}.",
@@ -172,32 +182,35 @@ def kind_identity(rule: Rule, ctx: Context) -> Iterator[Check]:
                          numbers=_numbers_of_fact(lhs) + [n for _, _, f in present for n in _numbers_of_fact(f)],
                          scope=scope)
             continue
-        if len(present) < 2 and assumed and not present[0][2].derived:
+        any_derived = lhs_derived or len(stated_parts) < len(present)
+        if len(present) < 2 and assumed and not present[0][2].derived_from:
             # one part against the total with everything else assumed zero says little; say it was not made
             continue
-        leaves = frozenset(id(x.q) for fa in [lhs] + [f for _, _, f in present] for x in _leaves(fa))
-        if leaves in ctx.identities_seen and (lhs.derived or any(f.derived for _, _, f in present)):
+        if any_derived:
+            leaves = frozenset(id(x.q) for fa in [lhs] + [f for _, _, f in present] for x in _leaves(fa))
+            nums = _numbers_of_fact(lhs) + [n for _, _, f in present for n in _numbers_of_fact(f)]
+        else:
+            leaves = frozenset([id(lhs.q)] + [id(f.q) for _, _, f in present])
+            nums = [lhs.q.number] + [f.q.number for _, _, f in present]
+        if any_derived and leaves in ctx.identities_seen:
             continue  # a derived total restating a sum already checked
         ctx.identities_seen.add(leaves)
-        total = sum((s * f.q.value for s, _, f in present), Decimal(0))
+        total = Decimal(0)
+        for s, _, f in present:
+            total += s * f.q.value
         expr = " + ".join(_describe(ctx, f) if s > 0 else f"− {_describe(ctx, f)}" for s, _, f in present).replace("+ −", "−")
         names = " + ".join(ctx.name(k) for _, k, _ in present)
-        nums = _numbers_of_fact(lhs) + [n for _, _, f in present for n in _numbers_of_fact(f)]
-        anchor = lhs if not lhs.derived else stated_parts[0]
-        related = [Related(ctx.name(k), f.q.start, f.q.end) for _, k, f in present if f.q is not anchor.q and not f.derived]
-        if lhs.derived:
+        anchor = stated_parts[0] if lhs_derived else lhs
+        related = [Related(ctx.name(k), f.q.start, f.q.end) for _, k, f in present if f.q is not anchor.q and not f.derived_from]
+        if lhs_derived:
             related += [Related(ctx.name(p.key), p.q.start, p.q.end) for p in lhs.derived_from if p.q is not anchor.q]
-        else:
-            pass
         arithmetic = f"{expr} = {fmt(total, ctx.lang)} {'=' if total == lhs.q.value else '≠'} {_describe(ctx, lhs)}"
         zero_note = ""
         if assumed:
             zero_note = ctx.t(f" (coi bằng 0 vì không nêu: {', '.join(ctx.name(k) for k in assumed)})",
                               f" (taken as 0, not stated: {', '.join(ctx.name(k) for k in assumed)})")
         if total == lhs.q.value:
-            yield _check(rule, ctx, "pass", anchor.q.start, anchor.q.end,
-                         ctx.t(f"{ctx.name(rule.lhs)} = {names}: {arithmetic}{zero_note}",
-                               f"{ctx.name(rule.lhs)} = {names}: {arithmetic}{zero_note}"),
+            yield _check(rule, ctx, "pass", anchor.q.start, anchor.q.end, f"{ctx.name(lhs_key)} = {names}: {arithmetic}{zero_note}",
                          numbers=nums, related=related, arithmetic=arithmetic, scope=scope)
         elif assumed and scope.startswith("table"):
             # a table that has no column for a term says nothing about it: undecided, not wrong
