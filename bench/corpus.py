@@ -385,9 +385,14 @@ def _image_only_pdf(rng: random.Random) -> bytes:
 def _raw_image_only_pdf() -> bytes:
     """The same without fpdf2: one page whose only content is a filled rectangle."""
     content = b"0.5 g 20 20 555 800 re f"
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>",
-            b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"]
+    return pdf_of([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                   b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>",
+                   b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"])
+
+
+def pdf_of(objs: list[bytes]) -> bytes:
+    """A PDF file of these objects, numbered from 1 (the first is the catalog), with a correct
+    cross-reference table: for PDFs no library would write (bare, hostile)."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for n, body in enumerate(objs, 1):

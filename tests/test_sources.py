@@ -13,6 +13,7 @@ from auditor.cli import main
 from auditor.engine import Selection, audit_bytes
 from auditor.errors import InputError
 from auditor.sources import read_source
+from test_acceptance import corpus_mod  # bench/corpus.py: its bare PDF writer
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"), Path("/usr/share/fonts/TTF")]
@@ -224,8 +225,8 @@ def test_half_legacy_report_is_refused_plainly(tmp_path, capsys):
 
 
 def _pdf_with_content(content: bytes, image_side: int = 0) -> bytes:
-    """A one-page PDF whose page content is `content`, deflated, with a correct cross-reference
-    table; with `image_side`, the page also holds a grey image of that many pixels a side."""
+    """A one-page PDF whose page content is `content`, deflated; with `image_side`, the page also
+    holds a grey image of that many pixels a side."""
     import zlib
 
     stream = zlib.compress(content, 9)
@@ -239,16 +240,7 @@ def _pdf_with_content(content: bytes, image_side: int = 0) -> bytes:
                b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 "
                b"/Length %d /Filter /FlateDecode >>\nstream\n" % (max(image_side, 1), max(image_side, 1), len(pixels))
                + pixels + b"\nendstream"]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return corpus_mod.pdf_of(objects)
 
 
 def _word_with_paragraphs(paragraph: str, count: int) -> bytes:
