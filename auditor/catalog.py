@@ -10,9 +10,10 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from .errors import ConfigError
+from .errors import ConfigError, first_to_fix
 from .expr import ExprError, parse_expr, signed_terms
 from .resources import rules_dir
+from .yaml_lines import line_of_item
 
 Severity = Literal["error", "warning", "info"]
 KINDS = ("identity", "base_equals", "repeat", "percent_fraction", "percent_share", "percent_implied",
@@ -143,20 +144,6 @@ class Catalog:
         return getattr(name, lang) if name else key
 
 
-def _line_of_item(path: Path, *where: object) -> int:
-    """1-based line of an entry in a YAML file, found by walking its node tree (error paths only)."""
-    try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-        for step in where:
-            if isinstance(node, yaml.MappingNode):
-                node = next(v for k, v in node.value if k.value == step)
-            elif isinstance(node, yaml.SequenceNode):
-                node = node.value[int(step)]  # type: ignore[arg-type]
-        return node.start_mark.line + 1
-    except Exception:  # noqa: BLE001 - the file was already parsed once; this is only a better pointer
-        return 1
-
-
 def _rules_from(path: Path, data) -> list[Rule]:
     if data is None:
         return []
@@ -168,12 +155,12 @@ def _rules_from(path: Path, data) -> list[Rule]:
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             steps = (("rules",) if isinstance(data, dict) else ()) + (index,)
-            raise ConfigError(f"{path}:{_line_of_item(path, *steps)}: mỗi luật phải là một ánh xạ (mapping)")
+            raise ConfigError(f"{path}:{line_of_item(path, *steps)}: mỗi luật phải là một ánh xạ (mapping)")
         line = item.get("__line__", 0)
         try:
             rule = Rule.model_validate(_strip_lines(item))
         except ValidationError as exc:
-            err = exc.errors()[0]
+            err = first_to_fix(exc.errors())
             loc = ".".join(str(x) for x in err["loc"]) or "luật"
             field_line = line
             if err["loc"] and isinstance(item.get(err["loc"][0]), dict):
@@ -199,12 +186,12 @@ def load_catalog(extra: list[Path] | None = None) -> Catalog:
         data = _load_yaml(path)
         if isinstance(data, dict) and "keys" in data:
             if not isinstance(data["keys"], dict):
-                raise ConfigError(f"{path}:{_line_of_item(path, 'keys')}: 'keys' phải là một ánh xạ")
+                raise ConfigError(f"{path}:{line_of_item(path, 'keys')}: 'keys' phải là một ánh xạ")
             for k, v in _strip_lines(data["keys"]).items():
                 try:
                     keys[k] = KeyName.model_validate(v)
                 except ValidationError as exc:
-                    raise ConfigError(f"{path}:{_line_of_item(path, 'keys', k)}: keys.{k}: {exc.errors()[0]['msg']}") from None
+                    raise ConfigError(f"{path}:{line_of_item(path, 'keys', k)}: keys.{k}: {first_to_fix(exc.errors())['msg']}") from None
             if "rules" not in data:
                 continue
         for rule in _rules_from(path, data):

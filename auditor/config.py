@@ -10,7 +10,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .errors import ConfigError
+from .errors import ConfigError, first_to_fix
+from .yaml_lines import line_of_item
 
 CONFIG_NAME = ".tthc-audit.yaml"
 
@@ -51,19 +52,12 @@ def load_config(path: Path | None) -> Config:
     try:
         config = Config.model_validate(raw)
     except ValidationError as exc:
-        e = exc.errors()[0]
+        e = first_to_fix(exc.errors())
         key = str(e["loc"][0]) if e["loc"] else "?"
-        line = _line_of_key(path, key)
+        line = line_of_item(path, key)
         raise ConfigError(f"{path}:{line}: {'.'.join(str(x) for x in e['loc'])}: {e['msg']}") from None
     config.select = [s.upper() for s in config.select]
     config.ignore = [s.upper() for s in config.ignore]
     config.severity = {code.upper(): level for code, level in config.severity.items()}
     config.rules = [(path.parent / r) for r in config.rules]
     return config
-
-
-def _line_of_key(path: Path, key: str) -> int:
-    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.lstrip().startswith(f"{key}:"):
-            return i
-    return 1

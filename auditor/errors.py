@@ -13,3 +13,9 @@ class InputError(Exception):
 
 class ConfigError(Exception):
     """A rule catalog, lexicon or config file is malformed; the message names the file and line."""
+
+
+def first_to_fix(errors: list[dict]) -> dict:
+    """Of pydantic's errors, the one to report: a misspelt key is both an unknown key and a missing
+    one, and only the unknown one is in the file, where its line can be shown."""
+    return next((e for e in errors if e.get("type") == "extra_forbidden"), errors[0])

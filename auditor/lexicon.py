@@ -9,8 +9,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .errors import ConfigError
+from .errors import ConfigError, first_to_fix
 from .resources import grammar_path
+from .yaml_lines import line_of_item, line_of_scalar
 
 
 class _Strict(BaseModel):
@@ -255,6 +256,14 @@ def _expand(pattern: str, aliases: dict[str, str]) -> str:
     return re.sub(r"\{([A-Z]+)\}", sub, _spaces(pattern))
 
 
+class _PatternError(ConfigError):
+    """A lexicon pattern that does not compile; load_lexicon adds the line it is on."""
+
+    def __init__(self, message: str, pattern: str):
+        super().__init__(message)
+        self.pattern = pattern
+
+
 def _compile(pattern: str, aliases: dict[str, str], where: str) -> re.Pattern:
     return _regex(_alternation([pattern], aliases, where), where, [pattern], aliases)
 
@@ -266,7 +275,8 @@ def _alternation(patterns: list[str], aliases: dict[str, str], where: str) -> st
             return _expand(patterns[0], aliases)
         return "|".join(f"(?:{_expand(p, aliases)})" for p in patterns)
     except KeyError as exc:
-        raise ConfigError(f"{where}: unknown alias {{{exc.args[0]}}} in {patterns!r}") from None
+        culprit = next((p for p in patterns if f"{{{exc.args[0]}}}" in p), patterns[0] if patterns else "")
+        raise _PatternError(f"{where}: unknown alias {{{exc.args[0]}}} in pattern {culprit!r}", culprit) from None
 
 
 def _regex(text: str, where: str, patterns: list[str], aliases: dict[str, str], *, scanning: bool = False,
@@ -289,7 +299,7 @@ def _regex(text: str, where: str, patterns: list[str], aliases: dict[str, str], 
             try:
                 re.compile(_expand(p, aliases))
             except re.error as exc_p:
-                raise ConfigError(f"{where}: bad pattern {p!r}: {exc_p}") from None
+                raise _PatternError(f"{where}: bad pattern {p!r}: {exc_p}", p) from None
         raise ConfigError(f"{where}: bad pattern: {exc}") from None
 
 
@@ -313,11 +323,21 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
         spec = LexiconSpec.model_validate(raw)
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{where}: {exc}") from None
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise ConfigError(f"{where}{line}: YAML không hợp lệ: {getattr(exc, 'problem', None) or exc}") from None
     except ValidationError as exc:
-        err = exc.errors()[0]
+        err = first_to_fix(exc.errors())
         loc = ".".join(str(x) for x in err["loc"])
-        raise ConfigError(f"{where}: {loc}: {err['msg']}") from None
+        raise ConfigError(f"{where}:{line_of_item(path, *err['loc'])}: {loc}: {err['msg']}") from None
+    try:
+        return _build(spec, where)
+    except _PatternError as exc:
+        line = line_of_scalar(path, exc.pattern)
+        raise ConfigError(f"{where}:{line}:{str(exc)[len(where) + 1:]}") from None
+
+
+def _build(spec: LexiconSpec, where: str) -> Lexicon:
     a = spec.aliases
     labels: list[Label] = []
     keys: dict[str, Label] = {}

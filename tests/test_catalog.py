@@ -75,6 +75,15 @@ def test_unknown_key(tmp_path, capsys):
     assert "colour" in message
 
 
+def test_misspelt_key_is_named_not_the_missing_one(tmp_path, capsys):
+    """A typo makes a key both unknown and missing: the message names the word in the file."""
+    rules = _rule_file(tmp_path, "extra.yaml", VALID_RULE.replace("severity: error", "severty: error"))
+    message, line = _refused(capsys, rules, _report(tmp_path))
+    first, bad = _lines_of(rules, "code: ZZ001", "severty:")
+    assert first <= line <= bad
+    assert "severty" in message
+
+
 def test_wrong_type(tmp_path, capsys):
     rules = _rule_file(tmp_path, "extra.yaml", VALID_RULE.replace("severity: error", "severity: fatal"))
     message, line = _refused(capsys, rules, _report(tmp_path))

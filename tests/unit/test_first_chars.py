@@ -80,11 +80,35 @@ def test_scanners_find_what_their_patterns_find_on_random_text(text):
         assert [m.span() for m in rx.finditer(text)] == [m.span() for m in plain.finditer(text)]
 
 
-def test_a_bad_lexicon_pattern_is_named(tmp_path):
-    src = (Path(__file__).resolve().parents[2] / "grammars" / "lexicon.yaml").read_text(encoding="utf-8")
+LEXICON = Path(__file__).resolve().parents[2] / "grammars" / "lexicon.yaml"
+
+
+def _line_with(text: str, fragment: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if fragment in line)
+
+
+def test_a_bad_lexicon_pattern_is_named_with_its_line(tmp_path):
+    src = LEXICON.read_text(encoding="utf-8")
     for broken, named in [("'\\bnam'", "(?:nam"), ("'\\bquy'", "{NOPE}")]:
         bad = tmp_path / "lexicon.yaml"
-        bad.write_text(src.replace(broken, repr(named), 1), encoding="utf-8")
+        text = src.replace(broken, repr(named), 1)
+        bad.write_text(text, encoding="utf-8")
         with pytest.raises(ConfigError) as exc:
             load_lexicon(bad)
-        assert "not_quantity_before" in str(exc.value) and (named in str(exc.value) or "NOPE" in str(exc.value))
+        message = str(exc.value)
+        assert message.startswith(f"{bad}:{_line_with(text, repr(named))}: ")
+        assert "not_quantity_before" in message and named in message
+
+
+def test_a_malformed_lexicon_entry_is_refused_with_its_line(tmp_path):
+    src = LEXICON.read_text(encoding="utf-8")
+    bad = tmp_path / "lexicon.yaml"
+    text = src.replace("ocr_noise:", "ocr_nosie:", 1)  # a misspelt section
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        load_lexicon(bad)
+    assert str(exc.value).startswith(f"{bad}:{_line_with(text, 'ocr_nosie:')}: ocr_nosie")
+    bad.write_text(src.replace("ocr_noise:", "ocr_noise: [", 1), encoding="utf-8")  # not YAML any more
+    with pytest.raises(ConfigError) as exc:
+        load_lexicon(bad)
+    assert "YAML" in str(exc.value) and str(exc.value).startswith(f"{bad}:")
