@@ -23,7 +23,7 @@ from .render.json_out import json_chunks
 from .render.positions import LineIndex
 from .render.tabular import csv_chunks, jsonl_chunks
 from .render.text import render_across, render_summary, render_text
-from .sources import DEFAULT_MAX_BYTES, UNPACK_FACTOR
+from .sources import DEFAULT_MAX_BYTES, UNPACK_ALLOWANCE_TEXT
 
 _SUBCOMMANDS = ("rules", "rule", "facts", "history")
 
@@ -48,7 +48,7 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=int, default=None, help="số tiến trình song song (mặc định: số lõi máy)")
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
                    help=f"bỏ qua tệp lớn hơn cỡ này, báo là không đọc (mặc định 5 MB); tệp Word, PDF còn không được "
-                        f"giải nén ra quá {UNPACK_FACTOR} lần cỡ này cộng 8 MB")
+                        f"giải nén ra quá {UNPACK_ALLOWANCE_TEXT}")
     p.add_argument("--lang", choices=("vi", "en"), default=None, help="ngôn ngữ thông báo (mặc định: vi)")
     p.add_argument("--rules", action="append", default=[], metavar="FILE_OR_DIR", help="thêm tệp/thư mục luật YAML")
     p.add_argument("--select", default=None, help="chỉ chạy các luật có mã bắt đầu bằng (phân cách bằng dấu phẩy), ví dụ AR,PC001")

@@ -41,8 +41,8 @@ _FIELD_OPENER = re.compile(r"^(?:linh vuc|lien thong|nhom)\s+")
 # hundred characters; bounding the reach keeps time linear on text without full stops (OCR output
 # often loses them, and a whole report can arrive as one line)
 _REACH = 2000
-_SENTENCE_LABELS = 600
-_SAME_SCOPE = 0.6  # Jaccard similarity of words at which a table row's label names a prose scope  # how far back the words naming a bare percentage are read
+_SENTENCE_LABELS = 600  # how far back the words naming a bare percentage are read
+_SAME_SCOPE = 0.6  # Jaccard similarity of words at which a table row's label names a prose scope
 # figures are sums of counts and amounts in đồng: 24 characters ("999.999.999.999.999.999,99") is far
 # beyond any of them and well inside the 28 digits decimal arithmetic keeps exact
 _LONGEST_FIGURE = 24
@@ -109,6 +109,7 @@ class _Extractor:
         self.fact_of: dict[int, Fact] = {}  # id(quantity) -> the fact it states
         self._countable = re.compile(r"\s*(?:" + lex.countable.pattern + r")\b")
         self._marker = re.compile(r"\b(?:" + lex.breakdown.pattern + r")\b\s*(?:co\s+)?:?")
+        self._marker_then_colon = re.compile(r"(?:" + lex.breakdown.pattern + r")\s*:\s*$")  # a block ending "trong đó:"
         # a field's name has no figure in it, but OCR puts digits inside words ("Phòng ch6ng tệ nạn")
         self._field_clause = re.compile(r"(?:^\s*|[:(,]\s*)(?:" + lex.field_opener.pattern
                                         + r")\s+((?:[^:;\d()]|(?<=[a-z])\d(?=[a-z])){2,60}?)\s*:\s")
@@ -360,7 +361,7 @@ class _Extractor:
             # a field inherited from an earlier block is a guess: compare clauses by the level only
             self._clauses(bi, b, scope if om else f"{level}|")
             tail = self.folded[max(b.start, b.end - 30):b.end]
-            if re.search(r"(?:" + self.lex.breakdown.pattern + r")\s*:\s*$", tail):
+            if self._marker_then_colon.search(tail):
                 last = [q for q in self.qs[bisect_left(self.starts, b.start):bisect_left(self.starts, b.end)]
                         if q.role in ("quantity", "numerator")]
                 if last:
@@ -452,7 +453,7 @@ class _Extractor:
     def _clauses(self, bi: int, b: Block, scope: str) -> None:
         f = self.folded
         pos = b.start
-        for m in list(_CLAUSE_SEPARATOR.finditer(f, b.start, b.end)):
+        for m in _CLAUSE_SEPARATOR.finditer(f, b.start, b.end):
             end = m.start()
             i = bisect_left(self.starts, pos)
             nums = []
@@ -843,7 +844,7 @@ class _Extractor:
             if b.kind in ("table", "heading"):
                 continue
             for m in marker.finditer(f, b.start, b.end):
-                # the total is the figure (or fraction) right before the marker, at most 200 characters away
+                # the total is the figure (or fraction) right before the marker, at most 260 characters away
                 total = self._last_item(b.start, m.start(), near=260)
                 if not total:
                     continue

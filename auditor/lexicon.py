@@ -264,8 +264,8 @@ class _PatternError(ConfigError):
         self.pattern = pattern
 
 
-def _compile(pattern: str, aliases: dict[str, str], where: str) -> re.Pattern:
-    return _regex(_alternation([pattern], aliases, where), where, [pattern], aliases)
+def _compile(pattern: str, aliases: dict[str, str], where: str, *, scanning: bool = False) -> re.Pattern:
+    return _any([pattern], aliases, where, scanning=scanning)
 
 
 def _alternation(patterns: list[str], aliases: dict[str, str], where: str) -> str:
@@ -303,8 +303,8 @@ def _regex(text: str, where: str, patterns: list[str], aliases: dict[str, str], 
         raise ConfigError(f"{where}: bad pattern: {exc}") from None
 
 
-def _any(patterns: list[str], aliases: dict[str, str], where: str) -> re.Pattern:
-    return _regex(_alternation(patterns, aliases, where), where, patterns, aliases)
+def _any(patterns: list[str], aliases: dict[str, str], where: str, *, scanning: bool = False) -> re.Pattern:
+    return _regex(_alternation(patterns, aliases, where), where, patterns, aliases, scanning=scanning)
 
 
 def _union(sets) -> frozenset[str] | None:
@@ -366,8 +366,7 @@ def _build(spec: LexiconSpec, where: str) -> Lexicon:
         not_quantity_before=_regex(
             r"(?:" + _alternation(spec.not_quantity_before, a, f"{where}: not_quantity_before") + r")\s*(?=\d)",
             f"{where}: not_quantity_before", spec.not_quantity_before, a, scanning=True),
-        ocr_noise=[_regex(_alternation([p], a, f"{where}: ocr_noise"), f"{where}: ocr_noise", [p], a, scanning=True)
-                   for p in spec.ocr_noise],
+        ocr_noise=[_compile(p, a, f"{where}: ocr_noise", scanning=True) for p in spec.ocr_noise],
         units=[(name, _regex(r"\s*(?:" + _alternation(ps, a, f"{where}: units") + r")\b", f"{where}: units", ps, a))
                for name, ps in spec.units.items()],
         unit={},
@@ -394,8 +393,7 @@ def _build(spec: LexiconSpec, where: str) -> Lexicon:
         rank=_any(spec.ranks, a, f"{where}: ranks"),
         date_long=_compile(spec.dates.long, a, f"{where}: dates.long"),
         date_short=_compile(spec.dates.short, a, f"{where}: dates.short"),
-        period=_regex(_alternation([spec.dates.period], a, f"{where}: dates.period"), f"{where}: dates.period",
-                      [spec.dates.period], a, scanning=True),
+        period=_compile(spec.dates.period, a, f"{where}: dates.period", scanning=True),
         reference=_compile(spec.dates.reference, a, f"{where}: dates.reference"),
     )
     lex.parents = {k: lab.parent for k, lab in keys.items()}

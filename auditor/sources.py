@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from .decode import decode
 from .errors import InputError
+from .findings import fmt
 
 WORD_SUFFIXES = (".docx",)
 PDF_SUFFIXES = (".pdf",)
@@ -32,6 +33,9 @@ PACKAGE_ALLOWANCE = 8_000_000
 
 def unpack_limit(max_bytes: int) -> int:
     return UNPACK_FACTOR * max_bytes + PACKAGE_ALLOWANCE
+
+
+UNPACK_ALLOWANCE_TEXT = f"{UNPACK_FACTOR} lần --max-bytes, cộng {PACKAGE_ALLOWANCE // 1_000_000} MB"
 
 
 @dataclass(frozen=True)
@@ -96,10 +100,9 @@ def read_source(path: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> S
 # --- Word ------------------------------------------------------------------------------------
 
 def _too_unpacked(kind: str, unpacked: int, max_bytes: int) -> InputError:
-    def vi(n: int) -> str:
-        return f"{n:,}".replace(",", ".")
-    return InputError("IO005", f"tệp {kind} giải nén ra hơn {vi(unpacked)} byte, quá giới hạn {vi(unpack_limit(max_bytes))} "
-                               f"byte cho tệp nén ({UNPACK_FACTOR} lần --max-bytes, cộng 8 MB; dùng --max-bytes để nâng)")
+    return InputError("IO005", f"tệp {kind} giải nén ra hơn {fmt(unpacked, 'vi')} byte, quá giới hạn "
+                               f"{fmt(unpack_limit(max_bytes), 'vi')} byte cho tệp nén ({UNPACK_ALLOWANCE_TEXT}; "
+                               "dùng --max-bytes để nâng)")
 
 
 def _docx(data: bytes, max_bytes: int) -> Source:

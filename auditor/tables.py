@@ -70,8 +70,7 @@ def split_cells(text: str, start: int, end: int) -> list[Cell]:
             cells.append(Cell(part.strip(), start + pos, start + pos + len(part)))
             pos += len(part) + 1
         return cells
-    sep = _WIDE_GAP
-    for m in sep.finditer(line):
+    for m in _WIDE_GAP.finditer(line):
         cells.append(Cell(line[pos:m.start()].strip(), start + pos, start + m.start()))
         pos = m.end()
     cells.append(Cell(line[pos:].strip(), start + pos, end))
