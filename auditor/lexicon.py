@@ -400,7 +400,7 @@ def _build(spec: LexiconSpec, where: str) -> Lexicon:
     lex.unit = dict(lex.units)
     lex.unit_of_group = {f"u{i}": name for i, (name, _) in enumerate(lex.units)}
     lex.any_unit = re.compile("|".join(f"(?P<u{i}>{rx.pattern})" for i, (_, rx) in enumerate(lex.units)))
-    before_level = _alternation(spec.scopes.level_after, a, f"{where}: scopes.level_after")
+    before_level = _any(spec.scopes.level_after, a, f"{where}: scopes.level_after").pattern
     lex.level_after = [(lvl, re.compile(f"(?:{before_level})\\s+(?:{rx.pattern})")) for lvl, rx in lex.levels.items()]
     return lex
 

@@ -89,7 +89,7 @@ def _line_with(text: str, fragment: str) -> int:
 
 def test_a_bad_lexicon_pattern_is_named_with_its_line(tmp_path):
     src = LEXICON.read_text(encoding="utf-8")
-    for broken, named in [("'\\bnam'", "(?:nam"), ("'\\bquy'", "{NOPE}")]:
+    for broken, named in [("'\\bnam'", "(?:nam"), ("'\\bquy'", "{NOPE}"), ("'\\b[o&]'", "\\b[o&")]:
         bad = tmp_path / "lexicon.yaml"
         text = src.replace(broken, repr(named), 1)
         bad.write_text(text, encoding="utf-8")
@@ -97,7 +97,7 @@ def test_a_bad_lexicon_pattern_is_named_with_its_line(tmp_path):
             load_lexicon(bad)
         message = str(exc.value)
         assert message.startswith(f"{bad}:{_line_with(text, repr(named))}: ")
-        assert "not_quantity_before" in message and named in message
+        assert ("not_quantity_before" in message or "level_after" in message) and named in message
 
 
 def test_a_malformed_lexicon_entry_is_refused_with_its_line(tmp_path):
