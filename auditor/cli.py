@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
 
 from rich.console import Console
@@ -19,6 +20,7 @@ from .config import find_config, load_config
 from .batch import audit_many, collect, default_jobs, sample, summary_rows, tallied
 from .engine import Audit, Selection, audit_bytes
 from .errors import ConfigError, InputError
+from .output import atomic_writer, check_output
 from .render.json_out import json_chunks
 from .render.positions import LineIndex
 from .render.tabular import csv_chunks, jsonl_chunks
@@ -59,6 +61,13 @@ def _parser(prog: str) -> argparse.ArgumentParser:
                    help="lưu mọi báo cáo vào kho SQLite này; tệp không đổi không kiểm tra lại; đối chiếu giữa các báo cáo trong kho")
     p.add_argument("--version", action="version", version=f"tthc-audit {__version__}")
     return p
+
+
+def _same_path(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
 
 
 def _split(value: str | None) -> list[str]:
@@ -111,7 +120,12 @@ def _audit(argv: list[str], err: Console) -> int:
         return _fail(err, "--sample cần một số nguyên dương")
     if args.jobs is not None and args.jobs < 1:
         return _fail(err, "--jobs cần một số nguyên dương")
+    out_path = check_output(args.output, args.files) if args.output else None
     paths, missing = collect(args.files)
+    if out_path is not None:  # a report found in a folder or by a glob is an input too
+        for p in paths:
+            if p != "-" and _same_path(Path(p), out_path):
+                raise InputError("IO010", f"không ghi kết quả đè lên báo cáo đang kiểm tra: {args.output} là tệp đầu vào {p}")
     if len(args.files) == 1 and missing and not paths:
         return _fail(err, missing[0].problems[0]["message"])
     paths = sample(paths, args.sample, args.seed)
@@ -215,7 +229,11 @@ def _writer(fmt: str, catalog: Catalog, lang: str, across):
 def _emit(audits: Iterator[Audit], args, lang: str, catalog: Catalog, store, selection, err: Console) -> int:
     """Write each audit as it comes, keep only its tally for the summary; return the exit status.
     In the machine formats an unreadable file is also named on stderr, for the person watching."""
-    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    with (atomic_writer(Path(args.output)) if args.output else nullcontext(sys.stdout)) as out:
+        return _write_all(audits, out, args, lang, catalog, store, selection, err)
+
+
+def _write_all(audits: Iterator[Audit], out, args, lang: str, catalog: Catalog, store, selection, err: Console) -> int:
     kept: list[Audit] = []
     found: list = []  # checks across reports, made once the batch is in the store
 
@@ -224,29 +242,25 @@ def _emit(audits: Iterator[Audit], args, lang: str, catalog: Catalog, store, sel
             from .across import run_across
             found.extend(run_across(store, catalog, selection, lang, getattr(store, "touched", None)))
         return found
-    try:
-        if args.format == "text":
-            console = Console(highlight=False, file=out, width=200) if args.output else Console(highlight=False)
-            for audit in audits:
-                if not args.summary_only:
-                    render_text([audit], console, lang, show_passed=args.show_passed)
-                kept.append(tallied(audit))
-            if args.summary_only or len(kept) > 1:
-                render_summary(summary_rows(kept), console, lang)
-            if store is not None:
-                render_across(across(), console, lang, store, args.show_passed)
-        else:
-            writer = _writer(args.format, catalog, lang, across if store is not None else None)
+    if args.format == "text":
+        console = Console(highlight=False, file=out, width=200) if args.output else Console(highlight=False)
+        for audit in audits:
+            if not args.summary_only:
+                render_text([audit], console, lang, show_passed=args.show_passed)
+            kept.append(tallied(audit))
+        if args.summary_only or len(kept) > 1:
+            render_summary(summary_rows(kept), console, lang)
+        if store is not None:
+            render_across(across(), console, lang, store, args.show_passed)
+    else:
+        writer = _writer(args.format, catalog, lang, across if store is not None else None)
 
-            def seen(audit: Audit) -> None:
-                kept.append(tallied(audit))
-                for problem in audit.problems:
-                    _fail(err, f"{audit.path}: {problem['message']}")
-            for chunk in writer(audits, seen):
-                out.write(chunk)
-    finally:
-        if args.output:
-            out.close()
+        def seen(audit: Audit) -> None:
+            kept.append(tallied(audit))
+            for problem in audit.problems:
+                _fail(err, f"{audit.path}: {problem['message']}")
+        for chunk in writer(audits, seen):
+            out.write(chunk)
     worst = max((2 if a.problems else 1 if a.has_errors else 0 for a in kept), default=0)
     if any(c.status == "fail" and c.severity == "error" for c in found):
         worst = max(worst, 1)
