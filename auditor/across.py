@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from .catalog import Catalog, Rule
+from .check.catalog import Catalog, Rule
 from .findings import fmt
 
 OWN = "|"  # the scope of the reporting unit's own figures

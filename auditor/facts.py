@@ -1,8 +1,12 @@
-"""What extraction finds in a report. Every figure keeps the span it was read from.
+"""What extraction finds in a report. Every figure keeps the span it was read from and how it was read.
 
 These are plain dataclasses, not pydantic models: a long report has tens of thousands of
 numbers and they are built on the hot path. Pydantic validates what comes from outside
-(rule catalogs, configs) and shapes the JSON output (auditor/findings.py).
+(rule catalogs, configs, the lexicon) and shapes the JSON output.
+
+Evidence is recorded where it is found, so that a check can tell a sure finding (an error) from
+one that rests on a guess (a warning): how a number was read (`Quantity.reading`, `approx`), how
+its label was found (`Fact.label_at`), how a relation was stated (`Breakdown.how`, `Share.via`).
 """
 from __future__ import annotations
 
@@ -18,8 +22,12 @@ class Quantity:
     start: int
     end: int
     percent: bool = False
-    unit: str | None = None  # dossiers | people | money | procedures | items | None
-    role: str = "quantity"  # quantity | numerator | denominator | rank | year | date | docref | noise
+    unit: str | None = None  # dossiers | procedures | people | units | points | money | items | ... | None
+    # quantity | numerator | denominator | rank | year | date | docref | noise | delta | other | derived | zero
+    role: str = "quantity"
+    approx: bool = False  # "gần", "hơn", "khoảng", "trên" before it: a rounded headline, not a count
+    reading: str = "clean"  # clean | rejoined (OCR split its digits) | scaled ("3,2 nghìn")
+    tolerance: Decimal = Decimal(0)  # a scaled figure stands for value ± tolerance
     _number: float | int | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -27,52 +35,104 @@ class Quantity:
         """The figure as written, for JSON ("99,96%" -> 99.96, "02" -> 2); every check a figure is in asks."""
         if self._number is None:
             v = self.value
-            self._number = int(v) if self.decimals == 0 and v == v.to_integral() else float(v)
+            self._number = int(v) if v == v.to_integral() and (self.decimals == 0 or self.reading == "scaled") else float(v)
         return self._number
+
+    @property
+    def sure(self) -> bool:
+        """Read exactly as written: not approximate, not pieced together from OCR fragments."""
+        return not self.approx and self.reading != "rejoined"
+
+
+@dataclass(eq=False, slots=True)
+class Scope:
+    """What a group of figures is about: the reporting unit, one of its levels or agencies, a field,
+    a period, an appendix row. A scope the reader could not name (`kind` "other") stays apart."""
+    id: int
+    kind: str  # document | level | unit | agency | field | group | period | row | other
+    name: str  # folded words that name it, for matching ("cap huyen", "thang 02/2025")
+    label: str  # as the report writes it
+    parent: "Scope | None" = None
+    start: int = 0
+    end: int = 0
+
+    def chain(self) -> list["Scope"]:
+        out, s = [], self
+        while s is not None:
+            out.append(s)
+            s = s.parent
+        return out[::-1]
+
+    def display(self, lang: str = "vi") -> str:
+        parts = [s.label for s in self.chain() if s.kind != "document"]
+        if not parts:
+            return "đơn vị báo cáo" if lang == "vi" else "reporting unit"
+        return " – ".join(parts)
 
 
 @dataclass(slots=True)
 class Fact:
+    """A figure with the key the lexicon gives its label, in a scope."""
     key: str
     q: Quantity
-    scope: str
-    block: int
+    scope: Scope
+    label_at: str = "before"  # before | after | column | position
     alternatives: tuple[str, ...] = ()
-    derived_from: tuple["Fact", ...] = ()  # set when the engine computed it from an identity
-    undecided: bool = False  # the words fit several keys equally: the first is kept unless a value says otherwise
-    weak: bool = False  # read from words after the figure, or from the figure's place alone: less sure
+    derived_from: tuple["Fact", ...] = ()  # a total the engine computed from stated parts
+    undecided: bool = False  # the words fit several keys equally
 
     @property
     def sure(self) -> bool:
-        return not (self.weak or self.undecided or self.derived_from and any(not p.sure for p in self.derived_from))
+        if self.derived_from:
+            return all(p.sure for p in self.derived_from)
+        return self.q.sure and not self.undecided and self.label_at in ("before", "column")
 
     @property
     def derived(self) -> bool:
         return bool(self.derived_from)
 
 
+Item = tuple[Quantity, ...]  # a count, or a fraction (numerator, denominator)
+
+
 @dataclass(slots=True)
-class PercentClaim:
-    """A stated percentage and whatever the text says it is a share of."""
+class Breakdown:
+    """A total and the parts the text gives for it, stated by its shape: "N, trong đó a, b",
+    "N (gồm a, b)", "a và b (tổng cộng N)", a line ending "trong đó:" and its sub-items, a table's
+    total row. Parts of a fraction total are fractions too (`Item` pairs)."""
+    total: Item
+    parts: list[Item]
+    # the shape: marker ("trong đó", "gồm"), children (sub-items of "…:"), aside ("N (a, b)"), total_after
+    # ("a và b (tổng cộng N)"), stated_sum ("a + b = N"), shares (percentages of one base), table_column,
+    # table_row, table_subrows, table_formula ("(3)=(1)+(2)"), table_change (2023 + change = 2024)
+    how: str
+    complete: bool  # the words say the parts make the whole ("gồm", "bao gồm", sub-items of "trong đó:")
+    scope: Scope
+    start: int
+    end: int
+    names: list[str] = field(default_factory=list)  # what each part is, as written (for messages)
+    total_is_percent: bool = False  # shares that must make 100%
+    signs: list[int] = field(default_factory=list)  # -1 for a part that is subtracted ("giảm 3,84"); empty: all added
+    word: str = ""  # the connector as written ("trong đó", "gồm", "=", "so với")
+
+
+@dataclass(slots=True)
+class Share:
+    """A stated percentage and what the text says it is a share of."""
     pct: Quantity
-    scope: str
-    block: int
+    scope: Scope
     numerator: Quantity | None = None
-    denominator: Quantity | None = None  # from a written fraction "a/b ... x%"
+    denominator: Quantity | None = None  # a figure the text names as the base ("a/b", "trên tổng số N")
     numerator_key: str | None = None
-    denominator_key: str | None = None  # the key the share is of, when the lexicon knows it
-    sentence_numbers: list[Quantity] = field(default_factory=list)  # earlier counts in the sentence
-    comparison: bool = False  # "bằng 118% kế hoạch", "so với cùng kỳ": may exceed 100
-    context_keys: list[str] = field(default_factory=list)  # figures the sentence names ("tỷ lệ ... đã giải quyết")
-
-
-@dataclass(slots=True)
-class Fraction:
-    numerator: Quantity
-    denominator: Quantity
-    scope: str
-    block: int
-    key: str | None = None
+    base_keys: tuple[str, ...] = ()  # the bases the wording allows, most likely first
+    via: str = ""  # fraction | aside | linked | named | breakdown | rate | table
+    base_named: bool = False  # the words after the percentage name its base ("… % số đã giải quyết")
+    comparison: bool = False  # "bằng 118% kế hoạch", "so với cùng kỳ": not a share, may exceed 100
+    breakdown_total: Item | None = None  # the total the numerator is a part of, by the text's shape
+    # the figures the base may be, most likely first, with how each was found: stated (a/b, "trên tổng
+    # số N"), named (the words name a figure the scope states), breakdown (the total the numerator is a
+    # part of), key (the lexicon's usual base for the numerator's key)
+    bases: list[tuple[Quantity, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -91,20 +151,7 @@ class ListClaim:
     start: int
     end: int
     alternative_count: int | None = None  # a reading that splits one more item on "và"
-
-
-@dataclass(slots=True)
-class Breakdown:
-    """A total and the parts the text lists for it: "112 nhiệm vụ (trong đó: đúng hạn 85, trễ hạn 27)".
-
-    Parts of a fraction total ("843/1555 ... Trong đó: 812/1524 ...; 27/27 ...") are fractions too:
-    then `totals` and `parts` hold (numerator, denominator) pairs.
-    """
-    totals: list[Quantity]
-    parts: list[list[Quantity]]
-    start: int
-    end: int
-    how: str  # marker | colon
+    noun: str = ""  # what is counted ("xã", "cơ quan")
 
 
 @dataclass(slots=True)
@@ -114,8 +161,7 @@ class Clause:
     end: int
     shape: str
     numbers: list[Quantity]
-    scope: str = ""
-    block: int = 0
+    scope: Scope | None = None
 
 
 @dataclass(slots=True)
@@ -164,17 +210,17 @@ class Report:
     encoding: str
     decimal_mark: str
     header: Header
+    tree: object = None  # auditor.parse.document.Node
+    quantities: list[Quantity] = field(default_factory=list)
+    scopes: list[Scope] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
-    percents: list[PercentClaim] = field(default_factory=list)
-    fractions: list[Fraction] = field(default_factory=list)
+    breakdowns: list[Breakdown] = field(default_factory=list)
+    shares: list[Share] = field(default_factory=list)
     ranks: list[RankClaim] = field(default_factory=list)
     lists: list[ListClaim] = field(default_factory=list)
-    breakdowns: list[Breakdown] = field(default_factory=list)
     clauses: list[Clause] = field(default_factory=list)
-    periods: list[tuple[DateMention, DateMention, int, int]] = field(default_factory=list)  # (start, end, span)
     dates: list[DateMention] = field(default_factory=list)
+    periods: list[tuple[DateMention, DateMention, int, int]] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
-    quantities: list[Quantity] = field(default_factory=list)
-    scopes: dict[str, str] = field(default_factory=dict)  # scope id -> label for people
-    tables: list = field(default_factory=list)  # auditor.tables.Table
-    table_links: dict[str, str] = field(default_factory=dict)  # table row scope -> prose scope it restates
+    tables: list = field(default_factory=list)  # auditor.parse.tables.Table
+    same_as: list[tuple[Scope, Scope]] = field(default_factory=list)  # a table row and the prose scope it restates

@@ -40,18 +40,70 @@ class RateSpec(_Strict):
     patterns: list[str]
 
 
+class FigureSpec(_Strict):
+    approximate_before: list[str]
+    exact_before: list[str]
+    change_before: list[str]
+    change_after: list[str]
+    year_before: list[str]
+    scale: dict[str, list[str]]
+    scale_money: list[str]
+    not_quantity_before: list[str]
+    ocr_noise: list[str]
+
+
 class ScopeSpec(_Strict):
-    levels: dict[str, list[str]]
+    agency: list[str]
+    level: dict[str, list[str]]
+    unit: list[str]
+    field: list[str]
+    group: list[str]
+    period: list[str]
+    whole: list[str]
+    topics: list[str]
+    openers: list[str]
     level_after: list[str]
-    field_openers: list[str]
-    group_openers: list[str]
+    name_fillers: list[str]
+    other_time_asides: list[str]
     unit_line: str
     report_level: dict[str, list[str]]
+
+
+class RelationSpec(_Strict):
+    breakdown_markers: list[str]
+    complete_markers: list[str]
+    total_words: list[str]
+    not_parts: list[str]
+    stated_sum: list[str]
+    share_link: list[str]
+    share_after: list[str]
+    of_total: list[str]
+    base_after: list[str]
+    whole_base: list[str]
+    comparison_before: list[str]
+    comparison_after: list[str]
+    share_before: list[str]
+    zero_statements: list[str]
+    whole_before_part: list[str]
+    label_fillers: list[str]
+
+
+class TableSpec(_Strict):
+    caption_unit: list[str]
+    index_headings: list[str]
+    rank_headings: list[str]
+    notes_headings: list[str]
+    change_headings: list[str]
+    percent_headings: list[str]
+    points_headings: list[str]
+    total_rows: list[str]
+    not_dossiers: list[str]
 
 
 class DateSpec(_Strict):
     long: str
     short: str
+    partial: str
     period_named: str
     period: str
     reference: str
@@ -66,21 +118,15 @@ class LexiconSpec(_Strict):
     aliases: dict[str, str]
     labels: list[LabelSpec]
     rates: list[RateSpec]
-    scopes: ScopeSpec
-    not_quantity_before: list[str]
-    ocr_noise: list[str]
+    rate_words: list[str]
+    rate_tail: list[str]
+    figures: FigureSpec
     units: dict[str, list[str]]
-    breakdown_markers: list[str]
-    zero_statements: list[str]
-    whole_before_part: list[str]
+    scopes: ScopeSpec
+    relations: RelationSpec
     countables: list[str]
-    tables_not_dossiers: list[str]
-    comparison_before: list[str]
-    comparison_after: list[str]
-    share_before: list[str]
-    label_fillers: list[str]
+    tables: TableSpec
     issuer: str
-    total_rows: list[str]
     ranks: list[str]
     dates: DateSpec
     across: AcrossSpec
@@ -98,45 +144,80 @@ class Label:
 
 @dataclass
 class Lexicon:
+    """The compiled lexicon. Each regex is named after the section of grammars/lexicon.yaml it comes
+    from; see that file for what each recognises."""
     labels: list[Label]
     label_regex: re.Pattern  # one alternation of every label pattern, for a first fast pass
     label_of_group: list[Label]
     label_by_group: dict[str, Label]
     keys: dict[str, Label]
     rates: list[tuple[RateSpec, re.Pattern]]
-    levels: dict[str, re.Pattern]
-    field_opener: re.Pattern
-    group_opener: re.Pattern
-    report_level: dict[str, re.Pattern]
-    not_quantity_before: re.Pattern  # matches end right before a figure that is not a quantity
+    rate_word: re.Pattern
+    rate_tail: re.Pattern
+    # figures
+    approximate_before: re.Pattern  # these match ending right before a figure
+    exact_before: re.Pattern
+    delta_before: re.Pattern
+    delta_after: re.Pattern  # matched right after a figure
+    year_before: re.Pattern
+    scale: re.Pattern  # matched right after a figure; the group names the factor
+    scale_of: dict[str, int]
+    scale_money: re.Pattern
+    not_quantity_before: re.Pattern
     ocr_noise: list[re.Pattern]
     units: list[tuple[str, re.Pattern]]
-    unit: dict[str, re.Pattern]
+    any_unit: re.Pattern  # every unit in one alternation, in lexicon order; lastgroup names it
+    unit_of_group: dict[str, str]
+    # scopes
+    scope_kinds: list[tuple[str, re.Pattern]]  # (kind, regex) in the order they are tried
+    level_mention: re.Pattern  # a level named anywhere; lastgroup is its id
+    topic: re.Pattern
+    opener: re.Pattern
+    level_after: re.Pattern
+    name_filler: re.Pattern
+    aside_other_time: re.Pattern
+    unit_line: re.Pattern
+    report_level: dict[str, re.Pattern]
+    # relations
     breakdown: re.Pattern
-    zero_statement: re.Pattern
-    whole_before_part: re.Pattern
-    countable: re.Pattern
-    not_dossier_table: re.Pattern
+    complete_marker: re.Pattern
+    total_words: re.Pattern
+    not_parts: re.Pattern
+    stated_sum: re.Pattern
+    share_link: re.Pattern
+    share_after: re.Pattern
+    of_total: re.Pattern
+    base_after: re.Pattern
+    whole_base: re.Pattern
     comparison_before: re.Pattern
     comparison_after: re.Pattern
     share_before: re.Pattern
+    zero_statement: re.Pattern
+    whole_before_part: re.Pattern
     label_filler: re.Pattern
-    issuer: re.Pattern
+    countable: re.Pattern
+    # tables
+    caption_unit: re.Pattern
+    index_heading: re.Pattern
+    rank_heading: re.Pattern
+    notes_heading: re.Pattern
+    delta_heading: re.Pattern
+    percent_heading: re.Pattern
+    points_heading: re.Pattern
     total_row: re.Pattern
-    total_heading: re.Pattern
-    unit_line: re.Pattern
-    period_named: re.Pattern
+    not_dossier_table: re.Pattern
+    # dates, documents, ranks
+    issuer: re.Pattern
     rank: re.Pattern
     date_long: re.Pattern
     date_short: re.Pattern
+    date_partial: re.Pattern
+    period_named: re.Pattern
     period: re.Pattern
     reference: re.Pattern
     parent_unit: re.Pattern
     commune_count: re.Pattern
     parents: dict[str, str | None] = field(default_factory=dict)
-    any_unit: re.Pattern | None = None  # every unit in one alternation, in lexicon order; lastgroup names it
-    unit_of_group: dict[str, str] = field(default_factory=dict)
-    level_after: list[tuple[str, re.Pattern]] = field(default_factory=list)  # "… ở cấp xã", by level
     _labels_at: dict[str, list[Label]] = field(default_factory=dict)
     _candidates_of: dict[str, tuple] = field(default_factory=dict)
 
@@ -337,6 +418,22 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         raise ConfigError(f"{where}:{line}:{str(exc)[len(where) + 1:]}") from None
 
 
+def _before_figure(patterns: list[str], a: dict[str, str], where: str) -> re.Pattern:
+    """Words that end right before a figure (white space between allowed)."""
+    return _regex(r"(?:" + _alternation(patterns, a, where) + r")\s*(?=\d)", where, patterns, a, scanning=True)
+
+
+def _at(patterns: list[str], a: dict[str, str], where: str) -> re.Pattern:
+    """Words matched where a figure or a span ends ("match" at that offset)."""
+    return _regex(r"(?:" + _alternation(patterns, a, where) + r")", where, patterns, a)
+
+
+def _named(groups: dict[str, list[str]], a: dict[str, str], where: str) -> re.Pattern:
+    """One alternation whose matched group's name says which entry matched."""
+    text = "|".join(f"(?P<{name}>{_alternation(ps, a, where)})" for name, ps in groups.items())
+    return _regex(text, where, [p for ps in groups.values() for p in ps], a)
+
+
 def _build(spec: LexiconSpec, where: str) -> Lexicon:
     a = spec.aliases
     labels: list[Label] = []
@@ -351,6 +448,15 @@ def _build(spec: LexiconSpec, where: str) -> Lexicon:
             group_parts.append(f"(?P<g{len(label_of_group)}>\\b{rx.pattern}\\b)")
             label_of_group.append(lab)
         keys.setdefault(ls.key, Label(ls.key, ls.parent, ls.base, [], re.compile("")))
+    fig, sco, rel, tab = spec.figures, spec.scopes, spec.relations, spec.tables
+    units = [(name, _regex(r"\s*(?:" + _alternation(ps, a, f"{where}: units") + r")\b", f"{where}: units", ps, a))
+             for name, ps in spec.units.items()]
+    scale_groups = {f"x{factor}": ps for factor, ps in fig.scale.items()}
+    level = _named(sco.level, a, f"{where}: scopes.level")
+    kinds = [("agency", _any(sco.agency, a, f"{where}: scopes.agency")), ("level", level),
+             ("field", _any(sco.field, a, f"{where}: scopes.field")), ("group", _any(sco.group, a, f"{where}: scopes.group")),
+             ("unit", _any(sco.unit, a, f"{where}: scopes.unit")), ("period", _any(sco.period, a, f"{where}: scopes.period")),
+             ("whole", _any(sco.whole, a, f"{where}: scopes.whole"))]
     lex = Lexicon(
         labels=labels,
         label_regex=_regex("|".join(group_parts), f"{where}: labels", [], a, scanning=True,
@@ -359,49 +465,73 @@ def _build(spec: LexiconSpec, where: str) -> Lexicon:
         label_by_group={f"g{i}": lab for i, lab in enumerate(label_of_group)},
         keys=keys,
         rates=[(r, _any(r.patterns, a, f"{where}: rates")) for r in spec.rates],
-        levels={lvl: _any(ps, a, f"{where}: scopes.levels.{lvl}") for lvl, ps in spec.scopes.levels.items()},
-        field_opener=_any(spec.scopes.field_openers, a, f"{where}: scopes.field_openers"),
-        group_opener=_any(spec.scopes.group_openers, a, f"{where}: scopes.group_openers"),
-        report_level={lvl: _any(ps, a, f"{where}: scopes.report_level") for lvl, ps in spec.scopes.report_level.items()},
-        not_quantity_before=_regex(
-            r"(?:" + _alternation(spec.not_quantity_before, a, f"{where}: not_quantity_before") + r")\s*(?=\d)",
-            f"{where}: not_quantity_before", spec.not_quantity_before, a, scanning=True),
-        ocr_noise=[_compile(p, a, f"{where}: ocr_noise", scanning=True) for p in spec.ocr_noise],
-        units=[(name, _regex(r"\s*(?:" + _alternation(ps, a, f"{where}: units") + r")\b", f"{where}: units", ps, a))
-               for name, ps in spec.units.items()],
-        unit={},
-        breakdown=_any(spec.breakdown_markers, a, f"{where}: breakdown_markers"),
-        zero_statement=_any(spec.zero_statements, a, f"{where}: zero_statements"),
-        whole_before_part=_any(spec.whole_before_part, a, f"{where}: whole_before_part"),
-        countable=_any(spec.countables, a, f"{where}: countables"),
-        not_dossier_table=_any(spec.tables_not_dossiers, a, f"{where}: tables_not_dossiers"),
-        comparison_before=_any(spec.comparison_before, a, f"{where}: comparison_before"),
-        comparison_after=_regex(r"\s*(?:" + _alternation(spec.comparison_after, a, f"{where}: comparison_after") + ")",
-                                f"{where}: comparison_after", spec.comparison_after, a),
-        share_before=_any(spec.share_before, a, f"{where}: share_before"),
-        label_filler=_regex(r"\s*(?:(?:" + _alternation(spec.label_fillers, a, f"{where}: label_fillers") + r")\s+)?",
-                            f"{where}: label_fillers", spec.label_fillers, a),
+        rate_word=_any(spec.rate_words, a, f"{where}: rate_words"),
+        rate_tail=_any(spec.rate_tail, a, f"{where}: rate_tail"),
+        approximate_before=_before_figure(fig.approximate_before, a, f"{where}: figures.approximate_before"),
+        exact_before=_before_figure(fig.exact_before, a, f"{where}: figures.exact_before"),
+        delta_before=_before_figure(fig.change_before, a, f"{where}: figures.change_before"),
+        delta_after=_at(fig.change_after, a, f"{where}: figures.change_after"),
+        year_before=_any(fig.year_before, a, f"{where}: figures.year_before"),
+        scale=_regex(r"\s*(?:" + _named(scale_groups, a, f"{where}: figures.scale").pattern + r")\b",
+                     f"{where}: figures.scale", [], a),
+        scale_of={f"x{factor}": int(factor) for factor in fig.scale},
+        scale_money=_at(fig.scale_money, a, f"{where}: figures.scale_money"),
+        not_quantity_before=_before_figure(fig.not_quantity_before, a, f"{where}: figures.not_quantity_before"),
+        ocr_noise=[_compile(p, a, f"{where}: figures.ocr_noise", scanning=True) for p in fig.ocr_noise],
+        units=units,
+        any_unit=re.compile("|".join(f"(?P<u{i}>{rx.pattern})" for i, (_, rx) in enumerate(units))),
+        unit_of_group={f"u{i}": name for i, (name, _) in enumerate(units)},
+        scope_kinds=kinds,
+        level_mention=level,
+        topic=_any(sco.topics, a, f"{where}: scopes.topics"),
+        opener=_at(sco.openers, a, f"{where}: scopes.openers"),
+        level_after=_regex(r"(?:" + _alternation(sco.level_after, a, f"{where}: scopes.level_after") + ")",
+                           f"{where}: scopes.level_after", sco.level_after, a),
+        name_filler=_any(sco.name_fillers, a, f"{where}: scopes.name_fillers"),
+        aside_other_time=_at(sco.other_time_asides, a, f"{where}: scopes.other_time_asides"),
+        unit_line=_compile(sco.unit_line, a, f"{where}: scopes.unit_line"),
+        report_level={lvl: _any(ps, a, f"{where}: scopes.report_level") for lvl, ps in sco.report_level.items()},
+        breakdown=_any(rel.breakdown_markers, a, f"{where}: relations.breakdown_markers"),
+        complete_marker=_any(rel.complete_markers, a, f"{where}: relations.complete_markers"),
+        total_words=_at(rel.total_words, a, f"{where}: relations.total_words"),
+        not_parts=_any(rel.not_parts, a, f"{where}: relations.not_parts"),
+        stated_sum=_any(rel.stated_sum, a, f"{where}: relations.stated_sum"),
+        share_link=_any(rel.share_link, a, f"{where}: relations.share_link"),
+        share_after=_at(rel.share_after, a, f"{where}: relations.share_after"),
+        of_total=_any(rel.of_total, a, f"{where}: relations.of_total"),
+        base_after=_at(rel.base_after, a, f"{where}: relations.base_after"),
+        whole_base=_at(rel.whole_base, a, f"{where}: relations.whole_base"),
+        comparison_before=_any(rel.comparison_before, a, f"{where}: relations.comparison_before"),
+        comparison_after=_at(rel.comparison_after, a, f"{where}: relations.comparison_after"),
+        share_before=_any(rel.share_before, a, f"{where}: relations.share_before"),
+        zero_statement=_any(rel.zero_statements, a, f"{where}: relations.zero_statements"),
+        whole_before_part=_any(rel.whole_before_part, a, f"{where}: relations.whole_before_part"),
+        label_filler=_regex(r"\s*(?:(?:" + _alternation(rel.label_fillers, a, f"{where}: relations.label_fillers") + r")\s+)?",
+                            f"{where}: relations.label_fillers", rel.label_fillers, a),
+        countable=_regex(r"\s*(?:" + _alternation(spec.countables, a, f"{where}: countables") + r")\b",
+                         f"{where}: countables", spec.countables, a),
+        caption_unit=_any(tab.caption_unit, a, f"{where}: tables.caption_unit"),
+        index_heading=_any(tab.index_headings, a, f"{where}: tables.index_headings"),
+        rank_heading=_any(tab.rank_headings, a, f"{where}: tables.rank_headings"),
+        notes_heading=_any(tab.notes_headings, a, f"{where}: tables.notes_headings"),
+        delta_heading=_any(tab.change_headings, a, f"{where}: tables.change_headings"),
+        percent_heading=_any(tab.percent_headings, a, f"{where}: tables.percent_headings"),
+        points_heading=_any(tab.points_headings, a, f"{where}: tables.points_headings"),
+        total_row=_regex(r"^\W*(?:" + _alternation(tab.total_rows, a, f"{where}: tables.total_rows") + r")\b",
+                         f"{where}: tables.total_rows", tab.total_rows, a),
+        not_dossier_table=_any(tab.not_dossiers, a, f"{where}: tables.not_dossiers"),
         issuer=_compile(spec.issuer, a, f"{where}: issuer"),
-        parent_unit=_compile(spec.across.parent, a, f"{where}: across.parent"),
-        commune_count=_compile(spec.across.commune_count, a, f"{where}: across.commune_count"),
-        total_row=_regex(r"^\W*(?:" + _alternation(spec.total_rows, a, f"{where}: total_rows") + r")\b",
-                         f"{where}: total_rows", spec.total_rows, a),
-        total_heading=_regex(r"\W*(?:" + _alternation(spec.total_rows, a, f"{where}: total_rows") + r")\W*",
-                             f"{where}: total_rows", spec.total_rows, a),
-        unit_line=_compile(spec.scopes.unit_line, a, f"{where}: scopes.unit_line"),
-        period_named=_compile(spec.dates.period_named, a, f"{where}: dates.period_named"),
         rank=_any(spec.ranks, a, f"{where}: ranks"),
         date_long=_compile(spec.dates.long, a, f"{where}: dates.long"),
         date_short=_compile(spec.dates.short, a, f"{where}: dates.short"),
+        date_partial=_compile(spec.dates.partial, a, f"{where}: dates.partial", scanning=True),
+        period_named=_compile(spec.dates.period_named, a, f"{where}: dates.period_named"),
         period=_compile(spec.dates.period, a, f"{where}: dates.period", scanning=True),
         reference=_compile(spec.dates.reference, a, f"{where}: dates.reference"),
+        parent_unit=_compile(spec.across.parent, a, f"{where}: across.parent"),
+        commune_count=_compile(spec.across.commune_count, a, f"{where}: across.commune_count"),
     )
     lex.parents = {k: lab.parent for k, lab in keys.items()}
-    lex.unit = dict(lex.units)
-    lex.unit_of_group = {f"u{i}": name for i, (name, _) in enumerate(lex.units)}
-    lex.any_unit = re.compile("|".join(f"(?P<u{i}>{rx.pattern})" for i, (_, rx) in enumerate(lex.units)))
-    before_level = _any(spec.scopes.level_after, a, f"{where}: scopes.level_after").pattern
-    lex.level_after = [(lvl, re.compile(f"(?:{before_level})\\s+(?:{rx.pattern})")) for lvl, rx in lex.levels.items()]
     return lex
 
 

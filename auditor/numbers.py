@@ -29,6 +29,13 @@ class RawNumber(NamedTuple):  # a tuple: a long report has a hundred thousand of
     end: int
     raw: str
     percent: bool
+    rejoined: bool = False  # OCR put a space inside its digits ("7. 846", "136, 350"): read joined
+
+
+# A figure whose thousands group OCR split with a space ("7. 846", "9 .604", "136, 350"): one to three
+# digits, a separator with a space on one side, exactly three digits; not one of a run of figures
+# ("1, 2, 3") and not a percentage (those are read above).
+_SPLIT_THOUSANDS = re.compile(r"(?<!\d[.,] )(?<![\d.,])(\d{1,3})( [.,] ?| ?[.,] )(\d{3})(?![\d%])(?! ?[.,] ?\d)(?! ?%)")
 
 
 def decimal_mark_of(text: str) -> str:
@@ -109,6 +116,11 @@ def scan(text: str) -> list[RawNumber]:
                 digits = digits.replace(",", sep) if rx is _PCT_SPACED else digits
                 found.append(RawNumber(a, b, digits, True))
                 insort(taken, (a, b))
+    for m in _SPLIT_THOUSANDS.finditer(text):
+        a, b = m.span()
+        if free(a, b):
+            found.append(RawNumber(a, b, m.group(1) + m.group(2).strip() + m.group(3), False, True))
+            insort(taken, (a, b))
     for m in _NUMBER.finditer(text):
         a, b = m.span()
         if taken and not free(a, b):

@@ -17,7 +17,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from . import __version__
-from .catalog import Catalog
+from .check.catalog import Catalog
 from .errors import InputError
 from .facts import DateMention, Header, Report
 from .findings import Check, Related

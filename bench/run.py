@@ -25,7 +25,7 @@ from typing import Iterator
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from auditor.catalog import load_catalog  # noqa: E402
+from auditor.check.catalog import load_catalog  # noqa: E402
 from auditor.engine import Selection, audit_text  # noqa: E402
 from auditor.lexicon import default_lexicon  # noqa: E402
 

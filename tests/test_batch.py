@@ -105,7 +105,7 @@ def test_an_internal_fault_on_one_report_is_reported_and_the_rest_are_audited(tm
 def test_a_summary_row_keeps_nothing_that_grows_with_the_report():
     """A batch of 10,000 keeps one of these per report: header and counts, not text, facts or scopes."""
     from auditor.batch import summary_rows, tallied
-    from auditor.catalog import load_catalog
+    from auditor.check.catalog import load_catalog
     from auditor.engine import Selection, audit_file
 
     audit = audit_file(str(EXAMPLES / "huyen-loi.txt"), load_catalog(), Selection(), "vi")

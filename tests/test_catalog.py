@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.catalog import load_catalog
+from auditor.check.catalog import load_catalog
 from auditor.cli import main
 from auditor.errors import ConfigError
 
@@ -330,7 +330,7 @@ def test_no_code_path_evaluates_python():
 
     import yaml
 
-    from auditor.catalog import _LineLoader
+    from auditor.check.catalog import _LineLoader
 
     assert issubclass(_LineLoader, (yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
     root = Path(__file__).resolve().parent.parent / "auditor"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.catalog import load_catalog
+from auditor.check.catalog import load_catalog
 from auditor.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

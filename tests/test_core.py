@@ -11,7 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.catalog import load_catalog
+from auditor.check.catalog import load_catalog
 from auditor.cli import main
 from auditor.engine import Selection, audit_text
 from auditor.normalize import fold

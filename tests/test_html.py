@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from auditor.batch import audit_many, collect, summary_rows, tallied
-from auditor.catalog import load_catalog
+from auditor.check.catalog import load_catalog
 from auditor.engine import Audit, Selection, audit_file, audit_text
 from auditor.findings import Check, Related
 from auditor.render.html import html_chunks

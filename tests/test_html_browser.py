@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from auditor.catalog import load_catalog
+from auditor.check.catalog import load_catalog
 from auditor.engine import Selection, audit_file
 from auditor.render.html import html_chunks
 

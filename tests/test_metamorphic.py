@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, note, settings
 from hypothesis import strategies as st
 
-from auditor.catalog import load_catalog
+from auditor.check.catalog import load_catalog
 from auditor.engine import Selection, audit_text
 
 CATALOG = load_catalog()

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from auditor.catalog import load_catalog
+from auditor.check.catalog import load_catalog
 from auditor.cli import main
 from auditor.engine import Selection, audit_text
 from auditor.render.json_out import render_json

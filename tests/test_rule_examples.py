@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.catalog import ACROSS_KINDS, load_catalog
+from auditor.check.catalog import ACROSS_KINDS, load_catalog
 from auditor.engine import Selection, audit_text
 from auditor.findings import SEVERITY_ORDER
 

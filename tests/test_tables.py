@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.catalog import load_catalog
+from auditor.check.catalog import load_catalog
 from auditor.engine import Selection, audit_text
 
 CATALOG = load_catalog()

@@ -24,7 +24,7 @@ EXAMPLES = ROOT / "examples"
 if str(ROOT) not in sys.path:  # runnable as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-from auditor.catalog import load_catalog  # noqa: E402
+from auditor.check.catalog import load_catalog  # noqa: E402
 from auditor.decode import decode  # noqa: E402
 from auditor.engine import Selection, audit_bytes  # noqa: E402
 from auditor.extract import extract  # noqa: E402

@@ -7,7 +7,7 @@ from functools import lru_cache
 from lark import Lark, Token, Tree
 from lark.exceptions import LarkError
 
-from .resources import grammar_path
+from ..resources import grammar_path
 
 
 class ExprError(ValueError):

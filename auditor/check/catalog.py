@@ -1,0 +1,191 @@
+"""The rule catalog: YAML files in rules/, validated strictly, every error pointing into the file.
+
+Rules are data: each picks one check kind (auditor/check/kinds), whose typed spec validates its
+fields. A misspelt kind, an unknown fact key (checked against the lexicon), a message slot the
+kind does not fill, a duplicate code: each is refused with its file and line.
+"""
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+
+from ..errors import ConfigError, first_to_fix
+from ..lexicon import default_lexicon
+from ..resources import rules_dir
+from ..yaml_lines import line_of_item
+from .kinds import KINDS, Rule
+
+_RULE = TypeAdapter(Rule)
+
+
+class KeyName(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    vi: str
+    en: str
+
+
+# libyaml's safe loader when the machine has it (ten times faster to start), else the pure-Python one
+_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_SafeBase):  # type: ignore[misc, valid-type]
+    """Safe loading (no Python tags) that remembers the line of each mapping."""
+
+
+def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode):
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+
+
+def _strip_lines(obj):
+    if isinstance(obj, dict):
+        return {k: _strip_lines(v) for k, v in obj.items() if k != "__line__"}
+    if isinstance(obj, list):
+        return [_strip_lines(v) for v in obj]
+    return obj
+
+
+def _load_yaml(path: Path):
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{where}: YAML không hợp lệ: {problem}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: không đọc được: {exc}") from None
+
+
+class Catalog:
+    def __init__(self, rules: list, keys: dict[str, KeyName]):
+        self.rules = rules
+        self.keys = keys
+        self.by_code = {r.code: r for r in rules}
+
+    def key_name(self, key: str, lang: str) -> str:
+        name = self.keys.get(key)
+        return getattr(name, lang) if name else key
+
+
+def known_keys() -> set[str]:
+    """Fact keys extraction can produce: the lexicon's labels, the bases they name, the rates' keys."""
+    lex = default_lexicon()
+    keys = set(lex.keys)
+    for lab in lex.labels:
+        if lab.base:
+            keys.add(lab.base)
+    for spec, _ in lex.rates:
+        keys.update((spec.numerator, spec.denominator))
+    return keys
+
+
+def _slot_errors(rule) -> list[str]:
+    slots = set(KINDS[rule.kind].SLOTS) | {"arithmetic"}
+    bad = []
+    for text in (rule.message, rule.passed):
+        if text is None:
+            continue
+        for template in (text.vi, text.en):
+            try:
+                fields = {f for _, f, _, _ in string.Formatter().parse(template) if f is not None}
+            except ValueError as exc:
+                bad.append(f"mẫu thông báo hỏng ({exc})")
+                continue
+            bad += [f"{{{f}}}" for f in sorted(fields - slots)]
+    return bad
+
+
+def _rules_from(path: Path, data, keys: set[str]) -> list:
+    if data is None:
+        return []
+    items = data.get("rules") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        line = data.get("__line__", 1) if isinstance(data, dict) else 1
+        raise ConfigError(f"{path}:{line}: cần một danh sách luật ('rules: [...]')")
+    out = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            steps = (("rules",) if isinstance(data, dict) else ()) + (index,)
+            raise ConfigError(f"{path}:{line_of_item(path, *steps)}: mỗi luật phải là một ánh xạ (mapping)")
+        line = item.get("__line__", 0)
+        code = item.get("code", "?")
+        try:
+            rule = _RULE.validate_python(_strip_lines(item))
+        except ValidationError as exc:
+            err = first_to_fix(exc.errors())
+            loc = ".".join(str(x) for x in err["loc"] if not (isinstance(x, str) and x in KINDS)) or "luật"
+            field_line = line
+            first = next((x for x in err["loc"] if isinstance(x, str) and x not in KINDS), None)
+            if first is not None and isinstance(item.get(first), dict):
+                field_line = item[first].get("__line__", line)
+            elif first is not None and first in item:
+                field_line = _line_of_key(path, line, first)
+            msg = err["msg"]
+            if err.get("type") == "union_tag_invalid":
+                msg = f"loại kiểm tra '{item.get('kind')}' không có; các loại: {', '.join(KINDS)}"
+            raise ConfigError(f"{path}:{field_line}: luật {code}: {loc}: {msg}") from None
+        unknown = [k for k in rule.keys() if k not in keys]
+        if unknown:
+            raise ConfigError(f"{path}:{line}: luật {code}: khóa số liệu không có trong từ vựng: {', '.join(unknown)} "
+                              f"(xem grammars/lexicon.yaml)")
+        bad = _slot_errors(rule)
+        if bad:
+            slots = ", ".join("{" + s + "}" for s in KINDS[rule.kind].SLOTS)
+            raise ConfigError(f"{path}:{_line_of_key(path, line, 'message')}: luật {code}: thông báo dùng chỗ trống "
+                              f"không có: {', '.join(bad)} (loại {rule.kind} có: {slots})")
+        rule.source, rule.line = str(path), line
+        out.append(rule)
+    return out
+
+
+def _line_of_key(path: Path, rule_line: int, key: str) -> int:
+    """The line of `key` in the rule mapping that starts at rule_line (the file is short)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return rule_line
+    for i in range(max(rule_line - 1, 0), len(lines)):
+        stripped = lines[i].lstrip(" -")
+        if stripped.startswith(f"{key}:"):
+            return i + 1
+    return rule_line
+
+
+def _files(target: Path) -> list[Path]:
+    if target.is_dir():
+        return sorted(p for p in target.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    if target.is_file():
+        return [target]
+    raise ConfigError(f"{target}: không có tệp hay thư mục luật này")
+
+
+def load_catalog(extra: list[Path] | None = None) -> Catalog:
+    rules: list = []
+    names: dict[str, KeyName] = {}
+    keys = known_keys()
+    for path in _files(rules_dir()) + [f for t in (extra or []) for f in _files(t)]:
+        data = _load_yaml(path)
+        if isinstance(data, dict) and "keys" in data:
+            if not isinstance(data["keys"], dict):
+                raise ConfigError(f"{path}:{line_of_item(path, 'keys')}: 'keys' phải là một ánh xạ")
+            for k, v in _strip_lines(data["keys"]).items():
+                try:
+                    names[k] = KeyName.model_validate(v)
+                except ValidationError as exc:
+                    raise ConfigError(f"{path}:{line_of_item(path, 'keys', k)}: keys.{k}: {first_to_fix(exc.errors())['msg']}") from None
+            if "rules" not in data:
+                continue
+        for rule in _rules_from(path, data, keys):
+            if rule.code in {r.code for r in rules}:
+                first = next(r for r in rules if r.code == rule.code)
+                raise ConfigError(f"{path}:{rule.line}: mã luật {rule.code} trùng với {first.source}:{first.line}")
+            rules.append(rule)
+    return Catalog(rules, names)

@@ -1,0 +1,117 @@
+"""Runs the rule catalog over an extracted report: totals derived once, then every selected rule's
+kind, then severity from evidence, messages from the rule's templates, and the likely culprit."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..facts import Report
+from ..findings import SEVERITY_ORDER, Check, Related
+from ..lexicon import default_lexicon
+from .catalog import Catalog
+from .kinds import KINDS
+from .kinds.base import Context, Outcome, scope_table
+from .kinds.sum import derive
+
+_RANK = {"error": 2, "warning": 1, "info": 0}
+
+
+@dataclass
+class Selection:
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)
+
+    def wants(self, code: str) -> bool:
+        if self.select and not any(code.startswith(p) for p in self.select):
+            return False
+        return not any(code.startswith(p) for p in self.ignore)
+
+
+def context(report: Report, catalog: Catalog, lang: str) -> Context:
+    ctx = Context(report, lang, catalog.key_name, scope_table(report), default_lexicon().parents)
+    derive([r for r in catalog.rules if r.kind == "sum"], ctx)
+    return ctx
+
+
+def run_rules(report: Report, catalog: Catalog, selection: Selection, lang: str) -> list[Check]:
+    ctx = context(report, catalog, lang)
+    checks: list[Check] = []
+    seen: dict[tuple, int] = {}  # one relation examined by two rules is reported once, by the surer
+    for rule in catalog.rules:
+        if not selection.wants(rule.code):
+            continue
+        for out in KINDS[rule.kind].run(rule, ctx):
+            check = _check(rule, out, ctx, selection.severity.get(rule.code))
+            key = (check.status, check.start, tuple(sorted(map(float, check.numbers))))
+            if check.status != "skip" and key in seen:
+                i = seen[key]
+                if _RANK[check.severity] > _RANK[checks[i].severity]:
+                    checks[i] = check
+                continue
+            seen[key] = len(checks)
+            checks.append(check)
+    checks.sort(key=lambda c: (c.start, SEVERITY_ORDER[c.severity], c.code, c.end))
+    name_culprits(checks, report.text, lang)
+    return checks
+
+
+def _check(rule, out: Outcome, ctx: Context, override: str | None) -> Check:
+    severity = override or rule.severity
+    if out.status == "fail" and not out.sure and severity == "error":
+        severity = "warning"  # it rests on a guess: a default base, a link across sentences, an unsure reading
+    if out.status == "skip":
+        severity = "info"
+    values = dict(out.values)
+    values.setdefault("where", ctx.where(out.scope))
+    if out.status == "fail":
+        message = _fill(rule.message.get(ctx.lang), values)
+        if out.reason:
+            message += f" {_sentence(out.reason)}."
+    elif out.status == "pass":
+        template = rule.passed.get(ctx.lang) if rule.passed else KINDS[rule.kind].PASSED[ctx.lang]
+        message = _fill(template, values)
+    else:
+        message = ctx.t(f"Không kiểm tra được {rule.code}: {out.reason}.", f"Could not check {rule.code}: {out.reason}.")
+    return Check(rule.code, rule.name, out.status, severity, out.start, out.end, _sentence(message), list(out.numbers),
+                 list(out.related), out.arithmetic, ctx.where(out.scope))
+
+
+class _Slots(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    return " ".join(template.format_map(_Slots(values)).split())
+
+
+def _sentence(text: str) -> str:
+    """Sentence case: a message that opens with a word opens with a capital, whatever slot it came from."""
+    i = len(text) - len(text.lstrip(" “\"(«"))
+    if i < len(text) and text[i].isalpha():
+        return text[:i] + text[i].upper() + text[i + 1:]
+    return text
+
+
+def name_culprits(checks: list[Check], text: str, lang: str) -> None:
+    """A figure that takes part in two or more failing checks and in no passing one explains them all
+    at once: each of those failures names it as a related place, labelled as the likely culprit."""
+    uses: dict[tuple[int, int], list[Check]] = {}
+    for c in checks:
+        if c.status == "skip":
+            continue
+        for span in {(c.start, c.end), *((r.start, r.end) for r in c.related)}:
+            uses.setdefault(span, []).append(c)
+    only_failing = {span for span, used in uses.items() if len(used) >= 2 and all(u.status == "fail" for u in used)}
+    label = "số có khả năng sai" if lang == "vi" else "likely culprit"
+    for c in checks:
+        if c.status != "fail":
+            continue
+        spans = {(c.start, c.end), *((r.start, r.end) for r in c.related)}
+        suspects = [span for span in spans if span in only_failing]
+        if len(suspects) == 1:
+            start, end = suspects[0]
+            c.culprit = " ".join(text[start:end].split())
+            n = len(uses[suspects[0]])
+            c.related.append(Related(f"{label} ({n} {'phép kiểm tra không đạt' if lang == 'vi' else 'failing checks'})",
+                                     start, end))

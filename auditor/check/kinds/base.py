@@ -1,0 +1,156 @@
+"""What every check kind shares: the rule fields common to all kinds, what a kind returns, and the
+context it reads (the report's facts by scope, with totals derived once before any rule runs)."""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable, Literal
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from ...facts import Fact, Quantity, Report, Scope
+from ...findings import Related, fmt, fmt_q
+
+Severity = Literal["error", "warning", "info"]
+
+
+class Text(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    vi: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.vi if lang == "vi" else self.en
+
+
+class Examples(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    fail: str | None = None
+    pass_: str | None = None
+
+    def __init__(self, **data):
+        if "pass" in data:
+            data["pass_"] = data.pop("pass")
+        super().__init__(**data)
+
+
+class RuleBase(BaseModel):
+    """Fields every rule has, whatever its kind. A kind adds its own (its `Spec`)."""
+    model_config = ConfigDict(extra="forbid")
+    code: str
+    name: str
+    kind: str
+    severity: Severity
+    message: Text  # what is wrong, with the kind's named slots: "{total}", "{parts}", "{difference}"
+    passed: Text | None = None  # what was found right; the kind's default when absent
+    why: Text
+    examples: Examples = Examples()
+    source: str = ""  # where the rule came from (filled by the loader)
+    line: int = 0
+
+    @field_validator("code")
+    @classmethod
+    def _code_shape(cls, v: str) -> str:
+        if not (2 <= len(v) <= 12 and v[:2].isalpha() and v[:2].isupper() and v[2:].isalnum()):
+            raise ValueError("mã luật phải có dạng hai chữ hoa và số, ví dụ AR001")
+        return v
+
+    def keys(self) -> list[str]:
+        """Every fact key the rule names: checked against the lexicon when the catalog loads."""
+        return []
+
+
+@dataclass
+class Outcome:
+    """What a kind found for one relation: its status, its place, the values its message is made of,
+    the figures it used, and whether every operand and the link between them is sure."""
+    status: str  # pass | fail | skip
+    start: int
+    end: int
+    values: dict[str, str] = field(default_factory=dict)  # the message's slots, formatted
+    numbers: list = field(default_factory=list)  # every figure used, as written
+    related: list[Related] = field(default_factory=list)
+    arithmetic: str = ""
+    sure: bool = True  # a failure that rests on a guess is a warning, never an error
+    scope: Scope | None = None
+    reason: str = ""  # why a check was not made (skip), in the run's language
+    culprit: tuple[int, int] | None = None  # the figure most likely wrong
+
+
+@dataclass
+class ScopeFacts:
+    """Facts of one scope, by key, in the order stated; totals derived from an identity kept apart."""
+    scope: Scope
+    stated: dict[str, list[Fact]] = field(default_factory=dict)
+    derived: dict[str, Fact] = field(default_factory=dict)
+
+    def first(self, key: str) -> Fact | None:
+        """The figure's own statement; a fraction's base only when nothing else states it."""
+        got = self.stated.get(key) or []
+        own = next((f for f in got if f.q.role not in ("denominator", "zero")), None)
+        return own or self.derived.get(key) or (got[0] if got else None)
+
+    def stated_own(self, key: str) -> bool:
+        return any(f.q.role not in ("denominator", "zero") for f in self.stated.get(key, []))
+
+
+@dataclass
+class Context:
+    report: Report
+    lang: str
+    key_name: Callable[[str, str], str]
+    scopes: dict[int, ScopeFacts] = field(default_factory=dict)
+    parents: dict[str, str | None] = field(default_factory=dict)  # a key -> the key it is part of (lexicon)
+    _nodes: list = field(default_factory=list, repr=False)
+    _starts: list[int] | None = field(default=None, repr=False)
+
+    def t(self, vi: str, en: str) -> str:
+        return vi if self.lang == "vi" else en
+
+    def name(self, key: str) -> str:
+        return self.key_name(key, self.lang)
+
+    def fmt(self, value: Decimal | int | float, decimals: int | None = None) -> str:
+        return fmt(value, self.lang, decimals)
+
+    def q(self, q: Quantity) -> str:
+        return fmt_q(q, self.lang)
+
+    def where(self, scope: Scope | None) -> str:
+        return scope.display(self.lang) if scope is not None else ""
+
+    def linked(self, total: Quantity, parts: list[Quantity]) -> bool:
+        """Whether the parts are stated in the total's own block or the items right under it: one
+        statement, not figures gathered from across the report."""
+        if self._starts is None:
+            nodes = [n for n in self.report.tree.walk() if n.kind != "document"] if self.report.tree else []
+            nodes.sort(key=lambda n: n.start)
+            self._nodes, self._starts = nodes, [n.start for n in nodes]
+        home = self._node(total.start)
+        if home is None:
+            return False
+        return all((n := self._node(p.start)) is home or (n is not None and n.parent is home) for p in parts)
+
+    def _node(self, pos: int):
+        i = bisect_right(self._starts, pos) - 1
+        return self._nodes[i] if i >= 0 and pos < self._nodes[i].end else None
+
+
+def scope_table(report: Report) -> dict[int, ScopeFacts]:
+    table: dict[int, ScopeFacts] = {}
+    for fa in report.facts:
+        sf = table.setdefault(fa.scope.id, ScopeFacts(fa.scope))
+        sf.stated.setdefault(fa.key, []).append(fa)
+    return table
+
+
+def leaves(fa: Fact) -> list[Fact]:
+    """The stated figures a (possibly derived) fact stands on."""
+    if fa.derived_from:
+        return [leaf for p in fa.derived_from for leaf in leaves(p)]
+    return [fa]
+
+
+def numbers_of_fact(fa: Fact) -> list:
+    return [x.q.number for x in [fa] + [leaf for leaf in leaves(fa) if leaf is not fa]] if fa.derived_from else [fa.q.number]

@@ -1,0 +1,77 @@
+"""bound: a figure that cannot exceed another.
+
+`over: fractions`: in "a/b" the part a is at most the whole b. `over: shares`: a share is at most
+100% (a percentage of a plan or of last year may exceed it and is not a share). `over: ranks`: a
+rank lies between 1 and the number ranked. `over: scopes`: a part (a key with a parent in the
+lexicon) is at most its whole in the same scope.
+"""
+from __future__ import annotations
+
+from typing import Iterator, Literal
+
+from ...findings import Related
+from .base import Context, Outcome, RuleBase, numbers_of_fact
+
+SLOTS = ("value", "limit", "name", "where")
+PASSED = {"vi": "{value} ≤ {limit}", "en": "{value} ≤ {limit}"}
+
+
+class Spec(RuleBase):
+    kind: Literal["bound"]
+    over: Literal["fractions", "shares", "ranks", "scopes"]
+
+
+def run(rule: Spec, ctx: Context) -> Iterator[Outcome]:
+    yield from {"fractions": _fractions, "shares": _shares, "ranks": _ranks, "scopes": _parts}[rule.over](ctx)
+
+
+def _fractions(ctx: Context) -> Iterator[Outcome]:
+    qs = ctx.report.quantities
+    for a, b in zip(qs, qs[1:]):
+        if a.role != "numerator" or b.role != "denominator" or a.value <= b.value:
+            continue
+        values = {"value": ctx.fmt(a.value), "limit": ctx.fmt(b.value), "name": "", "where": ""}
+        values["arithmetic"] = f"{values['value']} > {values['limit']}"
+        yield Outcome("fail", a.start, b.end, values, [a.number, b.number], [], values["arithmetic"],
+                      sure=a.sure and b.sure, scope=None)
+
+
+def _shares(ctx: Context) -> Iterator[Outcome]:
+    for s in ctx.report.shares:
+        p = s.pct
+        if s.comparison or p.value <= 100 or p.role != "quantity" or (s.numerator is not None and s.numerator.unit == "money"):
+            continue
+        values = {"value": ctx.q(p), "limit": "100%", "name": "", "where": ctx.where(s.scope)}
+        values["arithmetic"] = f"{ctx.q(p)} > 100%"
+        yield Outcome("fail", p.start, p.end, values, [p.number], [], values["arithmetic"], sure=p.sure and s.via != "",
+                      scope=s.scope)
+
+
+def _ranks(ctx: Context) -> Iterator[Outcome]:
+    for r in ctx.report.ranks:
+        ok = 1 <= r.rank.value <= r.of.value
+        values = {"value": ctx.fmt(r.rank.value), "limit": ctx.fmt(r.of.value), "name": "", "where": ""}
+        values["arithmetic"] = f"1 ≤ {values['value']} ≤ {values['limit']}" if ok else f"{values['value']}/{values['limit']}"
+        yield Outcome("pass" if ok else "fail", r.rank.start, r.of.end, values, [r.rank.number, r.of.number], [],
+                      values["arithmetic"], sure=r.rank.sure and r.of.sure)
+
+
+def _parts(ctx: Context) -> Iterator[Outcome]:
+    """A part stated above its whole: "quá hạn 2.600" under "đã giải quyết 470"."""
+    parents = ctx.parents
+    for sf in ctx.scopes.values():
+        for key in sf.stated:
+            whole_key = parents.get(key)
+            if not whole_key:
+                continue
+            part, whole = sf.first(key), sf.first(whole_key)
+            if part is None or whole is None or part.q.value <= whole.q.value + part.q.tolerance + whole.q.tolerance:
+                continue
+            values = {"value": ctx.fmt(part.q.value), "limit": ctx.fmt(whole.q.value),
+                      "name": f"{ctx.name(key)} / {ctx.name(whole_key)}", "where": ctx.where(sf.scope)}
+            values["arithmetic"] = f"{ctx.name(key)} ({values['value']}) > {ctx.name(whole_key)} ({values['limit']})"
+            sure = part.sure and whole.sure and not whole.derived and ctx.linked(whole.q, [part.q])
+            yield Outcome("fail", part.q.start, part.q.end, values, [part.q.number] + numbers_of_fact(whole),
+                          [Related(ctx.name(whole_key), whole.q.start, whole.q.end)], values["arithmetic"], sure=sure,
+                          scope=sf.scope)
+

@@ -1,0 +1,125 @@
+"""equal: one figure stated in two places must have one value.
+
+`over: scopes` compares the statements of one key in one scope: the same figure in the prose twice,
+the prose and the table row of the same unit (`sources` picks which pairs a rule compares), a
+"không có hồ sơ quá hạn" against a stated count. With `key` and `equals` it compares two keys that
+must agree (the base of a digitisation rate and the dossiers received). `over: clauses` compares a
+sentence stated twice with other figures.
+"""
+from __future__ import annotations
+
+from typing import Iterator, Literal
+
+from pydantic import model_validator
+
+from ...facts import Fact
+from ...findings import Related
+from .base import Context, Outcome, RuleBase, numbers_of_fact
+
+SLOTS = ("name", "first", "second", "difference", "where")
+PASSED = {"vi": "{name}: {first} = {second}", "en": "{name}: {first} = {second}"}
+
+
+class Spec(RuleBase):
+    kind: Literal["equal"]
+    over: Literal["scopes", "clauses", "reports"]
+    sources: Literal["text", "table", "mixed", "any"] = "any"  # over scopes: which pairs of statements
+    key: str | None = None  # with `equals`: this key's figure must equal one of those keys' figure
+    equals: list[str] = []
+
+    @model_validator(mode="after")
+    def _fields(self) -> "Spec":
+        if bool(self.key) != bool(self.equals):
+            raise ValueError("luật equal cần cả 'key' và 'equals', hoặc không cái nào")
+        return self
+
+    def keys(self) -> list[str]:
+        return ([self.key] if self.key else []) + list(self.equals)
+
+
+def _source(fa: Fact) -> str:
+    return "table" if fa.label_at == "column" else "text"
+
+
+def run(rule: Spec, ctx: Context) -> Iterator[Outcome]:
+    if rule.over == "reports":
+        return  # run over the --db store after a batch (auditor/across.py)
+    if rule.over == "clauses":
+        yield from _clauses(ctx)
+    elif rule.key:
+        yield from _key_equals(rule, ctx)
+    else:
+        yield from _repeats(rule, ctx)
+
+
+def _repeats(rule: Spec, ctx: Context) -> Iterator[Outcome]:
+    for sf in ctx.scopes.values():
+        for key, facts in sf.stated.items():
+            if len(facts) < 2:
+                continue
+            first = sf.first(key)
+            for other in facts:
+                if other is first or other.q is first.q:
+                    continue
+                pair = {_source(first), _source(other)}
+                if rule.sources == "mixed" and pair != {"text", "table"} or \
+                        rule.sources in ("text", "table") and pair != {rule.sources}:
+                    continue
+                if other.q.role == first.q.role == "numerator" and other.q.start - first.q.end < 200:
+                    continue  # "a/b … c/b" in one sentence: two shares of one base, not one figure twice
+                yield _pair(ctx, sf, key, first, other)
+
+
+def _pair(ctx: Context, sf, key: str, first: Fact, other: Fact) -> Outcome:
+    same = first.q.value == other.q.value or (first.q.tolerance or other.q.tolerance) and \
+        abs(first.q.value - other.q.value) <= first.q.tolerance + other.q.tolerance
+    pct = "%" if key.endswith("%") else ""
+    values = {"name": ctx.name(key.rstrip("%")) + (ctx.t(" (tỷ lệ)", " (rate)") if pct else ""),
+              "first": ctx.q(first.q) if pct else ctx.fmt(first.q.value),
+              "second": ctx.q(other.q) if pct else ctx.fmt(other.q.value),
+              "difference": ctx.fmt(abs(first.q.value - other.q.value)) + pct, "where": ctx.where(sf.scope)}
+    values["arithmetic"] = f"{values['first']} {'=' if same else '≠'} {values['second']}"
+    related = [Related(ctx.t("lần nêu trước", "stated before"), first.q.start, first.q.end)]
+    numbers = [first.q.number, other.q.number]
+    if same:
+        return Outcome("pass", other.q.start, other.q.end, values, numbers, related, values["arithmetic"], scope=sf.scope)
+    sure = first.sure and other.sure and other.q.role != "zero" and first.q.role != "zero"
+    return Outcome("fail", other.q.start, other.q.end, values, numbers, related, values["arithmetic"], sure=sure,
+                   scope=sf.scope)
+
+
+def _key_equals(rule: Spec, ctx: Context) -> Iterator[Outcome]:
+    for sf in ctx.scopes.values():
+        for base in sf.stated.get(rule.key or "", []):
+            targets = [(k, sf.first(k)) for k in rule.equals]
+            targets = [(k, t) for k, t in targets if t is not None]
+            if not targets:
+                continue
+            k, t = next(((k, t) for k, t in targets if t.q.value == base.q.value), targets[0])
+            same = t.q.value == base.q.value
+            values = {"name": ctx.name(k), "first": ctx.fmt(base.q.value), "second": ctx.fmt(t.q.value),
+                      "difference": ctx.fmt(abs(base.q.value - t.q.value)), "where": ctx.where(sf.scope)}
+            values["arithmetic"] = f"{values['first']} {'=' if same else '≠'} {values['second']}"
+            yield Outcome("pass" if same else "fail", base.q.start, base.q.end, values,
+                          [base.q.number] + numbers_of_fact(t), [Related(ctx.name(k), t.q.start, t.q.end)],
+                          values["arithmetic"], sure=base.sure and t.sure and not t.derived, scope=sf.scope)
+
+
+def _clauses(ctx: Context) -> Iterator[Outcome]:
+    """The same clause, figures masked, stated twice in one scope with other figures."""
+    seen: dict[tuple[int, str], object] = {}
+    for c in ctx.report.clauses:
+        key = (c.scope.id if c.scope else -1, c.shape)
+        first = seen.setdefault(key, c)
+        if first is c or len(first.numbers) != len(c.numbers):
+            continue
+        diffs = [(a, b) for a, b in zip(first.numbers, c.numbers) if a.value != b.value]
+        a, b = (diffs[0] if diffs else (first.numbers[0], c.numbers[0]))
+        values = {"name": "", "first": ctx.q(a), "second": ctx.q(b), "difference": ctx.fmt(abs(a.value - b.value)),
+                  "where": ctx.where(c.scope)}
+        values["arithmetic"] = " ; ".join(f"{ctx.q(x)} {'=' if x.value == y.value else '≠'} {ctx.q(y)}"
+                                          for x, y in zip(first.numbers, c.numbers))
+        yield Outcome("pass" if not diffs else "fail", c.start, c.end, values,
+                      [x.number for x in first.numbers] + [x.number for x in c.numbers],
+                      [Related(ctx.t("câu nêu trước", "stated before"), first.start, first.end)], values["arithmetic"],
+                      sure=False, scope=c.scope)

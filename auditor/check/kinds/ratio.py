@@ -1,0 +1,147 @@
+"""ratio: a stated percentage against the figures it is a share of.
+
+Each share comes from extraction with the bases its wording allows, most likely first (see
+facts.Share.bases): a base the text states ("a/b", "trên tổng số N") or names ("… % số đã giải
+quyết") is the only one tried, and a mismatch is an error when every figure is sure. A base taken
+from the text's shape or from the lexicon's usual base is tried with the others the wording
+allows; the check passes when one fits (and says which), and a mismatch is only a warning. With no
+base at all, nothing is checked: "no stated total fits" is never a failure on its own.
+
+A stated percentage holds when the exact ratio, rounded half up or truncated to the decimals
+written, gives it; a scaled figure ("5 nghìn") brings its tolerance. A stated 100% holds only for
+a count equal to its base.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from math import floor
+from typing import Iterator, Literal
+
+from ...facts import Quantity, Share
+from ...findings import Related
+from .base import Context, Outcome, RuleBase
+from .sum import interval
+
+SLOTS = ("numerator", "denominator", "stated", "computed", "base", "reading", "where")
+PASSED = {"vi": "{numerator}/{denominator} = {computed} → {stated} ({reading})",
+          "en": "{numerator}/{denominator} = {computed} → {stated} ({reading})"}
+_SURE_BASES = ("stated", "named", "breakdown")
+
+
+class Spec(RuleBase):
+    kind: Literal["ratio"]
+    over: Literal["shares"]
+    via: list[str]  # which shares: fraction, linked, after, of_total, rate, table
+
+
+def _round_half_up(x: Fraction, d: int) -> Fraction:
+    scale = 10 ** d
+    return Fraction(floor(x * scale + Fraction(1, 2)), scale)
+
+
+def _truncate(x: Fraction, d: int) -> Fraction:
+    scale = 10 ** d
+    return Fraction(floor(x * scale), scale)
+
+
+def pct_match(num: Decimal, den: Decimal, stated: Quantity) -> tuple[str | None, Fraction]:
+    """Which reading of the stated percentage the exact ratio gives: 'round', 'trunc', or None."""
+    exact = Fraction(num) * 100 / Fraction(den)
+    target = Fraction(stated.value)
+    if target == 100 and num != den:
+        return None, exact
+    if _round_half_up(exact, stated.decimals) == target:
+        return "round", exact
+    if _truncate(exact, stated.decimals) == target:
+        return "trunc", exact
+    return None, exact
+
+
+def fits(num: Quantity, den: Quantity, stated: Quantity) -> tuple[str | None, Fraction]:
+    """pct_match, widened by the tolerance of scaled figures."""
+    how, exact = pct_match(num.value, den.value, stated)
+    if how or not (num.tolerance or den.tolerance) or Fraction(stated.value) == 100:
+        return how, exact
+    n_lo, n_hi = interval(num)
+    d_lo, d_hi = interval(den)
+    if d_lo <= 0:
+        return None, exact
+    lo, hi = n_lo * 100 / d_hi, n_hi * 100 / d_lo
+    u = Fraction(1, 10 ** stated.decimals)
+    p = Fraction(stated.value)
+    return ("round" if lo < p + u and hi >= p - u / 2 else None), exact
+
+
+def run(rule: Spec, ctx: Context) -> Iterator[Outcome]:
+    for s in ctx.report.shares:
+        if s.comparison or s.via not in rule.via or s.numerator is None:
+            continue
+        if s.numerator.unit == "money" or s.pct.role != "quantity":
+            continue
+        if not s.bases:
+            continue
+        yield _share(s, ctx)
+
+
+def _share(s: Share, ctx: Context) -> Outcome:
+    num, pct = s.numerator, s.pct
+    tried = []
+    for base, how in s.bases:
+        if base.value == 0 or base is num:
+            continue
+        reading, exact = fits(num, base, pct)
+        tried.append((base, how, reading, exact))
+        if reading:
+            break
+        if how in ("stated", "named"):
+            break
+    if not tried:
+        return Outcome("skip", num.start, pct.end, {}, [num.number, pct.number], scope=s.scope,
+                       reason=ctx.t("không có mẫu số khác 0", "no non-zero base"))
+    base, how, reading, exact = tried[-1] if tried[-1][2] else tried[0]
+    values = _values(ctx, num, base, pct, reading, exact, how)
+    start = min(num.start, pct.start)
+    end = max(num.end, pct.end, base.end if how == "stated" and s.via in ("fraction", "of_total") else 0)
+    related = [] if how == "stated" and s.via == "fraction" else [Related(values["base"], base.start, base.end)]
+    if num.start > pct.end or num.end < pct.start - 200:
+        related.insert(0, Related(ctx.t("tử số", "numerator"), num.start, num.end))
+    numbers = [num.number, base.number, pct.number]
+    if reading:
+        return Outcome("pass", start, end, values, numbers, related, values["arithmetic"], scope=s.scope)
+    sure = how in _SURE_BASES and num.sure and base.sure and pct.sure and s.via in ("fraction", "of_total", "linked", "after", "table")
+    reason = ""
+    if sure and _complement(s, base, exact, ctx):
+        sure = False
+        reason = ctx.t("tỷ lệ này bằng 100% trừ các tỷ lệ khác của cùng tổng, nên chênh một đơn vị có thể do làm tròn",
+                       "this share is 100% minus the other shares of the same total, so a one-unit gap may come from rounding")
+    return Outcome("fail", start, end, values, numbers, related, values["arithmetic"], sure=sure, scope=s.scope,
+                   reason=reason)
+
+
+def _complement(s: Share, base: Quantity, exact: Fraction, ctx: Context) -> bool:
+    """A share written as 100% minus the others of its base ("81,69%" and "18,31%"), one unit off."""
+    unit = Fraction(1, 10 ** s.pct.decimals)
+    if abs(_round_half_up(exact, s.pct.decimals) - Fraction(s.pct.value)) > unit:
+        return False
+    others = [o.pct.value for o in ctx.report.shares if o is not s and o.bases and o.bases[0][0] is base]
+    return bool(others) and s.pct.value + sum(others) == 100
+
+
+def _values(ctx: Context, num: Quantity, base: Quantity, pct: Quantity, reading, exact: Fraction, how: str) -> dict[str, str]:
+    d = pct.decimals
+    computed = ctx.fmt(exact, max(d + 3, 3)) + "…%"
+    if reading == "round":
+        tail = ctx.t(f"→ {ctx.q(pct)} (làm tròn) ✓", f"→ {ctx.q(pct)} (rounded) ✓")
+    elif reading == "trunc":
+        tail = ctx.t(f"→ {ctx.q(pct)} (cắt bớt) ✓", f"→ {ctx.q(pct)} (truncated) ✓")
+    else:
+        tail = f"→ {ctx.fmt(_round_half_up(exact, d), d)}% ≠ {ctx.q(pct)}"
+    base_name = {"stated": ctx.t("mẫu số", "base"), "named": ctx.t("mẫu số báo cáo nêu", "the base the report names"),
+                 "breakdown": ctx.t("tổng mà số này là một phần", "the total this figure is part of"),
+                 "breakdown_far": ctx.t("tổng nêu ở vế câu trước", "the total in the clause before"),
+                 "key": ctx.t("mẫu số thường dùng", "the usual base")}[how]
+    return {"numerator": ctx.fmt(num.value), "denominator": ctx.fmt(base.value), "stated": ctx.q(pct),
+            "computed": computed, "base": base_name,
+            "reading": ctx.t("làm tròn", "rounded") if reading == "round" else ctx.t("cắt bớt", "truncated") if reading else "",
+            "arithmetic": f"{ctx.fmt(num.value)}/{ctx.fmt(base.value)} = {computed} {tail}", "where": ""}

@@ -1,0 +1,239 @@
+"""sum: parts against their total.
+
+`over: breakdowns` checks the totals the text states by its shape ("N, trong đó a, b", sub-items of
+"…:", "a và b (tổng cộng N)", a table's total row, percentages of one base that must make 100%),
+filtered by `shapes`. `over: scopes` checks an identity between fact keys in every scope
+("received = received.new + carried_over"), with terms the report does not state taken as zero
+where the rule allows it (`optional`).
+
+Tolerance comes from the figures as written: a scaled figure ("3,2 nghìn") stands for ± half its
+last place; a percentage for its rounding or truncation.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Iterator, Literal
+
+from pydantic import Field, model_validator
+
+from ..expr import ExprError, parse_expr, signed_terms
+from ...facts import Breakdown, Fact, Quantity
+from ...findings import Related
+from .base import Context, Outcome, RuleBase, numbers_of_fact
+
+SLOTS = ("total", "parts", "sum", "difference", "names", "assumed", "where")
+PASSED = {"vi": "{parts} = {sum} = {total}", "en": "{parts} = {sum} = {total}"}
+# shapes whose words say the parts make the whole; the others ("trong đó", a bracket) may name only some
+_COMPLETE_SHAPES = ("children", "total_after", "table_column", "table_row", "table_subrows", "table_formula",
+                    "table_change", "shares")
+
+
+class Spec(RuleBase):
+    kind: Literal["sum"]
+    over: Literal["breakdowns", "scopes", "reports"]
+    shapes: list[str] = []  # over breakdowns: the shapes this rule checks
+    keys_: list[str] = Field(default=[], alias="keys")  # over reports: the figures a district sums from its communes
+    total: str | None = None  # over scopes: the total's key
+    parts: str | None = None  # over scopes: "received.new + carried_over"
+    optional: list[str] = []  # terms taken as zero when the scope does not state them
+    unless: list[str] = []  # the rule does not apply where one of these keys is stated
+    derive: bool = False  # compute the total where the scope states only the parts
+
+    @model_validator(mode="after")
+    def _fields(self) -> "Spec":
+        if self.over == "scopes":
+            if not self.total or not self.parts:
+                raise ValueError("luật sum over: scopes cần 'total' và 'parts'")
+            try:
+                terms = signed_terms(parse_expr(self.parts))
+            except ExprError as exc:
+                raise ValueError(str(exc)) from None
+            unknown = [o for o in self.optional if o not in {n for _, n in terms}]
+            if unknown:
+                raise ValueError(f"'optional' nêu khóa không có trong parts: {', '.join(unknown)}")
+        elif self.over == "breakdowns" and not self.shapes:
+            raise ValueError("luật sum over: breakdowns cần 'shapes'")
+        elif self.over == "reports" and not self.keys_:
+            raise ValueError("luật sum over: reports cần 'keys'")
+        return self
+
+    def terms(self) -> list[tuple[int, str]]:
+        return signed_terms(parse_expr(self.parts or ""))
+
+    def keys(self) -> list[str]:
+        if self.over == "reports":
+            return list(self.keys_)
+        return [self.total] + [k for _, k in self.terms()] + self.optional + self.unless if self.over == "scopes" else []
+
+
+# -------------------------------------------------------------------- interval arithmetic
+
+
+def interval(q: Quantity, as_share: bool = False) -> tuple[Fraction, Fraction]:
+    """The values a figure as written stands for: a scaled count ± its tolerance; a share that may
+    have been rounded or truncated to the decimals written."""
+    v = Fraction(q.value)
+    if as_share:
+        u = Fraction(1, 10 ** q.decimals)
+        return v - u / 2, v + u
+    t = Fraction(q.tolerance)
+    return v - t, v + t
+
+
+def _sum(items: list[tuple[int, Quantity]], as_share: bool) -> tuple[Fraction, Fraction, Decimal]:
+    lo = hi = Fraction(0)
+    exact = Decimal(0)
+    for sign, q in items:
+        a, b = interval(q, as_share)
+        lo, hi = (lo + a, hi + b) if sign > 0 else (lo - b, hi - a)
+        exact += sign * q.value
+    return lo, hi, exact
+
+
+def run(rule: Spec, ctx: Context) -> Iterator[Outcome]:
+    if rule.over == "reports":
+        return  # run over the --db store after a batch (auditor/across.py)
+    if rule.over == "breakdowns":
+        for bd in ctx.report.breakdowns:
+            if bd.how in rule.shapes and bd.parts:
+                yield from _breakdown(bd, ctx)
+    else:
+        yield from _identities(rule, ctx)
+
+
+def _breakdown(bd: Breakdown, ctx: Context) -> Iterator[Outcome]:
+    for pos in range(len(bd.total)):
+        total = bd.total[pos]
+        signs = bd.signs or [1] * len(bd.parts)
+        parts = [(s, p[pos]) for s, p in zip(signs, bd.parts)]
+        if len(parts) < 2:
+            continue
+        lo, hi, exact = _sum(parts, bd.total_is_percent)
+        target = (Fraction(100), Fraction(100)) if bd.total_is_percent and not total.percent else interval(total)
+        if bd.total_is_percent and total.percent:
+            target = (Fraction(total.value), Fraction(total.value))
+        shown_total = Decimal(100) if bd.total_is_percent and not total.percent else total.value
+        ok = lo <= target[1] and target[0] <= hi
+        values = _values(ctx, [p for _, p in parts], signs, exact, shown_total, bd.total_is_percent, pos, len(bd.total))
+        values["names"] = ", ".join(n for n in bd.names if n)
+        numbers = ([100] if bd.total_is_percent and not total.percent else [total.number]) + [p.number for _, p in parts]
+        related = [Related(ctx.t(f"phần {i + 1}", f"part {i + 1}"), p.start, p.end) for i, (_, p) in enumerate(parts[:12])]
+        start, end = (parts[0][1].start, parts[-1][1].end) if bd.total_is_percent and not total.percent else (total.start, total.end)
+        sure = all(q.sure for _, q in parts) and total.sure
+        if ok:
+            yield Outcome("pass", start, end, values, numbers, related, values["arithmetic"], scope=bd.scope)
+        elif bd.how not in _COMPLETE_SHAPES and not bd.complete and exact < total.value:
+            reason = ctx.t("các phần nêu sau “{w}” chưa đủ tổng; báo cáo có thể chỉ nêu một số phần",
+                           "the parts after “{w}” fall short of the total; the report may name only some of them")
+            yield Outcome("fail", start, end, values, numbers, related, values["arithmetic"], sure=False,
+                          scope=bd.scope, reason=reason.format(w=bd.word or "("))
+        else:
+            explicit = bd.complete or bd.how in _COMPLETE_SHAPES or (exact > total.value and bd.how != "stated_sum")
+            yield Outcome("fail", start, end, values, numbers, related, values["arithmetic"], sure=sure and explicit,
+                          scope=bd.scope)
+
+
+def _values(ctx: Context, parts: list[Quantity], signs: list[int], exact: Decimal, total: Decimal, shares: bool,
+            pos: int, width: int) -> dict[str, str]:
+    pct = "%" if shares else ""
+    shown = []
+    for i, (s, p) in enumerate(zip(signs, parts)):
+        text = ctx.fmt(p.value, p.decimals if shares else None) + pct
+        shown.append(text if i == 0 and s > 0 else (f"+ {text}" if s > 0 else f"− {text}"))
+    if shown and shown[0].startswith("+ "):
+        shown[0] = shown[0][2:]
+    parts_text = " ".join(shown)
+    diff = total - exact
+    what = "" if width == 1 else ctx.t(" (tử số)" if pos == 0 else " (mẫu số)", " (numerators)" if pos == 0 else " (denominators)")
+    sign = "=" if diff == 0 else "≠"
+    arithmetic = f"{parts_text} = {ctx.fmt(exact)}{pct} {sign} {ctx.fmt(total)}{pct}{what}"
+    return {"total": ctx.fmt(total) + pct, "parts": parts_text, "sum": ctx.fmt(exact) + pct,
+            "difference": ctx.fmt(abs(diff)) + pct, "arithmetic": arithmetic, "assumed": "", "where": ""}
+
+
+# -------------------------------------------------------------------- identities between keys
+
+
+def derive(rules: list[Spec], ctx: Context) -> None:
+    """Totals a scope leaves unstated (received = new + carried over), computed once, before any rule,
+    as facts that remember what they were computed from."""
+    changed = True
+    while changed:
+        changed = False
+        for rule in rules:
+            if rule.over != "scopes" or not rule.derive:
+                continue
+            terms = rule.terms()
+            for sf in ctx.scopes.values():
+                if sf.stated_own(rule.total) or rule.total in sf.derived:
+                    continue
+                found = [(s, sf.first(k)) for s, k in terms]
+                if any(f is None and k not in rule.optional for (_, k), (_, f) in zip(terms, found)):
+                    continue
+                found = [(s, f) for s, f in found if f is not None]
+                if len(found) < 2:
+                    continue  # a total is not derived from a single figure
+                value = sum((s * f.q.value for s, f in found), Decimal(0))
+                anchor = found[0][1].q
+                q = Quantity(value, 0, "", anchor.start, anchor.end, unit=anchor.unit, role="derived")
+                sf.derived[rule.total] = Fact(rule.total, q, sf.scope, "position", (), tuple(f for _, f in found))
+                changed = True
+
+
+def _identities(rule: Spec, ctx: Context) -> Iterator[Outcome]:
+    terms = rule.terms()
+    for sf in ctx.scopes.values():
+        lhs = sf.first(rule.total)
+        if lhs is None or any(sf.stated_own(k) for k in rule.unless):
+            continue
+        present = [(s, k, sf.first(k)) for s, k in terms]
+        assumed = [k for _, k, f in present if f is None and k in rule.optional]
+        missing = [k for _, k, f in present if f is None and k not in rule.optional]
+        present = [(s, k, f) for s, k, f in present if f is not None]
+        if not present or all(k in rule.optional for _, k, _ in present):
+            continue
+        stated = [f for _, _, f in present if not f.derived]
+        if lhs.derived and (not stated or {id(x) for x in lhs.derived_from} >= {id(f) for _, _, f in present}):
+            continue  # the total was computed from these very parts
+        if len(present) < 2 and assumed:
+            continue  # one part against the total with the rest taken as zero says little
+        if missing:
+            if not lhs.derived:
+                yield _missing(rule, ctx, sf, lhs, present, missing)
+            continue
+        yield _identity(rule, ctx, sf, lhs, present, assumed)
+
+
+def _missing(rule: Spec, ctx: Context, sf, lhs: Fact, present, missing: list[str]) -> Outcome:
+    names = ", ".join(ctx.name(k) for k in missing)
+    nums = numbers_of_fact(lhs) + [n for _, _, f in present for n in numbers_of_fact(f)]
+    return Outcome("skip", lhs.q.start, lhs.q.end, {}, nums, scope=sf.scope,
+                   reason=ctx.t(f"báo cáo không nêu {names}", f"the report does not state {names}"))
+
+
+def _identity(rule: Spec, ctx: Context, sf, lhs: Fact, present, assumed: list[str]) -> Outcome:
+    parts = [(s, f.q) for s, _, f in present]
+    lo, hi, exact = _sum(parts, False)
+    t_lo, t_hi = interval(lhs.q)
+    ok = lo <= t_hi and t_lo <= hi
+    values = _values(ctx, [f.q for _, _, f in present], [s for s, _, _ in present], exact, lhs.q.value, False, 0, 1)
+    values["names"] = " + ".join(ctx.name(k) for _, k, _ in present)
+    values["assumed"] = ", ".join(ctx.name(k) for k in assumed)
+    if assumed:
+        values["arithmetic"] += ctx.t(f" (coi bằng 0 vì không nêu: {values['assumed']})", f" (taken as 0, not stated: {values['assumed']})")
+    anchor = lhs if not lhs.derived else next(f for _, _, f in present if not f.derived)
+    related = [Related(ctx.name(k), f.q.start, f.q.end) for _, k, f in present if f.q is not anchor.q and not f.derived]
+    if lhs.derived:
+        related += [Related(ctx.name(p.key), p.q.start, p.q.end) for p in lhs.derived_from if p.q is not anchor.q]
+    numbers = numbers_of_fact(lhs) + [n for _, _, f in present for n in numbers_of_fact(f)]
+    if ok:
+        return Outcome("pass", anchor.q.start, anchor.q.end, values, numbers, related, values["arithmetic"], scope=sf.scope)
+    operands = [lhs] + [f for _, _, f in present]
+    sure = all(f.sure and not f.derived for f in operands) and (not assumed or exact > lhs.q.value) \
+        and ctx.linked(lhs.q, [f.q for f in operands[1:]])
+    if assumed and exact < lhs.q.value and sf.scope.kind == "row":
+        return Outcome("skip", anchor.q.start, anchor.q.end, values, numbers, related, values["arithmetic"], scope=sf.scope,
+                       reason=ctx.t(f"bảng không có cột {values['assumed']}", f"the table has no column for {values['assumed']}"))
+    return Outcome("fail", anchor.q.start, anchor.q.end, values, numbers, related, values["arithmetic"], sure=sure,
+                   scope=sf.scope)

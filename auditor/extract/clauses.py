@@ -1,0 +1,31 @@
+"""Clauses with their figures masked, to find the same sentence stated twice with other figures."""
+from __future__ import annotations
+
+import re
+
+from ..facts import Clause
+from .context import Ctx
+
+_SHAPE_WORD = re.compile(r"[a-z#]+")
+_MIN_WORDS = 6  # a shorter clause ("đúng hạn: #") repeats by itself in any report
+
+
+def read_clauses(ctx: Ctx) -> None:
+    f = ctx.folded
+    for node in ctx.nodes:
+        if node.kind not in ("item", "paragraph"):
+            continue
+        cuts = [c for c in ctx.inline.clause_cuts if node.body_start < c < node.end]
+        for a, b in zip([node.body_start] + cuts, cuts + [node.end]):
+            nums = [q for q in ctx.between(a, b) if q.role in ("quantity", "numerator", "denominator")]
+            if not nums:
+                continue
+            pieces, last = [], a
+            for q in ctx.between(a, b):
+                pieces += (f[last:q.start], "#")
+                last = q.end
+            pieces.append(f[last:b])
+            words = _SHAPE_WORD.findall("".join(pieces))
+            words = [w for k, w in enumerate(words) if k == 0 or w != words[k - 1]]
+            if len(words) >= _MIN_WORDS:
+                ctx.report.clauses.append(Clause(a, b, " ".join(words), nums, ctx.scope_at(a)))

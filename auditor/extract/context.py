@@ -1,0 +1,95 @@
+"""What every extraction pass shares: the text and its folded twin, the figures in order, the tree."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+
+from ..facts import Quantity, Report, Scope
+from ..lexicon import Lexicon
+from ..normalize import fold
+from ..parse.document import Node
+from ..parse.inline import Inline
+
+COUNT_ROLES = ("quantity", "numerator")
+
+
+@dataclass
+class Ctx:
+    text: str
+    lex: Lexicon
+    report: Report
+    folded: str = ""
+    qs: list[Quantity] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    line_starts: list[int] = field(default_factory=list)
+    tree: Node | None = None
+    inline: Inline | None = None
+    nodes: list[Node] = field(default_factory=list)  # blocks in text order
+    node_starts: list[int] = field(default_factory=list)
+    node_scope: dict[int, Scope] = field(default_factory=dict)  # id(node) -> its scope
+    sub_spans: dict[int, list[tuple[int, int, Scope]]] = field(default_factory=dict)  # id(node) -> narrower spans in it
+
+    def __post_init__(self) -> None:
+        self.folded = fold(self.text)
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+
+    # ---------------------------------------------------------------- figures
+    def set_figures(self, qs: list[Quantity]) -> None:
+        self.qs = qs
+        self.starts = [q.start for q in qs]
+        self.report.quantities = qs
+
+    def at(self, pos: int) -> Quantity | None:
+        i = bisect_left(self.starts, pos)
+        if i < len(self.qs) and self.qs[i].start == pos:
+            return self.qs[i]
+        return None
+
+    def index(self, q: Quantity) -> int:
+        return bisect_left(self.starts, q.start)
+
+    def between(self, a: int, b: int) -> list[Quantity]:
+        """Figures that start in [a, b)."""
+        return self.qs[bisect_left(self.starts, a):bisect_left(self.starts, b)]
+
+    def mark(self, start: int, end: int, role: str) -> None:
+        for q in self.between(start, end):
+            q.role = role
+
+    def next_figure(self, q: Quantity) -> Quantity | None:
+        i = self.index(q) + 1
+        return self.qs[i] if i < len(self.qs) else None
+
+    def prev_figure(self, q: Quantity) -> Quantity | None:
+        i = self.index(q)
+        return self.qs[i - 1] if i else None
+
+    # ---------------------------------------------------------------- structure
+    def set_tree(self, tree: Node, inline: Inline) -> None:
+        self.tree, self.inline = tree, inline
+        self.nodes = [n for n in tree.walk() if n.kind != "document"]
+        self.nodes.sort(key=lambda n: n.start)
+        self.node_starts = [n.start for n in self.nodes]
+        self.report.tree = tree
+
+    def node_at(self, pos: int) -> Node | None:
+        """The block holding `pos`: blocks do not overlap (an item's own lines end where its children begin)."""
+        i = bisect_right(self.node_starts, pos) - 1
+        if i >= 0 and pos < self.nodes[i].end:
+            return self.nodes[i]
+        return None
+
+    def line_of(self, pos: int) -> int:
+        return bisect_right(self.line_starts, pos)
+
+    def scope_at(self, pos: int) -> Scope:
+        """The scope of the block holding `pos`, narrowed by a lead, an opener or an aside inside it."""
+        node = self.node_at(pos)
+        if node is None:
+            return self.report.scopes[0]
+        best = None
+        for a, b, s in self.sub_spans.get(id(node), ()):
+            if a <= pos < b and (best is None or a >= best[0]):
+                best = (a, b, s)
+        return best[2] if best else self.node_scope.get(id(node), self.report.scopes[0])

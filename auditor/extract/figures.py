@@ -1,0 +1,158 @@
+"""Every number of the report as a Quantity: its value as written, its unit, and what kind of number it is.
+
+Dates, document numbers, years, ranks and OCR debris are told apart from the figures that can be
+added up; a figure written with a scale word ("3,2 nghìn hồ sơ") is scaled with the tolerance its
+rounding implies; one written after "gần", "hơn", "khoảng", "trên" is marked approximate; one after
+"tăng", "giảm" is a change, not a level.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..facts import DateMention, Quantity, RankClaim
+from ..numbers import parse_number, scan
+from .context import Ctx
+
+# figures are sums of counts and amounts in đồng: 24 characters ("999.999.999.999.999.999,99") is far
+# beyond any of them and well inside the 28 digits decimal arithmetic keeps exact
+_LONGEST_FIGURE = 24
+_SLASH_DIGIT = re.compile(r"/\s*\d")  # "12/" with no digit after is a document number
+_DOCREF_SLASHES = re.compile(r"/\s*\d{1,5}\s*/")  # so is "5/12/" ("05/2024/NĐ-CP")
+_FRACTION_SLASH = re.compile(r"\s?/\s?")
+_RANK_NUMBERS = re.compile(r"[\s:]*(\d{1,3})(?:\s*/\s*(\d{1,3}))?\b")
+
+
+def _int(s: str | None) -> int | None:
+    try:
+        return int(s) if s is not None else None
+    except ValueError:
+        return None
+
+
+def read_figures(ctx: Ctx) -> None:
+    lex, text, f = ctx.lex, ctx.text, ctx.folded
+    mark = ctx.report.decimal_mark
+    approx_at = {m.end() for m in lex.approximate_before.finditer(f)}
+    exact_at = {m.end() for m in lex.exact_before.finditer(f)}
+    ctx.set_figures([_quantity(ctx, r, mark, r.start in exact_at) for r in scan(text)])
+    qs = ctx.qs
+    _dates(ctx)
+    for m in lex.reference.finditer(f):
+        ctx.mark(m.start("num"), m.end("num"), "docref")
+    _ranks(ctx)
+    for rx in lex.ocr_noise:
+        for m in rx.finditer(f):
+            q = ctx.at(m.start(1))
+            if q and not q.percent:
+                q.role = "noise"
+    not_quantity_at = {m.end() for m in lex.not_quantity_before.finditer(f)}
+    delta_at = {m.end() for m in lex.delta_before.finditer(f)}
+    for i, q in enumerate(qs):
+        if q.start in approx_at and q.start not in exact_at:
+            q.approx = True
+        if q.role != "quantity":
+            continue
+        if len(q.raw) > _LONGEST_FIGURE:
+            q.role = "other"  # an identifier or OCR debris, never a count: and beyond exact decimal sums
+            continue
+        slash_after = text[q.end:q.end + 1] == "/"
+        if (slash_after and ((not q.percent and not _SLASH_DIGIT.match(text, q.end, q.end + 3))
+                            or _DOCREF_SLASHES.match(text, q.end, q.end + 12))) \
+                or (text[q.start - 1:q.start] == "/" and i and qs[i - 1].role in ("docref", "date")):
+            q.role = "docref"
+        elif not q.percent and q.start in not_quantity_at:
+            q.role = "other"
+        elif q.start in delta_at or lex.delta_after.match(f, q.end):
+            q.role = "delta"
+        elif not q.percent and q.decimals == 0 and 1990 <= q.value <= 2100 and q.unit is None \
+                and lex.year_before.search(f, max(0, q.start - 12), q.start):
+            q.role = "year"
+    _fractions(ctx)
+
+
+def _quantity(ctx: Ctx, r, mark: str, exact: bool) -> Quantity:
+    lex, f = ctx.lex, ctx.folded
+    end = r.end
+    scale = 1
+    sm = None if r.percent else lex.scale.match(f, end)
+    if sm:
+        scale = lex.scale_of[sm.lastgroup]
+    um = lex.any_unit.match(f, sm.end() if sm else end)
+    unit = lex.unit_of_group[um.lastgroup] if um else None
+    if sm and unit is None and scale >= 1000 and lex.scale_money.match(f, sm.end()):
+        unit = "money"
+    money = unit == "money"
+    value, decimals = parse_number(r.raw, mark, prefer_decimal=r.percent or money or bool(sm))
+    q = Quantity(value, decimals, r.raw, r.start, r.end, r.percent, None if r.percent else unit)
+    if r.rejoined:
+        q.reading = "rejoined"
+    if sm and not money:
+        # "3,2 nghìn hồ sơ": 3.200, rounded to the last place written (± 50)
+        q.value = value * scale
+        q.tolerance = Decimal(scale) / 2 / (Decimal(10) ** decimals)
+        q.reading = "scaled"
+        q.end = sm.end()
+        q.raw = ctx.text[r.start:sm.end()]
+        if exact:
+            q.tolerance = Decimal(0)  # "tròn 5 nghìn": exactly
+    return q
+
+
+def _dates(ctx: Ctx) -> None:
+    lex, text, f = ctx.lex, ctx.text, ctx.folded
+    dates: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return not any(s < b and a < e for s, e in taken[-4:])
+
+    for rx, parts in ((lex.date_long, (1, 2, 3)), (lex.date_short, (1, 2, 3))):
+        for m in rx.finditer(f):
+            if not free(m.start(), m.end()) and rx is lex.date_short:
+                continue
+            ctx.mark(m.start(), m.end(), "date")
+            dates.append(DateMention(_int(m.group(parts[0])), _int(m.group(parts[1])), _int(m.group(parts[2])),
+                                     m.start(), m.end(), text[m.start():m.end()]))
+            taken.append((m.start(), m.end()))
+        taken.sort()
+    # "ngày 21/5", "từ 01/7 đến 14/7/2025", "tháng 4/2020", "24/7": day and month, or month and year
+    for m in lex.date_partial.finditer(f):
+        a, b = m.span("d") if m.group("d") else m.span("d2")
+        if any(d.start <= a < d.end for d in dates):
+            continue
+        ctx.mark(a, b, "date")
+    dates.sort(key=lambda d: d.start)
+    ctx.report.dates = dates
+
+
+def _ranks(ctx: Ctx) -> None:
+    f = ctx.folded
+    for m in ctx.lex.rank.finditer(f):
+        mm = _RANK_NUMBERS.match(f, m.end())
+        if not mm:
+            continue
+        r = ctx.at(mm.start(1))
+        if r is None:
+            continue
+        r.role = "rank"
+        if mm.group(2):
+            o = ctx.at(mm.start(2))
+            if o is not None:
+                o.role = "rank"
+                ctx.report.ranks.append(RankClaim(r, o, m.start(), mm.end()))
+
+
+def _fractions(ctx: Ctx) -> None:
+    """"a/b": two figures joined by a slash; "tháng 7/2024" is a date."""
+    text, qs = ctx.text, ctx.qs
+    for a, b in zip(qs, qs[1:]):
+        if b.start - a.end > 3 or a.role != "quantity" or b.role != "quantity":
+            continue
+        gap = text[a.end:b.start]
+        if not a.percent and _FRACTION_SLASH.fullmatch(gap):
+            if a.value <= 12 and 1990 <= b.value <= 2100 and a.decimals == b.decimals == 0 and gap == "/":
+                a.role = b.role = "date"
+                continue
+            a.role, b.role = "numerator", "denominator"
+            a.unit = b.unit

@@ -1,0 +1,263 @@
+"""Fact keys for the figures of the prose, from the lexicon's labels (grammars/lexicon.yaml).
+
+A figure's label is looked for in the words before it, back to its phrase's start and never across
+another figure ("Tổng số hồ sơ tiếp nhận: 2.869"); failing that, right after it ("8.220 hồ sơ giải
+quyết đúng hạn"), which is less sure. Words that fit several keys ("quá hạn": of the resolved or of
+the pending dossiers) are read in their context: the total the figure is a part of, the figure
+before it in the sentence, the heading it stands under.
+"""
+from __future__ import annotations
+
+from ..facts import Fact, Quantity, Share
+from ..lexicon import Label
+from .context import Ctx
+from .relations import Relations
+
+_LABEL_REACH = 45  # a label ending further than this before its figure names something else
+_AFTER_REACH = 3  # a label after a figure starts right after it (fillers "đã", "được" aside)
+
+
+class Labeller:
+    def __init__(self, ctx: Ctx, rel: Relations):
+        self.ctx, self.rel = ctx, rel
+        self.fact_of: dict[int, Fact] = {}  # id(quantity) -> its fact
+        self.last_in_sentence: dict[int, str] = {}  # sentence start -> key of its last fact
+        self.label_end: dict[int, int] = {}  # id(quantity) -> where the words of its label end
+
+    def run(self) -> None:
+        ctx = self.ctx
+        for q in ctx.qs:
+            if q.role not in ("quantity", "numerator") or q.percent or q.unit not in (None, "dossiers"):
+                continue
+            node = ctx.node_at(q.start)
+            if node is None or node.kind == "table":
+                continue
+            self.label(q)
+        _zero_statements(ctx, self)
+
+    def label(self, q: Quantity) -> None:
+        ctx = self.ctx
+        labels, at, end = self._before(q)
+        if not labels:
+            labels, at, end = self._after(q)
+        if not labels:
+            return
+        lab, alternatives, undecided = self._choose(q, labels)
+        self.label_end[id(q)] = end
+        scope = ctx.scope_at(q.start)
+        fact = Fact(lab.key, q, scope, at, alternatives, undecided=undecided)
+        if q.role == "numerator":
+            den = ctx.next_figure(q)
+            self._add(fact)
+            if den is not None and lab.base and at == "before":
+                self._add(Fact(lab.base, den, scope, "position"))  # "trực tuyến 2.401/2.834": the base's figure
+            return
+        self._add(fact)
+
+    def _add(self, fact: Fact) -> None:
+        self.ctx.report.facts.append(fact)
+        self.fact_of[id(fact.q)] = fact
+        self.last_in_sentence[self.ctx.inline.sentence(fact.q.start)[0]] = fact.key
+
+    def _before(self, q: Quantity) -> tuple[list[Label], str, int]:
+        ctx, f = self.ctx, self.ctx.folded
+        lo = max(ctx.inline.clause(q.start)[0], self._prev_end(q))
+        aside = ctx.inline.aside(q.start)
+        if aside is not None:
+            lo = max(lo, aside[0] + 1)
+        seg = f[lo:q.start]
+        if not seg.strip() or ctx.lex.whole_before_part.search(seg):
+            return [], "", 0
+        cands = [c for c in ctx.lex.candidates(seg) if len(seg) - c[1] <= _LABEL_REACH]
+        if not cands:
+            return [], "", 0
+        nearest = max(e for _, e, _ in cands)
+        longest = max(e - s for s, e, _ in cands if e == nearest)
+        return [lab for s, e, lab in cands if e == nearest and e - s == longest], "before", lo + nearest
+
+    def _after(self, q: Quantity) -> tuple[list[Label], str, int]:
+        ctx, f = self.ctx, self.ctx.folded
+        pos = q.end
+        if q.role == "numerator":
+            den = ctx.next_figure(q)
+            pos = den.end if den is not None else pos
+        um = ctx.lex.any_unit.match(f, pos)
+        if um:
+            pos = um.end()
+        nxt = ctx.next_figure(q)
+        limit = min(ctx.inline.phrase(pos)[1], nxt.start if nxt is not None and nxt.start > pos else len(f))
+        seg = f[pos:limit]
+        lead = ctx.lex.label_filler.match(seg)
+        cands = [c for c in ctx.lex.candidates(seg) if c[0] <= lead.end() + _AFTER_REACH]
+        if not cands:
+            return [], "", 0
+        first = min(s for s, _, _ in cands)
+        longest = max(e - s for s, e, _ in cands if s == first)
+        return [lab for s, e, lab in cands if s == first and e - s == longest], "after", pos + first + longest
+
+    def _prev_end(self, q: Quantity) -> int:
+        """Where the words about the previous figure end: its label read after it, its unit, or the
+        figure itself; and no label reaches back across a "+" or "=" written between figures."""
+        prev = self.ctx.prev_figure(q)
+        if prev is None:
+            return 0
+        um = self.ctx.lex.any_unit.match(self.ctx.folded, prev.end)
+        end = max(um.end() if um else prev.end, self.label_end.get(id(prev), 0))
+        sign = max(self.ctx.folded.rfind("+", end, q.start), self.ctx.folded.rfind("=", end, q.start))
+        return max(end, sign + 1)
+
+    def _choose(self, q: Quantity, labels: list[Label]) -> tuple[Label, tuple[str, ...], bool]:
+        keys: list[str] = []
+        for lab in labels:
+            if lab.key not in keys:
+                keys.append(lab.key)
+        if len(keys) > 1:
+            context = self._context_key(q)
+            for lab in labels:
+                if context and lab.parent and (lab.parent == context or lab.parent == self.ctx.lex.parents.get(context)):
+                    return lab, tuple(lab.alternatives), False
+            return labels[0], tuple(keys[1:]), True
+        return labels[0], tuple(labels[0].alternatives), False
+
+    def _context_key(self, q: Quantity) -> str | None:
+        """The key of the total this figure is a part of, or of the figure before it in its sentence,
+        or of the figure that heads its item."""
+        bd = self.rel.part_of.get(id(q))
+        if bd is not None:
+            fact = self.fact_of.get(id(bd.total[0]))
+            if fact is not None:
+                return fact.key
+        key = self.last_in_sentence.get(self.ctx.inline.sentence(q.start)[0])
+        if key:
+            return key
+        node = self.ctx.node_at(q.start)
+        for anc in node.ancestors() if node is not None else ():
+            if anc.kind != "item":
+                continue
+            for hq in self.ctx.between(anc.body_start, anc.end):
+                fact = self.fact_of.get(id(hq))
+                if fact is not None:
+                    return fact.key
+        return None
+
+
+def _zero_statements(ctx: Ctx, lab: Labeller) -> None:
+    """"không có hồ sơ quá hạn" states a figure of zero, to be compared with the figures stated."""
+    from decimal import Decimal
+
+    f = ctx.folded
+    for m in ctx.lex.zero_statement.finditer(f):
+        end = min(ctx.inline.phrase(m.end())[1], m.end() + 40)
+        seg = f[m.end():end]
+        cands = [c for c in ctx.lex.candidates(seg) if c[0] == 0]
+        if not cands:
+            continue
+        longest = max(e for _, e, _ in cands)
+        labels = [lb for s, e, lb in cands if e == longest]
+        if len({lb.key for lb in labels}) > 1:
+            continue  # "không có hồ sơ quá hạn" with nothing to say which: no statement
+        q = Quantity(Decimal(0), 0, ctx.text[m.start():m.end() + longest], m.start(), m.end() + longest, role="zero")
+        ctx.report.facts.append(Fact(labels[0].key, q, ctx.scope_at(m.start()), "before"))
+
+
+def resolve_alternatives(ctx: Ctx) -> None:
+    """A fact read from words that fit several keys takes the key whose other statement it repeats,
+    else the key its scope does not state yet."""
+    report = ctx.report
+    stated: dict[tuple[int, str], list[Fact]] = {}
+    for fa in report.facts:
+        if not fa.alternatives:
+            stated.setdefault((fa.scope.id, fa.key), []).append(fa)
+    for fa in report.facts:
+        if not fa.alternatives:
+            continue
+        for alt in (fa.key, *fa.alternatives):
+            if any(o.q.value == fa.q.value for o in stated.get((fa.scope.id, alt), [])):
+                fa.key = alt
+                break
+        else:
+            if stated.get((fa.scope.id, fa.key)) and not fa.undecided:
+                free = [a for a in fa.alternatives if not stated.get((fa.scope.id, a))]
+                if not free:
+                    fa.key = ""
+                    continue
+                fa.key = free[0]
+        fa.alternatives = ()
+        stated.setdefault((fa.scope.id, fa.key), []).append(fa)
+    report.facts = sorted((fa for fa in report.facts if fa.key), key=lambda fa: fa.q.start)
+
+
+def link_bases(ctx: Ctx, lab: Labeller) -> None:
+    """Each share's possible bases, most likely first (see Share.bases)."""
+    first_of: dict[tuple[int, str], Quantity] = {}
+    for fa in ctx.report.facts:
+        if fa.q.role != "zero":
+            first_of.setdefault((fa.scope.id, fa.key), fa.q)
+    for s in ctx.report.shares:
+        _bases(ctx, lab, s, first_of)
+
+
+def _bases(ctx: Ctx, lab: Labeller, s: Share, first_of: dict) -> None:
+    def stated(key: str):
+        scope = s.scope
+        while scope is not None:
+            q = first_of.get((scope.id, key))
+            if q is not None:
+                return q
+            if scope.kind not in ("period",):
+                break  # a figure of the scope itself; a period aside may name its parent's total
+            scope = scope.parent
+        return None
+
+    if s.denominator is not None:
+        s.bases = [(s.denominator, "stated")]
+        return
+    num_fact = lab.fact_of.get(id(s.numerator)) if s.numerator is not None else None
+    if s.numerator is None and s.numerator_key:
+        s.numerator = stated(s.numerator_key)
+        if s.numerator is None:
+            return
+    if s.base_named:
+        for key in s.base_keys:
+            q = stated(key) if key != "*total" else (s.breakdown_total[0] if s.breakdown_total else None)
+            if q is not None and q is not s.numerator:
+                s.bases = [(q, "named")]
+                return
+        return  # the words name a base the report does not state: nothing to divide by
+    if s.breakdown_total is not None:
+        total = s.breakdown_total[0]
+        same_clause = ctx.inline.clause(total.start) == ctx.inline.clause(s.numerator.start)
+        s.bases.append((total, "breakdown" if same_clause else "breakdown_far"))
+    keys = list(s.base_keys)
+    if num_fact is not None and ctx.lex.base_of(num_fact.key):
+        keys.append(ctx.lex.base_of(num_fact.key))
+    for key in keys:
+        q = stated(key)
+        if q is not None and q is not s.numerator and all(q is not b for b, _ in s.bases):
+            s.bases.append((q, "key"))
+
+
+def rate_facts(ctx: Ctx) -> None:
+    """"tỷ lệ đúng hạn của cấp huyện (82.92%)": a percentage named as the rate of a figure is a fact
+    of its own (key "resolved.on_time%"), compared with the same rate stated elsewhere."""
+    f, lex = ctx.folded, ctx.lex
+    for s in ctx.report.shares:
+        p = s.pct
+        if s.comparison or s.via == "table" or p.role != "quantity":
+            continue
+        lo = max(ctx.inline.clause(p.start)[0], p.start - 90)
+        tm = None
+        for tm in lex.rate_word.finditer(f, lo, p.start):
+            pass
+        if tm is None:
+            continue
+        words = f[tm.end():p.start]
+        cands = [c for c in lex.candidates(words) if c[0] <= 14]
+        if not cands:
+            continue
+        first = min(c[0] for c in cands)
+        longest = max(c[1] - c[0] for c in cands if c[0] == first)
+        keys = {c[2].key for c in cands if c[0] == first and c[1] - c[0] == longest}
+        if len(keys) != 1 or not lex.rate_tail.fullmatch(words, first + longest):
+            continue  # "tỷ lệ hồ sơ trực tuyến được giải quyết nhanh": the rate of something else
+        ctx.report.facts.append(Fact(keys.pop() + "%", p, ctx.scope_at(p.start), "before"))

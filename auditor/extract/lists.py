@@ -1,0 +1,99 @@
+"""Counts followed by what they count: "08/11 đơn vị (A, B, …)", "03 xã: A, B và C", "04 (bốn), gồm A,
+B, C và D", "02 cơ quan …: A, B"; and a count whose items are the sub-items after it."""
+from __future__ import annotations
+
+import re
+
+from ..facts import ListClaim
+from ..parse.document import Node
+from .context import Ctx
+
+_OPENER = re.compile(r"[^():;.]{0,90}?(?:(\()|(:)|\b(?:gom|la|bao gom)\b\s*:?)\s*")
+_PARENTHESISED_WORD = re.compile(r"\s*\([a-z ]{2,12}\)\s*,?")  # "04 (bốn), gồm …"
+_VA = re.compile(r"\s+(?:v[aà]|và)\s+")
+
+
+def read_lists(ctx: Ctx) -> None:
+    for node in ctx.nodes:
+        if node.kind in ("item", "paragraph"):
+            _node_lists(ctx, node)
+
+
+def _node_lists(ctx: Ctx, node: Node) -> None:
+    f, text = ctx.folded, ctx.text
+    own_end = node.children[0].start if node.children and node.children[0].start < node.end else node.end
+    for q in ctx.between(node.body_start, own_end):
+        if q.role not in ("quantity", "numerator") or q.percent or q.approx:
+            continue
+        of = ctx.next_figure(q) if q.role == "numerator" else None
+        pos = of.end if of is not None else q.end
+        pm = _PARENTHESISED_WORD.match(f, pos)
+        if pm:
+            pos = pm.end()
+        cm = ctx.lex.countable.match(f, pos)
+        if not cm and not pm:
+            continue
+        start = cm.end() if cm else pos
+        s_end = min(ctx.inline.sentence(start)[1], own_end)
+        om = _OPENER.match(f, start, s_end)
+        if not om or ctx.between(start, om.end()) and any(x.role in ("quantity", "numerator") for x in ctx.between(start, om.end())):
+            continue
+        body_start = om.end()
+        if om.group(1):  # "(A, B, C)"
+            close = text.find(")", body_start, s_end + 1)
+            if close < 0:
+                continue
+            body_end = close
+        else:
+            body_end = s_end
+            semi = f.find(";", body_start, s_end)
+            if semi >= 0 and "," in f[body_start:semi]:
+                body_end = semi  # "02 cơ quan …: A, B; …": the list ends with its clause
+        body = text[body_start:body_end].rstrip(" .;")
+        if not body.strip() and om.group(2):
+            kids = [c for c in node.children if c.kind == "item"]
+            if any(_counts_in(ctx, c.body_start, c.end) for c in kids):
+                continue  # sub-items with figures are the parts of a total, not names
+            items, alt = [(c.body_start, c.end) for c in kids], None
+        else:
+            if _counts_in(ctx, body_start, body_start + len(body)) or ctx.lex.total_words.match(f, body_start) \
+                    or ctx.lex.aside_other_time.match(f, body_start):
+                continue  # a bracket or list holding figures is a breakdown or a note, not a list of names
+            items = split_items(body, body_start, f[body_start:body_start + len(body)])
+            alt = split_items(body, body_start, f[body_start:body_start + len(body)], split_last_va=True)
+        if len(items) < 2:
+            continue  # one name is no list to count
+        ctx.report.lists.append(ListClaim(q, of, items, q.start, body_start + len(body),
+                                          len(alt) if alt and len(alt) != len(items) else None,
+                                          " ".join(f[cm.start():cm.end()].split()) if cm else ""))
+
+
+def _counts_in(ctx: Ctx, a: int, b: int) -> bool:
+    """Figures that count something (not an age "06 tuổi" or a date) between a and b."""
+    return any(x.role in ("quantity", "numerator") and x.unit not in ("time",) and not x.percent or x.percent
+               for x in ctx.between(a, b) if x.role not in ("date", "docref", "year", "marker"))
+
+
+def split_items(body: str, offset: int, folded: str, split_last_va: bool = False) -> list[tuple[int, int]]:
+    """List items: split on ";" when present, else on ","; the last "và" splits the last two names
+    unless the names are capitalised agency names that may hold "và" themselves."""
+    sep = ";" if ";" in body else ","
+    items = []
+    pos = 0
+    for part in body.split(sep):
+        s, e = pos, pos + len(part)
+        pos = e + 1
+        if part.strip():
+            items.append((offset + s + len(part) - len(part.lstrip()), offset + e - (len(part) - len(part.rstrip()))))
+    if not items:
+        return items
+    s, e = items[-1]
+    last = body[s - offset:e - offset]
+    m = None
+    for m_ in _VA.finditer(last):
+        m = m_
+    if m is not None and (split_last_va or (len(items) == 1 and last[m.end():m.end() + 1].isupper())):
+        # "A, B và C": the last "và" may join the last two names, or belong to one ("Sở Tài nguyên và Môi
+        # trường"): both readings are kept and a count that fits either passes
+        items[-1:] = [(s, s + m.start()), (s + m.end(), e)]
+    return items

@@ -1,0 +1,340 @@
+"""Relations the text states by its shape, in any unit, with no lexicon key needed.
+
+- breakdowns: "N, trong đó a, b" / "N, gồm a và b" / "N (a; b)" / a line ending "trong đó:" and its
+  sub-items (a sub-item "cộng …" is the total) / "a và b (tổng cộng N)" / "a + b = N";
+- shares: "a/b (x%)", "N hồ sơ (x%)", "N, chiếm x%", "x%, tương đương N", "x% tổng số tiếp nhận",
+  "a trong tổng số b (đạt x%)", and the total a part's percentage is of;
+- partitions: the shares of one base whose counts make the base must make 100%.
+
+Each records how it was stated (`how`, `via`), which decides how sure a failed check is.
+"""
+from __future__ import annotations
+
+import re
+
+from ..facts import Breakdown, Item, Quantity, Scope, Share
+from ..parse.document import Node
+from .context import COUNT_ROLES, Ctx
+
+_TOTAL_GAP = 200  # the total before "trong đó" is at most this far back
+_LINK_GAP = 70  # a percentage names the figure before it when at most this far
+
+
+class Relations:
+    def __init__(self, ctx: Ctx):
+        self.ctx = ctx
+        self.part_of: dict[int, Breakdown] = {}  # id(first quantity of a part) -> its breakdown
+        self.listed_in: set[int] = set()  # id(first quantity) of figures already read as parts
+
+    # ---------------------------------------------------------------- figures as items
+    def item_at(self, q: Quantity) -> Item | None:
+        if q.role == "numerator":
+            den = self.ctx.next_figure(q)
+            return (q, den) if den is not None else None
+        if q.role == "quantity" and not q.percent:
+            return (q,)
+        return None
+
+    def items(self, a: int, b: int, *, depth_of: tuple[int, int] | None = None) -> list[Item]:
+        """Count items starting in [a, b) at the bracket level of `depth_of` (an aside, or None for
+        the text outside brackets): figures inside deeper brackets are notes, not list members."""
+        out: list[Item] = []
+        inline = self.ctx.inline
+        for q in self.ctx.between(a, b):
+            if q.role not in COUNT_ROLES or q.percent:
+                continue
+            if inline.aside(q.start) != depth_of:
+                continue
+            it = self.item_at(q)
+            if it is not None:
+                out.append(it)
+        return out
+
+    def unit_of(self, it: Item) -> str | None:
+        return it[-1].unit if len(it) > 1 else it[0].unit
+
+    def add(self, bd: Breakdown) -> None:
+        self.ctx.report.breakdowns.append(bd)
+        for p in bd.parts:
+            self.part_of.setdefault(id(p[0]), bd)
+            self.listed_in.add(id(p[0]))
+
+    def same_unit(self, total: Item, parts: list[Item]) -> list[Item]:
+        unit = self.unit_of(total)
+        return [p for p in parts if len(p) == len(total) and (self.unit_of(p) in (unit, None) or unit is None)
+                and p[0].role != "delta"]
+
+    # ---------------------------------------------------------------- "N, trong đó a, b"
+    def marker_breakdowns(self, node: Node) -> None:
+        ctx, f, inline = self.ctx, self.ctx.folded, self.ctx.inline
+        start, end = node.body_start, _own_end(node)
+        for m in ctx.lex.breakdown.finditer(f, start, end):
+            aside = inline.aside(m.start())
+            s_start, s_end = inline.sentence(m.start())
+            lo = max(start, s_start, m.start() - _TOTAL_GAP)
+            if aside is not None:
+                lo = max(lo, aside[0])
+            before = self.items(lo, m.start(), depth_of=aside)
+            if not before and aside is not None:  # "N (trong đó a, b)": the total stands before the bracket
+                before = self.items(max(start, s_start, aside[0] - _TOTAL_GAP), aside[0], depth_of=inline.aside(aside[0]))
+            if not before:
+                continue
+            total = before[-1]
+            gap = f[total[-1].end:m.start()]
+            if ";" in gap.rstrip(" ;") or ctx.lex.breakdown.search(gap):
+                continue
+            list_end = min(aside[1] if aside else s_end, end)
+            after_colon = f[m.end():min(list_end, m.end() + 3)].strip(" :") == "" and f.find(":", m.end() - 1, m.end() + 3) >= 0
+            if after_colon and not ctx.between(m.end(), list_end):
+                continue  # "trong đó:" closing the line: its sub-items are the parts (children_breakdowns)
+            list_end = self._list_end(m.end(), list_end, aside)
+            parts = self.same_unit(total, self.items(m.end(), list_end, depth_of=aside))
+            if not parts:
+                continue
+            word = " ".join(m.group(0).split()).strip(" :")
+            complete = bool(ctx.lex.complete_marker.fullmatch(word))
+            self.add(Breakdown(total, parts, "marker", complete, ctx.scope_at(total[0].start), total[0].start, list_end,
+                               word=word))
+
+    def _list_end(self, start: int, end: int, aside) -> int:
+        """A list ends at the next "trong đó" of its own bracket level (that part breaks down further),
+        and an inline list (parts set apart by commas) ends with its clause."""
+        ctx, f, inline = self.ctx, self.ctx.folded, self.ctx.inline
+        for m in ctx.lex.breakdown.finditer(f, start, end):
+            if inline.aside(m.start()) == aside:
+                end = m.start()
+                break
+        semi = f.find(";", start, end)
+        if semi >= 0 and ":" not in f[start - 2:start + 1]:
+            end = semi
+        return end
+
+    # ---------------------------------------------------------------- a line ending "…:" and its sub-items
+    def children_breakdowns(self, node: Node) -> None:
+        ctx, f = self.ctx, self.ctx.folded
+        kids = [c for c in node.children if c.kind == "item"]
+        if len(kids) < 2:
+            return
+        own = f[node.body_start:_own_end(node)].rstrip()
+        if not own.endswith(":"):
+            return
+        head_items = [it for it in self.items(node.body_start, _own_end(node)) if it[0].unit != "money"]
+        total = head_items[-1] if head_items else None
+        parts: list[Item] = []
+        names: list[str] = []
+        for kid in kids:
+            first = self.items(kid.body_start, _own_end(kid))
+            if not first:
+                continue
+            if ctx.lex.total_words.match(f, kid.body_start) and total is None:
+                total = first[0]
+                continue
+            if ctx.lex.total_words.match(f, kid.body_start):
+                continue
+            parts.append(first[0])
+            names.append(" ".join(ctx.text[kid.body_start:first[0][0].start].split()).strip(" :"))
+        if total is None:
+            return
+        parts = self.same_unit(total, parts)
+        if len(parts) < 2:
+            return
+        self.add(Breakdown(total, parts, "children", True, ctx.node_scope.get(id(node), ctx.report.scopes[0]),
+                           total[0].start, kids[-1].end, names))
+
+    # ---------------------------------------------------------------- "N (a, b)" and "a và b (tổng cộng N)"
+    def aside_breakdowns(self, node: Node) -> None:
+        ctx, f, inline = self.ctx, self.ctx.folded, self.ctx.inline
+        start, end = node.body_start, _own_end(node)
+        for a, b in inline.asides:
+            if not (start <= a < end):
+                continue
+            inside = self.items(a + 1, b, depth_of=(a, b))
+            words = f[a + 1:b]
+            if ctx.lex.breakdown.search(words) or ctx.lex.aside_other_time.match(f, a + 1) or ctx.lex.not_parts.search(words):
+                continue
+            tm = ctx.lex.total_words.match(f, _skip(f, a + 1))
+            if tm and len(inside) == 1:
+                self._total_after(node, inside[0], a)
+                continue
+            if len(inside) < 2 or any(q.approx for it in inside for q in it):
+                continue
+            outer = inline.aside(a)
+            before = self.items(max(start, inline.clause(a)[0]), a, depth_of=outer)
+            if not before or f[before[-1][-1].end:a].strip(" ") and not ctx.lex.any_unit.fullmatch(f[before[-1][-1].end:a].strip()):
+                continue
+            total = before[-1]
+            parts = self.same_unit(total, inside)
+            if len(parts) >= 2 and id(parts[0][0]) not in self.listed_in:
+                self.add(Breakdown(total, parts, "aside", False, ctx.scope_at(total[0].start), total[0].start, b))
+
+    def _total_after(self, node: Node, total: Item, aside_start: int) -> None:
+        ctx, inline = self.ctx, self.ctx.inline
+        lo = max(node.body_start, inline.clause(aside_start)[0])
+        parts = self.same_unit(total, self.items(lo, aside_start, depth_of=inline.aside(aside_start)))
+        if len(parts) >= 2:
+            self.add(Breakdown(total, parts, "total_after", True, ctx.scope_at(total[0].start), parts[0][0].start,
+                               total[-1].end))
+
+    # ---------------------------------------------------------------- "a + b = c", "a + b so với c"
+    def arithmetic(self, node: Node) -> None:
+        ctx, f = self.ctx, self.ctx.folded
+        start, end = node.body_start, _own_end(node)
+        for m in ctx.lex.stated_sum.finditer(f, start, end):
+            lo, hi = ctx.inline.sentence(m.start())
+            seq = self.items(max(lo, start), min(hi, end), depth_of=ctx.inline.aside(m.start()))
+            before = [it for it in seq if it[-1].end <= m.start()]
+            after = [it for it in seq if it[0].start >= m.end()]
+            if not before or not after:
+                continue
+            parts = [before[-1]]
+            for it in reversed(before[:-1]):  # figures joined by "+" before the sign
+                if "+" not in f[it[-1].end:parts[0][0].start]:
+                    break
+                parts.insert(0, it)
+            if len(parts) < 2:
+                continue
+            asserted = "=" in m.group(0)
+            self.add(Breakdown(after[0], self.same_unit(after[0], parts), "stated_sum", asserted,
+                               ctx.scope_at(parts[0][0].start), parts[0][0].start, after[0][-1].end,
+                               word=" ".join(m.group(0).split())))
+
+
+def _own_end(node: Node) -> int:
+    return node.children[0].start if node.children and node.children[0].start < node.end else node.end
+
+
+def _skip(f: str, pos: int) -> int:
+    while pos < len(f) and f[pos] in " \t\n":
+        pos += 1
+    return pos
+
+
+# -------------------------------------------------------------------- shares
+
+
+def read_shares(ctx: Ctx, rel: Relations) -> None:
+    lex, f, inline = ctx.lex, ctx.folded, ctx.inline
+    for i, p in enumerate(ctx.qs):
+        if not p.percent or p.role not in ("quantity",):
+            continue
+        node = ctx.node_at(p.start)
+        if node is None or node.kind == "table":
+            continue
+        share = Share(p, ctx.scope_at(p.start))
+        c_start = max(inline.clause(p.start)[0], node.body_start)
+        window = f[max(c_start, p.start - 60):p.start]
+        share.comparison = bool(lex.comparison_before.search(window)) and not lex.share_before.search(window) \
+            or bool(lex.comparison_after.match(f, p.end))
+        _numerator(ctx, rel, share, i, c_start)
+        _named_base(ctx, share)
+        if share.numerator is not None and share.denominator is None:
+            bd = rel.part_of.get(id(share.numerator))
+            if bd is not None and len(bd.total) == 1:
+                share.breakdown_total = bd.total
+        ctx.report.shares.append(share)
+
+
+def _numerator(ctx: Ctx, rel: Relations, share: Share, i: int, c_start: int) -> None:
+    lex, f, qs = ctx.lex, ctx.folded, ctx.qs
+    p = share.pct
+    # "x% (a/b …)": the fraction right after, in brackets
+    if i + 2 < len(qs) and qs[i + 1].role == "numerator" and re.fullmatch(r"\s*\(\s*", f[p.end:qs[i + 1].start]):
+        share.numerator, share.denominator, share.via = qs[i + 1], qs[i + 2], "fraction"
+        return
+    if lex.any_unit.match(f, p.end) and not lex.base_after.match(f, p.end):
+        return  # "đã chuyển 100% TTHC": a percentage of something the sentence names after it, not a share
+    level = ctx.inline.aside(p.start)
+    j = i - 1
+    while j >= 0 and qs[j].start >= c_start and (qs[j].role not in ("quantity", "numerator", "denominator")
+                                                 or ctx.inline.aside(qs[j].start) not in (level, _inner(ctx, qs[j], p))):
+        j -= 1
+    prev = qs[j] if j >= 0 and qs[j].start >= c_start and not qs[j].percent else None
+    if prev is not None:
+        between = f[prev.end:p.start]
+        if prev.role == "denominator" and len(between) <= 150 and ";" not in between:
+            share.numerator, share.denominator, share.via = qs[j - 1], prev, "fraction"
+            return
+        if prev.role == "quantity" and len(between) <= _LINK_GAP and lex.share_link.fullmatch(between):
+            share.numerator, share.via = prev, "linked"
+            # "2,373 trong tổng số 3,297 hồ sơ (đạt 71.97%)": the base stands between
+            pj = j - 1
+            if pj >= 0 and qs[pj].start >= c_start and qs[pj].role == "quantity" and not qs[pj].percent \
+                    and lex.of_total.search(f, qs[pj].end, prev.start):
+                share.numerator, share.denominator, share.via = qs[pj], prev, "of_total"
+            return
+    # "x%, tương đương 13,421 hồ sơ": the figure after
+    nm = lex.share_after.match(f, p.end)
+    if nm:
+        nxt = ctx.at(nm.end())
+        if nxt is not None and nxt.role == "quantity" and not nxt.percent:
+            share.numerator, share.via = nxt, "after"
+            return
+    # a rate named in words: "Tỷ lệ hồ sơ nộp trực tuyến đạt 43,6%"
+    clause = f[c_start:p.start]
+    for spec, rx in lex.rates:
+        if rx.search(clause):
+            share.numerator_key, share.base_keys, share.via = spec.numerator, (spec.denominator,), "rate"
+            return
+
+
+def _inner(ctx: Ctx, q: Quantity, p: Quantity):
+    """The bracket that holds q, when the percentage p closes it: "N hồ sơ (x%)" reads N in "(… N hồ sơ, x%)"."""
+    a = ctx.inline.aside(q.start)
+    return a if a is not None and a[0] < p.start < a[1] else None
+
+
+def _named_base(ctx: Ctx, share: Share) -> None:
+    """"… 81,69% tổng số tiếp nhận", "… (12,72% số đã giải quyết)", "… trên tổng số 63 tỉnh"."""
+    lex, f = ctx.lex, ctx.folded
+    p = share.pct
+    m = lex.base_after.match(f, p.end)
+    if not m:
+        return
+    nxt = ctx.at(m.end())
+    if nxt is not None and nxt.role == "quantity" and not nxt.percent and share.denominator is None:
+        share.denominator, share.base_named = nxt, True
+        return
+    words = f[m.end():m.end() + 40]
+    cut = re.search(r"[;,()]|\.\s", words)
+    words = words[:cut.start()] if cut else words
+    cands = [c for c in lex.candidates(words) if c[0] <= 12]
+    if cands:
+        keys = []
+        for _, _, lab in sorted(cands, key=lambda c: (c[0], -(c[1] - c[0]))):
+            for k in (lab.key, *lab.alternatives):
+                if k not in keys:
+                    keys.append(k)
+        share.base_keys, share.base_named = tuple(keys), True
+    elif lex.whole_base.match(f, m.end()) or lex.whole_base.match(f, p.end):
+        share.base_keys, share.base_named = ("*total",), True  # "chiếm 17,2% tổng số": the scope's own total
+
+
+def partitions(ctx: Ctx) -> None:
+    """Shares of one base whose counts add up to it must make 100% (within rounding)."""
+    groups: dict[int, list[Share]] = {}
+    for s in ctx.report.shares:
+        if s.numerator is None or s.comparison or not s.bases:
+            continue
+        base, how = s.bases[0]
+        if how in ("stated", "named", "breakdown"):
+            groups.setdefault(id(base), []).append(s)
+    for members in groups.values():
+        base = members[0].bases[0][0]
+        if len(members) < 2 or sum(m.numerator.value for m in members) != base.value:
+            continue
+        ctx.report.breakdowns.append(Breakdown(
+            (base,), [(m.pct,) for m in members], "shares", True, members[0].scope, members[0].pct.start,
+            members[-1].pct.end, total_is_percent=True))
+
+
+def read_relations(ctx: Ctx) -> Relations:
+    rel = Relations(ctx)
+    for node in ctx.nodes:
+        if node.kind in ("item", "paragraph"):
+            rel.marker_breakdowns(node)
+    for node in ctx.nodes:
+        if node.kind in ("item", "paragraph"):
+            rel.children_breakdowns(node)
+            rel.aside_breakdowns(node)
+            rel.arithmetic(node)
+    return rel

@@ -1,0 +1,239 @@
+"""Scopes from structure: what each heading, bullet, lead label, opener and aside is about.
+
+A heading, bullet or lead label ("Cấp huyện:", "2. Phường Kiến An: …", "Riêng tháng 01 …", "Tại Bộ
+phận Một cửa …", "(năm 2022: …)") opens a segment. The lexicon (`scopes` in grammars/lexicon.yaml)
+says what the words name: a level, a unit, an agency, a field, a group, a period, the whole; a
+heading that only names figures ("Kết quả giải quyết", "Số liệu tiếp nhận") stays in the scope
+around it; anything else opens a scope of its own that nothing else shares. A false split loses a
+check; a false merge prints a false error: when in doubt, split.
+
+Scopes are interned by (parent, kind, name): the table row "Cấp huyện" and the lead "* Cấp huyện:" in
+the same section are one scope, so their figures are compared; the same words under another period
+are another scope.
+"""
+from __future__ import annotations
+
+import re
+
+from ..facts import Scope
+from ..parse.document import Node
+from .context import Ctx
+
+_HEAD_REACH = 110  # a heading's or lead's naming words sit in its first hundred characters
+_LEAD_MAX = 70  # "Cấp sở, ban, ngành:" — a lead label is short and holds no figure
+
+
+class Scopes:
+    def __init__(self, ctx: Ctx):
+        self.ctx = ctx
+        self.interned: dict[tuple[int, str, str], Scope] = {}
+        h = ctx.report.header
+        self.root = Scope(0, "document", "", h.issuer or "", None, 0, len(ctx.text))
+        ctx.report.scopes = [self.root]
+
+    def new(self, parent: Scope, kind: str, name: str, label: str, start: int, end: int) -> Scope:
+        if kind == "other":  # not understood: shares with nothing
+            return self._make(parent, kind, name, label, start, end)
+        key = (parent.id, kind, name)
+        found = self.interned.get(key)
+        if found is None:
+            found = self.interned[key] = self._make(parent, kind, name, label, start, end)
+        return found
+
+    def _make(self, parent, kind, name, label, start, end) -> Scope:
+        s = Scope(len(self.ctx.report.scopes), kind, name, label, parent, start, end)
+        self.ctx.report.scopes.append(s)
+        return s
+
+    def of_words(self, parent: Scope, start: int, end: int, *, lead: bool) -> Scope | None:
+        """The scope that the words text[start:end] open under `parent`; None when they only name
+        figures (the scope stays `parent`)."""
+        found = classify(self.ctx, start, end)
+        if found is None:
+            return None
+        kind, name, a, b = found
+        if kind == "whole":
+            return parent
+        if kind == "topic":
+            return None
+        label = " ".join(self.ctx.text[a:b].split()).strip(" :;,.-–")
+        return self.new(parent, kind, name, label[:80], a, b)
+
+
+def classify(ctx: Ctx, start: int, end: int) -> tuple[str, str, int, int] | None:
+    """What the words between start and end are about: (kind, name, span) of the first thing they
+    name; ("topic", …) when they name figures; ("other", …) when nothing is recognised."""
+    f = ctx.folded
+    words = f[start:end]
+    if not words.strip():
+        return None
+    lex = ctx.lex
+    best = None
+    for kind, rx in lex.scope_kinds:
+        for m in rx.finditer(words):
+            if best is not None and m.start() >= best[2] - start:
+                break
+            name, stop = _name(kind, m, ctx, start, end)
+            if name:
+                best = (kind, name, start + m.start(), start + stop)
+                break
+    if best is not None:
+        return best
+    if lex.topic.search(words) or lex.label_regex.search(words):
+        return ("topic", "", start, end)
+    return ("other", " ".join(words.split())[:60], start, end)
+
+
+_NAME_WORD = re.compile(r"[ \t]*([^\s,;:()]+)")
+
+
+def _name(kind: str, m: re.Match, ctx: Ctx, offset: int, end: int) -> tuple[str, int]:
+    """A canonical name and where it ends: a level's id; a unit's type word and the capitalised words
+    after it ("Phường Kiến An"; "các huyện" names no unit); other names' words without fillers."""
+    if kind == "level":
+        return m.lastgroup or "level", m.end()
+    if kind == "unit":
+        pos, words = offset + m.end(), []
+        text = ctx.text
+        while len(words) < 5:
+            wm = _NAME_WORD.match(text, pos, end)
+            if not wm or not (wm.group(1)[0].isupper() or wm.group(1)[0].isdigit()) or "\t" in text[pos:wm.start(1)] \
+                    or "  " in text[pos:wm.start(1)]:
+                break
+            words.append(wm.group(1))
+            pos = wm.end()
+        if not words:
+            return "", m.end()
+        name = ctx.folded[offset + m.start():pos]
+        stop = pos - offset
+    else:
+        name, stop = m.group(0), m.end()
+    name = ctx.lex.name_filler.sub(" ", name)
+    return " ".join(name.split()), stop
+
+
+def _head_span(ctx: Ctx, node: Node) -> tuple[int, int]:
+    """The naming words of a block: up to its first colon or figure, within reach."""
+    start = node.body_start
+    end = min(node.head_end if node.kind == "item" else node.end, start + _HEAD_REACH)
+    text = ctx.folded
+    colon = text.find(":", start, end)
+    if colon >= 0:
+        end = colon
+    for q in ctx.between(start, end):
+        if q.role not in ("date", "year", "docref"):
+            end = q.start
+            break
+    return start, end
+
+
+def _lead_only(ctx: Ctx, node: Node) -> bool:
+    """A line that is only a label ending in a colon ("UBND cấp huyện:"), naming the list after it."""
+    body = ctx.text[node.body_start:node.end].strip()
+    return body.endswith(":") and len(body) <= _LEAD_MAX and not ctx.between(node.body_start, node.end)
+
+
+def assign_scopes(ctx: Ctx) -> Scopes:
+    sc = Scopes(ctx)
+    _walk(ctx, sc, ctx.tree, sc.root)
+    _leads(ctx)
+    _openers(ctx, sc)
+    return sc
+
+
+def _walk(ctx: Ctx, sc: Scopes, node: Node, scope: Scope) -> None:
+    for child in node.children:
+        own = scope
+        if child.kind in ("item", "paragraph"):
+            a, b = _head_span(ctx, child)
+            if child.kind == "item" or _lead_only(ctx, child):
+                own = sc.of_words(scope, a, b, lead=True) or scope
+        ctx.node_scope[id(child)] = own
+        _walk(ctx, sc, child, own)
+
+
+def _leads(ctx: Ctx) -> None:
+    """A lead line ("UBND cấp huyện:") names the run of items that follows it, whatever their nesting:
+    the items of the style of the first one after it, at its depth, until another lead or another kind
+    of line."""
+    nodes = ctx.nodes
+    for i, lead in enumerate(nodes):
+        if not _lead_only(ctx, lead):
+            continue
+        scope = ctx.node_scope[id(lead)]
+        context = ctx.node_scope.get(id(lead.parent), ctx.report.scopes[0]) if lead.parent else ctx.report.scopes[0]
+        if scope is context or scope.parent is not context:
+            continue
+        first = next((n for n in nodes[i + 1:i + 2] if n.kind == "item"), None)
+        if first is None or first.parent is lead:
+            continue  # nothing after it, or its list is nested under it already
+        style, depth, current = first.style, first.depth(), None
+        for n in nodes[i + 1:]:
+            if current is not None and any(a is current for a in n.ancestors()):
+                pass
+            elif n.kind == "item" and n.style == style and n.depth() == depth and not _lead_only(ctx, n):
+                current = n
+            else:
+                break
+            if ctx.node_scope.get(id(n)) is context:
+                ctx.node_scope[id(n)] = scope
+
+
+def _openers(ctx: Ctx, sc: Scopes) -> None:
+    """Narrower scopes inside a block: a lead "Cấp xã: …", a clause opened by "Riêng tháng 01 …",
+    "Tại Bộ phận …", and an aside about another period "(năm 2022: 7 đơn vị)"."""
+    inline, f, lex = ctx.inline, ctx.folded, ctx.lex
+    for node in ctx.nodes:
+        if node.kind == "table":
+            continue
+        base = ctx.node_scope.get(id(node), sc.root)
+        spans: list[tuple[int, int, Scope]] = []
+        end = node.end
+        # clause openers
+        for cut in [node.body_start] + [c for c in inline.clause_cuts if node.body_start < c < end]:
+            m = lex.opener.match(f, cut) or lex.opener.match(f, _skip_space(f, cut))
+            if not m:
+                continue
+            a = m.end()
+            b = min(inline.clause(a)[1], end)
+            head_end = min(b, a + _HEAD_REACH)
+            colon = f.find(":", a, head_end)
+            first = next((q.start for q in ctx.between(a, head_end) if q.role not in ("date", "year")), head_end)
+            scope = sc.of_words(base, a, min(first, colon if colon >= 0 else head_end), lead=False)
+            if scope is not None and scope.kind != "other":
+                spans.append((m.start(), b, scope))
+        # lead labels inside a block: "- Cấp sở, ban, ngành: tỷ lệ …", "Lũy kế 2 tháng: …"
+        for cut in [node.body_start] + [c for c in inline.sentence_cuts if node.body_start < c < end]:
+            s = _skip_space(f, cut)
+            colon = f.find(":", s, min(end, s + _LEAD_MAX))
+            if colon < 0 or ctx.between(s, colon) and any(q.role not in ("date", "year") for q in ctx.between(s, colon)):
+                continue
+            if node.kind == "item" and s <= node.body_start + 1:
+                continue  # the item's own head: its scope already
+            scope = sc.of_words(base, s, colon, lead=True)
+            if scope is not None and scope.kind != "other":
+                spans.append((s, min(inline.sentence(colon)[1], end), scope))
+        # a level named inside a clause: "tỷ lệ đúng hạn của cấp huyện (82.92%)", "… 9.127 hồ sơ ở cấp xã"
+        for m in lex.level_mention.finditer(f, node.body_start, end):
+            level = sc.new(base, "level", m.lastgroup or "level", " ".join(ctx.text[m.start():m.end()].split()),
+                           m.start(), m.end())
+            clause_start, clause_end = inline.clause(m.start())
+            figures_before = [q for q in ctx.between(clause_start, m.start()) if q.role in ("quantity", "numerator")]
+            a = clause_start if lex.level_after.match(f, max(clause_start, m.start() - 4), m.start()) and figures_before else m.start()
+            spans.append((a, min(clause_end, end), level))
+        # asides about another period: "(năm 2022: 7 đơn vị; tăng 7 đơn vị)", "(khi đó xếp thứ 8)"
+        for a, b in inline.asides:
+            if not (node.body_start <= a < end):
+                continue
+            m = lex.aside_other_time.match(f, a + 1)
+            if m:
+                name = " ".join(f[a + 1:a + 1 + len(m.group(0))].split())
+                spans.append((a, b + 1, sc.new(base, "period", name, ctx.text[a + 1:a + 1 + len(m.group(0))].strip(), a, b)))
+        if spans:
+            ctx.sub_spans[id(node)] = spans
+
+
+def _skip_space(f: str, pos: int) -> int:
+    while pos < len(f) and f[pos] in " \t\n-–+*·•":
+        pos += 1
+    return pos

@@ -1,0 +1,457 @@
+"""What a table says, read from its header: which column counts what, which row is the total, which
+percentage is a share of which figures; and the facts, sums, shares, ranks and counts it states.
+
+Columns are named by their heading words through the lexicon (keys, units, rates), rows by their
+label through the scope classifier, so that a table row and the prose about the same unit share a
+scope and their figures are compared.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..facts import Breakdown, Fact, Item, ListClaim, Quantity, RankClaim, Scope, Share
+from ..normalize import fold
+from ..parse.document import Node
+from ..parse.tables import Cell, Row, Table, read_table
+from .context import Ctx
+from .scopes import Scopes, classify
+
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+
+
+@dataclass
+class Column:
+    j: int
+    heading: str  # folded
+    kind: str = "count"  # index | label | group | notes | count | percent | rank | delta
+    unit: str | None = None
+    key: str | None = None
+    year: int | None = None
+    share: str = ""  # for a percentage: "of_total" | "pair" | "implied" | "rate"
+    pair: tuple[int, int] | None = None  # (numerator column, denominator column)
+
+
+@dataclass
+class Layout:
+    table: Table
+    columns: list[Column]
+    label: int | None
+    groups: list[int] = field(default_factory=list)
+    data: list[Row] = field(default_factory=list)
+    total: Row | None = None
+    unit: str | None = None  # the caption's "đơn vị tính"
+    keyed: bool = False  # rows are named figures ("Tổng tiếp nhận | 9.604"), not units: no column sums
+    children: dict[int, list[Row]] = field(default_factory=dict)  # id(row) -> its sub-rows ("- Đúng hẹn")
+
+
+def read_tables(ctx: Ctx, sc: Scopes) -> None:
+    for node in ctx.nodes:
+        if node.kind != "table":
+            continue
+        table = read_table(ctx.text, node.lines)
+        if table is None:
+            continue
+        ctx.report.tables.append(table)
+        layout = _layout(ctx, node, table)
+        if layout is None:
+            continue
+        _TableReader(ctx, sc, node, layout).run()
+
+
+def _caption(ctx: Ctx, node: Node) -> str:
+    """The words just before a table (its title, its unit) and its own header."""
+    lo = max(0, node.start - 200)
+    prev = ctx.folded[lo:node.start]
+    cut = max(prev.rfind("\n\n"), 0)
+    return prev[cut:]
+
+
+def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
+    lex = ctx.lex
+    caption = _caption(ctx, node)
+    um = lex.caption_unit.search(caption)
+    unit = None
+    if um:
+        found = lex.any_unit.search(caption, um.end())
+        unit = ctx.lex.unit_of_group[found.lastgroup] if found else None
+    if lex.not_dossier_table.search(caption + " " + " ".join(fold(table.heading(j)) for j in range(table.width))):
+        unit = unit or "other"
+    columns = [_column(ctx, table, j) for j in range(table.width)]
+    texts = [j for j, c in enumerate(columns) if c.kind == "text"]
+    label = None
+    if texts:
+        distinct = {j: len({fold(r.cells[j].text) for r in table.rows if r.cells[j].text}) for j in texts}
+        label = max(texts, key=lambda j: (distinct[j], -j))
+        for j in texts:
+            columns[j].kind = "label" if j == label else "group"
+    layout = Layout(table, columns, label, [j for j in texts if j != label], unit=unit)
+    for c in columns:
+        if c.kind in ("count", "delta") and c.unit is None:
+            c.unit = unit if unit != "other" else None
+    for r in table.rows:
+        if r in table.misaligned:
+            continue
+        figures = [c for j, c in enumerate(r.cells) if columns[j].kind in ("count", "percent", "rank", "delta") and c.text]
+        if not figures:
+            continue  # a group row ("Huyện, thành phố") or a note
+        if label is not None and lex.total_row.match(fold(r.cells[label].text)) and layout.total is None:
+            layout.total = r
+        else:
+            layout.data.append(r)
+    _percent_bases(layout)
+    _row_tree(ctx, layout)
+    return layout
+
+
+_SUB_ROW = re.compile(r"\s*(?:[-–+*·•]|[a-zđ]\)|\d{1,2}\.\d)")
+
+
+def _row_tree(ctx: Ctx, layout: Layout) -> None:
+    """Rows marked as sub-items ("- Đúng hẹn" under "Đã giải quyết") break down the row above them;
+    and a table whose rows are named figures (most labels are lexicon labels) is read as figures."""
+    if layout.label is None:
+        return
+    parent = None
+    for r in layout.data:
+        cell = r.cells[layout.label]
+        if _SUB_ROW.match(cell.text) and parent is not None:
+            layout.children.setdefault(id(parent), []).append(r)
+        else:
+            parent = r
+    named = sum(1 for r in layout.data + ([layout.total] if layout.total else [])
+                if ctx.lex.label_regex.search(ctx.folded, r.cells[layout.label].start, r.cells[layout.label].end))
+    values = [c for c in layout.columns if c.kind in ("count", "percent")]
+    layout.keyed = named * 5 >= 3 * (len(layout.data) + (1 if layout.total else 0)) and len(values) == 1 \
+        and values[0].kind == "count" and not values[0].key
+
+
+def _column(ctx: Ctx, table: Table, j: int) -> Column:
+    lex = ctx.lex
+    heading = fold(table.heading(j))
+    col = Column(j, heading)
+    cells = [r.cells[j] for r in table.rows if r.cells[j].text]
+    figures = [c for c in cells if c.is_figure]
+    ym = _YEAR.search(heading)
+    col.year = int(ym.group(0)) if ym else None
+    if j == 0 and (lex.index_heading.search(heading) or _consecutive([c.text for c in cells])) and not lex.rank_heading.search(heading):
+        col.kind = "index"
+    elif lex.notes_heading.search(heading):
+        col.kind = "notes"
+    elif len(figures) < max(1, len(cells) // 2):
+        col.kind = "text"
+    elif lex.rank_heading.search(heading) or any("/" in c.text for c in figures) and lex.rank_heading.search(heading):
+        col.kind = "rank"
+    elif lex.delta_heading.search(heading):
+        col.kind = "delta"
+    elif lex.percent_heading.search(heading) or sum(c.text.endswith("%") for c in figures) * 2 >= len(figures) > 0:
+        col.kind = "percent"
+    um = lex.any_unit.search(heading)
+    if um and col.kind in ("count", "delta"):
+        col.unit = lex.unit_of_group[um.lastgroup]
+    if lex.points_heading.search(heading) and col.kind in ("count", "delta"):
+        col.unit = "points"
+    cands = sorted(lex.candidates(heading), key=lambda c: (-(c[1] - c[0]), c[0]))
+    if cands and col.kind in ("count", "percent"):
+        col.key = cands[0][2].key
+    return col
+
+
+def _consecutive(texts: list[str]) -> bool:
+    ints = [int(t.rstrip(".")) for t in texts if t.rstrip(".").isdigit()]
+    return len(ints) >= 2 and ints == list(range(ints[0], ints[0] + len(ints))) and len(ints) >= len(texts) - 1
+
+
+def _percent_bases(layout: Layout) -> None:
+    """What each percentage column is a share of: the column total ("Tỷ trọng", "Tỷ lệ trên tổng số"),
+    a pair its heading names ("Tỷ lệ trả kết quả/tiếp nhận", "Tử số | Mẫu số | Tỷ lệ"), the two count
+    columns before it, or nothing (a rate read elsewhere: "Đúng hạn 99,8%")."""
+    cols = layout.columns
+    counts = [c for c in cols if c.kind == "count"]
+    for c in cols:
+        if c.kind != "percent":
+            continue
+        left = [k for k in counts if k.j < c.j]
+        if re.search(r"ty trong|tren tong so|co cau", c.heading) and left:
+            c.share, c.pair = "of_total", (left[-1].j, left[-1].j)
+        elif "/" in c.heading:
+            a, _, b = c.heading.partition("/")
+            num = _best_column(counts, a)
+            den = _best_column(counts, b)
+            if num is not None and den is not None and num != den:
+                c.share, c.pair = "pair", (num, den)
+        elif any(re.search(r"\btu so\b", k.heading) for k in left) and any(re.search(r"\bmau so\b", k.heading) for k in left):
+            num = next(k.j for k in left if re.search(r"\btu so\b", k.heading))
+            den = next(k.j for k in left if re.search(r"\bmau so\b", k.heading))
+            c.share, c.pair = "pair", (num, den)
+        elif len(left) == 2 and not c.key:
+            c.share, c.pair = "implied", (left[1].j, left[0].j)
+        else:
+            c.share = "rate"
+
+
+def _best_column(counts: list[Column], words: str) -> int | None:
+    want = set(re.findall(r"[a-z]+", words)) - {"ty", "le", "so", "ho", "va", "tren"}
+    best, score = None, 0
+    for k in counts:
+        have = set(re.findall(r"[a-z]+", k.heading))
+        s = len(want & have)
+        if s > score:
+            best, score = k.j, s
+    return best
+
+
+class _TableReader:
+    def __init__(self, ctx: Ctx, sc: Scopes, node: Node, layout: Layout):
+        self.ctx, self.sc, self.node, self.layout = ctx, sc, node, layout
+        self.context = self._context_scope()
+        self.row_scope: dict[int, Scope] = {}
+
+    def _context_scope(self) -> Scope:
+        """The scope the table's rows sit under. A table comparing units lifts out of the unit
+        section it happens to follow ("Bảng tổng hợp" after "3. Tại UBND các phường, xã")."""
+        scope = self.ctx.node_scope.get(id(self.node), self.ctx.report.scopes[0])
+        lay = self.layout
+        if lay.label is None:
+            return scope
+        kinds = {classify(self.ctx, r.cells[lay.label].start, r.cells[lay.label].end)[0]
+                 for r in lay.data if r.cells[lay.label].text}
+        while scope.parent is not None and scope.kind in ("level", "unit", "agency", "field", "group") and \
+                kinds & {"level", "unit", "agency", "field", "group"}:
+            scope = scope.parent
+        return scope
+
+    def run(self) -> None:
+        lay = self.layout
+        for r in lay.data + ([lay.total] if lay.total else []):
+            self.row_scope[id(r)] = self.context if lay.keyed else self._scope_of(r)
+        if lay.keyed:
+            self._keyed_facts()
+            self._sub_rows()
+            return
+        self._facts()
+        self._column_sums()
+        self._row_sums()
+        self._shares()
+        self._ranks()
+        self._count_of_rows()
+
+    def _scope_of(self, r: Row) -> Scope:
+        lay = self.layout
+        if r is lay.total or lay.label is None:
+            return self.context
+        cell = r.cells[lay.label]
+        found = classify(self.ctx, cell.start, cell.end)
+        if found is None:
+            return self.context
+        kind, name, a, b = found
+        if kind == "whole":
+            return self.context
+        if kind in ("topic", "other"):
+            kind, name = "row", " ".join(fold(cell.text).split())
+        label = " ".join(self.ctx.text[cell.start:cell.end].split())
+        return self.sc.new(self.context, kind, name, label[:80], cell.start, cell.end)
+
+    # ---------------------------------------------------------------- cells
+    def count(self, r: Row, j: int) -> Item | None:
+        cell = r.cells[j] if j < len(r.cells) else None
+        if cell is None or not cell.text:
+            return None
+        qs = [q for q in self.ctx.between(cell.start, cell.end) if q.role not in ("date", "docref", "year")]
+        if not qs:
+            return None
+        q = qs[0]
+        if q.role == "numerator" and len(qs) > 1:
+            return (q, qs[1])
+        if q.percent:
+            return None
+        if q.role in ("other", "noise", "delta", "rank"):
+            q.role = "quantity" if q.role != "delta" else "delta"
+        return (q,)
+
+    def percent(self, r: Row, j: int) -> Quantity | None:
+        cell = r.cells[j] if j < len(r.cells) else None
+        if cell is None or not cell.text:
+            return None
+        qs = [q for q in self.ctx.between(cell.start, cell.end) if q.role not in ("date", "docref", "year")]
+        if not qs:
+            return None
+        q = next((x for x in qs if x.percent), qs[0])
+        q.percent = True  # a percentage column's cells are percentages, "%" written or not
+        q.role = "quantity"
+        return q
+
+    def sign(self, r: Row, j: int) -> int:
+        cell = r.cells[j]
+        return -1 if re.match(r"\s*(?:giam|-|−)", fold(cell.text)) else 1
+
+    # ---------------------------------------------------------------- facts
+    def _facts(self) -> None:
+        lay = self.layout
+        for r in lay.data + ([lay.total] if lay.total else []):
+            scope = self.row_scope[id(r)]
+            for c in lay.columns:
+                if not c.key or c.unit not in (None, "dossiers"):
+                    continue
+                if c.kind == "count":
+                    it = self.count(r, c.j)
+                    if it is not None and len(it) == 1:
+                        self.ctx.report.facts.append(Fact(c.key, it[0], scope, "column"))
+                elif c.kind == "percent" and c.share == "rate":
+                    q = self.percent(r, c.j)
+                    if q is not None:
+                        self.ctx.report.facts.append(Fact(c.key + "%", q, scope, "column"))
+
+    def _keyed_facts(self) -> None:
+        """"Tổng tiếp nhận | 9.604", "- Đúng hẹn | 6.848": each row a figure named by its label, read
+        like a line of prose (a sub-row's words are read under the row it breaks down)."""
+        lay, ctx = self.layout, self.ctx
+        first = next((c.j for c in lay.columns if c.kind == "count"), None)
+        if first is None:
+            return
+        parent_key: dict[int, str] = {}
+        for r in ([lay.total] if lay.total else []) + lay.data:
+            it = self.count(r, first)
+            cell = r.cells[lay.label]
+            cands = ctx.lex.candidates(ctx.folded[cell.start:cell.end])
+            if it is None or len(it) != 1 or not cands:
+                continue
+            longest = max(e - s for s, e, _ in cands)
+            labels = [lab for s, e, lab in cands if e - s == longest]
+            context = next((parent_key[id(p)] for p in lay.data if id(p) in parent_key and r in lay.children.get(id(p), [])), None)
+            lab = next((lb for lb in labels if context and lb.parent in (context, ctx.lex.parents.get(context))), labels[0])
+            parent_key[id(r)] = lab.key
+            ctx.report.facts.append(Fact(lab.key, it[0], self.context, "column", tuple(lab.alternatives)))
+
+    def _sub_rows(self) -> None:
+        lay = self.layout
+        cols = [c for c in lay.columns if c.kind == "count"]
+        for r in lay.data:
+            kids = lay.children.get(id(r))
+            if not kids or len(kids) < 2:
+                continue
+            for c in cols:
+                total, parts = self.count(r, c.j), [self.count(k, c.j) for k in kids]
+                if total is None or any(p is None or len(p) != len(total) for p in parts):
+                    continue
+                self.ctx.report.breakdowns.append(Breakdown(total, parts, "table_subrows", True, self.row_scope[id(r)],
+                                                            r.start, kids[-1].end))
+
+    # ---------------------------------------------------------------- sums
+    def _column_sums(self) -> None:
+        lay = self.layout
+        top = [r for r in lay.data if not any(r in kids for kids in lay.children.values())]
+        if lay.total is None or len(top) < 2:
+            self._sub_rows()
+            return
+        for c in lay.columns:
+            if c.kind not in ("count", "percent") or (c.kind == "percent" and c.share != "of_total"):
+                continue
+            get = self.count if c.kind == "count" else lambda r, j: ((q,) if (q := self.percent(r, j)) else None)
+            total = get(lay.total, c.j)
+            parts = [get(r, c.j) for r in top]
+            if total is None or any(p is None for p in parts) or any(len(p) != len(total) for p in parts):
+                continue
+            self.ctx.report.breakdowns.append(Breakdown(
+                total, parts, "table_column", True, self.context, lay.total.start, lay.total.end,
+                [" ".join(r.cells[lay.label].text.split()) if lay.label is not None else "" for r in top],
+                total_is_percent=c.kind == "percent"))
+        self._sub_rows()
+
+    def _row_sums(self) -> None:
+        """A "Cộng" column is the sum of the count columns before it in the same unit; a numbered
+        header says so itself ("(4)=(1)+(2)+(3)"); a change column links two years."""
+        lay, lex = self.layout, self.ctx.lex
+        cols = lay.columns
+        for c in cols:
+            if c.kind != "count" or not lex.total_row.match(c.heading) or c.key:
+                continue
+            parts = []
+            for k in reversed(cols[:c.j]):
+                if k.kind != "count" or (k.unit and c.unit and k.unit != c.unit) or (k.unit and not c.unit and lay.unit and k.unit != lay.unit):
+                    break
+                parts.insert(0, k.j)
+            if len(parts) >= 2:
+                self._each_row(c.j, parts, "table_row", [1] * len(parts))
+        deltas = [c for c in cols if c.kind == "delta"]
+        years = sorted((c for c in cols if c.kind == "count" and c.year), key=lambda c: c.year)
+        if len(deltas) == 1 and len(years) == 2:
+            early, late = years
+            self._each_row(late.j, [early.j, deltas[0].j], "table_change", None)
+        for j, (_, formula) in self.layout.table.column_numbers.items():
+            self._numbered_formula(j, formula)
+
+    def _numbered_formula(self, j: int, formula: str | None) -> None:
+        if not formula or "/" in formula:
+            return
+        where = {n: k for k, (n, _) in self.layout.table.column_numbers.items()}
+        terms = re.findall(r"([+-]?)\s*\(?(\d{1,2})\)?", formula)
+        if len(terms) < 2 or any(int(n) not in where for _, n in terms):
+            return
+        self._each_row(j, [where[int(n)] for _, n in terms], "table_formula", [-1 if s == "-" else 1 for s, _ in terms])
+
+    def _each_row(self, total_j: int, part_js: list[int], how: str, signs: list[int] | None) -> None:
+        lay = self.layout
+        for r in lay.data + ([lay.total] if lay.total else []):
+            total = self.count(r, total_j)
+            parts = [self.count(r, k) for k in part_js]
+            if total is None or any(p is None for p in parts):
+                continue
+            row_signs = signs if signs is not None else [1] + [self.sign(r, part_js[1])]
+            self.ctx.report.breakdowns.append(Breakdown(total, parts, how, True, self.row_scope[id(r)], r.start, r.end,
+                                                        signs=row_signs))
+
+    # ---------------------------------------------------------------- percentages
+    def _shares(self) -> None:
+        lay = self.layout
+        for c in lay.columns:
+            if c.kind != "percent" or c.pair is None:
+                continue
+            num_j, den_j = c.pair
+            for r in lay.data + ([lay.total] if lay.total else []):
+                pct = self.percent(r, c.j)
+                num = self.count(r, num_j)
+                if pct is None or num is None or len(num) != 1:
+                    continue
+                if c.share == "of_total":
+                    if lay.total is None or r is lay.total:
+                        continue
+                    base = self.count(lay.total, den_j)
+                else:
+                    base = self.count(r, den_j)
+                if base is None or len(base) != 1:
+                    continue
+                how = "stated" if c.share in ("of_total", "pair") else "key"
+                self.ctx.report.shares.append(Share(pct, self.row_scope[id(r)], num[0], None, via="table",
+                                                    bases=[(base[0], how)]))
+
+    # ---------------------------------------------------------------- ranks and counts
+    def _ranks(self) -> None:
+        lay = self.layout
+        for c in lay.columns:
+            if c.kind != "rank":
+                continue
+            for r in lay.data:
+                cell = r.cells[c.j]
+                qs = self.ctx.between(cell.start, cell.end)
+                if len(qs) == 2 and "/" in cell.text:
+                    qs[0].role = qs[1].role = "rank"
+                    self.ctx.report.ranks.append(RankClaim(qs[0], qs[1], cell.start, cell.end))
+                elif len(qs) == 1:
+                    qs[0].role = "rank"
+
+    def _count_of_rows(self) -> None:
+        """"Cộng 06 cơ quan": the total row counts the rows above it."""
+        lay = self.layout
+        if lay.total is None or lay.label is None:
+            return
+        cell = lay.total.cells[lay.label]
+        qs = [q for q in self.ctx.between(cell.start, cell.end) if not q.percent]
+        if len(qs) != 1:
+            return
+        q = qs[0]
+        if not self.ctx.lex.countable.match(self.ctx.folded, q.end + 1):
+            return
+        q.role = "quantity"
+        items = [(r.cells[lay.label].start, r.cells[lay.label].end) for r in lay.data]
+        self.ctx.report.lists.append(ListClaim(q, None, items, cell.start, cell.end, None, "rows"))

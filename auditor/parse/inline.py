@@ -1,0 +1,121 @@
+"""Sentences, clauses and parenthesised asides inside the blocks of the document tree.
+
+Computed once per report, as sorted offsets: every later question ("which sentence holds this
+figure?", "is it inside brackets?") is a binary search, never a new scan of the text.
+
+- a sentence ends at ". ", "? ", "! " (not after a short abbreviation such as "TP." or "Q."), at
+  the end of a heading's title, and at the end of every block;
+- a clause ends at a sentence end or at ";";
+- a phrase ends at a clause end or at "," or ":" (a figure's label is looked for in its phrase);
+- an aside is a balanced "( … )" or "[ … ]"; one left open ends with its sentence.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+
+from .document import Node
+
+_ABBREVIATION_MAX = 2  # "TP.", "Q.", "P.", "TS.": a full stop after so short a capitalised word is not an end
+
+
+@dataclass
+class Inline:
+    sentence_cuts: list[int] = field(default_factory=list)  # offsets where a sentence begins
+    clause_cuts: list[int] = field(default_factory=list)
+    phrase_cuts: list[int] = field(default_factory=list)
+    asides: list[tuple[int, int]] = field(default_factory=list)  # (open, close) offsets, sorted by open
+    _aside_starts: list[int] = field(default_factory=list)
+
+    def sentence(self, pos: int) -> tuple[int, int]:
+        return _around(self.sentence_cuts, pos)
+
+    def clause(self, pos: int) -> tuple[int, int]:
+        return _around(self.clause_cuts, pos)
+
+    def phrase(self, pos: int) -> tuple[int, int]:
+        return _around(self.phrase_cuts, pos)
+
+    def aside(self, pos: int) -> tuple[int, int] | None:
+        """The innermost aside holding `pos` (its brackets excluded), or None."""
+        i = bisect_right(self._aside_starts, pos)
+        best = None
+        for j in range(i - 1, max(-1, i - 6), -1):  # asides nest a few deep at most
+            a, b = self.asides[j]
+            if a < pos < b and (best is None or a > best[0]):
+                best = (a, b)
+        return best
+
+    def cuts_between(self, kind: str, a: int, b: int) -> bool:
+        cuts = {"sentence": self.sentence_cuts, "clause": self.clause_cuts, "phrase": self.phrase_cuts}[kind]
+        i = bisect_right(cuts, a)
+        return i < len(cuts) and cuts[i] <= b
+
+
+def _around(cuts: list[int], pos: int) -> tuple[int, int]:
+    i = bisect_right(cuts, pos)
+    start = cuts[i - 1] if i else 0
+    end = cuts[i] if i < len(cuts) else 1 << 62
+    return start, end
+
+
+def _full_stop(text: str, i: int) -> bool:
+    """Whether the "." at i ends a sentence: white space follows, and it does not close an abbreviation
+    ("TP. Rạch Giá") or a figure's thousands ("2.500" has no space after the dot)."""
+    nxt = text[i + 1:i + 2]
+    if nxt and not nxt.isspace():
+        return False
+    j = i
+    while j > 0 and text[j - 1].isalpha():
+        j -= 1
+    word = text[j:i]
+    return not (0 < len(word) <= _ABBREVIATION_MAX and word[0].isupper())
+
+
+def analyse(root: Node, text: str) -> Inline:
+    out = Inline()
+    sentence, clause, phrase = set(), set(), set()
+    for node in root.walk():
+        if node.kind == "document":
+            continue
+        sentence.add(node.start)
+        sentence.add(node.end)
+        if node.kind == "table":
+            continue
+        if node.kind == "item":
+            sentence.add(node.body_start)
+            if node.head_end < node.end:
+                sentence.add(node.head_end)
+            if node.children:
+                sentence.add(node.children[0].start)
+        end = node.children[0].start if node.children else node.end
+        opened: list[int] = []
+        for i in range(node.body_start, end):
+            ch = text[i]
+            if ch in "([":
+                opened.append(i)
+            elif ch in ")]" and opened:
+                out.asides.append((opened.pop(), i))
+            elif ch == ";":
+                clause.add(i + 1)
+            elif ch in ",:":
+                phrase.add(i + 1)
+            elif ch in ".?!" and _full_stop(text, i):
+                sentence.add(i + 1)
+                while opened:  # a bracket left open ends with its sentence
+                    out.asides.append((opened.pop(), i))
+            elif ch == "\n" and text[i + 1:i + 2] == "\n":
+                sentence.add(i)
+        for a in opened:
+            out.asides.append((a, end))
+    out.sentence_cuts = sorted(sentence)
+    out.clause_cuts = sorted(sentence | clause)
+    out.phrase_cuts = sorted(sentence | clause | phrase | {a + 1 for a, _ in out.asides} | {b for _, b in out.asides})
+    out.asides.sort()
+    out._aside_starts = [a for a, _ in out.asides]
+    return out
+
+
+def within(cuts: list[int], a: int, b: int) -> list[int]:
+    """The cuts strictly between a and b."""
+    return cuts[bisect_right(cuts, a):bisect_left(cuts, b)]

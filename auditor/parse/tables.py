@@ -1,0 +1,217 @@
+"""Tables as reports lay them out: cells, header rows, columns, the label column, data rows.
+
+Layouts read: tab-separated (Word and PDF tables arrive so), Markdown pipes, columns set apart by
+runs of spaces (PDF text, OCR); an index column (STT) or none; the label first or after the index;
+two-column tables (label, figure); headers over one to three lines with group headings over their
+leaves; numbered header rows "(1) (2) (3)=(1)+(2)". Meaning (which column counts what, which row is
+the total) is read in auditor/extract/tables.py.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_PIPED = re.compile(r"\s*\|(.*)\|\s*$")
+_WIDE_GAP = re.compile(r" {2,}|\t")
+_RULE_CELL = re.compile(r":?[-=_–—]{2,}:?")
+# a cell that holds a figure: "1.456", "89,6%", "1.456/1.625", "1.456 (89,6%)", "gần 3,000", "tăng 1,59", "-", "x"
+_FIGURE_CELL = re.compile(r"(?:(?:gần|hơn|trên|khoảng|dưới|tăng|giảm|gan|hon|tren|khoang|duoi|tang|giam)\s+)?"
+                          r"[-+]?\d[\d.,  ]*%?(?:\s*/\s*\d[\d.,]*)?(?:\s*\(\s*\d[\d.,]*\s*%?\s*\))?\s*(?:điểm|diem|%)?", re.I)
+_EMPTY_CELL = re.compile(r"[-–—x×.]?|k\.?\s*có|không|n/a", re.I)
+COLUMN_NUMBER = re.compile(r"^\(?(\d{1,2})\)?(?:\s*=\s*(.+))?$")
+
+
+@dataclass
+class Cell:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def is_figure(self) -> bool:
+        return bool(self.text) and bool(_FIGURE_CELL.fullmatch(self.text.strip()))
+
+    @property
+    def is_empty(self) -> bool:
+        return bool(_EMPTY_CELL.fullmatch(self.text.strip()))
+
+
+@dataclass
+class Row:
+    cells: list[Cell]  # one per column (empty cells where the row has none)
+    start: int
+    end: int
+    raw_count: int = 0  # cells as written, before alignment
+
+    def cell(self, j: int) -> Cell | None:
+        return self.cells[j] if 0 <= j < len(self.cells) else None
+
+
+@dataclass
+class Table:
+    start: int
+    end: int
+    headers: list[Row]  # heading rows, top first, aligned to the columns
+    rows: list[Row]  # data rows and group rows, in order
+    width: int
+    column_numbers: dict[int, tuple[int, str | None]] = field(default_factory=dict)  # column -> (its number, formula)
+    spaced: bool = False
+    misaligned: list[Row] = field(default_factory=list)  # rows whose cells do not fall under the header's columns
+
+    def heading(self, j: int) -> str:
+        """Every header row's words over column j, group headings first."""
+        return " ".join(h.cells[j].text for h in self.headers if j < len(h.cells) and h.cells[j].text).strip()
+
+
+def split_cells(text: str, start: int, end: int) -> list[Cell]:
+    line = text[start:end]
+    piped = _PIPED.match(line)
+    if piped:  # Markdown: | STT | Lĩnh vực | … |
+        inner = start + piped.start(1)
+        body = piped.group(1)
+        cells, pos = [], 0
+        for m in re.finditer(r"\|", body):
+            cells.append(_cell(text, inner + pos, inner + m.start()))
+            pos = m.end()
+        cells.append(_cell(text, inner + pos, inner + len(body)))
+        return cells
+    if "\t" in line:
+        cells, pos = [], 0
+        for part in line.split("\t"):
+            cells.append(_cell(text, start + pos, start + pos + len(part)))
+            pos += len(part) + 1
+        return cells
+    cells, pos = [], 0
+    lead = len(line) - len(line.lstrip(" "))
+    pos = lead
+    for m in _WIDE_GAP.finditer(line, lead):
+        cells.append(_cell(text, start + pos, start + m.start()))
+        pos = m.end()
+    cells.append(_cell(text, start + pos, end))
+    return cells
+
+
+def _cell(text: str, a: int, b: int) -> Cell:
+    raw = text[a:b]
+    lead = len(raw) - len(raw.lstrip())
+    tail = len(raw.rstrip())
+    return Cell(raw.strip(), a + lead, a + max(lead, tail))
+
+
+def _is_rule(cells: list[Cell]) -> bool:
+    return all(_RULE_CELL.fullmatch(c.text) or not c.text for c in cells)
+
+
+def _is_column_numbers(cells: list[Cell]) -> bool:
+    """"(1) (2) … (5)=(4)/(1)", or "1 2 3 … 11"."""
+    texts = [c.text for c in cells if c.text]
+    if len(texts) < 3:
+        return False
+    hits = sum(bool(COLUMN_NUMBER.match(t)) for t in texts)
+    if hits >= len(texts) - 1 and any(t.startswith("(") for t in texts):
+        return True
+    ints = [int(t) for t in texts if t.isdigit()]
+    return len(ints) >= 4 and ints == list(range(ints[0], ints[0] + len(ints))) and len(ints) >= len(texts) - 1
+
+
+def _is_data(cells: list[Cell]) -> bool:
+    figures = sum(1 for c in cells if c.is_figure)
+    return figures >= 1 and any(c.text and not c.is_figure for c in cells) or figures >= 2
+
+
+def read_table(text: str, lines: list[tuple[int, int]]) -> Table | None:
+    raw = [(s, e, split_cells(text, s, e)) for s, e in lines if text[s:e].strip()]
+    raw = [r for r in raw if not _is_rule(r[2])]
+    if not raw:
+        return None
+    spaced = not any("\t" in text[s:e] or _PIPED.match(text[s:e]) for s, e, _ in raw)
+    first_data = next((i for i, (_, _, cells) in enumerate(raw) if _is_data(cells) and not _is_column_numbers(cells)), None)
+    if first_data is None:
+        return None
+    head_raw = raw[:first_data]
+    body_raw = raw[first_data:]
+    numbers_row = next((r for r in head_raw if _is_column_numbers(r[2])), None)
+    head_raw = [r for r in head_raw if r is not numbers_row]
+    if spaced:
+        width, place = _spaced_columns(text, [r for r in body_raw if _is_data(r[2])])
+    else:
+        width = max(len(cells) for _, _, cells in body_raw)
+        place = None
+    table = Table(raw[0][0], raw[-1][1], [], [], width, spaced=spaced)
+    header_width = max((len(c) for _, _, c in head_raw[-1:]), default=width)
+    for s, e, cells in body_raw:
+        row = Row(_placed(cells, width, place, s, text), s, e, len([c for c in cells if c.text]))
+        table.rows.append(row)
+        if not spaced and head_raw and len(cells) != max(width, header_width) and _is_data(cells) \
+                and len([c for c in cells if c.text]) > header_width:
+            table.misaligned.append(row)
+    table.headers = _headers(head_raw, width, place, text)
+    if numbers_row is not None:
+        cells = _placed(numbers_row[2], width, place, numbers_row[0], text)
+        for j, c in enumerate(cells):
+            m = COLUMN_NUMBER.match(c.text) if c.text else None
+            if m:
+                table.column_numbers[j] = (int(m.group(1)), m.group(2))
+    return table
+
+
+def _spaced_columns(text: str, rows) -> tuple[int, list[tuple[int, int]]]:
+    """Columns of a space-aligned table: character ranges that the cells of the data rows occupy,
+    merged where they overlap."""
+    spans: list[tuple[int, int]] = []
+    for s, _, cells in rows:
+        for c in cells:
+            if c.text:
+                spans.append((c.start - s, c.end - s))
+    spans.sort()
+    merged: list[list[int]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return len(merged), [(a, b) for a, b in merged]
+
+
+def _placed(cells: list[Cell], width: int, place, line_start: int, text: str) -> list[Cell]:
+    """The row's cells under the table's columns: by position for space-aligned tables, by order otherwise."""
+    if place is None:
+        out = list(cells[:width])
+        while len(out) < width:
+            end = out[-1].end if out else line_start
+            out.append(Cell("", end, end))
+        return out
+    out = [Cell("", line_start, line_start) for _ in range(width)]
+    for c in cells:
+        if not c.text:
+            continue
+        a, b = c.start - line_start, c.end - line_start
+        overlaps = [(min(b, e) - max(a, s), j) for j, (s, e) in enumerate(place)]
+        best = max(overlaps)
+        j = best[1] if best[0] > 0 else min(range(width), key=lambda k: abs((place[k][0] + place[k][1]) / 2 - (a + b) / 2))
+        if out[j].text:  # two cells under one column: keep both words
+            out[j] = Cell(out[j].text + " " + c.text, out[j].start, c.end)
+        else:
+            out[j] = c
+    return out
+
+
+def _headers(head_raw, width: int, place, text: str) -> list[Row]:
+    """Header rows aligned to the columns. A group heading in a tab table spans the empty cells after
+    it ("Số hồ sơ giải quyết" over "Trước hạn | Đúng hạn | Quá hạn")."""
+    out = []
+    for s, e, cells in head_raw:
+        placed = _placed(cells, width, place, s, text)
+        if place is None:
+            last = None
+            spread = []
+            for c in placed:
+                if c.text:
+                    last = c
+                    spread.append(c)
+                else:
+                    spread.append(Cell(last.text, c.start, c.end) if last is not None and len(head_raw) > 1 and
+                                  (s, e, cells) is not head_raw[-1] else c)
+            placed = spread
+        out.append(Row(placed, s, e, len([c for c in cells if c.text])))
+    return out
