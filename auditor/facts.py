@@ -114,6 +114,7 @@ class Breakdown:
     total_is_percent: bool = False  # shares that must make 100%
     signs: list[int] = field(default_factory=list)  # -1 for a part that is subtracted ("giảm 3,84"); empty: all added
     word: str = ""  # the connector as written ("trong đó", "gồm", "=", "so với")
+    gaps: bool = False  # a figure among the parts was not read as one (a date, a code): a shortfall is unsure
 
 
 @dataclass(slots=True)

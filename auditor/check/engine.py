@@ -50,9 +50,38 @@ def run_rules(report: Report, catalog: Catalog, selection: Selection, lang: str)
                 continue
             seen[key] = len(checks)
             checks.append(check)
+    checks = _explained(checks, {r.code for r in catalog.rules if r.kind == "bound"})
     checks.sort(key=lambda c: (c.start, SEVERITY_ORDER[c.severity], c.code, c.end))
     name_culprits(checks, report.text, lang)
     return checks
+
+
+def _explained(checks: list[Check], bound_codes: set[str]) -> list[Check]:
+    """A bound that fails ("473 > 470") where a fuller check of the same figures fails too (473/470 ≠
+    100%) says nothing more: the fuller finding is reported, once."""
+    fails = [c for c in checks if c.status == "fail" and c.code not in bound_codes]
+    out = []
+    for c in checks:
+        if c.status == "fail" and c.code in bound_codes:
+            mine = sorted(map(float, c.numbers))
+            if any(_contains(sorted(map(float, o.numbers)), mine) and _near(o, c) for o in fails):
+                continue
+        out.append(c)
+    return out
+
+
+def _contains(big: list[float], small: list[float]) -> bool:
+    pool = list(big)
+    for x in small:
+        if x not in pool:
+            return False
+        pool.remove(x)
+    return True
+
+
+def _near(a: Check, b: Check) -> bool:
+    spans = [(a.start, a.end)] + [(r.start, r.end) for r in a.related]
+    return any(s <= b.end + 200 and b.start <= e + 200 for s, e in spans)
 
 
 def _check(rule, out: Outcome, ctx: Context, override: str | None) -> Check:

@@ -231,6 +231,8 @@ def _bases(ctx: Ctx, lab: Labeller, s: Share, first_of: dict) -> None:
     keys = list(s.base_keys)
     if num_fact is not None and ctx.lex.base_of(num_fact.key):
         keys.append(ctx.lex.base_of(num_fact.key))
+    # a base the scope does not state may be stated as the whole it is part of ("mới tiếp nhận" as "tiếp nhận")
+    keys += [p for k in keys if (p := ctx.lex.parents.get(k)) and p not in keys]
     for key in keys:
         q = stated(key)
         if q is not None and q is not s.numerator and all(q is not b for b, _ in s.bases):

@@ -59,12 +59,10 @@ def _node_lists(ctx: Ctx, node: Node) -> None:
             if _counts_in(ctx, body_start, body_start + len(body)) or ctx.lex.total_words.match(f, body_start) \
                     or ctx.lex.aside_other_time.match(f, body_start):
                 continue  # a bracket or list holding figures is a breakdown or a note, not a list of names
-            items = split_items(body, body_start, f[body_start:body_start + len(body)])
-            alt = split_items(body, body_start, f[body_start:body_start + len(body)], split_last_va=True)
+            items, alt = split_items(body, body_start)
         if len(items) < 2:
             continue  # one name is no list to count
-        ctx.report.lists.append(ListClaim(q, of, items, q.start, body_start + len(body),
-                                          len(alt) if alt and len(alt) != len(items) else None,
+        ctx.report.lists.append(ListClaim(q, of, items, q.start, body_start + len(body), alt,
                                           " ".join(f[cm.start():cm.end()].split()) if cm else ""))
 
 
@@ -74,9 +72,13 @@ def _counts_in(ctx: Ctx, a: int, b: int) -> bool:
                for x in ctx.between(a, b) if x.role not in ("date", "docref", "year", "marker"))
 
 
-def split_items(body: str, offset: int, folded: str, split_last_va: bool = False) -> list[tuple[int, int]]:
-    """List items: split on ";" when present, else on ","; the last "và" splits the last two names
-    unless the names are capitalised agency names that may hold "và" themselves."""
+def split_items(body: str, offset: int) -> tuple[list[tuple[int, int]], int | None]:
+    """List items (split on ";" when present, else on ","), and the count of the other reading when
+    the last "và" may either join two names or belong to one ("Sở Tài nguyên và Môi trường").
+
+    The items decide: when the others all open with one type word ("Sở …", "xã …"), "và" splits only
+    before that word; names without a type word ("Nam Xuân, Long Sơn và Đắk Sắk") split before a
+    capital. The reading chosen is the list; the other is kept, and a count that fits it passes."""
     sep = ";" if ";" in body else ","
     items = []
     pos = 0
@@ -86,14 +88,25 @@ def split_items(body: str, offset: int, folded: str, split_last_va: bool = False
         if part.strip():
             items.append((offset + s + len(part) - len(part.lstrip()), offset + e - (len(part) - len(part.rstrip()))))
     if not items:
-        return items
+        return items, None
     s, e = items[-1]
     last = body[s - offset:e - offset]
     m = None
     for m_ in _VA.finditer(last):
         m = m_
-    if m is not None and (split_last_va or (len(items) == 1 and last[m.end():m.end() + 1].isupper())):
-        # "A, B và C": the last "và" may join the last two names, or belong to one ("Sở Tài nguyên và Môi
-        # trường"): both readings are kept and a count that fits either passes
+    if m is None:
+        return items, None
+    after = last[m.end():].split()
+    firsts = {body[a - offset:b - offset].split()[0].lower() for a, b in items[:-1] if body[a - offset:b - offset].split()}
+    head = last.split()[0].lower() if last.split() else ""
+    if len(firsts) == 1 and head in firsts:  # every item opens with one type word: "Sở …", "xã …"
+        split = bool(after) and after[0].lower() in firsts
+        sure = True
+    else:
+        split = bool(after) and (after[0][:1].isupper() or after[0].lower() in firsts | {head})
+        sure = False
+    other = len(items) + (0 if split else 1)
+    if split:
         items[-1:] = [(s, s + m.start()), (s + m.end(), e)]
-    return items
+        other = len(items) - 1
+    return items, (None if sure else other)

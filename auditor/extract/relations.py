@@ -93,8 +93,10 @@ class Relations:
                 continue
             word = " ".join(m.group(0).split()).strip(" :")
             complete = bool(ctx.lex.complete_marker.fullmatch(word))
+            gaps = any(q.role not in ("quantity", "numerator", "denominator", "delta") and not q.percent
+                       for q in ctx.between(m.end(), list_end) if inline.aside(q.start) == aside)
             self.add(Breakdown(total, parts, "marker", complete, ctx.scope_at(total[0].start), total[0].start, list_end,
-                               word=word))
+                               word=word, gaps=gaps))
 
     def _list_end(self, start: int, end: int, aside) -> int:
         """A list ends at the next "trong đó" of its own bracket level (that part breaks down further),
@@ -272,7 +274,9 @@ def _numerator(ctx: Ctx, rel: Relations, share: Share, i: int, c_start: int) -> 
     # a rate named in words: "Tỷ lệ hồ sơ nộp trực tuyến đạt 43,6%"
     clause = f[c_start:p.start]
     for spec, rx in lex.rates:
-        if rx.search(clause):
+        m = rx.search(clause)
+        # "tỷ lệ hồ sơ trực tuyến đạt 43,6%", not "tỷ lệ hồ sơ trực tuyến được giải quyết nhanh đạt 95,7%"
+        if m and lex.rate_tail.fullmatch(clause, m.end()):
             share.numerator_key, share.base_keys, share.via = spec.numerator, (spec.denominator,), "rate"
             return
 

@@ -84,6 +84,17 @@ def classify(ctx: Ctx, start: int, end: int) -> tuple[str, str, int, int] | None
     return ("other", " ".join(words.split())[:60], start, end)
 
 
+_ADMINISTRATIVE = {"phường", "xã", "thị trấn", "quận", "huyện", "thị xã", "thành phố", "tỉnh", "tp", "tp."}
+
+
+def _administrative(raw: str) -> bool:
+    """"Phường", "XÃ", "tỉnh" name a unit; "phương hướng", "tính", "xa" do not. Text that lost its
+    diacritics (OCR) is given the benefit of the doubt."""
+    words = raw.lower().split()
+    tail = " ".join(w for w in words if w not in ("ubnd", "uỷ", "ủy", "ban", "nhân", "dân"))
+    return tail in _ADMINISTRATIVE or tail.isascii()
+
+
 _NAME_WORD = re.compile(r"[ \t]*([^\s,;:()]+)")
 
 
@@ -93,6 +104,8 @@ def _name(kind: str, m: re.Match, ctx: Ctx, offset: int, end: int) -> tuple[str,
     if kind == "level":
         return m.lastgroup or "level", m.end()
     if kind == "unit":
+        if not _administrative(ctx.text[offset + m.start():offset + m.end()]):
+            return "", m.end()
         pos, words = offset + m.end(), []
         text = ctx.text
         while len(words) < 5:
@@ -146,10 +159,27 @@ def _walk(ctx: Ctx, sc: Scopes, node: Node, scope: Scope) -> None:
         own = scope
         if child.kind in ("item", "paragraph"):
             a, b = _head_span(ctx, child)
-            if child.kind == "item" or _lead_only(ctx, child):
+            if _names_scope(ctx, child, b):
                 own = sc.of_words(scope, a, b, lead=True) or scope
         ctx.node_scope[id(child)] = own
         _walk(ctx, sc, child, own)
+
+
+def _names_scope(ctx: Ctx, node: Node, head_end: int) -> bool:
+    """Whether a block's first words name what it is about: a title ("2. Tại Bộ phận Một cửa …"), a
+    lead before a colon ("Phường Kiến An: …"), a lead line ("UBND cấp huyện:"). A sentence that starts
+    with its subject ("Trung tâm … tiếp nhận 8.424 hồ sơ") names no scope: its figures stay where they are."""
+    if node.kind == "paragraph":
+        return _lead_only(ctx, node)
+    if node.kind != "item":
+        return False
+    if ctx.folded.startswith(":", head_end):
+        # "Cấp huyện: 44 nhân viên …" names a scope; "Thủ tục đang thực hiện: 396" only names its figure
+        after = ctx.folded[head_end + 1:head_end + 12].lstrip()
+        return not after[:1].isdigit() or classify(ctx, node.body_start, head_end)[0] not in ("other", "topic")
+    title_end = node.head_end if node.is_heading else node.end
+    figures = [q for q in ctx.between(node.body_start, title_end) if q.role not in ("date", "year", "docref", "marker")]
+    return not figures
 
 
 def _leads(ctx: Ctx) -> None:
@@ -198,7 +228,7 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
             b = min(inline.clause(a)[1], end)
             head_end = min(b, a + _HEAD_REACH)
             colon = f.find(":", a, head_end)
-            first = next((q.start for q in ctx.between(a, head_end) if q.role not in ("date", "year")), head_end)
+            first = next((q.start for q in ctx.between(a, head_end) if q.role in ("quantity", "numerator", "rank")), head_end)
             scope = sc.of_words(base, a, min(first, colon if colon >= 0 else head_end), lead=False)
             if scope is not None and scope.kind != "other":
                 spans.append((m.start(), b, scope))
@@ -213,14 +243,13 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
             scope = sc.of_words(base, s, colon, lead=True)
             if scope is not None and scope.kind != "other":
                 spans.append((s, min(inline.sentence(colon)[1], end), scope))
-        # a level named inside a clause: "tỷ lệ đúng hạn của cấp huyện (82.92%)", "… 9.127 hồ sơ ở cấp xã"
-        for m in lex.level_mention.finditer(f, node.body_start, end):
-            level = sc.new(base, "level", m.lastgroup or "level", " ".join(ctx.text[m.start():m.end()].split()),
-                           m.start(), m.end())
-            clause_start, clause_end = inline.clause(m.start())
-            figures_before = [q for q in ctx.between(clause_start, m.start()) if q.role in ("quantity", "numerator")]
-            a = clause_start if lex.level_after.match(f, max(clause_start, m.start() - 4), m.start()) and figures_before else m.start()
-            spans.append((a, min(clause_end, end), level))
+        # a level or a unit named inside a clause: "tỷ lệ đúng hạn của cấp huyện (82.92%)", "… 9.127 hồ sơ
+        # ở cấp xã", "Đơn vị nhiều nhất: phường Phú Xuân với 1.758 hồ sơ"
+        for scope, s, e in _mentions(ctx, sc, base, node.body_start, end):
+            clause_start, clause_end = inline.clause(s)
+            figures_before = [q for q in ctx.between(clause_start, s) if q.role in ("quantity", "numerator")]
+            a = clause_start if lex.level_after.match(f, max(clause_start, s - 4), s) and figures_before else s
+            spans.append((a, min(clause_end, end), scope))
         # asides about another period: "(năm 2022: 7 đơn vị; tăng 7 đơn vị)", "(khi đó xếp thứ 8)"
         for a, b in inline.asides:
             if not (node.body_start <= a < end):
@@ -231,6 +260,20 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
                 spans.append((a, b + 1, sc.new(base, "period", name, ctx.text[a + 1:a + 1 + len(m.group(0))].strip(), a, b)))
         if spans:
             ctx.sub_spans[id(node)] = spans
+
+
+def _mentions(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int):
+    """Levels and units named anywhere in a block, as (scope, start, end)."""
+    f = ctx.folded
+    for m in ctx.lex.level_mention.finditer(f, start, end):
+        yield (sc.new(base, "level", m.lastgroup or "level", " ".join(ctx.text[m.start():m.end()].split()), m.start(), m.end()),
+               m.start(), m.end())
+    unit = dict(ctx.lex.scope_kinds)["unit"]
+    for m in unit.finditer(f, start, end):
+        name, stop = _name("unit", m, ctx, 0, end)  # offsets of a whole-text match are absolute already
+        if name:
+            label = " ".join(ctx.text[m.start():stop].split())
+            yield sc.new(base, "unit", name, label, m.start(), stop), m.start(), stop
 
 
 def _skip_space(f: str, pos: int) -> int:

@@ -77,8 +77,8 @@ def run(rule: Spec, ctx: Context) -> Iterator[Outcome]:
     for s in ctx.report.shares:
         if s.comparison or s.via not in rule.via or s.numerator is None:
             continue
-        if s.numerator.unit == "money" or s.pct.role != "quantity":
-            continue
+        if s.numerator.unit == "money" or s.pct.role != "quantity" or s.pct.approx:
+            continue  # money; or "trên 80%": a threshold, not a share
         if not s.bases:
             continue
         yield _share(s, ctx)

@@ -124,14 +124,14 @@ def _breakdown(bd: Breakdown, ctx: Context) -> Iterator[Outcome]:
         if ok:
             yield Outcome("pass", start, end, values, numbers, related, values["arithmetic"], scope=bd.scope)
         elif bd.how not in _COMPLETE_SHAPES and not bd.complete and exact < total.value:
-            reason = ctx.t("các phần nêu sau “{w}” chưa đủ tổng; báo cáo có thể chỉ nêu một số phần",
-                           "the parts after “{w}” fall short of the total; the report may name only some of them")
-            yield Outcome("fail", start, end, values, numbers, related, values["arithmetic"], sure=False,
-                          scope=bd.scope, reason=reason.format(w=bd.word or "("))
+            reason = ctx.t("các phần nêu sau “{w}” chưa đủ tổng ({a}); báo cáo có thể chỉ nêu một số phần",
+                           "the parts after “{w}” fall short of the total ({a}); the report may name only some of them")
+            yield Outcome("skip", start, end, values, numbers, related, values["arithmetic"], scope=bd.scope,
+                          reason=reason.format(w=bd.word or "(", a=values["arithmetic"]))
         else:
             explicit = bd.complete or bd.how in _COMPLETE_SHAPES or (exact > total.value and bd.how != "stated_sum")
-            yield Outcome("fail", start, end, values, numbers, related, values["arithmetic"], sure=sure and explicit,
-                          scope=bd.scope)
+            yield Outcome("fail", start, end, values, numbers, related, values["arithmetic"],
+                          sure=sure and explicit and not (bd.gaps and exact < total.value), scope=bd.scope)
 
 
 def _values(ctx: Context, parts: list[Quantity], signs: list[int], exact: Decimal, total: Decimal, shares: bool,
