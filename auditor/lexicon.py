@@ -65,6 +65,7 @@ class ScopeSpec(_Strict):
     level_after: list[str]
     name_fillers: list[str]
     other_time_asides: list[str]
+    field_lists: list[str]
     unit_line: str
     report_level: dict[str, list[str]]
 
@@ -176,6 +177,7 @@ class Lexicon:
     level_after: re.Pattern
     name_filler: re.Pattern
     aside_other_time: re.Pattern
+    field_list: re.Pattern
     unit_line: re.Pattern
     report_level: dict[str, re.Pattern]
     # relations
@@ -489,6 +491,7 @@ def _build(spec: LexiconSpec, where: str) -> Lexicon:
                            f"{where}: scopes.level_after", sco.level_after, a),
         name_filler=_any(sco.name_fillers, a, f"{where}: scopes.name_fillers"),
         aside_other_time=_at(sco.other_time_asides, a, f"{where}: scopes.other_time_asides"),
+        field_list=_any(sco.field_lists, a, f"{where}: scopes.field_lists"),
         unit_line=_compile(sco.unit_line, a, f"{where}: scopes.unit_line"),
         report_level={lvl: _any(ps, a, f"{where}: scopes.report_level") for lvl, ps in sco.report_level.items()},
         breakdown=_any(rel.breakdown_markers, a, f"{where}: relations.breakdown_markers"),

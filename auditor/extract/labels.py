@@ -43,14 +43,17 @@ class Labeller:
         if not labels:
             return
         lab, alternatives, undecided = self._choose(q, labels)
-        self.label_end[id(q)] = end
+        # a label read after its figure owns the words up to the phrase's end ("29 hồ sơ trả lại dân do
+        # không đủ điều kiện, 179 …"): they name that figure, not the next one
+        self.label_end[id(q)] = end if at == "before" else max(end, min(ctx.inline.phrase(end)[1], len(ctx.folded)))
         scope = ctx.scope_at(q.start)
         fact = Fact(lab.key, q, scope, at, alternatives, undecided=undecided)
         if q.role == "numerator":
             den = ctx.next_figure(q)
             self._add(fact)
-            if den is not None and lab.base and at == "before":
-                self._add(Fact(lab.base, den, scope, "position"))  # "trực tuyến 2.401/2.834": the base's figure
+            if den is not None and lab.base and lab.base.endswith(".base") and at == "before":
+                # "số hóa hồ sơ khi tiếp nhận: 2.779/2.834": the base of the rate, a figure of its own
+                self._add(Fact(lab.base, den, scope, "position"))
             return
         self._add(fact)
 
@@ -88,12 +91,19 @@ class Labeller:
         limit = min(ctx.inline.phrase(pos)[1], nxt.start if nxt is not None and nxt.start > pos else len(f))
         seg = f[pos:limit]
         lead = ctx.lex.label_filler.match(seg)
-        cands = [c for c in ctx.lex.candidates(seg) if c[0] <= lead.end() + _AFTER_REACH]
+        every = ctx.lex.candidates(seg)
+        cands = [c for c in every if c[0] <= lead.end() + _AFTER_REACH]
         if not cands:
             return [], "", 0
         first = min(s for s, _, _ in cands)
         longest = max(e - s for s, e, _ in cands if s == first)
-        return [lab for s, e, lab in cands if s == first and e - s == longest], "after", pos + first + longest
+        labels = [lab for s, e, lab in cands if s == first and e - s == longest]
+        # "370 hồ sơ còn đang xử lý trong hạn": a part of the figure named further on is the figure
+        keys = {lab.key for lab in labels}
+        finer = [lab for s, e, lab in every if s >= first + longest and lab.parent in keys]
+        if finer:
+            return finer, "after", pos + max(e for s, e, lab in every if lab in finer)
+        return labels, "after", pos + first + longest
 
     def _prev_end(self, q: Quantity) -> int:
         """Where the words about the previous figure end: its label read after it, its unit, or the

@@ -137,9 +137,10 @@ class Relations:
             names.append(" ".join(ctx.text[kid.body_start:first[0][0].start].split()).strip(" :"))
         if total is None:
             return
-        parts = self.same_unit(total, parts)
+        unit = self.unit_of(total)
+        parts = [p for p in parts if self.unit_of(p) == unit and len(p) == len(total)]
         if len(parts) < 2:
-            return
+            return  # "02 nhóm TTHC liên thông:" counts the sub-items; it is not the total of their figures
         self.add(Breakdown(total, parts, "children", True, ctx.node_scope.get(id(node), ctx.report.scopes[0]),
                            total[0].start, kids[-1].end, names))
 
@@ -160,6 +161,9 @@ class Relations:
                 continue
             if len(inside) < 2 or any(q.approx for it in inside for q in it):
                 continue
+            lead = f[a + 1:inside[0][0].start]
+            if lead.strip(" :") and not ctx.lex.label_regex.match(lead.strip(" :")):
+                continue  # "(con số này đã gộp 370 … và 9 …)": a note about the figure, not its parts
             outer = inline.aside(a)
             before = self.items(max(start, inline.clause(a)[0]), a, depth_of=outer)
             if not before or f[before[-1][-1].end:a].strip(" ") and not ctx.lex.any_unit.fullmatch(f[before[-1][-1].end:a].strip()):
@@ -304,7 +308,7 @@ def _named_base(ctx: Ctx, share: Share) -> None:
     cands = [c for c in lex.candidates(words) if c[0] <= 12]
     if cands:
         keys = []
-        for _, _, lab in sorted(cands, key=lambda c: (c[0], -(c[1] - c[0]))):
+        for _, _, lab in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0])):  # the most specific reading first
             for k in (lab.key, *lab.alternatives):
                 if k not in keys:
                     keys.append(k)

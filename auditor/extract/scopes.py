@@ -21,6 +21,9 @@ from .context import Ctx
 
 _HEAD_REACH = 110  # a heading's or lead's naming words sit in its first hundred characters
 _LEAD_MAX = 70  # "Cấp sở, ban, ngành:" — a lead label is short and holds no figure
+# a heading of a few words that names figures ("Kết quả giải quyết") stays in its scope; a long one
+# the reader does not otherwise understand ("+ Tiếp nhận … thông qua Hệ thống … của Tỉnh:") stays apart
+_TOPIC_WORDS = 9
 
 
 class Scopes:
@@ -52,8 +55,8 @@ class Scopes:
         if found is None:
             return None
         kind, name, a, b = found
-        if kind == "whole":
-            return parent
+        if kind == "whole" or (kind == "agency" and self.ctx.report.header.level == "commune" and parent is self.root):
+            return parent  # "Trung tâm Phục vụ hành chính công xã" of a commune's report: the commune itself
         if kind == "topic":
             return None
         label = " ".join(self.ctx.text[a:b].split()).strip(" :;,.-–")
@@ -79,7 +82,7 @@ def classify(ctx: Ctx, start: int, end: int) -> tuple[str, str, int, int] | None
                 break
     if best is not None:
         return best
-    if lex.topic.search(words) or lex.label_regex.search(words):
+    if len(words.split()) <= _TOPIC_WORDS and (lex.topic.search(words) or lex.label_regex.search(words)):
         return ("topic", "", start, end)
     return ("other", " ".join(words.split())[:60], start, end)
 
@@ -96,6 +99,14 @@ def _administrative(raw: str) -> bool:
 
 
 _NAME_WORD = re.compile(r"[ \t]*([^\s,;:()]+)")
+
+
+def normal_name(words: str) -> str:
+    """A name to compare: folded words, brackets and punctuation dropped ("Hộ tịch (Bộ Tư pháp)" and
+    "hộ tịch" are one field; "Liên thông Hộ tịch - Đăng ký thường trú" and "liên thông hộ tịch, đăng ký
+    thường trú" one group)."""
+    words = re.sub(r"\([^)]*\)?", " ", words)
+    return " ".join(re.findall(r"[a-z0-9]+", words))
 
 
 def _name(kind: str, m: re.Match, ctx: Ctx, offset: int, end: int) -> tuple[str, int]:
@@ -122,7 +133,7 @@ def _name(kind: str, m: re.Match, ctx: Ctx, offset: int, end: int) -> tuple[str,
     else:
         name, stop = m.group(0), m.end()
     name = ctx.lex.name_filler.sub(" ", name)
-    return " ".join(name.split()), stop
+    return normal_name(name), stop
 
 
 def _head_span(ctx: Ctx, node: Node) -> tuple[int, int]:
@@ -155,31 +166,47 @@ def assign_scopes(ctx: Ctx) -> Scopes:
 
 
 def _walk(ctx: Ctx, sc: Scopes, node: Node, scope: Scope) -> None:
+    previous = None  # the scope the item before opened, which a paragraph after it continues
     for child in node.children:
         own = scope
         if child.kind in ("item", "paragraph"):
             a, b = _head_span(ctx, child)
             if _names_scope(ctx, child, b):
                 own = sc.of_words(scope, a, b, lead=True) or scope
+            elif child.kind == "paragraph" and previous is not None:
+                own = previous  # "- Bộ phận Một cửa cấp xã đã tiếp nhận …" then "Tỷ lệ … trực tuyến …"
         ctx.node_scope[id(child)] = own
+        if child.kind == "item":
+            previous = own if own is not scope and not child.is_heading else None
+        elif child.kind != "paragraph":
+            previous = None
         _walk(ctx, sc, child, own)
+
+
+_SUBJECT_KINDS = ("field", "group", "level", "unit", "agency")
 
 
 def _names_scope(ctx: Ctx, node: Node, head_end: int) -> bool:
     """Whether a block's first words name what it is about: a title ("2. Tại Bộ phận Một cửa …"), a
-    lead before a colon ("Phường Kiến An: …"), a lead line ("UBND cấp huyện:"). A sentence that starts
-    with its subject ("Trung tâm … tiếp nhận 8.424 hồ sơ") names no scope: its figures stay where they are."""
-    if node.kind == "paragraph":
-        return _lead_only(ctx, node)
-    if node.kind != "item":
+    lead before a colon ("Phường Kiến An: …"), a lead line ("UBND cấp huyện:"), or a sentence whose
+    subject is a field, a level or a unit ("Lĩnh vực hộ tịch 723 hồ sơ", "Bộ phận Một cửa cấp xã đã
+    tiếp nhận …"). Other sentences name no scope: their figures stay where they are."""
+    if node.kind not in ("item", "paragraph"):
         return False
+    if _lead_only(ctx, node):
+        return True
     if ctx.folded.startswith(":", head_end):
         # "Cấp huyện: 44 nhân viên …" names a scope; "Thủ tục đang thực hiện: 396" only names its figure
         after = ctx.folded[head_end + 1:head_end + 12].lstrip()
         return not after[:1].isdigit() or classify(ctx, node.body_start, head_end)[0] not in ("other", "topic")
     title_end = node.head_end if node.is_heading else node.end
     figures = [q for q in ctx.between(node.body_start, title_end) if q.role not in ("date", "year", "docref", "marker")]
-    return not figures
+    if node.kind == "item" and not figures:
+        return True
+    found = classify(ctx, node.body_start, head_end)
+    start = node.body_start + len(ctx.folded[node.body_start:head_end]) - len(ctx.folded[node.body_start:head_end].lstrip(" *-"))
+    om = ctx.lex.opener.match(ctx.folded, start)
+    return found is not None and found[0] in _SUBJECT_KINDS and found[2] in (start, om.end() if om else start)
 
 
 def _leads(ctx: Ctx) -> None:
@@ -243,9 +270,11 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
             scope = sc.of_words(base, s, colon, lead=True)
             if scope is not None and scope.kind != "other":
                 spans.append((s, min(inline.sentence(colon)[1], end), scope))
+        spans += _field_list(ctx, sc, base, node.body_start, end)
         # a level or a unit named inside a clause: "tỷ lệ đúng hạn của cấp huyện (82.92%)", "… 9.127 hồ sơ
         # ở cấp xã", "Đơn vị nhiều nhất: phường Phú Xuân với 1.758 hồ sơ"
-        for scope, s, e in _mentions(ctx, sc, base, node.body_start, end):
+        head = _head_span(ctx, node)[1] if ctx.node_scope.get(id(node)) is not ctx.node_scope.get(id(node.parent)) else node.body_start
+        for scope, s, e in _mentions(ctx, sc, base, head, end):
             clause_start, clause_end = inline.clause(s)
             figures_before = [q for q in ctx.between(clause_start, s) if q.role in ("quantity", "numerator")]
             a = clause_start if lex.level_after.match(f, max(clause_start, s - 4), s) and figures_before else s
@@ -260,6 +289,24 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
                 spans.append((a, b + 1, sc.new(base, "period", name, ctx.text[a + 1:a + 1 + len(m.group(0))].strip(), a, b)))
         if spans:
             ctx.sub_spans[id(node)] = spans
+
+
+def _field_list(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[tuple[int, int, Scope]]:
+    """"… theo lĩnh vực: Tư pháp: 700/700 hồ sơ; Nội vụ: 390/390 …": after a list of fields opens, each
+    clause's lead names a field."""
+    f, inline, out = ctx.folded, ctx.inline, []
+    for m in ctx.lex.field_list.finditer(f, start, end):
+        s_end = min(inline.sentence(m.start())[1], end)
+        cuts = [m.end()] + [c for c in inline.clause_cuts if m.end() < c < s_end] + [s_end]
+        for a, b in zip(cuts, cuts[1:]):
+            s = _skip_space(f, a)
+            colon = f.find(":", s, min(b, s + _LEAD_MAX))
+            if colon < 0 or colon - s < 2 or any(q.role in ("quantity", "numerator") for q in ctx.between(s, colon)):
+                continue
+            name = normal_name("linh vuc " + f[s:colon])
+            label = " ".join(ctx.text[s:colon].split())
+            out.append((s, b, sc.new(base, "field", name, f"lĩnh vực {label}", s, colon)))
+    return out
 
 
 def _mentions(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int):

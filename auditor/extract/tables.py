@@ -15,9 +15,10 @@ from ..normalize import fold
 from ..parse.document import Node
 from ..parse.tables import Cell, Row, Table, read_table
 from .context import Ctx
-from .scopes import Scopes, classify
+from .scopes import Scopes, classify, normal_name
 
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
+_HEADING_UNIT = re.compile(r"\bso(?: luong)? (?=\S)")
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Layout:
     total: Row | None = None
     unit: str | None = None  # the caption's "đơn vị tính"
     keyed: bool = False  # rows are named figures ("Tổng tiếp nhận | 9.604"), not units: no column sums
+    rows_are_fields: bool = False  # the label column is headed "Lĩnh vực …": each row a field
     children: dict[int, list[Row]] = field(default_factory=dict)  # id(row) -> its sub-rows ("- Đúng hẹn")
 
 
@@ -75,9 +77,14 @@ def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
     if um:
         found = lex.any_unit.search(caption, um.end())
         unit = ctx.lex.unit_of_group[found.lastgroup] if found else None
-    if lex.not_dossier_table.search(caption + " " + " ".join(fold(table.heading(j)) for j in range(table.width))):
+    other_subject = bool(lex.not_dossier_table.search(caption + " " + " ".join(fold(table.heading(j)) for j in range(table.width))))
+    if other_subject:
         unit = unit or "other"
+    _place_groups(ctx, table)
     columns = [_column(ctx, table, j) for j in range(table.width)]
+    if other_subject:
+        for c in columns:
+            c.key = None  # complaints, staff, budget: not dossier counts
     texts = [j for j, c in enumerate(columns) if c.kind == "text"]
     label = None
     if texts:
@@ -86,6 +93,8 @@ def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
         for j in texts:
             columns[j].kind = "label" if j == label else "group"
     layout = Layout(table, columns, label, [j for j in texts if j != label], unit=unit)
+    layout.rows_are_fields = label is not None and bool(lex.field_list.pattern and re.search(
+        r"\bl[a-z0-9]{1,2}nh v[a-z]{1,2}c\b", fold(table.heading(label))))
     for c in columns:
         if c.kind in ("count", "delta") and c.unit is None:
             c.unit = unit if unit != "other" else None
@@ -95,8 +104,10 @@ def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
         figures = [c for j, c in enumerate(r.cells) if columns[j].kind in ("count", "percent", "rank", "delta") and c.text]
         if not figures:
             continue  # a group row ("Huyện, thành phố") or a note
-        if label is not None and lex.total_row.match(fold(r.cells[label].text)) and layout.total is None:
-            layout.total = r
+        index = r.cells[0].text.strip(". ") if r.cells and label != 0 else ""
+        if layout.total is None and label is not None and (lex.total_row.match(fold(r.cells[label].text))
+                                                           or _ROMAN.fullmatch(index)):
+            layout.total = r  # "Tổng cộng", "Toàn tỉnh", or a row numbered "I" above rows numbered 1, 2, …
         else:
             layout.data.append(r)
     _percent_bases(layout)
@@ -104,6 +115,7 @@ def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
     return layout
 
 
+_ROMAN = re.compile(r"[IVX]{1,4}")
 _SUB_ROW = re.compile(r"\s*(?:[-–+*·•]|[a-zđ]\)|\d{1,2}\.\d)")
 
 
@@ -146,15 +158,53 @@ def _column(ctx: Ctx, table: Table, j: int) -> Column:
         col.kind = "delta"
     elif lex.percent_heading.search(heading) or sum(c.text.endswith("%") for c in figures) * 2 >= len(figures) > 0:
         col.kind = "percent"
-    um = lex.any_unit.search(heading)
-    if um and col.kind in ("count", "delta"):
+    um = _HEADING_UNIT.search(heading)
+    um = lex.any_unit.match(heading, um.end() - 1) if um else None
+    if um and col.kind in ("count", "delta"):  # "Số hồ sơ …", "Số lượng TTHC …", "Số phiếu …"
         col.unit = lex.unit_of_group[um.lastgroup]
-    if lex.points_heading.search(heading) and col.kind in ("count", "delta"):
+    if lex.points_heading.search(heading) and col.kind in ("count", "delta"):  # "Điểm", "Tổng điểm"
         col.unit = "points"
-    cands = sorted(lex.candidates(heading), key=lambda c: (-(c[1] - c[0]), c[0]))
-    if cands and col.kind in ("count", "percent"):
-        col.key = cands[0][2].key
+    if col.kind in ("count", "percent"):
+        col.key = _column_key(ctx, fold(table.group(j)), fold(table.leaf(j)))
     return col
+
+
+def _column_key(ctx: Ctx, group: str, leaf: str) -> str | None:
+    """A column's fact key from its headings: "Tổng số" under "Số hồ sơ tiếp nhận" is the group's own
+    figure; "Trực tuyến" under it is the part of it the leaf names."""
+    lex = ctx.lex
+
+    def best(words: str, keys=None):
+        cands = [c for c in lex.candidates(words) if keys is None or c[2].key in keys or c[2].parent in keys]
+        return max(cands, key=lambda c: (c[1] - c[0], -c[0]))[2] if cands else None
+
+    whole = best(group) if group else None
+    if whole is not None and (not leaf or lex.total_row.match(leaf) or leaf == group):
+        return whole.key
+    part = best(leaf, {whole.key} if whole is not None else None) if whole is not None else None
+    part = part or best(leaf)
+    return part.key if part is not None else (whole.key if whole is not None and not leaf else None)
+
+
+def _place_groups(ctx: Ctx, table: Table) -> None:
+    """Group headings whose cells are shifted against their leaves (a converted table drops a tab):
+    each group's leaves usually open with "Tổng số", and when there are as many of those as groups,
+    they place the groups."""
+    if len(table.headers) < 2:
+        return
+    leaf, group = table.headers[-1], table.headers[-2]
+    opens = [j for j, c in enumerate(leaf.cells) if c.text and ctx.lex.total_row.fullmatch(fold(c.text).strip())]
+    if len(opens) < 2:
+        return
+    groups: list[Cell] = []
+    for c in group.cells[opens[0]:]:
+        if c.text and (not groups or groups[-1].text != c.text):
+            groups.append(c)
+    if len(groups) != len(opens):
+        return
+    for k, j0 in enumerate(opens):
+        for j in range(j0, opens[k + 1] if k + 1 < len(opens) else len(group.cells)):
+            group.cells[j] = groups[k]
 
 
 def _consecutive(texts: list[str]) -> bool:
@@ -248,7 +298,11 @@ class _TableReader:
         if kind == "whole":
             return self.context
         if kind in ("topic", "other"):
-            kind, name = "row", " ".join(fold(cell.text).split())
+            words = " ".join(re.sub(r"\([^)]*\)", " ", fold(cell.text)).split())
+            if lay.rows_are_fields:
+                kind, name = "field", normal_name("linh vuc " + words)
+            else:
+                kind, name = "row", normal_name(words)
         label = " ".join(self.ctx.text[cell.start:cell.end].split())
         return self.sc.new(self.context, kind, name, label[:80], cell.start, cell.end)
 

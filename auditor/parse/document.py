@@ -197,6 +197,8 @@ def nest(blocks: list[Node], text: str) -> Node:
     for b in blocks:
         if b.kind == "item" and b.style in _HEADING_RANK:
             _heading_title(b, text)
+        elif b.kind == "item":
+            b.head_end = b.end  # a bullet's lines are one wrapped text
         while len(stack) > 1 and not _can_hold(stack[-1], b, [n.style for n in stack[1:]], text):
             stack.pop()
         parent = stack[-1]

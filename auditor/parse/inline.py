@@ -84,8 +84,8 @@ def analyse(root: Node, text: str) -> Inline:
             continue
         if node.kind == "item":
             sentence.add(node.body_start)
-            if node.head_end < node.end:
-                sentence.add(node.head_end)
+            if node.is_heading and node.head_end < node.end:
+                sentence.add(node.head_end)  # a title ends at its line's end; a bullet's lines wrap one text
             if node.children:
                 sentence.add(node.children[0].start)
         end = node.children[0].start if node.children else node.end

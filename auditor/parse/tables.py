@@ -62,6 +62,15 @@ class Table:
         """Every header row's words over column j, group headings first."""
         return " ".join(h.cells[j].text for h in self.headers if j < len(h.cells) and h.cells[j].text).strip()
 
+    def leaf(self, j: int) -> str:
+        """The lowest heading over column j ("Trực tuyến" under "Số hồ sơ tiếp nhận")."""
+        return next((h.cells[j].text for h in reversed(self.headers) if j < len(h.cells) and h.cells[j].text), "")
+
+    def group(self, j: int) -> str:
+        """The headings above the leaf over column j."""
+        texts = [h.cells[j].text for h in self.headers if j < len(h.cells) and h.cells[j].text]
+        return " ".join(texts[:-1])
+
 
 def split_cells(text: str, start: int, end: int) -> list[Cell]:
     line = text[start:end]
