@@ -27,7 +27,7 @@ from .render.tabular import csv_chunks, jsonl_chunks
 from .render.text import render_across, render_summary, render_text
 from .sources import DEFAULT_MAX_BYTES, UNPACK_ALLOWANCE_TEXT
 
-_SUBCOMMANDS = ("rules", "rule", "facts", "history")
+_SUBCOMMANDS = ("rules", "rule", "facts", "history", "serve")
 
 
 def _parser(prog: str) -> argparse.ArgumentParser:
@@ -38,7 +38,8 @@ def _parser(prog: str) -> argparse.ArgumentParser:
                "  tthc-audit rules            danh mục luật\n"
                "  tthc-audit rule AR001       giải thích một luật, kèm ví dụ đúng và sai\n"
                "  tthc-audit facts FILE       mọi số liệu đã trích, với khóa, phạm vi và dòng:cột\n"
-               "  tthc-audit history ĐƠN_VỊ --db KHO   các kỳ báo cáo của một đơn vị, số liệu chính đặt cạnh nhau\n\n"
+               "  tthc-audit history ĐƠN_VỊ --db KHO   các kỳ báo cáo của một đơn vị, số liệu chính đặt cạnh nhau\n"
+               "  tthc-audit serve            trang web trên máy này: kéo thả báo cáo, xem kết quả\n\n"
                "mã thoát: 0 không còn lỗi, 1 còn lỗi, 2 lỗi sử dụng hoặc tệp không đọc được")
     p.add_argument("files", nargs="*", help="tệp, thư mục (đệ quy) hoặc mẫu glob; '-' để đọc từ đầu vào chuẩn")
     p.add_argument("--format", choices=("text", "json", "jsonl", "csv", "sarif", "html"), default="text",
@@ -268,6 +269,9 @@ def _write_all(audits: Iterator[Audit], out, args, lang: str, catalog: Catalog, 
 
 
 def _subcommand(name: str, rest: list[str], err: Console) -> int:
+    if name == "serve":  # a local web page; its libraries are loaded only here
+        from .serve import main as serve
+        return serve(rest)
     p = argparse.ArgumentParser(prog=f"tthc-audit {name}")
     p.add_argument("--lang", choices=("vi", "en"), default="vi")
     p.add_argument("--rules", action="append", default=[], metavar="FILE_OR_DIR")
