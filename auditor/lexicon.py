@@ -76,6 +76,7 @@ class RelationSpec(_Strict):
     total_words: list[str]
     not_parts: list[str]
     stated_sum: list[str]
+    list_gap: list[str]
     share_link: list[str]
     share_after: list[str]
     of_total: list[str]
@@ -186,6 +187,7 @@ class Lexicon:
     total_words: re.Pattern
     not_parts: re.Pattern
     stated_sum: re.Pattern
+    list_gap: re.Pattern
     share_link: re.Pattern
     share_after: re.Pattern
     of_total: re.Pattern
@@ -499,6 +501,7 @@ def _build(spec: LexiconSpec, where: str) -> Lexicon:
         total_words=_at(rel.total_words, a, f"{where}: relations.total_words"),
         not_parts=_any(rel.not_parts, a, f"{where}: relations.not_parts"),
         stated_sum=_any(rel.stated_sum, a, f"{where}: relations.stated_sum"),
+        list_gap=_any(rel.list_gap, a, f"{where}: relations.list_gap"),
         share_link=_any(rel.share_link, a, f"{where}: relations.share_link"),
         share_after=_at(rel.share_after, a, f"{where}: relations.share_after"),
         of_total=_any(rel.of_total, a, f"{where}: relations.of_total"),

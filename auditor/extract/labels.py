@@ -8,6 +8,8 @@ before it in the sentence, the heading it stands under.
 """
 from __future__ import annotations
 
+import re
+
 from ..facts import Fact, Quantity, Share
 from ..lexicon import Label
 from .context import Ctx
@@ -51,11 +53,20 @@ class Labeller:
         if q.role == "numerator":
             den = ctx.next_figure(q)
             self._add(fact)
-            if den is not None and lab.base and lab.base.endswith(".base") and at == "before":
-                # "số hóa hồ sơ khi tiếp nhận: 2.779/2.834": the base of the rate, a figure of its own
+            if den is not None and lab.base and at == "before" and (lab.base.endswith(".base") or self._plain(den)):
+                # "trước và đúng hạn 2.461/2.462 hồ sơ": the base's figure, unless words after it say it
+                # counts something else ("843/1555 hồ sơ được tiếp nhận của TTHC được cung cấp DVC …")
                 self._add(Fact(lab.base, den, scope, "position"))
             return
         self._add(fact)
+
+    def _plain(self, den: Quantity) -> bool:
+        """Nothing but a unit and a bracket or a link after a fraction's denominator."""
+        f = self.ctx.folded
+        um = self.ctx.lex.any_unit.match(f, den.end)
+        pos = um.end() if um else den.end
+        words = f[pos:self.ctx.inline.phrase(pos)[1]]
+        return len(re.findall(r"[a-z]+", words.split("(")[0])) <= 2
 
     def _add(self, fact: Fact) -> None:
         self.ctx.report.facts.append(fact)
@@ -195,6 +206,21 @@ def resolve_alternatives(ctx: Ctx) -> None:
         fa.alternatives = ()
         stated.setdefault((fa.scope.id, fa.key), []).append(fa)
     report.facts = sorted((fa for fa in report.facts if fa.key), key=lambda fa: fa.q.start)
+
+
+def prune_breakdowns(ctx: Ctx, lab: Labeller) -> None:
+    """A list of parts whose labels name figures of different wholes ("trực tuyến 2.381 hồ sơ, đã giải
+    quyết trước hạn 2.380 hồ sơ") is no breakdown of one total: the identities between those keys check
+    what it says."""
+    parents = ctx.lex.parents
+    keep = []
+    for bd in ctx.report.breakdowns:
+        if bd.how in ("marker", "aside") and len(bd.parts) >= 2:
+            keys = [lab.fact_of[id(p[0])].key if id(p[0]) in lab.fact_of else None for p in bd.parts]
+            if all(keys) and len({parents.get(k) for k in keys}) > 1:
+                continue
+        keep.append(bd)
+    ctx.report.breakdowns = keep
 
 
 def link_bases(ctx: Ctx, lab: Labeller) -> None:

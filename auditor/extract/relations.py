@@ -76,7 +76,11 @@ class Relations:
                 lo = max(lo, aside[0])
             before = self.items(lo, m.start(), depth_of=aside)
             if not before and aside is not None:  # "N (trong đó a, b)": the total stands before the bracket
-                before = self.items(max(start, s_start, aside[0] - _TOTAL_GAP), aside[0], depth_of=inline.aside(aside[0]))
+                before = self.items(max(start, aside[0] - _TOTAL_GAP), aside[0], depth_of=inline.aside(aside[0]))
+            elif not before and not f[s_start:m.start()].strip(" ("):
+                # "… 2.528/2.532 hồ sơ. Phát sinh ở lĩnh vực: …": a sentence opening with the marker breaks
+                # down the figure the sentence before ends with
+                before = self.items(max(start, m.start() - _TOTAL_GAP), m.start(), depth_of=aside)
             if not before:
                 continue
             total = before[-1]
@@ -180,6 +184,31 @@ class Relations:
         if len(parts) >= 2:
             self.add(Breakdown(total, parts, "total_after", True, ctx.scope_at(total[0].start), parts[0][0].start,
                                total[-1].end))
+
+    # ---------------------------------------------------------------- "Trình độ: Đại học 06 người, Cao đẳng 03 người"
+    def colon_lists(self, node: Node) -> None:
+        """A list after a colon of figures in one unit ("Trình độ chuyên môn: Đại học 06 người, Trung cấp
+        02 người") breaks down the last figure of that unit stated before it in the block."""
+        ctx, f, inline = self.ctx, self.ctx.folded, self.ctx.inline
+        start, end = node.body_start, _own_end(node)
+        for colon in (i for i in range(start, end) if f[i] == ":"):
+            s_end = min(inline.sentence(colon)[1], end)
+            parts = self.items(colon + 1, s_end, depth_of=inline.aside(colon))
+            if len(parts) < 2 or any(len(p) != 1 for p in parts) or id(parts[0][0]) in self.listed_in:
+                continue
+            unit = parts[0][0].unit
+            if unit in (None, "money", "time", "dossiers") or any(p[0].unit != unit for p in parts):
+                continue
+            gaps = [f[a[0].end:b[0].start] for a, b in zip(parts, parts[1:])]
+            if not all(ctx.lex.list_gap.fullmatch(g) for g in gaps):
+                continue
+            earlier = [it for it in self.items(max(start, colon - 400), colon, depth_of=inline.aside(colon))
+                       if len(it) == 1 and it[0].unit == unit and id(it[0]) not in self.listed_in]
+            if not earlier:
+                continue
+            total = earlier[-1]
+            self.add(Breakdown(total, parts, "colon_list", False, ctx.scope_at(total[0].start), total[0].start, s_end,
+                               word=":"))
 
     # ---------------------------------------------------------------- "a + b = c", "a + b so với c"
     def arithmetic(self, node: Node) -> None:
@@ -319,13 +348,15 @@ def _named_base(ctx: Ctx, share: Share) -> None:
 
 def partitions(ctx: Ctx) -> None:
     """Shares of one base whose counts add up to it must make 100% (within rounding)."""
-    groups: dict[int, list[Share]] = {}
+    groups: dict[tuple, list[Share]] = {}
     for s in ctx.report.shares:
         if s.numerator is None or s.comparison or not s.bases:
             continue
         base, how = s.bases[0]
         if how in ("stated", "named", "breakdown"):
-            groups.setdefault(id(base), []).append(s)
+            # one base: the same figure, or the same denominator written again in one sentence ("a/T …, b/T …")
+            key = (s.scope.id, base.value, ctx.inline.sentence(base.start)[0]) if how == "stated" else (id(base),)
+            groups.setdefault(key, []).append(s)
     for members in groups.values():
         base = members[0].bases[0][0]
         if len(members) < 2 or sum(m.numerator.value for m in members) != base.value:
@@ -345,4 +376,5 @@ def read_relations(ctx: Ctx) -> Relations:
             rel.children_breakdowns(node)
             rel.aside_breakdowns(node)
             rel.arithmetic(node)
+            rel.colon_lists(node)
     return rel

@@ -37,24 +37,45 @@ class Scopes:
     def new(self, parent: Scope, kind: str, name: str, label: str, start: int, end: int) -> Scope:
         if kind == "other":  # not understood: shares with nothing
             return self._make(parent, kind, name, label, start, end)
+        if kind in ("level", "agency") and self._own_level(kind, name):
+            # the reporting unit's own level ("UBND cấp huyện", "Bộ phận Một cửa huyện" in a district's
+            # report) is one scope, apart from the whole ("toàn huyện") that includes its communes; a
+            # commune has no level below it, so there its own level is the whole
+            if self.ctx.report.header.level == "commune":
+                return parent
+            kind, name = "own", "own"
         key = (parent.id, kind, name)
         found = self.interned.get(key)
         if found is None:
             found = self.interned[key] = self._make(parent, kind, name, label, start, end)
         return found
 
+    def _own_level(self, kind: str, name: str) -> bool:
+        level = self.ctx.report.header.level
+        if not level:
+            return False
+        if kind == "level":
+            return name == level
+        words = set(name.split())
+        named = {"province": {"tinh"}, "district": {"huyen", "quan", "thi", "thanh"}, "commune": {"xa", "phuong"}}
+        said = [lvl for lvl, ws in named.items() if words & ws]
+        return not said or said == [level] or level in said and len(said) == 1
+
     def _make(self, parent, kind, name, label, start, end) -> Scope:
         s = Scope(len(self.ctx.report.scopes), kind, name, label, parent, start, end)
         self.ctx.report.scopes.append(s)
         return s
 
-    def of_words(self, parent: Scope, start: int, end: int, *, lead: bool) -> Scope | None:
+    def of_words(self, parent: Scope, start: int, end: int, *, lead: bool, title: bool = False) -> Scope | None:
         """The scope that the words text[start:end] open under `parent`; None when they only name
-        figures (the scope stays `parent`)."""
+        figures (the scope stays `parent`). A section title that names no level, unit, field or period
+        ("4. Đổi mới việc giám sát …") is a topic, however long: its figures stay in the scope around it."""
         found = classify(self.ctx, start, end)
         if found is None:
             return None
         kind, name, a, b = found
+        if kind == "other" and title:
+            return None
         if kind == "whole" or (kind == "agency" and self.ctx.report.header.level == "commune" and parent is self.root):
             return parent  # "Trung tâm Phục vụ hành chính công xã" of a commune's report: the commune itself
         if kind == "topic":
@@ -172,7 +193,7 @@ def _walk(ctx: Ctx, sc: Scopes, node: Node, scope: Scope) -> None:
         if child.kind in ("item", "paragraph"):
             a, b = _head_span(ctx, child)
             if _names_scope(ctx, child, b):
-                own = sc.of_words(scope, a, b, lead=True) or scope
+                own = sc.of_words(scope, a, b, lead=True, title=child.is_heading) or scope
             elif child.kind == "paragraph" and previous is not None:
                 own = previous  # "- Bộ phận Một cửa cấp xã đã tiếp nhận …" then "Tỷ lệ … trực tuyến …"
         ctx.node_scope[id(child)] = own

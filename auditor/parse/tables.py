@@ -57,6 +57,7 @@ class Table:
     column_numbers: dict[int, tuple[int, str | None]] = field(default_factory=dict)  # column -> (its number, formula)
     spaced: bool = False
     misaligned: list[Row] = field(default_factory=list)  # rows whose cells do not fall under the header's columns
+    numbered_width: int = 0  # data columns a numbered header names, when rows do not match it
 
     def heading(self, j: int) -> str:
         """Every header row's words over column j, group headings first."""
@@ -161,7 +162,25 @@ def read_table(text: str, lines: list[tuple[int, int]]) -> Table | None:
             m = COLUMN_NUMBER.match(c.text) if c.text else None
             if m:
                 table.column_numbers[j] = (int(m.group(1)), m.group(2))
+        _check_numbering(table, cells)
     return table
+
+
+def _check_numbering(table: Table, numbers: list[Cell]) -> None:
+    """A numbered header names every data column. A number over the column of names ("(1)" under
+    "Đơn vị") means the numbering does not line up with the rows; a row with fewer figures than the
+    numbered columns has lost a cell. Either way the row's figures stand under the wrong headings."""
+    texts = [sum(1 for r in table.rows if r.cells[j].text and not r.cells[j].is_figure) for j in range(table.width)]
+    label = max(range(table.width), key=lambda j: (texts[j], -j)) if any(texts) else -1
+    shifted = any(j <= label and numbers[j].text.startswith("(") for j in table.column_numbers)
+    numbered = sum(1 for j in table.column_numbers if j > label)
+    for row in table.rows:
+        figures = sum(1 for j, c in enumerate(row.cells) if j > label and c.is_figure)
+        if figures and (shifted or figures < numbered) and row not in table.misaligned:
+            row.raw_count = figures
+            table.misaligned.append(row)
+    if shifted or table.misaligned:
+        table.numbered_width = max(numbered, sum(1 for j in table.column_numbers))
 
 
 def _spaced_columns(text: str, rows) -> tuple[int, list[tuple[int, int]]]:

@@ -42,7 +42,8 @@ def _lists(ctx: Context) -> Iterator[Outcome]:
 
 def _cells(ctx: Context) -> Iterator[Outcome]:
     for table in ctx.report.tables:
-        width = max((len([c for c in h.cells if c.text]) for h in table.headers), default=table.width)
+        width = table.numbered_width or max((len([c for c in h.cells if c.text]) for h in table.headers),
+                                            default=table.width)
         for row in table.misaligned:
             values = {"stated": str(width), "listed": str(row.raw_count), "items": "", "where": ""}
             values["arithmetic"] = f"{row.raw_count} ≠ {width}"

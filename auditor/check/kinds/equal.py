@@ -109,7 +109,10 @@ def _clauses(ctx: Context) -> Iterator[Outcome]:
     """The same clause, figures masked, stated twice in one scope with other figures."""
     seen: dict[tuple[int, str], object] = {}
     for c in ctx.report.clauses:
-        key = (c.scope.id if c.scope else -1, c.shape)
+        scope = c.scope
+        while scope is not None and scope.kind == "other":  # a section not understood says nothing of scope
+            scope = scope.parent
+        key = (scope.id if scope else -1, c.shape)
         first = seen.setdefault(key, c)
         if first is c or len(first.numbers) != len(c.numbers):
             continue
