@@ -15,7 +15,6 @@ import signal
 import socket
 import subprocess
 import sys
-import textwrap
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -266,21 +265,18 @@ def test_an_empty_file_is_shown_as_not_read(server):
 
 def test_config_and_rules_as_the_cli(tmp_path):
     """.tthc-audit.yaml from the folder serve starts in (its rules, severity, ignore) and --rules."""
+    # copies of two built-in rules under new codes: whatever the rule format, they are valid rules
+    import yaml
+
+    def copy(source: str, code: str, new: str, path: Path) -> None:
+        rules = yaml.safe_load((ROOT / "rules" / source).read_text(encoding="utf-8"))["rules"]
+        rule = next(r for r in rules if r["code"] == code)
+        rule = {**rule, "code": new, "name": f"{rule['name']}-{new.lower()}"}
+        path.write_text(yaml.safe_dump({"rules": [rule]}, allow_unicode=True), encoding="utf-8")
     (tmp_path / "luat").mkdir()
-    (tmp_path / "luat" / "zz.yaml").write_text(textwrap.dedent("""\
-        rules:
-          - code: ZZ001
-            name: resolved-is-early-ontime-late-again
-            kind: identity
-            severity: error
-            lhs: resolved
-            rhs: resolved.early + resolved.on_time + resolved.late
-            message: {vi: "Thử: đã giải quyết = trước hạn + đúng hạn + quá hạn.", en: "Test rule."}
-            why: {vi: "Kiểm tra thử.", en: "A test rule."}
-        """), encoding="utf-8")
-    (tmp_path / "zy.yaml").write_text((tmp_path / "luat" / "zz.yaml").read_text(encoding="utf-8")
-                                      .replace("ZZ001", "ZY001").replace("-again", "-once-more"), encoding="utf-8")
-    (tmp_path / ".tthc-audit.yaml").write_text("rules: [luat/]\nignore: [PC]\nseverity: {AR001: warning}\n",
+    copy("percent.yaml", "PC004", "ZZ001", tmp_path / "luat" / "zz.yaml")
+    copy("percent.yaml", "PC001", "ZY001", tmp_path / "zy.yaml")
+    (tmp_path / ".tthc-audit.yaml").write_text("rules: [luat/]\nignore: [PC]\nseverity: {CT001: info}\n",
                                                encoding="utf-8")
     s = Server(tmp_path, "--rules", str(tmp_path / "zy.yaml"))
     try:
@@ -290,7 +286,7 @@ def test_config_and_rules_as_the_cli(tmp_path):
         codes = {c["code"] for c in checks}
         assert {"ZZ001", "ZY001"} <= codes
         assert not any(c.startswith("PC") for c in codes)
-        assert {c["severity"] for c in checks if c["code"] == "AR001"} == {"warning"}
+        assert {c["severity"] for c in checks if c["code"] == "CT001"} == {"info"}
     finally:
         code, _, err = s.stop()
     assert code == 0, err
