@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
-from .catalog import Catalog, load_catalog
+from .check.catalog import Catalog, load_catalog
 from .config import find_config, load_config
 from .batch import audit_many, collect, default_jobs, sample, summary_rows, tallied
 from .engine import Audit, Selection, audit_bytes

@@ -7,7 +7,7 @@ from ..facts import Clause
 from .context import Ctx
 
 _SHAPE_WORD = re.compile(r"[a-z#]+")
-_MIN_WORDS = 6  # a shorter clause ("đúng hạn: #") repeats by itself in any report
+_MIN_WORDS = 8  # a shorter phrase ("chiếm #% số đã giải quyết") repeats by itself in any report
 
 
 def read_clauses(ctx: Ctx) -> None:
@@ -15,7 +15,7 @@ def read_clauses(ctx: Ctx) -> None:
     for node in ctx.nodes:
         if node.kind not in ("item", "paragraph"):
             continue
-        cuts = [c for c in ctx.inline.clause_cuts if node.body_start < c < node.end]
+        cuts = [c for c in ctx.inline.phrase_cuts if node.body_start < c < node.end]
         for a, b in zip([node.body_start] + cuts, cuts + [node.end]):
             nums = [q for q in ctx.between(a, b) if q.role in ("quantity", "numerator", "denominator")]
             if not nums:

@@ -175,10 +175,10 @@ def _zero_statements(ctx: Ctx, lab: Labeller) -> None:
             continue
         longest = max(e for _, e, _ in cands)
         labels = [lb for s, e, lb in cands if e == longest]
-        if len({lb.key for lb in labels}) > 1:
-            continue  # "không có hồ sơ quá hạn" with nothing to say which: no statement
+        keys = list(dict.fromkeys(lb.key for lb in labels))
+        # "không có hồ sơ quá hạn": of the resolved ones first; with no word to say which, it is unsure
         q = Quantity(Decimal(0), 0, ctx.text[m.start():m.end() + longest], m.start(), m.end() + longest, role="zero")
-        ctx.report.facts.append(Fact(labels[0].key, q, ctx.scope_at(m.start()), "before"))
+        ctx.report.facts.append(Fact(keys[0], q, ctx.scope_at(m.start()), "before", undecided=len(keys) > 1))
 
 
 def resolve_alternatives(ctx: Ctx) -> None:

@@ -97,9 +97,12 @@ def split_items(body: str, offset: int) -> tuple[list[tuple[int, int]], int | No
     if m is None:
         return items, None
     after = last[m.end():].split()
-    firsts = {body[a - offset:b - offset].split()[0].lower() for a, b in items[:-1] if body[a - offset:b - offset].split()}
+    others = [body[a - offset:b - offset] for a, b in items[:-1]]
+    firsts = {o.split()[0].lower() for o in others if o.split()}
     head = last.split()[0].lower() if last.split() else ""
-    if len(firsts) == 1 and head in firsts:  # every item opens with one type word: "Sở …", "xã …"
+    if any(_VA.search(o) for o in others):  # names of this list hold "và" ("Tài nguyên và Môi trường")
+        split, sure = False, True
+    elif len(firsts) == 1 and head in firsts:  # every item opens with one type word: "Sở …", "xã …"
         split = bool(after) and after[0].lower() in firsts
         sure = True
     else:

@@ -35,7 +35,10 @@ def _lists(ctx: Context) -> Iterator[Outcome]:
         values["arithmetic"] = f"{values['stated']} {'=' if ok else '≠'} {n}"
         related = [Related(ctx.t(f"mục {i + 1}", f"item {i + 1}"), s, e) for i, (s, e) in enumerate(lc.items[:12])]
         numbers = [lc.count.number] + ([lc.of.number] if lc.of is not None else []) + [n]
-        sure = lc.count.sure and lc.alternative_count is None and lc.noun != "rows"
+        # a list is read for sure when its names are plain: no name with "và" or more than six words
+        plain = all(len(text[s:e].split()) <= 6 and " và " not in text[s:e] and " va " not in text[s:e]
+                    for s, e in lc.items)
+        sure = lc.count.sure and lc.alternative_count is None and lc.noun != "rows" and plain
         yield Outcome("pass" if ok else "fail", lc.count.start, lc.end, values, numbers, related, values["arithmetic"],
                       sure=sure)
 
