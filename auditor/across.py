@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from .check.catalog import Catalog, Rule
+from .check.catalog import Catalog
 from .findings import fmt
 
 OWN = "|"  # the scope of the reporting unit's own figures
@@ -63,18 +63,26 @@ def run_across(store, catalog: Catalog, selection, lang: str, touched: set[str] 
         if not selection.wants(rule.code):
             continue
         severity = selection.severity.get(rule.code, rule.severity)
-        if rule.kind == "across_carry_over":
+        if getattr(rule, "over", None) != "reports":
+            continue
+        if rule.kind == "equal":
             out.extend(_carry_over(rule, severity, rows, store, lang, touched))
-        elif rule.kind == "across_sum":
+        elif rule.kind == "sum":
             out.extend(_district_sum(rule, severity, rows, store, lang, touched, catalog.key_name))
     return out
+
+
+def _head(rule, lang: str) -> str:
+    """The rule's statement: its message up to the first slot (the details follow here)."""
+    text = rule.message.get(lang)
+    return text.split("{")[0].rstrip(" :—-") + "."
 
 
 def _t(lang: str, vi: str, en: str) -> str:
     return vi if lang == "vi" else en
 
 
-def _carry_over(rule: Rule, severity: str, rows, store, lang: str, touched) -> list[AcrossCheck]:
+def _carry_over(rule, severity: str, rows, store, lang: str, touched) -> list[AcrossCheck]:
     by_unit: dict[str, list] = {}
     for r in rows:
         if r["period_start"] and r["period_end"]:
@@ -108,7 +116,7 @@ def _compare(rule, severity, lang, scope, cur, later, prev, earlier) -> AcrossCh
                  f"{who}: carried over {fmt(a, lang)} = pending at the end of the previous period {fmt(b, lang)}.")
         status = "pass"
     else:
-        msg = getattr(rule.message, lang) + " " + _t(
+        msg = _head(rule, lang) + " " + _t(
             lang, f"{cur['path']}: chuyển sang {fmt(a, lang)} ≠ {prev['path']}: đang giải quyết {fmt(b, lang)} (lệch {fmt(abs(a - b), lang)}; {who}).",
             f"{cur['path']}: carried over {fmt(a, lang)} ≠ {prev['path']}: pending {fmt(b, lang)} (off by {fmt(abs(a - b), lang)}; {who}).")
         status = "fail"
@@ -116,7 +124,7 @@ def _compare(rule, severity, lang, scope, cur, later, prev, earlier) -> AcrossCh
     return AcrossCheck(rule.code, rule.name, status, sev, msg, [_num(later[0]), _num(earlier[0])], places)
 
 
-def _district_sum(rule: Rule, severity: str, rows, store, lang: str, touched, catalog_name) -> list[AcrossCheck]:
+def _district_sum(rule, severity: str, rows, store, lang: str, touched, catalog_name) -> list[AcrossCheck]:
     communes: dict[tuple, list] = {}
     for r in rows:
         if r["level"] == "commune" and r["parent"]:
@@ -132,7 +140,7 @@ def _district_sum(rule: Rule, severity: str, rows, store, lang: str, touched, ca
             continue
         stated = store.facts_of(d["id"], COMMUNES)
         member_facts = [(m, store.facts_of(m["id"], OWN)) for m in members]
-        for key in rule.equals:
+        for key in rule.keys_:
             if key not in stated:
                 continue
             value, raw, line, col, weak = stated[key]
@@ -157,7 +165,7 @@ def _district_sum(rule: Rule, severity: str, rows, store, lang: str, touched, ca
                                          f"{name}: communes' sum {arith} = the district's {fmt(total, lang)} ({cover}).")
             elif s > total or (known is not None and have >= known):
                 status = "fail"
-                msg = getattr(rule.message, lang) + " " + _t(
+                msg = _head(rule, lang) + " " + _t(
                     lang, f"{name}: {arith} ≠ {fmt(total, lang)} của huyện (lệch {fmt(abs(s - total), lang)}; {cover}).",
                     f"{name}: {arith} ≠ the district's {fmt(total, lang)} (off by {fmt(abs(s - total), lang)}; {cover}).")
             else:

@@ -350,7 +350,7 @@ def _list_rules(catalog: Catalog, out: Console, lang: str) -> int:
     for col in ("Mã", "Tên", "Loại", "Mức", "Nội dung") if lang == "vi" else ("Code", "Name", "Kind", "Severity", "What"):
         t.add_column(col)
     for r in catalog.rules:
-        t.add_row(r.code, r.name, r.kind, r.severity, getattr(r.message, lang))
+        t.add_row(r.code, r.name, r.kind, r.severity, r.statement(lang))
     out.print(t)
     return 0
 
@@ -361,11 +361,14 @@ def _explain(catalog: Catalog, code: str, out: Console, lang: str, err: Console)
         return _fail(err, f"không có luật {code} (xem: tthc-audit rules)")
     vi = lang == "vi"
     out.print(f"[bold]{rule.code}[/] {rule.name}  [dim]({rule.kind}, {rule.severity}; {rule.source}:{rule.line})[/]")
-    out.print(escape(getattr(rule.message, lang)))
-    out.print(f"\n[bold]{'Vì sao' if vi else 'Why'}:[/] {escape(getattr(rule.why, lang))}")
-    if rule.lhs:
-        out.print(f"\n[bold]{'Công thức' if vi else 'Formula'}:[/] {rule.lhs} = {rule.rhs}"
+    out.print(escape(rule.statement(lang)))
+    out.print(f"\n[bold]{'Vì sao' if vi else 'Why'}:[/] {escape(rule.why.get(lang))}")
+    if getattr(rule, "total", None):
+        out.print(f"\n[bold]{'Công thức' if vi else 'Formula'}:[/] {rule.total} = {rule.parts}"
                   + (f"  [dim]({'coi bằng 0 nếu không nêu' if vi else 'zero when not stated'}: {', '.join(rule.optional)})[/]" if rule.optional else ""))
+    details = [(n, v) for n, v in rule.spec_lines() if n not in ("total", "parts", "optional")]
+    if details:
+        out.print("\n" + "\n".join(f"[dim]{escape(n)}:[/] {escape(v)}" for n, v in details))
     if rule.examples.fail:
         out.print(f"\n[bold red]{'Ví dụ sai' if vi else 'Failing example'}:[/]\n  {escape(rule.examples.fail)}")
     if rule.examples.pass_:
@@ -374,6 +377,8 @@ def _explain(catalog: Catalog, code: str, out: Console, lang: str, err: Console)
 
 
 def _facts(path: str, out: Console, lang: str) -> int:
+    """Every figure extraction found, with its key, scope and place; then the relations the text
+    states by its shape (shares, breakdowns, ranks, lists)."""
     from .extract import extract
     from .sources import read_source
 
@@ -387,21 +392,29 @@ def _facts(path: str, out: Console, lang: str) -> int:
     t = Table(title=f"{'Số liệu trích xuất' if vi else 'Extracted figures'}: {path}")
     for col in (("Vị trí", "Khóa", "Phạm vi", "Giá trị", "Văn bản") if vi else ("Where", "Key", "Scope", "Value", "Text")):
         t.add_column(col)
+
+    def place(pos: int) -> str:
+        line, col = index.line_col(pos)
+        return f"{line}:{col}"
+
+    def raw(q) -> str:
+        return escape(" ".join(report.text[q.start:q.end].split()))
+
     for fa in report.facts:
-        line, col = index.line_col(fa.q.start)
-        kind = f" [dim]({'mẫu số' if vi else 'base'})[/]" if fa.q.role == "denominator" else ""
-        t.add_row(f"{line}:{col}", fa.key + kind, escape(report.scopes.get(fa.scope, fa.scope)), str(fa.q.number), escape(fa.q.raw))
-    for c in report.percents:
-        line, col = index.line_col(c.pct.start)
-        what = f"{c.numerator.raw}/{c.denominator.raw}" if c.numerator and c.denominator else (c.numerator.raw if c.numerator else "")
-        t.add_row(f"{line}:{col}", "%" + (f" {c.numerator_key}" if c.numerator_key else ""), escape(report.scopes.get(c.scope, "")),
-                  str(c.pct.number), escape(what))
+        note = "" if fa.sure else f" [dim]({'chưa chắc' if vi else 'unsure'})[/]"
+        t.add_row(place(fa.q.start), fa.key + note, escape(fa.scope.display(lang)), str(fa.q.number), raw(fa.q))
+    for s in report.shares:
+        base = ", ".join(f"{b.number} ({how})" for b, how in s.bases)
+        what = f"{s.numerator.number}/{base}" if s.numerator is not None else ""
+        t.add_row(place(s.pct.start), "%", escape(s.scope.display(lang)), str(s.pct.number), escape(what))
+    for bd in report.breakdowns:
+        parts = " + ".join("/".join(str(q.number) for q in p) for p in bd.parts)
+        t.add_row(place(bd.start), f"= ({bd.how})", escape(bd.scope.display(lang)),
+                  "/".join(str(q.number) for q in bd.total), escape(parts))
     for r in report.ranks:
-        line, col = index.line_col(r.start)
-        t.add_row(f"{line}:{col}", "rank", "", f"{r.rank.number}/{r.of.number}", "")
+        t.add_row(place(r.start), "rank", "", f"{r.rank.number}/{r.of.number}", "")
     for lc in report.lists:
-        line, col = index.line_col(lc.start)
-        t.add_row(f"{line}:{col}", "list", "", str(lc.count.number), f"{len(lc.items)} {'mục' if vi else 'items'}")
+        t.add_row(place(lc.start), "list", "", str(lc.count.number), f"{len(lc.items)} {'mục' if vi else 'items'}")
     out.print(t)
     return 0
 

@@ -87,6 +87,7 @@ class RelationSpec(_Strict):
     share_before: list[str]
     zero_statements: list[str]
     whole_before_part: list[str]
+    named_total_gap: list[str]
     label_fillers: list[str]
 
 
@@ -198,6 +199,7 @@ class Lexicon:
     share_before: re.Pattern
     zero_statement: re.Pattern
     whole_before_part: re.Pattern
+    named_total_gap: re.Pattern
     label_filler: re.Pattern
     countable: re.Pattern
     # tables
@@ -512,6 +514,7 @@ def _build(spec: LexiconSpec, where: str) -> Lexicon:
         share_before=_any(rel.share_before, a, f"{where}: relations.share_before"),
         zero_statement=_any(rel.zero_statements, a, f"{where}: relations.zero_statements"),
         whole_before_part=_any(rel.whole_before_part, a, f"{where}: relations.whole_before_part"),
+        named_total_gap=_any(rel.named_total_gap, a, f"{where}: relations.named_total_gap"),
         label_filler=_regex(r"\s*(?:(?:" + _alternation(rel.label_fillers, a, f"{where}: relations.label_fillers") + r")\s+)?",
                             f"{where}: relations.label_fillers", rel.label_fillers, a),
         countable=_regex(r"\s*(?:" + _alternation(spec.countables, a, f"{where}: countables") + r")\b",

@@ -104,10 +104,22 @@ def communes_named(text: str) -> int | None:
     return max(counts) if counts else None
 
 
+def store_scope(scope) -> str:
+    """The scope a cross-report check reads: "|" the reporting unit's own figures (the whole of a
+    commune; the district's own level), "commune|" a district's communes taken together; any other
+    scope by its id, kept but not compared across reports."""
+    chain = scope.chain()
+    if scope.kind in ("document", "own"):
+        return "|"
+    if scope.kind == "level" and all(s.kind in ("document", "own") for s in chain[:-1]):
+        return f"{scope.name}|"
+    return f"#{scope.id}"
+
+
 def fact_rows(report: Report) -> list[tuple]:
     """The stated facts (not the derived ones) in a compact form a worker can send back."""
-    return [(f.key, f.scope, report.scopes.get(f.scope, f.scope), str(f.q.value), f.q.raw, f.q.start, f.q.end, int(f.weak))
-            for f in report.facts if not f.derived_from]
+    return [(f.key, store_scope(f.scope), f.scope.display("vi"), str(f.q.value), report.text[f.q.start:f.q.end], f.q.start, f.q.end,
+             int(not f.sure)) for f in report.facts if not f.derived_from and f.q.role != "zero"]
 
 
 class Store:

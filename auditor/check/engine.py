@@ -43,7 +43,7 @@ def run_rules(report: Report, catalog: Catalog, selection: Selection, lang: str)
         for out in KINDS[rule.kind].run(rule, ctx):
             check = _check(rule, out, ctx, selection.severity.get(rule.code))
             key = (check.status, check.start, tuple(sorted(map(float, check.numbers))))
-            if check.status != "skip" and key in seen:
+            if check.status == "fail" and key in seen:
                 i = seen[key]
                 if _RANK[check.severity] > _RANK[checks[i].severity]:
                     checks[i] = check

@@ -87,6 +87,7 @@ def _quantity(ctx: Ctx, r, mark: str, exact: bool) -> Quantity:
     q = Quantity(value, decimals, r.raw, r.start, r.end, r.percent, None if r.percent else unit)
     if r.rejoined:
         q.reading = "rejoined"
+        q.raw = ctx.text[r.start:r.end]  # as written ("7. 846"); its value read joined
     if sm and not money:
         # "3,2 nghìn hồ sơ": 3.200, rounded to the last place written (± 50)
         q.value = value * scale

@@ -11,6 +11,7 @@ from .context import Ctx
 _HEADER_LINES = 14
 _DOC_NUMBER = re.compile(r"(\d{1,5})\s?/\s?([A-ZĐ][A-ZĐa-z]*(?:\s?-\s?[A-ZĐ][A-ZĐa-z\-]*)+)")
 _DOC_KINDS = {"bc": "bao cao", "kh": "ke hoach", "qd": "quyet dinh", "tb": "thong bao", "tt": "to trinh"}
+_OWN_NUMBER = re.compile(r"(?:^|\n)\W*s[o06b8e]\s*:?\s*$")
 _DATE_WORD = re.compile(r"\s*,?\s*ng[a-z]{1,2}y\s*")
 _PLACE = re.compile(r"([^\s,][^,\n]*?)\s*,\s*$")
 _CAPITALISED = re.compile(r"(?:[A-ZĐÀ-Ỹ][^\s,]*\s*){1,4}$")
@@ -19,7 +20,7 @@ _CAPITALISED = re.compile(r"(?:[A-ZĐÀ-Ỹ][^\s,]*\s*){1,4}$")
 def read_header(ctx: Ctx) -> None:
     h = ctx.report.header
     lex, f, text = ctx.lex, ctx.folded, ctx.text
-    head_end = ctx.line_starts[min(_HEADER_LINES, len(ctx.line_starts) - 1)]
+    head_end = ctx.line_starts[_HEADER_LINES] if len(ctx.line_starts) > _HEADER_LINES else len(text)
     lines = [ln for ln in f[:head_end].split("\n") if ln.strip()]
     for ln in lines[:8]:
         for lvl, rx in lex.report_level.items():
@@ -32,7 +33,8 @@ def read_header(ctx: Ctx) -> None:
             raw = ln.strip("* ")[m.start(1):m.end(1)]
             h.issuer = "UBND " + raw.strip().title()
             break
-    m = _DOC_NUMBER.search(text[:head_end])
+    # the report's own number stands after "Số:" on a line of the letterhead, not after "Công văn số"
+    m = next((m for m in _DOC_NUMBER.finditer(text[:head_end]) if _OWN_NUMBER.search(f, max(0, m.start() - 8), m.start())), None)
     if m:
         h.number = re.sub(r"\s+", "", m.group(0))
         h.number_span = (m.start(), m.end())

@@ -43,6 +43,7 @@ class Labeller:
         if not labels:
             labels, at, end = self._after(q)
         if not labels:
+            self._named_total(q)
             return
         lab, alternatives, undecided = self._choose(q, labels)
         # a label read after its figure owns the words up to the phrase's end ("29 hồ sơ trả lại dân do
@@ -59,6 +60,18 @@ class Labeller:
                 self._add(Fact(lab.base, den, scope, "position"))
             return
         self._add(fact)
+
+    def _named_total(self, q: Quantity) -> None:
+        """"Lĩnh vực hộ tịch 723 hồ sơ. …": the figure right after the name of a field or a group that
+        opens its block is that field's dossiers received (a reading by position: unsure)."""
+        ctx = self.ctx
+        scope = ctx.scope_at(q.start)
+        if q.role != "quantity" or scope.kind not in ("field", "group") or not scope.start <= q.start:
+            return
+        between = ctx.folded[scope.end:q.start]
+        if len(between) > 12 or ctx.between(scope.end, q.start) or not ctx.lex.named_total_gap.fullmatch(between):
+            return
+        self._add(Fact("received", q, scope, "position", ("received.new",)))
 
     def _plain(self, den: Quantity) -> bool:
         """Nothing but a unit and a bracket or a link after a fraction's denominator."""

@@ -148,13 +148,13 @@ def read_table(text: str, lines: list[tuple[int, int]]) -> Table | None:
         width = max(len(cells) for _, _, cells in body_raw)
         place = None
     table = Table(raw[0][0], raw[-1][1], [], [], width, spaced=spaced)
-    header_width = max((len(c) for _, _, c in head_raw[-1:]), default=width)
+    header_width = max((len(c) for _, _, c in head_raw), default=width)
     for s, e, cells in body_raw:
         row = Row(_placed(cells, width, place, s, text), s, e, len([c for c in cells if c.text]))
         table.rows.append(row)
-        if not spaced and head_raw and len(cells) != max(width, header_width) and _is_data(cells) \
-                and len([c for c in cells if c.text]) > header_width:
-            table.misaligned.append(row)
+        last = max((j for j, c in enumerate(cells) if c.text), default=-1)
+        if not spaced and head_raw and last >= header_width and _is_data(cells):
+            table.misaligned.append(row)  # a cell beyond the header's last column: the row is shifted
     table.headers = _headers(head_raw, width, place, text)
     if numbers_row is not None:
         cells = _placed(numbers_row[2], width, place, numbers_row[0], text)

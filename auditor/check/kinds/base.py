@@ -60,6 +60,20 @@ class RuleBase(BaseModel):
         """Every fact key the rule names: checked against the lexicon when the catalog loads."""
         return []
 
+    def statement(self, lang: str) -> str:
+        """What the rule says, without the figures its message is filled with."""
+        text = self.message.get(lang).split("{")[0].rstrip(" :—-(")
+        return text if text.endswith(".") else text + "."
+
+    def spec_lines(self) -> list[tuple[str, str]]:
+        """The kind's own fields as (name, value), for `tthc-audit rule`."""
+        base = set(RuleBase.model_fields)
+        out = []
+        for name, value in self.model_dump(by_alias=True).items():
+            if name not in base and value not in (None, [], "", False):
+                out.append((name, ", ".join(value) if isinstance(value, list) else str(value)))
+        return out
+
 
 @dataclass
 class Outcome:

@@ -13,7 +13,7 @@ from ...findings import Related
 from .base import Context, Outcome, RuleBase, numbers_of_fact
 
 SLOTS = ("value", "limit", "name", "where")
-PASSED = {"vi": "{value} ≤ {limit}", "en": "{value} ≤ {limit}"}
+PASSED = {"vi": "{arithmetic}", "en": "{arithmetic}"}
 
 
 class Spec(RuleBase):
@@ -28,23 +28,25 @@ def run(rule: Spec, ctx: Context) -> Iterator[Outcome]:
 def _fractions(ctx: Context) -> Iterator[Outcome]:
     qs = ctx.report.quantities
     for a, b in zip(qs, qs[1:]):
-        if a.role != "numerator" or b.role != "denominator" or a.value <= b.value:
+        if a.role != "numerator" or b.role != "denominator":
             continue
+        ok = a.value <= b.value
         values = {"value": ctx.fmt(a.value), "limit": ctx.fmt(b.value), "name": "", "where": ""}
-        values["arithmetic"] = f"{values['value']} > {values['limit']}"
-        yield Outcome("fail", a.start, b.end, values, [a.number, b.number], [], values["arithmetic"],
+        values["arithmetic"] = f"{values['value']} {'≤' if ok else '>'} {values['limit']}"
+        yield Outcome("pass" if ok else "fail", a.start, b.end, values, [a.number, b.number], [], values["arithmetic"],
                       sure=a.sure and b.sure, scope=None)
 
 
 def _shares(ctx: Context) -> Iterator[Outcome]:
     for s in ctx.report.shares:
         p = s.pct
-        if s.comparison or p.value <= 100 or p.role != "quantity" or (s.numerator is not None and s.numerator.unit == "money"):
+        if s.comparison or p.role != "quantity" or (s.numerator is not None and s.numerator.unit == "money"):
             continue
+        ok = p.value <= 100
         values = {"value": ctx.q(p), "limit": "100%", "name": "", "where": ctx.where(s.scope)}
-        values["arithmetic"] = f"{ctx.q(p)} > 100%"
-        yield Outcome("fail", p.start, p.end, values, [p.number], [], values["arithmetic"], sure=p.sure and s.via != "",
-                      scope=s.scope)
+        values["arithmetic"] = f"{ctx.q(p)} {'≤' if ok else '>'} 100%"
+        yield Outcome("pass" if ok else "fail", p.start, p.end, values, [p.number], [], values["arithmetic"],
+                      sure=p.sure and s.via != "", scope=s.scope)
 
 
 def _ranks(ctx: Context) -> Iterator[Outcome]:
@@ -57,21 +59,25 @@ def _ranks(ctx: Context) -> Iterator[Outcome]:
 
 
 def _parts(ctx: Context) -> Iterator[Outcome]:
-    """A part stated above its whole: "quá hạn 2.600" under "đã giải quyết 470"."""
+    """A part stated above its whole: "quá hạn 2.600" under "đã giải quyết 470". The whole is the
+    nearest figure the scope states up the lexicon's parents (online -> new -> received)."""
     parents = ctx.parents
     for sf in ctx.scopes.values():
-        for key in sf.stated:
-            whole_key = parents.get(key)
-            if not whole_key:
+        for key in list(sf.stated):
+            part, whole_key, whole = sf.first(key), parents.get(key), None
+            while whole_key and whole is None:
+                whole = sf.first(whole_key)
+                whole = whole if whole is not None else None
+                if whole is None:
+                    whole_key = parents.get(whole_key)
+            if part is None or whole is None or part.q.role == "zero":
                 continue
-            part, whole = sf.first(key), sf.first(whole_key)
-            if part is None or whole is None or part.q.value <= whole.q.value + part.q.tolerance + whole.q.tolerance:
-                continue
+            ok = part.q.value <= whole.q.value + part.q.tolerance + whole.q.tolerance
             values = {"value": ctx.fmt(part.q.value), "limit": ctx.fmt(whole.q.value),
                       "name": f"{ctx.name(key)} / {ctx.name(whole_key)}", "where": ctx.where(sf.scope)}
-            values["arithmetic"] = f"{ctx.name(key)} ({values['value']}) > {ctx.name(whole_key)} ({values['limit']})"
+            values["arithmetic"] = f"{ctx.name(key)} ({values['value']}) {'≤' if ok else '>'} {ctx.name(whole_key)} ({values['limit']})"
             sure = part.sure and whole.sure and not whole.derived and ctx.linked(whole.q, [part.q])
-            yield Outcome("fail", part.q.start, part.q.end, values, [part.q.number] + numbers_of_fact(whole),
+            yield Outcome("pass" if ok else "fail", part.q.start, part.q.end, values, [part.q.number] + numbers_of_fact(whole),
                           [Related(ctx.name(whole_key), whole.q.start, whole.q.end)], values["arithmetic"], sure=sure,
                           scope=sf.scope)
 
