@@ -149,5 +149,5 @@ def test_an_ocr_digit_inside_a_field_name_does_not_merge_two_fields():
             "+ Lĩnh vực Phòng ch6ng tệ nạn xã hội thôn Bắc: tiếp nhận 20 hồ sơ, trong đó trực tuyến 15 hồ sơ, trực tiếp 5 hồ sơ.\n")
     audit = _audit(text)
     assert not [c for c in audit.checks if c.status == "fail"]
-    scopes = {fa.scope for fa in audit.report.facts}
-    assert scopes == {"|lĩnh vực Phòng ch6ng tệ nạn xã hội", "|lĩnh vực Phòng ch6ng tệ nạn xã hội thôn Bắc"}
+    scopes = {fa.scope.display("vi") for fa in audit.report.facts}
+    assert scopes == {"Lĩnh vực Phòng ch6ng tệ nạn xã hội", "Lĩnh vực Phòng ch6ng tệ nạn xã hội thôn Bắc"}

@@ -117,9 +117,9 @@ def _dates(ctx: Ctx) -> None:
                                      m.start(), m.end(), text[m.start():m.end()]))
             taken.append((m.start(), m.end()))
         taken.sort()
-    # "ngày 21/5", "từ 01/7 đến 14/7/2025", "tháng 4/2020", "24/7": day and month, or month and year
+    # "ngày 21/5", "từ 01/7 đến 14/7/2025", "24/7": a day and month ("tháng 4/2020" is read with fractions)
     for m in lex.date_partial.finditer(f):
-        a, b = m.span("d") if m.group("d") else m.span("d2")
+        a, b = next(m.span(g) for g in ("d", "d2", "d3") if m.group(g))
         if any(d.start <= a < d.end for d in dates):
             continue
         ctx.mark(a, b, "date")

@@ -25,6 +25,7 @@ class Labeller:
         self.fact_of: dict[int, Fact] = {}  # id(quantity) -> its fact
         self.last_in_sentence: dict[int, str] = {}  # sentence start -> key of its last fact
         self.label_end: dict[int, int] = {}  # id(quantity) -> where the words of its label end
+        self.bases = {lab.base for lab in ctx.lex.labels if lab.base}  # keys other figures are shares of
 
     def run(self) -> None:
         ctx = self.ctx
@@ -40,6 +41,9 @@ class Labeller:
     def label(self, q: Quantity) -> None:
         ctx = self.ctx
         labels, at, end = self._before(q)
+        if not labels and q.role == "numerator":
+            self._fraction_after(q)  # "(1.237/1.486 hồ sơ mới tiếp nhận)": the words after name the base
+            return
         if not labels:
             labels, at, end = self._after(q)
         if not labels:
@@ -60,6 +64,34 @@ class Labeller:
                 self._add(Fact(lab.base, den, scope, "position"))
             return
         self._add(fact)
+
+    def _fraction_after(self, q: Quantity) -> None:
+        """A fraction with no label before it: the rate named before its percentage gives the
+        numerator's key ("Tỷ lệ hồ sơ tiếp nhận trực tuyến đạt 83,24% (1.237/1.486 …)"), and the
+        words after it name the denominator."""
+        ctx = self.ctx
+        den = ctx.next_figure(q)
+        share = next((s for s in ctx.report.shares if s.numerator is q), None)
+        scope = ctx.scope_at(q.start)
+        if share is not None and share.numerator_key:
+            self._add(Fact(share.numerator_key, q, scope, "before"))
+        else:
+            # "…trực tuyến 4.822/4.995, trong đó … Lĩnh vực X: 596/605": a part of a keyed fraction is of its key
+            bd = self.rel.part_of.get(id(q))
+            whole = self.fact_of.get(id(bd.total[0])) if bd is not None and len(bd.total) == 2 else None
+            if whole is not None:
+                self._add(Fact(whole.key, q, scope, "position"))
+        if den is None:
+            return
+        labels, at, end = self._after(q)
+        if not labels:
+            return
+        lab, alternatives, undecided = self._choose(den, labels)
+        self.label_end[id(q)] = max(end, min(ctx.inline.phrase(end)[1], len(ctx.folded)))
+        if lab.key in self.bases:  # "(1.237/1.486 hồ sơ mới tiếp nhận)": a whole, so the base's name
+            self._add(Fact(lab.key, den, scope, "after", alternatives, undecided=undecided))
+        elif share is None or not share.numerator_key:  # "5/1.452 hồ sơ quá hạn": a part, the numerator's
+            self._add(Fact(lab.key, q, scope, "after", alternatives, undecided=undecided))
 
     def _named_total(self, q: Quantity) -> None:
         """"Lĩnh vực hộ tịch 723 hồ sơ. …": the figure right after the name of a field or a group that

@@ -275,6 +275,7 @@ def _numerator(ctx: Ctx, rel: Relations, share: Share, i: int, c_start: int) -> 
     # "x% (a/b …)": the fraction right after, in brackets
     if i + 2 < len(qs) and qs[i + 1].role == "numerator" and re.fullmatch(r"\s*\(\s*", f[p.end:qs[i + 1].start]):
         share.numerator, share.denominator, share.via = qs[i + 1], qs[i + 2], "fraction"
+        _rate_keys(lex, share, f[c_start:p.start])
         return
     if lex.any_unit.match(f, p.end) and not lex.base_after.match(f, p.end):
         return  # "đã chuyển 100% TTHC": a percentage of something the sentence names after it, not a share
@@ -305,13 +306,19 @@ def _numerator(ctx: Ctx, rel: Relations, share: Share, i: int, c_start: int) -> 
             share.numerator, share.via = nxt, "after"
             return
     # a rate named in words: "Tỷ lệ hồ sơ nộp trực tuyến đạt 43,6%"
-    clause = f[c_start:p.start]
+    if _rate_keys(lex, share, f[c_start:p.start]):
+        share.via = "rate"
+
+
+def _rate_keys(lex, share: Share, clause: str) -> bool:
+    """The keys of a rate named in words before its percentage."""
     for spec, rx in lex.rates:
         m = rx.search(clause)
         # "tỷ lệ hồ sơ trực tuyến đạt 43,6%", not "tỷ lệ hồ sơ trực tuyến được giải quyết nhanh đạt 95,7%"
         if m and lex.rate_tail.fullmatch(clause, m.end()):
-            share.numerator_key, share.base_keys, share.via = spec.numerator, (spec.denominator,), "rate"
-            return
+            share.numerator_key, share.base_keys = spec.numerator, (spec.denominator,)
+            return True
+    return False
 
 
 def _inner(ctx: Ctx, q: Quantity, p: Quantity):

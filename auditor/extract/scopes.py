@@ -37,6 +37,8 @@ class Scopes:
     def new(self, parent: Scope, kind: str, name: str, label: str, start: int, end: int) -> Scope:
         if kind == "other":  # not understood: shares with nothing
             return self._make(parent, kind, name, label, start, end)
+        if kind == "agency" and parent.kind in ("agency", "level", "own") and not _levels_named(name):
+            return parent  # "Bộ phận Một cửa của 19 xã …" under "1.2. Bộ phận Một cửa cấp xã": the same agency
         if kind in ("level", "agency") and self._own_level(kind, name):
             # the reporting unit's own level ("UBND cấp huyện", "Bộ phận Một cửa huyện" in a district's
             # report) is one scope, apart from the whole ("toàn huyện") that includes its communes; a
@@ -56,10 +58,8 @@ class Scopes:
             return False
         if kind == "level":
             return name == level
-        words = set(name.split())
-        named = {"province": {"tinh"}, "district": {"huyen", "quan", "thi", "thanh"}, "commune": {"xa", "phuong"}}
-        said = [lvl for lvl, ws in named.items() if words & ws]
-        return not said or said == [level] or level in said and len(said) == 1
+        said = _levels_named(name)
+        return not said or said == [level]
 
     def _make(self, parent, kind, name, label, start, end) -> Scope:
         s = Scope(len(self.ctx.report.scopes), kind, name, label, parent, start, end)
@@ -82,6 +82,15 @@ class Scopes:
             return None
         label = " ".join(self.ctx.text[a:b].split()).strip(" :;,.-–")
         return self.new(parent, kind, name, label[:80], a, b)
+
+
+_LEVEL_WORDS = {"province": {"tinh"}, "district": {"huyen", "quan", "thi", "thanh"}, "commune": {"xa", "phuong"}}
+
+
+def _levels_named(name: str) -> list[str]:
+    """The levels an agency's name says it belongs to ("bo phan mot cua cap xa" -> commune)."""
+    words = set(name.split())
+    return [lvl for lvl, ws in _LEVEL_WORDS.items() if words & ws]
 
 
 def classify(ctx: Ctx, start: int, end: int) -> tuple[str, str, int, int] | None:
@@ -166,10 +175,15 @@ def _head_span(ctx: Ctx, node: Node) -> tuple[int, int]:
     if colon >= 0:
         end = colon
     for q in ctx.between(start, end):
-        if q.role not in ("date", "year", "docref"):
+        if _counts(q):
             end = q.start
             break
     return start, end
+
+
+def _counts(q) -> bool:
+    """A figure that counts something, not a date, a number of months ("2 tháng đầu năm") or a code."""
+    return (q.role in ("quantity", "numerator", "rank") or q.percent) and q.unit != "time"
 
 
 def _lead_only(ctx: Ctx, node: Node) -> bool:
@@ -181,6 +195,9 @@ def _lead_only(ctx: Ctx, node: Node) -> bool:
 def assign_scopes(ctx: Ctx) -> Scopes:
     sc = Scopes(ctx)
     _walk(ctx, sc, ctx.tree, sc.root)
+    first = ctx.tree.children[0] if ctx.tree.children else None
+    if first is not None and first.kind == "paragraph" and first.start < ctx.line_starts[min(len(ctx.line_starts) - 1, 3)]:
+        ctx.node_scope[id(first)] = sc.root  # the letterhead names the reporting unit: the document itself
     _leads(ctx)
     _openers(ctx, sc)
     return sc
@@ -219,9 +236,9 @@ def _names_scope(ctx: Ctx, node: Node, head_end: int) -> bool:
     if ctx.folded.startswith(":", head_end):
         # "Cấp huyện: 44 nhân viên …" names a scope; "Thủ tục đang thực hiện: 396" only names its figure
         after = ctx.folded[head_end + 1:head_end + 12].lstrip()
-        return not after[:1].isdigit() or classify(ctx, node.body_start, head_end)[0] not in ("other", "topic")
+        return not after[:1].isdigit() or (classify(ctx, node.body_start, head_end) or ("topic",))[0] not in ("other", "topic")
     title_end = node.head_end if node.is_heading else node.end
-    figures = [q for q in ctx.between(node.body_start, title_end) if q.role not in ("date", "year", "docref", "marker")]
+    figures = [q for q in ctx.between(node.body_start, title_end) if _counts(q)]
     if node.kind == "item" and not figures:
         return True
     found = classify(ctx, node.body_start, head_end)
@@ -280,8 +297,8 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
             scope = sc.of_words(base, a, min(first, colon if colon >= 0 else head_end), lead=False)
             if scope is not None and scope.kind != "other":
                 spans.append((m.start(), b, scope))
-        # lead labels inside a block: "- Cấp sở, ban, ngành: tỷ lệ …", "Lũy kế 2 tháng: …"
-        for cut in [node.body_start] + [c for c in inline.sentence_cuts if node.body_start < c < end]:
+        # lead labels inside a block: "- Cấp sở, ban, ngành: tỷ lệ …", "Lũy kế 2 tháng: …", "…; Lĩnh vực X: a/b"
+        for cut in [node.body_start] + [c for c in inline.clause_cuts if node.body_start < c < end]:
             s = _skip_space(f, cut)
             colon = f.find(":", s, min(end, s + _LEAD_MAX))
             if colon < 0 or ctx.between(s, colon) and any(q.role not in ("date", "year") for q in ctx.between(s, colon)):
@@ -290,7 +307,8 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
                 continue  # the item's own head: its scope already
             scope = sc.of_words(base, s, colon, lead=True)
             if scope is not None and scope.kind != "other":
-                spans.append((s, min(inline.sentence(colon)[1], end), scope))
+                reach = inline.sentence(colon)[1] if cut in inline.sentence_cuts or cut == node.body_start else inline.clause(colon)[1]
+                spans.append((s, min(reach, end), scope))
         spans += _field_list(ctx, sc, base, node.body_start, end)
         # a level or a unit named inside a clause: "tỷ lệ đúng hạn của cấp huyện (82.92%)", "… 9.127 hồ sơ
         # ở cấp xã", "Đơn vị nhiều nhất: phường Phú Xuân với 1.758 hồ sơ"

@@ -167,12 +167,15 @@ def read_table(text: str, lines: list[tuple[int, int]]) -> Table | None:
 
 
 def _check_numbering(table: Table, numbers: list[Cell]) -> None:
-    """A numbered header names every data column. A number over the column of names ("(1)" under
-    "Đơn vị") means the numbering does not line up with the rows; a row with fewer figures than the
-    numbered columns has lost a cell. Either way the row's figures stand under the wrong headings."""
+    """A numbered header names every data column. A formula over it that divides by the column of
+    names ("(5)=(4)/(1)" with "(1)" over "Đơn vị") means the numbering does not line up with the rows;
+    a row with fewer figures than the numbered columns has lost a cell. Either way the row's figures
+    stand under the wrong headings."""
     texts = [sum(1 for r in table.rows if r.cells[j].text and not r.cells[j].is_figure) for j in range(table.width)]
     label = max(range(table.width), key=lambda j: (texts[j], -j)) if any(texts) else -1
-    shifted = any(j <= label and numbers[j].text.startswith("(") for j in table.column_numbers)
+    where = {n: j for j, (n, _) in table.column_numbers.items()}
+    used = {int(x) for _, formula in table.column_numbers.values() if formula for x in re.findall(r"\d+", formula)}
+    shifted = any(where.get(n, label + 1) <= label for n in used)
     numbered = sum(1 for j in table.column_numbers if j > label)
     for row in table.rows:
         figures = sum(1 for j, c in enumerate(row.cells) if j > label and c.is_figure)

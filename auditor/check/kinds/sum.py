@@ -232,7 +232,7 @@ def _identity(rule: Spec, ctx: Context, sf, lhs: Fact, present, assumed: list[st
     operands = [lhs] + [f for _, _, f in present]
     sure = all(f.sure and not f.derived for f in operands) and (not assumed or exact > lhs.q.value) \
         and ctx.linked(lhs.q, [f.q for f in operands[1:]])
-    if assumed and exact < lhs.q.value and sf.scope.kind == "row":
+    if assumed and exact < lhs.q.value and lhs.label_at == "column":
         return Outcome("skip", anchor.q.start, anchor.q.end, values, numbers, related, values["arithmetic"], scope=sf.scope,
                        reason=ctx.t(f"bảng không có cột {values['assumed']}", f"the table has no column for {values['assumed']}"))
     return Outcome("fail", anchor.q.start, anchor.q.end, values, numbers, related, values["arithmetic"], sure=sure,
