@@ -25,7 +25,7 @@ class Quantity:
     unit: str | None = None  # dossiers | procedures | people | units | points | money | items | ... | None
     # quantity | numerator | denominator | rank | year | date | docref | noise | delta | other | derived | zero
     role: str = "quantity"
-    approx: bool = False  # "gần", "hơn", "khoảng", "trên" before it: a rounded headline, not a count
+    approx: str = ""  # "above" ("hơn", "trên"), "below" ("gần", "dưới"), "about" ("khoảng"): a headline, not a count
     reading: str = "clean"  # clean | rejoined (OCR split its digits) | scaled ("3,2 nghìn")
     tolerance: Decimal = Decimal(0)  # a scaled figure stands for value ± tolerance
     _number: float | int | None = field(default=None, repr=False, compare=False)

@@ -42,6 +42,8 @@ class RateSpec(_Strict):
 
 class FigureSpec(_Strict):
     approximate_before: list[str]
+    approximate_above: list[str]
+    approximate_below: list[str]
     exact_before: list[str]
     change_before: list[str]
     change_after: list[str]
@@ -66,6 +68,7 @@ class ScopeSpec(_Strict):
     name_fillers: list[str]
     other_time_asides: list[str]
     field_lists: list[str]
+    period_openers: list[str]
     unit_line: str
     report_level: dict[str, list[str]]
 
@@ -77,6 +80,7 @@ class RelationSpec(_Strict):
     not_parts: list[str]
     stated_sum: list[str]
     list_gap: list[str]
+    aside_note_words: list[str]
     share_link: list[str]
     share_after: list[str]
     of_total: list[str]
@@ -159,6 +163,8 @@ class Lexicon:
     rate_tail: re.Pattern
     # figures
     approximate_before: re.Pattern  # these match ending right before a figure
+    approx_above: re.Pattern
+    approx_below: re.Pattern
     exact_before: re.Pattern
     delta_before: re.Pattern
     delta_after: re.Pattern  # matched right after a figure
@@ -180,6 +186,7 @@ class Lexicon:
     name_filler: re.Pattern
     aside_other_time: re.Pattern
     field_list: re.Pattern
+    period_opener: re.Pattern
     unit_line: re.Pattern
     report_level: dict[str, re.Pattern]
     # relations
@@ -189,6 +196,7 @@ class Lexicon:
     not_parts: re.Pattern
     stated_sum: re.Pattern
     list_gap: re.Pattern
+    aside_note: re.Pattern
     share_link: re.Pattern
     share_after: re.Pattern
     of_total: re.Pattern
@@ -474,6 +482,8 @@ def _build(spec: LexiconSpec, where: str) -> Lexicon:
         rate_word=_any(spec.rate_words, a, f"{where}: rate_words"),
         rate_tail=_any(spec.rate_tail, a, f"{where}: rate_tail"),
         approximate_before=_before_figure(fig.approximate_before, a, f"{where}: figures.approximate_before"),
+        approx_above=_any(fig.approximate_above, a, f"{where}: figures.approximate_above"),
+        approx_below=_any(fig.approximate_below, a, f"{where}: figures.approximate_below"),
         exact_before=_before_figure(fig.exact_before, a, f"{where}: figures.exact_before"),
         delta_before=_before_figure(fig.change_before, a, f"{where}: figures.change_before"),
         delta_after=_at(fig.change_after, a, f"{where}: figures.change_after"),
@@ -496,6 +506,7 @@ def _build(spec: LexiconSpec, where: str) -> Lexicon:
         name_filler=_any(sco.name_fillers, a, f"{where}: scopes.name_fillers"),
         aside_other_time=_at(sco.other_time_asides, a, f"{where}: scopes.other_time_asides"),
         field_list=_any(sco.field_lists, a, f"{where}: scopes.field_lists"),
+        period_opener=_at(sco.period_openers, a, f"{where}: scopes.period_openers"),
         unit_line=_compile(sco.unit_line, a, f"{where}: scopes.unit_line"),
         report_level={lvl: _any(ps, a, f"{where}: scopes.report_level") for lvl, ps in sco.report_level.items()},
         breakdown=_any(rel.breakdown_markers, a, f"{where}: relations.breakdown_markers"),
@@ -504,6 +515,7 @@ def _build(spec: LexiconSpec, where: str) -> Lexicon:
         not_parts=_any(rel.not_parts, a, f"{where}: relations.not_parts"),
         stated_sum=_any(rel.stated_sum, a, f"{where}: relations.stated_sum"),
         list_gap=_any(rel.list_gap, a, f"{where}: relations.list_gap"),
+        aside_note=_any(rel.aside_note_words, a, f"{where}: relations.aside_note_words"),
         share_link=_any(rel.share_link, a, f"{where}: relations.share_link"),
         share_after=_at(rel.share_after, a, f"{where}: relations.share_after"),
         of_total=_any(rel.of_total, a, f"{where}: relations.of_total"),

@@ -33,7 +33,7 @@ def _int(s: str | None) -> int | None:
 def read_figures(ctx: Ctx) -> None:
     lex, text, f = ctx.lex, ctx.text, ctx.folded
     mark = ctx.report.decimal_mark
-    approx_at = {m.end() for m in lex.approximate_before.finditer(f)}
+    approx_at = {m.end(): _direction(lex, m.group(0)) for m in lex.approximate_before.finditer(f)}
     exact_at = {m.end() for m in lex.exact_before.finditer(f)}
     ctx.set_figures([_quantity(ctx, r, mark, r.start in exact_at) for r in scan(text)])
     qs = ctx.qs
@@ -50,7 +50,7 @@ def read_figures(ctx: Ctx) -> None:
     delta_at = {m.end() for m in lex.delta_before.finditer(f)}
     for i, q in enumerate(qs):
         if q.start in approx_at and q.start not in exact_at:
-            q.approx = True
+            q.approx = approx_at[q.start]
         if q.role != "quantity":
             continue
         if len(q.raw) > _LONGEST_FIGURE:
@@ -69,6 +69,16 @@ def read_figures(ctx: Ctx) -> None:
                 and lex.year_before.search(f, max(0, q.start - 12), q.start):
             q.role = "year"
     _fractions(ctx)
+
+
+def _direction(lex, words: str) -> str:
+    """Which way a headline figure leans from the true one: "hơn 2.600" is below it, "gần 3.000" above."""
+    words = words.split()
+    if lex.approx_above.fullmatch(" ".join(words)):
+        return "above"
+    if lex.approx_below.fullmatch(" ".join(words)):
+        return "below"
+    return "about"
 
 
 def _quantity(ctx: Ctx, r, mark: str, exact: bool) -> Quantity:

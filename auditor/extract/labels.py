@@ -307,8 +307,9 @@ def _bases(ctx: Ctx, lab: Labeller, s: Share, first_of: dict) -> None:
         return  # the words name a base the report does not state: nothing to divide by
     if s.breakdown_total is not None:
         total = s.breakdown_total[0]
-        same_clause = ctx.inline.clause(total.start) == ctx.inline.clause(s.numerator.start)
-        s.bases.append((total, "breakdown" if same_clause else "breakdown_far"))
+        bd = lab.rel.part_of.get(id(s.numerator))
+        said = ctx.inline.clause(total.start) == ctx.inline.clause(s.numerator.start) or (bd is not None and bd.how == "children")
+        s.bases.append((total, "breakdown" if said else "breakdown_far"))
     keys = list(s.base_keys)
     if num_fact is not None and ctx.lex.base_of(num_fact.key):
         keys.append(ctx.lex.base_of(num_fact.key))

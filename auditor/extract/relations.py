@@ -117,8 +117,10 @@ class Relations:
 
     # ---------------------------------------------------------------- a line ending "…:" and its sub-items
     def children_breakdowns(self, node: Node) -> None:
+        """A line ending "…, trong đó:" and the items under it, or, for a paragraph, the run of items
+        right after it (a paragraph holds no items in the tree)."""
         ctx, f = self.ctx, self.ctx.folded
-        kids = [c for c in node.children if c.kind == "item"]
+        kids = [c for c in node.children if c.kind == "item"] if node.kind == "item" else _following_items(node)
         if len(kids) < 2:
             return
         own = f[node.body_start:_own_end(node)].rstrip()
@@ -165,14 +167,18 @@ class Relations:
                 continue
             if len(inside) < 2 or any(q.approx for it in inside for q in it):
                 continue
-            lead = f[a + 1:inside[0][0].start]
-            if lead.strip(" :") and not ctx.lex.label_regex.match(lead.strip(" :")):
+            lead = f[a + 1:inside[0][0].start].strip(" :")
+            if lead and not ctx.lex.label_regex.match(lead) and (len(lead.split()) > 5 or ctx.lex.aside_note.search(lead)):
                 continue  # "(con số này đã gộp 370 … và 9 …)": a note about the figure, not its parts
             outer = inline.aside(a)
             before = self.items(max(start, inline.clause(a)[0]), a, depth_of=outer)
-            if not before or f[before[-1][-1].end:a].strip(" ") and not ctx.lex.any_unit.fullmatch(f[before[-1][-1].end:a].strip()):
+            if not before:
                 continue
             total = before[-1]
+            gap = f[total[-1].end:a].strip(" ")
+            same_unit = total[-1].unit is not None and all(it[-1].unit == total[-1].unit for it in inside)
+            if gap and not ctx.lex.any_unit.fullmatch(gap) and not (same_unit and len(gap) <= 80 and "," not in gap):
+                continue  # "24 văn bản chỉ đạo … (12 kế hoạch, 8 công văn, 4 quyết định)" is one; words elsewhere not
             parts = self.same_unit(total, inside)
             if len(parts) >= 2 and id(parts[0][0]) not in self.listed_in:
                 self.add(Breakdown(total, parts, "aside", False, ctx.scope_at(total[0].start), total[0].start, b))
@@ -232,6 +238,19 @@ class Relations:
             self.add(Breakdown(after[0], self.same_unit(after[0], parts), "stated_sum", asserted,
                                ctx.scope_at(parts[0][0].start), parts[0][0].start, after[0][-1].end,
                                word=" ".join(m.group(0).split())))
+
+
+def _following_items(node: Node) -> list[Node]:
+    """The run of items of one style right after a paragraph, in its parent."""
+    if node.parent is None:
+        return []
+    siblings = node.parent.children
+    out: list[Node] = []
+    for sib in siblings[siblings.index(node) + 1:]:
+        if sib.kind != "item" or (out and sib.style != out[0].style):
+            break
+        out.append(sib)
+    return out
 
 
 def _own_end(node: Node) -> int:

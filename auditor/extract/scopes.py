@@ -297,11 +297,21 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
             scope = sc.of_words(base, a, min(first, colon if colon >= 0 else head_end), lead=False)
             if scope is not None and scope.kind != "other":
                 spans.append((m.start(), b, scope))
+        # a sentence opening with a period: "Trong tháng 9, …", "6 tháng đầu năm 2024, …", "Quý II năm 2024, …"
+        period = dict(lex.scope_kinds)["period"]
+        for cut in [node.body_start] + [c for c in inline.sentence_cuts if node.body_start < c < end]:
+            s = _skip_space(f, cut)
+            m = lex.period_opener.match(f, s)
+            pm = period.match(f, m.end()) if m else None
+            if pm and f[pm.end():pm.end() + 8].lstrip(" 0123456789/").startswith((",", ":")):
+                label = " ".join(ctx.text[pm.start():pm.end()].split())
+                scope = sc.new(base, "period", normal_name(f[pm.start():pm.end()]), label, pm.start(), pm.end())
+                spans.append((s, min(inline.sentence(s)[1], end), scope))
         # lead labels inside a block: "- Cấp sở, ban, ngành: tỷ lệ …", "Lũy kế 2 tháng: …", "…; Lĩnh vực X: a/b"
         for cut in [node.body_start] + [c for c in inline.clause_cuts if node.body_start < c < end]:
             s = _skip_space(f, cut)
             colon = f.find(":", s, min(end, s + _LEAD_MAX))
-            if colon < 0 or ctx.between(s, colon) and any(q.role not in ("date", "year") for q in ctx.between(s, colon)):
+            if colon < 0 or any(_counts(q) for q in ctx.between(s, colon)):
                 continue
             if node.kind == "item" and s <= node.body_start + 1:
                 continue  # the item's own head: its scope already

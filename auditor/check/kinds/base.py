@@ -100,10 +100,11 @@ class ScopeFacts:
     derived: dict[str, Fact] = field(default_factory=dict)
 
     def first(self, key: str) -> Fact | None:
-        """The figure's own statement; a fraction's base only when nothing else states it."""
+        """The figure's own exact statement; a headline ("gần 3.000"), a fraction's base or a "không
+        có …" only when nothing else states it."""
         got = self.stated.get(key) or []
-        own = next((f for f in got if f.q.role not in ("denominator", "zero")), None)
-        return own or self.derived.get(key) or (got[0] if got else None)
+        own = next((f for f in got if f.q.role not in ("denominator", "zero") and not f.q.approx), None)
+        return own or self.derived.get(key) or next((f for f in got if not f.q.approx), None)
 
     def stated_own(self, key: str) -> bool:
         return any(f.q.role not in ("denominator", "zero") for f in self.stated.get(key, []))

@@ -58,6 +58,8 @@ def _repeats(rule: Spec, ctx: Context) -> Iterator[Outcome]:
             if len(facts) < 2:
                 continue
             first = sf.first(key)
+            if first is None:
+                continue
             for other in facts:
                 if other is first or other.q is first.q:
                     continue
@@ -67,12 +69,31 @@ def _repeats(rule: Spec, ctx: Context) -> Iterator[Outcome]:
                     continue
                 if other.q.role == first.q.role == "numerator" and other.q.start - first.q.end < 200:
                     continue  # "a/b … c/b" in one sentence: two shares of one base, not one figure twice
-                yield _pair(ctx, sf, key, first, other)
+                out = _pair(ctx, sf, key, first, other)
+                if out is not None:
+                    yield out
+
+
+def fits_headline(q, exact) -> bool:
+    """Whether a headline figure fits the exact one: "hơn 5.200" fits 5.236; "gần 3.000" fits 2.984;
+    "khoảng 177 nghìn" fits within a tenth of it."""
+    v, x = q.value, exact.value
+    if q.approx == "above":
+        return x >= v
+    if q.approx == "below":
+        return v * 9 / 10 <= x <= v
+    return abs(x - v) <= v / 10
 
 
 def _pair(ctx: Context, sf, key: str, first: Fact, other: Fact) -> Outcome:
-    same = first.q.value == other.q.value or (first.q.tolerance or other.q.tolerance) and \
-        abs(first.q.value - other.q.value) <= first.q.tolerance + other.q.tolerance
+    if first.q.approx or other.q.approx:
+        headline, exact = (first, other) if first.q.approx else (other, first)
+        if exact.q.approx:
+            return None  # two headlines say nothing exact of each other
+        same = fits_headline(headline.q, exact.q)
+    else:
+        same = first.q.value == other.q.value or (first.q.tolerance or other.q.tolerance) and \
+            abs(first.q.value - other.q.value) <= first.q.tolerance + other.q.tolerance
     pct = "%" if key.endswith("%") else ""
     values = {"name": ctx.name(key.rstrip("%")) + (ctx.t(" (tỷ lệ)", " (rate)") if pct else ""),
               "first": ctx.q(first.q) if pct else ctx.fmt(first.q.value),
