@@ -35,7 +35,9 @@ class RawNumber(NamedTuple):  # a tuple: a long report has a hundred thousand of
 # A figure whose thousands group OCR split with a space ("7. 846", "9 .604", "136, 350"): one to three
 # digits, a separator with a space on one side, exactly three digits; not one of a run of figures
 # ("1, 2, 3") and not a percentage (those are read above).
-_SPLIT_THOUSANDS = re.compile(r"(?<!\d[.,] )(?<![\d.,])(\d{1,3})( [.,] ?| ?[.,] )(\d{3})(?![\d%])(?! ?[.,] ?\d)(?! ?%)")
+# ... and one whose decimals it set apart ("44 ,46", "tăng 3 ,55"): a space before the mark, none after
+_SPLIT_DECIMAL = re.compile(r"(?<![\d.,])(?<!\d[.,] )(\d{1,3}) ([.,])(\d{1,2})(?![\d.,%])(?! ?%)")
+_SPLIT_THOUSANDS = re.compile(r"(?<!\d[.,] )(?<![\d.,])(\d{1,3}(?:[.,]\d{3})*)( [.,] ?| ?[.,] )(\d{3})(?![\d%])(?! ?[.,] ?\d)(?! ?%)")
 
 
 def decimal_mark_of(text: str) -> str:
@@ -116,6 +118,11 @@ def scan(text: str) -> list[RawNumber]:
                 digits = digits.replace(",", sep) if rx is _PCT_SPACED else digits
                 found.append(RawNumber(a, b, digits, True))
                 insort(taken, (a, b))
+    for m in _SPLIT_DECIMAL.finditer(text):
+        a, b = m.span()
+        if free(a, b):
+            found.append(RawNumber(a, b, m.group(1) + m.group(2) + m.group(3), False, True))
+            insort(taken, (a, b))
     for m in _SPLIT_THOUSANDS.finditer(text):
         a, b = m.span()
         if free(a, b):

@@ -142,9 +142,13 @@ def read_table(text: str, lines: list[tuple[int, int]]) -> Table | None:
     body_raw = raw[first_data:]
     numbers_row = next((r for r in head_raw if _is_column_numbers(r[2])), None)
     head_raw = [r for r in head_raw if r is not numbers_row]
-    if spaced:
+    counts = [len([c for c in cells if c.text]) for _, _, cells in body_raw if _is_data(cells)]
+    regular = bool(counts) and max(counts.count(n) for n in set(counts)) * 10 >= 7 * len(counts)
+    if spaced and not regular or spaced and _aligned(body_raw):
         width, place = _spaced_columns(text, [r for r in body_raw if _is_data(r[2])])
     else:
+        # tab or pipe cells, or space-set rows that all have as many cells but do not line up (OCR
+        # keeps the gaps, not the columns): cells are placed by their order
         width = max(len(cells) for _, _, cells in body_raw)
         place = None
     table = Table(raw[0][0], raw[-1][1], [], [], width, spaced=spaced)
@@ -184,6 +188,12 @@ def _check_numbering(table: Table, numbers: list[Cell]) -> None:
             table.misaligned.append(row)
     if shifted or table.misaligned:
         table.numbered_width = max(numbered, sum(1 for j in table.column_numbers))
+
+
+def _aligned(rows) -> bool:
+    """Whether the figures of space-set rows stand in columns: the last cells of the rows end together."""
+    ends = [cells[-1].end - s for s, _, cells in rows if cells and cells[-1].text]
+    return len(ends) >= 2 and max(ends) - min(ends) <= 2
 
 
 def _spaced_columns(text: str, rows) -> tuple[int, list[tuple[int, int]]]:
