@@ -110,7 +110,7 @@ def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
             layout.total = r  # "Tổng cộng", "Toàn tỉnh", or a row numbered "I" above rows numbered 1, 2, …
         else:
             layout.data.append(r)
-    _percent_bases(layout)
+    _percent_bases(ctx, layout)
     _row_tree(ctx, layout)
     return layout
 
@@ -212,17 +212,25 @@ def _consecutive(texts: list[str]) -> bool:
     return len(ints) >= 2 and ints == list(range(ints[0], ints[0] + len(ints))) and len(ints) >= len(texts) - 1
 
 
-def _percent_bases(layout: Layout) -> None:
-    """What each percentage column is a share of: the column total ("Tỷ trọng", "Tỷ lệ trên tổng số"),
-    a pair its heading names ("Tỷ lệ trả kết quả/tiếp nhận", "Tử số | Mẫu số | Tỷ lệ"), the two count
-    columns before it, or nothing (a rate read elsewhere: "Đúng hạn 99,8%")."""
+def _percent_bases(ctx: Ctx, layout: Layout) -> None:
+    """What each percentage column is a share of: the pair a numbered header states ("(3)=(2)/(1)"),
+    the column total ("Tỷ trọng", "Tỷ lệ trên tổng số"), a pair its heading names ("Tỷ lệ trả kết
+    quả/tiếp nhận", "Tử số | Mẫu số | Tỷ lệ"), the columns of its key and its key's base ("Tỷ lệ trực
+    tuyến" beside "Trực tuyến" and "Tiếp nhận"), the two count columns before it, or nothing (a rate
+    read elsewhere: "Đúng hạn 99,8%")."""
     cols = layout.columns
     counts = [c for c in cols if c.kind == "count"]
+    where = {n: j for j, (n, _) in layout.table.column_numbers.items()}
     for c in cols:
         if c.kind != "percent":
             continue
         left = [k for k in counts if k.j < c.j]
-        if re.search(r"ty trong|tren tong so|co cau", c.heading) and left:
+        formula = layout.table.column_numbers.get(c.j, (0, None))[1] or ""
+        fm = re.fullmatch(r"\(?(\d+)\)?\s*/\s*\(?(\d+)\)?", formula.strip())
+        by_key = _key_pair(ctx, c, counts)
+        if fm and int(fm.group(1)) in where and int(fm.group(2)) in where:
+            c.share, c.pair = "pair", (where[int(fm.group(1))], where[int(fm.group(2))])
+        elif re.search(r"ty trong|tren tong so|co cau", c.heading) and left:
             c.share, c.pair = "of_total", (left[-1].j, left[-1].j)
         elif "/" in c.heading:
             a, _, b = c.heading.partition("/")
@@ -234,10 +242,23 @@ def _percent_bases(layout: Layout) -> None:
             num = next(k.j for k in left if re.search(r"\btu so\b", k.heading))
             den = next(k.j for k in left if re.search(r"\bmau so\b", k.heading))
             c.share, c.pair = "pair", (num, den)
+        elif by_key is not None:
+            c.share, c.pair = "implied", by_key
         elif len(left) == 2 and not c.key:
             c.share, c.pair = "implied", (left[1].j, left[0].j)
         else:
             c.share = "rate"
+
+
+def _key_pair(ctx: Ctx, c: Column, counts: list[Column]) -> tuple[int, int] | None:
+    """The count columns of a rate column's key and of that key's base (or the whole above it)."""
+    if not c.key:
+        return None
+    num = next((k.j for k in counts if k.key == c.key), None)
+    base = ctx.lex.base_of(c.key)
+    wholes = [base, ctx.lex.parents.get(base)] if base else []
+    den = next((k.j for w in wholes if w for k in counts if k.key == w), None)
+    return (num, den) if num is not None and den is not None else None
 
 
 def _best_column(counts: list[Column], words: str) -> int | None:
@@ -395,7 +416,7 @@ class _TableReader:
     def _column_sums(self) -> None:
         lay = self.layout
         top = [r for r in lay.data if not any(r in kids for kids in lay.children.values())]
-        if lay.total is None or len(top) < 2:
+        if lay.total is None or len(top) < 2 or lay.table.misaligned:  # a shifted row is in the total too
             self._sub_rows()
             return
         for c in lay.columns:
