@@ -242,7 +242,10 @@ def resolve_alternatives(ctx: Ctx) -> None:
                 fa.key = alt
                 break
         else:
-            if stated.get((fa.scope.id, fa.key)) and not fa.undecided:
+            taken = stated.get((fa.scope.id, fa.key), [])
+            if taken and all(o.label_at == "column" for o in taken) and fa.label_at != "column":
+                pass  # a table column under the same words: the text restates the table, whatever the value
+            elif taken and not fa.undecided:
                 free = [a for a in fa.alternatives if not stated.get((fa.scope.id, a))]
                 if not free:
                     fa.key = ""

@@ -161,9 +161,28 @@ def _name(kind: str, m: re.Match, ctx: Ctx, offset: int, end: int) -> tuple[str,
         name = ctx.folded[offset + m.start():pos]
         stop = pos - offset
     else:
-        name, stop = m.group(0), m.end()
+        name, stop = m.group(0), _name_end(ctx, m)
+        name = name[:stop - m.start()]
     name = ctx.lex.name_filler.sub(" ", name)
     return normal_name(name), stop
+
+
+_TRAILING_VERB = re.compile(r"(?:\s+(?:da|duoc|co|la|thi|va|voi|dang))+\s*$|[\s,]+$")
+
+
+def _name_end(ctx: Ctx, m: re.Match) -> int:
+    """Where a field's or group's name ends: before the first thing said about it ("Lĩnh vực Hộ tịch
+    tiếp nhận 820 hồ sơ" names "Hộ tịch"). The name's first words are kept even when they are a
+    label's ("Lĩnh vực giải quyết khiếu nại, tố cáo")."""
+    words = m.group(0)
+    first = re.match(r"\S+(?:\s+\S+)?\s+\S+", words)  # the kind's word and the name's first word
+    if first is None:
+        return m.end()
+    for lm in ctx.lex.label_regex.finditer(words, first.end()):
+        if lm.start() > first.end() and words[lm.start() - 1] == " ":
+            cut = _TRAILING_VERB.sub("", words[:lm.start()])
+            return m.start() + len(cut)
+    return m.end()
 
 
 def _head_span(ctx: Ctx, node: Node) -> tuple[int, int]:
@@ -196,7 +215,8 @@ def assign_scopes(ctx: Ctx) -> Scopes:
     sc = Scopes(ctx)
     _walk(ctx, sc, ctx.tree, sc.root)
     first = ctx.tree.children[0] if ctx.tree.children else None
-    if first is not None and first.kind == "paragraph" and first.start < ctx.line_starts[min(len(ctx.line_starts) - 1, 3)]:
+    if first is not None and first.kind == "paragraph" and first.start < ctx.line_starts[min(len(ctx.line_starts) - 1, 3)] \
+            and not any(_counts(q) for q in ctx.between(first.start, first.end)):
         ctx.node_scope[id(first)] = sc.root  # the letterhead names the reporting unit: the document itself
     _leads(ctx)
     _openers(ctx, sc)

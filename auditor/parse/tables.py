@@ -153,12 +153,15 @@ def read_table(text: str, lines: list[tuple[int, int]]) -> Table | None:
         place = None
     table = Table(raw[0][0], raw[-1][1], [], [], width, spaced=spaced)
     header_width = max((len(c) for _, _, c in head_raw), default=width)
+    stray = _stray_columns(head_raw, body_raw, place, text) if place is not None else set()
     for s, e, cells in body_raw:
         row = Row(_placed(cells, width, place, s, text), s, e, len([c for c in cells if c.text]))
         table.rows.append(row)
         last = max((j for j, c in enumerate(cells) if c.text), default=-1)
         if not spaced and head_raw and last >= header_width and _is_data(cells):
             table.misaligned.append(row)  # a cell beyond the header's last column: the row is shifted
+        elif any(row.cells[j].text for j in stray):
+            table.misaligned.append(row)
     table.headers = _headers(head_raw, width, place, text)
     if numbers_row is not None:
         cells = _placed(numbers_row[2], width, place, numbers_row[0], text)
@@ -188,6 +191,27 @@ def _check_numbering(table: Table, numbers: list[Cell]) -> None:
             table.misaligned.append(row)
     if shifted or table.misaligned:
         table.numbered_width = max(numbered, sum(1 for j in table.column_numbers))
+
+
+def _stray_columns(head_raw, body_raw, place, text: str) -> set[int]:
+    """Columns of a space-set table that no heading stands over and that few rows fill: a cell a row
+    has too many, which puts its figures under the wrong headings."""
+    if not head_raw:
+        return set()
+    headed = {_column_of(place, c.start - s, c.end - s) for s, _, cells in head_raw for c in cells if c.text}
+    data = [(s, cells) for s, _, cells in body_raw if _is_data(cells)]
+    out = set()
+    for j in range(len(place)):
+        filled = sum(1 for s, cells in data if any(c.text and _column_of(place, c.start - s, c.end - s) == j for c in cells))
+        if j not in headed and filled * 4 <= len(data):
+            out.add(j)
+    return out
+
+
+def _column_of(place: list[tuple[int, int]], a: int, b: int) -> int:
+    """The column a cell spanning [a, b) of its line stands in: the one it overlaps most, else the one beside it."""
+    overlap, j = max((min(b, e) - max(a, s), j) for j, (s, e) in enumerate(place))
+    return j if overlap > 0 else _beside(place, a)
 
 
 def _aligned(rows) -> bool:
@@ -226,15 +250,19 @@ def _placed(cells: list[Cell], width: int, place, line_start: int, text: str) ->
     for c in cells:
         if not c.text:
             continue
-        a, b = c.start - line_start, c.end - line_start
-        overlaps = [(min(b, e) - max(a, s), j) for j, (s, e) in enumerate(place)]
-        best = max(overlaps)
-        j = best[1] if best[0] > 0 else min(range(width), key=lambda k: abs((place[k][0] + place[k][1]) / 2 - (a + b) / 2))
+        j = _column_of(place, c.start - line_start, c.end - line_start)
         if out[j].text:  # two cells under one column: keep both words
             out[j] = Cell(out[j].text + " " + c.text, out[j].start, c.end)
         else:
             out[j] = c
     return out
+
+
+def _beside(place: list[tuple[int, int]], a: int) -> int:
+    """The column of a cell that overlaps none: the first one ending after the cell starts. Figures
+    stand right-aligned under left-aligned headings ("Số hồ sơ tiếp nhận" over "      400"), so a
+    heading or a column number starts after the previous column's end and before its own column's."""
+    return next((j for j, (_, e) in enumerate(place) if e >= a), len(place) - 1)
 
 
 def _headers(head_raw, width: int, place, text: str) -> list[Row]:
