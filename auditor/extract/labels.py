@@ -293,6 +293,13 @@ def _bases(ctx: Ctx, lab: Labeller, s: Share, first_of: dict) -> None:
             scope = scope.parent
         return None
 
+    if s.numerator is None and not s.numerator_key and s.base_named:
+        # "tỷ lệ giải quyết đúng hạn đạt 98% số hồ sơ đến hạn": the rate's own words name its numerator
+        rate = next((fa for fa in ctx.report.facts if fa.q is s.pct and fa.key.endswith("%")), None)
+        s.numerator_key = rate.key[:-1] if rate is not None else None
+        if s.numerator_key and s.denominator is not None:
+            s.numerator = stated(s.numerator_key)
+            s.via = s.via or "rate"
     if s.denominator is not None:
         s.bases = [(s.denominator, "stated")]
         return
@@ -325,26 +332,85 @@ def _bases(ctx: Ctx, lab: Labeller, s: Share, first_of: dict) -> None:
 
 
 def rate_facts(ctx: Ctx) -> None:
-    """"tỷ lệ đúng hạn của cấp huyện (82.92%)": a percentage named as the rate of a figure is a fact
-    of its own (key "resolved.on_time%"), compared with the same rate stated elsewhere."""
+    """A percentage named as the rate of a figure is a fact of its own (key "resolved.on_time%"),
+    compared with the same rate stated elsewhere: "tỷ lệ đúng hạn của cấp huyện (82.92%)"; a
+    percentage before its label, "98,5% hồ sơ được giải quyết trước hạn" (unsure: nothing names it a
+    rate); and the clauses that go on from a rate, "…, đúng hạn 9,1%, quá hạn 0,7%"."""
     f, lex = ctx.folded, ctx.lex
-    for s in ctx.report.shares:
+    last: dict[int, Fact] = {}  # sentence start -> the rate fact read last in it
+    for s in sorted(ctx.report.shares, key=lambda s: s.pct.start):
         p = s.pct
         if s.comparison or s.via == "table" or p.role != "quantity":
             continue
-        lo = max(ctx.inline.clause(p.start)[0], p.start - 90)
-        tm = None
-        for tm in lex.rate_word.finditer(f, lo, p.start):
-            pass
-        if tm is None:
-            continue
-        words = f[tm.end():p.start]
-        cands = [c for c in lex.candidates(words) if c[0] <= 14]
-        if not cands:
-            continue
-        first = min(c[0] for c in cands)
-        longest = max(c[1] - c[0] for c in cands if c[0] == first)
-        keys = {c[2].key for c in cands if c[0] == first and c[1] - c[0] == longest}
-        if len(keys) != 1 or not lex.rate_tail.fullmatch(words, first + longest):
-            continue  # "tỷ lệ hồ sơ trực tuyến được giải quyết nhanh": the rate of something else
-        ctx.report.facts.append(Fact(keys.pop() + "%", p, ctx.scope_at(p.start), "before"))
+        sentence = ctx.inline.sentence(p.start)[0]
+        before = last.get(sentence)
+        fact = _rate_named_before(ctx, p, before)
+        if fact is None and s.numerator is None:
+            fact = _rate_named_after(ctx, p, before)
+        if fact is not None:
+            ctx.report.facts.append(fact)
+            last[sentence] = fact
+
+
+def _rate_named_before(ctx: Ctx, p: Quantity, before: Fact | None) -> Fact | None:
+    """"tỷ lệ <label> … x%", or "<label> x%" in a clause after another rate of the sentence."""
+    f, lex = ctx.folded, ctx.lex
+    clause = ctx.inline.clause(p.start)[0]
+    lo = max(clause, p.start - 90, before.q.end if before is not None else 0)
+    tm = None
+    for tm in lex.rate_word.finditer(f, lo, p.start):
+        pass
+    if tm is not None:
+        words, reach = f[tm.end():p.start], 14
+    elif before is not None:
+        words, reach = f[ctx.inline.phrase(p.start)[0]:p.start], 3  # "…, đúng hạn 9,1%"
+    else:
+        return None
+    key = _rate_key(ctx, words, reach, lex.rate_tail, before, full=True, whole=_named_before(ctx, p.start))
+    return Fact(key + "%", p, ctx.scope_at(p.start), "before") if key else None
+
+
+def _rate_named_after(ctx: Ctx, p: Quantity, before: Fact | None) -> Fact | None:
+    f, lex = ctx.folded, ctx.lex
+    lead = lex.rate_after.match(f, p.end)
+    if lead is None:
+        return None
+    words = f[lead.end():min(len(f), lead.end() + 80)]
+    key = _rate_key(ctx, words, 0, lex.rate_label_end, before, full=False, whole=_named_before(ctx, p.start))
+    return Fact(key + "%", p, ctx.scope_at(p.start), "after") if key else None
+
+
+def _rate_key(ctx: Ctx, words: str, reach: int, tail: re.Pattern, before: Fact | None, *, full: bool,
+              whole: set[str] = frozenset()) -> str | None:
+    """The one key the first, longest label in `words` names, when only `tail` follows it. A label that
+    may mean several figures ("quá hạn") takes the one beside the sentence's rate before it, else the
+    one part of a figure the sentence named before (`whole`: "Hồ sơ đang giải quyết: … quá hạn")."""
+    cands = [c for c in ctx.lex.candidates(words) if c[0] <= reach]
+    if not cands:
+        return None
+    first = min(c[0] for c in cands)
+    longest = max(c[1] - c[0] for c in cands if c[0] == first)
+    labels = [c[2] for c in cands if c[0] == first and c[1] - c[0] == longest]
+    keys = {k for lab in labels for k in (lab.key, *lab.alternatives)}
+    if before is not None and any(_siblings(ctx, k, before.key[:-1]) for k in keys):
+        keys = {k for k in keys if _siblings(ctx, k, before.key[:-1])}
+    elif len(keys) > 1 and whole:
+        keys = {k for k in keys if ctx.lex.parents.get(k) in whole} or keys
+    if len(keys) > 1 and (len(labels) > 1 or any(lab.alternatives for lab in labels)):
+        keys = {lab.key for lab in labels}
+    after = first + longest
+    ends = tail.fullmatch(words, after) if full else tail.match(words, after)
+    if len(keys) != 1 or not ends:
+        return None  # "tỷ lệ hồ sơ trực tuyến được giải quyết nhanh": the rate of something else
+    return keys.pop()
+
+
+def _named_before(ctx: Ctx, pos: int) -> set[str]:
+    """The keys the sentence names before `pos`."""
+    start = ctx.inline.sentence(pos)[0]
+    return {k for _, _, lab in ctx.lex.candidates(ctx.folded[start:pos]) for k in (lab.key, *lab.alternatives)}
+
+
+def _siblings(ctx: Ctx, a: str, b: str) -> bool:
+    parents = ctx.lex.parents
+    return a != b and parents.get(a) is not None and parents.get(a) == parents.get(b)

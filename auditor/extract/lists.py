@@ -36,8 +36,8 @@ def _node_lists(ctx: Ctx, node: Node) -> None:
         start = cm.end() if cm else pos
         s_end = min(ctx.inline.sentence(start)[1], own_end)
         om = _OPENER.match(f, start, s_end)
-        if not om or ctx.between(start, om.end()) and any(x.role in ("quantity", "numerator") for x in ctx.between(start, om.end())):
-            continue
+        if not om or any(x.role in ("quantity", "numerator") and not x.percent for x in ctx.between(start, om.end())):
+            continue  # another count stands between ("05/09 phòng đạt 100% … (A, B)" still lists the phòng)
         body_start = om.end()
         if om.group(1):  # "(A, B, C)"
             close = text.find(")", body_start, s_end + 1)

@@ -370,6 +370,30 @@ def _named_base(ctx: Ctx, share: Share) -> None:
         share.base_keys, share.base_named = tuple(keys), True
     elif lex.whole_base.match(f, m.end()) or lex.whole_base.match(f, p.end):
         share.base_keys, share.base_named = ("*total",), True  # "chiếm 17,2% tổng số": the scope's own total
+    elif share.denominator is None:
+        q = _figure_named(ctx, p, words)
+        if q is not None:
+            share.denominator, share.base_named = q, True
+
+
+def _figure_named(ctx: Ctx, p: Quantity, words: str) -> Quantity | None:
+    """A base named by words the lexicon has no key for ("98% số hồ sơ đến hạn"): the count before the
+    percentage, in its block, that the same words name ("Số hồ sơ đến hạn giải quyết là 1.200")."""
+    named = " ".join(re.findall(r"[a-z0-9]+", words))
+    if len(named.split()) < 2:
+        return None
+    node = ctx.node_at(p.start)
+    if node is None:
+        return None
+    f = ctx.folded
+    rx = re.compile(r"\b" + r"\s+".join(map(re.escape, named.split())) + r"\b")
+    for q in reversed(ctx.between(node.body_start, p.start)):
+        if q.role != "quantity" or q.percent:
+            continue
+        phrase = f[ctx.inline.phrase(q.start)[0]:q.start]
+        if rx.search(phrase):
+            return q
+    return None
 
 
 def partitions(ctx: Ctx) -> None:

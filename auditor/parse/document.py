@@ -146,13 +146,15 @@ def _join_spaced(blocks: list[Node], text: str) -> list[Node]:
 
 
 def _heading_title(node: Node, text: str) -> None:
-    """A heading's title is its first line, and the next lines when the title wraps (no closing mark
-    at the end of a line, the next line begins in lower case)."""
+    """A heading's title is its first line, and the next lines when the title wraps: no closing mark
+    at the end of a line, and the next line begins in lower case, or the title is a sentence with
+    figures that goes on ("4. Có 11/18 huyện … : Nông Sơn, …, Tây⏎Giang, Thăng Bình …")."""
     end = node.lines[0][1]
     for s, e in node.lines[1:]:
         last = text[node.lines[0][0]:end].rstrip()
         nxt = text[s:e].lstrip()
-        if last and last[-1] not in ".:;!?)" and nxt[:1].islower():
+        sentence = len(last) > 60 and any(ch.isdigit() for ch in last[node.body_start - node.lines[0][0]:])
+        if last and last[-1] not in ".:;!?)" and (nxt[:1].islower() or sentence or last[-1] == ","):
             end = e
         else:
             break

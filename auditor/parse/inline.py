@@ -11,6 +11,8 @@ figure?", "is it inside brackets?") is a binary search, never a new scan of the 
 """
 from __future__ import annotations
 
+import re
+
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
@@ -59,12 +61,17 @@ def _around(cuts: list[int], pos: int) -> tuple[int, int]:
     return start, end
 
 
+_SPLIT_THOUSANDS = re.compile(r" \d{3}(?![\d.,])")
+
+
 def _full_stop(text: str, i: int) -> bool:
     """Whether the "." at i ends a sentence: white space follows, and it does not close an abbreviation
     ("TP. Rạch Giá") or a figure's thousands ("2.500" has no space after the dot)."""
     nxt = text[i + 1:i + 2]
     if nxt and not nxt.isspace():
         return False
+    if i > 0 and text[i - 1].isdigit() and _SPLIT_THOUSANDS.match(text, i + 1):
+        return False  # "7. 846": OCR split a figure's thousands
     j = i
     while j > 0 and text[j - 1].isalpha():
         j -= 1

@@ -4,7 +4,8 @@
 "…:", "a và b (tổng cộng N)", a table's total row, percentages of one base that must make 100%),
 filtered by `shapes`. `over: scopes` checks an identity between fact keys in every scope
 ("received = received.new + carried_over"), with terms the report does not state taken as zero
-where the rule allows it (`optional`).
+where the rule allows it (`optional`). `over: rates` checks that the rates of the parts of such an
+identity, stated together ("trước hạn 90,2%, đúng hạn 9,1%, quá hạn 0,7%"), make 100%.
 
 Tolerance comes from the figures as written: a scaled figure ("3,2 nghìn") stands for ± half its
 last place; a percentage for its rounding or truncation.
@@ -31,7 +32,7 @@ _COMPLETE_SHAPES = ("children", "total_after", "table_column", "table_row", "tab
 
 class Spec(RuleBase):
     kind: Literal["sum"]
-    over: Literal["breakdowns", "scopes", "reports"]
+    over: Literal["breakdowns", "scopes", "rates", "reports"]
     shapes: list[str] = []  # over breakdowns: the shapes this rule checks
     keys_: list[str] = Field(default=[], alias="keys")  # over reports: the figures a district sums from its communes
     total: str | None = None  # over scopes: the total's key
@@ -42,9 +43,9 @@ class Spec(RuleBase):
 
     @model_validator(mode="after")
     def _fields(self) -> "Spec":
-        if self.over == "scopes":
+        if self.over in ("scopes", "rates"):
             if not self.total or not self.parts:
-                raise ValueError("luật sum over: scopes cần 'total' và 'parts'")
+                raise ValueError(f"luật sum over: {self.over} cần 'total' và 'parts'")
             try:
                 terms = signed_terms(parse_expr(self.parts))
             except ExprError as exc:
@@ -64,7 +65,9 @@ class Spec(RuleBase):
     def keys(self) -> list[str]:
         if self.over == "reports":
             return list(self.keys_)
-        return [self.total] + [k for _, k in self.terms()] + self.optional + self.unless if self.over == "scopes" else []
+        if self.over in ("scopes", "rates"):
+            return [self.total] + [k for _, k in self.terms()] + self.optional + self.unless
+        return []
 
 
 # -------------------------------------------------------------------- interval arithmetic
@@ -98,6 +101,8 @@ def run(rule: Spec, ctx: Context) -> Iterator[Outcome]:
         for bd in ctx.report.breakdowns:
             if bd.how in rule.shapes and bd.parts:
                 yield from _breakdown(bd, ctx)
+    elif rule.over == "rates":
+        yield from _rates(rule, ctx)
     else:
         yield from _identities(rule, ctx)
 
@@ -237,3 +242,28 @@ def _identity(rule: Spec, ctx: Context, sf, lhs: Fact, present, assumed: list[st
                        reason=ctx.t(f"bảng không có cột {values['assumed']}", f"the table has no column for {values['assumed']}"))
     return Outcome("fail", anchor.q.start, anchor.q.end, values, numbers, related, values["arithmetic"], sure=sure,
                    scope=sf.scope)
+
+
+def _rates(rule: Spec, ctx: Context) -> Iterator[Outcome]:
+    """The rates of an identity's parts, stated in one block of one scope, make 100%."""
+    terms = rule.terms()
+    for sf in ctx.scopes.values():
+        found = [(k, sf.first(k + "%")) for _, k in terms]
+        if any(f is None and k not in rule.optional for k, f in found):
+            continue
+        facts = [f for _, f in found if f is not None]
+        if len(facts) < 2 or not ctx.linked(facts[0].q, [f.q for f in facts[1:]]):
+            continue
+        parts = [(1, f.q) for f in facts]
+        lo, hi, exact = _sum(parts, True)
+        values = _values(ctx, [f.q for f in facts], [1] * len(facts), exact, Decimal(100), True, 0, 1)
+        values["names"] = " + ".join(ctx.name(f.key[:-1]) for f in facts)
+        values["total"] = ctx.name(rule.total)
+        related = [Related(ctx.name(f.key[:-1]), f.q.start, f.q.end) for f in facts[1:]]
+        numbers = [100] + [f.q.number for f in facts]
+        first, last = facts[0].q, facts[-1].q
+        if lo <= 100 <= hi:
+            yield Outcome("pass", first.start, last.end, values, numbers, related, values["arithmetic"], scope=sf.scope)
+        else:
+            yield Outcome("fail", first.start, last.end, values, numbers, related, values["arithmetic"],
+                          sure=all(f.sure for f in facts), scope=sf.scope)
