@@ -127,6 +127,8 @@ class LexiconSpec(_Strict):
     rates: list[RateSpec]
     rate_words: list[str]
     rate_tail: list[str]
+    rate_after: list[str]
+    rate_label_end: list[str]
     figures: FigureSpec
     units: dict[str, list[str]]
     scopes: ScopeSpec
@@ -161,6 +163,8 @@ class Lexicon:
     rates: list[tuple[RateSpec, re.Pattern]]
     rate_word: re.Pattern
     rate_tail: re.Pattern
+    rate_after: re.Pattern
+    rate_label_end: re.Pattern
     # figures
     approximate_before: re.Pattern  # these match ending right before a figure
     approx_above: re.Pattern
@@ -481,6 +485,8 @@ def _build(spec: LexiconSpec, where: str) -> Lexicon:
         rates=[(r, _any(r.patterns, a, f"{where}: rates")) for r in spec.rates],
         rate_word=_any(spec.rate_words, a, f"{where}: rate_words"),
         rate_tail=_any(spec.rate_tail, a, f"{where}: rate_tail"),
+        rate_after=_any(spec.rate_after, a, f"{where}: rate_after"),
+        rate_label_end=_any(spec.rate_label_end, a, f"{where}: rate_label_end"),
         approximate_before=_before_figure(fig.approximate_before, a, f"{where}: figures.approximate_before"),
         approx_above=_any(fig.approximate_above, a, f"{where}: figures.approximate_above"),
         approx_below=_any(fig.approximate_below, a, f"{where}: figures.approximate_below"),
