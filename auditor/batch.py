@@ -19,7 +19,12 @@ from .sources import DEFAULT_MAX_BYTES, REPORT_SUFFIXES
 
 
 def collect(inputs: list[str]) -> tuple[list[str], list[Audit]]:
-    """Paths to audit, and an Audit with a problem for every input that names nothing."""
+    """Paths to audit, and an Audit with a problem for every input that names nothing. A folder
+    gives its reports and also its office files in formats that are not read (.doc, .xls, .xlsx,
+    .odt, ...): read_source refuses each with its reason, so the run lists them as not read
+    instead of passing over them in silence."""
+    from .sources import REFUSED_SUFFIXES
+
     paths: list[str] = []
     missing: list[Audit] = []
     for item in inputs:
@@ -27,7 +32,8 @@ def collect(inputs: list[str]) -> tuple[list[str], list[Audit]]:
         if item == "-" or p.is_file():
             paths.append(item)
         elif p.is_dir():
-            found = sorted(str(q) for q in p.rglob("*") if q.is_file() and q.suffix.lower() in REPORT_SUFFIXES)
+            found = sorted(str(q) for q in p.rglob("*")
+                           if q.is_file() and q.suffix.lower() in REPORT_SUFFIXES + REFUSED_SUFFIXES)
             if not found:
                 missing.append(Audit(item, None, [], [{"code": "IO001", "message": f"thư mục {item} không có tệp báo cáo (.txt, .md, .docx, .pdf)"}]))
             paths.extend(found)
