@@ -93,6 +93,9 @@ class RelationSpec(_Strict):
     whole_before_part: list[str]
     named_total_gap: list[str]
     label_fillers: list[str]
+    change_up: list[str]
+    change_down: list[str]
+    rank_steps: list[str]
 
 
 class TableSpec(_Strict):
@@ -212,6 +215,9 @@ class Lexicon:
     zero_statement: re.Pattern
     whole_before_part: re.Pattern
     named_total_gap: re.Pattern
+    change_up: re.Pattern  # searched in the words before a change
+    change_down: re.Pattern
+    rank_steps: re.Pattern  # matched right after a change: "tăng 39 bậc"
     label_filler: re.Pattern
     countable: re.Pattern
     # tables
@@ -533,6 +539,9 @@ def _build(spec: LexiconSpec, where: str) -> Lexicon:
         zero_statement=_any(rel.zero_statements, a, f"{where}: relations.zero_statements"),
         whole_before_part=_any(rel.whole_before_part, a, f"{where}: relations.whole_before_part"),
         named_total_gap=_any(rel.named_total_gap, a, f"{where}: relations.named_total_gap"),
+        change_up=_any(rel.change_up, a, f"{where}: relations.change_up", scanning=True),
+        change_down=_any(rel.change_down, a, f"{where}: relations.change_down", scanning=True),
+        rank_steps=_any(rel.rank_steps, a, f"{where}: relations.rank_steps"),
         label_filler=_regex(r"\s*(?:(?:" + _alternation(rel.label_fillers, a, f"{where}: relations.label_fillers") + r")\s+)?",
                             f"{where}: relations.label_fillers", rel.label_fillers, a),
         countable=_regex(r"\s*(?:" + _alternation(spec.countables, a, f"{where}: countables") + r")\b",

@@ -14,6 +14,7 @@ from ..lexicon import Lexicon, default_lexicon
 from ..numbers import decimal_mark_of
 from ..parse.document import parse_document
 from ..parse.inline import analyse
+from .changes import read_changes
 from .clauses import read_clauses
 from .context import Ctx
 from .figures import read_figures
@@ -47,6 +48,7 @@ def extract(path: str, text: str, encoding: str = "utf-8", lex: Lexicon | None =
     resolve_alternatives(ctx)
     link_bases(ctx, labeller)
     partitions(ctx)
+    read_changes(ctx)
     read_lists(ctx)
     read_clauses(ctx)
     report.facts.sort(key=lambda fa: fa.q.start)

@@ -73,6 +73,13 @@ class Ctx:
         self.node_starts = [n.start for n in self.nodes]
         self.report.tree = tree
 
+    def total_word(self, pos: int) -> re.Match | None:
+        """"Tổng cộng", "Cộng", "Tổng số" opening at `pos`; not "công" ("công khai"), which folds the same."""
+        m = self.lex.total_words.match(self.folded, pos)
+        if m is not None and "công" in self.text[m.start():m.end()].lower():
+            return None
+        return m
+
     def node_at(self, pos: int) -> Node | None:
         """The block holding `pos`: blocks do not overlap (an item's own lines end where its children begin)."""
         i = bisect_right(self.node_starts, pos) - 1

@@ -47,8 +47,10 @@ def _node_lists(ctx: Ctx, node: Node) -> None:
         else:
             body_end = s_end
             semi = f.find(";", body_start, s_end)
-            if semi >= 0 and "," in f[body_start:semi]:
-                body_end = semi  # "02 cơ quan …: A, B; …": the list ends with its clause
+            if semi >= 0 and "," in f[body_start:semi] and (_VA.search(f, body_start, semi) or _counts_in(ctx, semi, s_end)):
+                # "03 xã: A, B và C; Trung tâm đặt tại …", "02 cơ quan: A, B; tỷ lệ … 98%": the list ends
+                # with its clause; "5 nhóm là A, B; C, D; E và F": its items are set off by ";"
+                body_end = semi
         body = text[body_start:body_end].rstrip(" .;")
         if not body.strip() and om.group(2):
             kids = [c for c in node.children if c.kind == "item"]
@@ -56,7 +58,7 @@ def _node_lists(ctx: Ctx, node: Node) -> None:
                 continue  # sub-items with figures are the parts of a total, not names
             items, alt = [(c.body_start, c.end) for c in kids], None
         else:
-            if _counts_in(ctx, body_start, body_start + len(body)) or ctx.lex.total_words.match(f, body_start) \
+            if _counts_in(ctx, body_start, body_start + len(body)) or ctx.total_word(body_start) \
                     or ctx.lex.aside_other_time.match(f, body_start):
                 continue  # a bracket or list holding figures is a breakdown or a note, not a list of names
             items, alt = split_items(body, body_start)

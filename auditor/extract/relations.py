@@ -134,10 +134,10 @@ class Relations:
             first = self.items(kid.body_start, _own_end(kid))
             if not first:
                 continue
-            if ctx.lex.total_words.match(f, kid.body_start) and total is None:
+            if ctx.total_word(kid.body_start) and total is None:
                 total = first[0]
                 continue
-            if ctx.lex.total_words.match(f, kid.body_start):
+            if ctx.total_word(kid.body_start):
                 continue
             parts.append(first[0])
             names.append(" ".join(ctx.text[kid.body_start:first[0][0].start].split()).strip(" :"))
@@ -161,7 +161,7 @@ class Relations:
             words = f[a + 1:b]
             if ctx.lex.breakdown.search(words) or ctx.lex.aside_other_time.match(f, a + 1) or ctx.lex.not_parts.search(words):
                 continue
-            tm = ctx.lex.total_words.match(f, _skip(f, a + 1))
+            tm = ctx.total_word(_skip(f, a + 1))
             if tm and len(inside) == 1:
                 self._total_after(node, inside[0], a)
                 continue

@@ -46,11 +46,21 @@ class Scopes:
             if self.ctx.report.header.level == "commune":
                 return parent
             kind, name = "own", "own"
+        if kind == "row":
+            unit = self._unit_named(parent, name)
+            if unit is not None:
+                return unit  # the row "Đông Hải" of a table of units is the "Phường Đông Hải" the text speaks of
         key = (parent.id, kind, name)
         found = self.interned.get(key)
         if found is None:
             found = self.interned[key] = self._make(parent, kind, name, label, start, end)
         return found
+
+    def _unit_named(self, parent: Scope, name: str) -> Scope | None:
+        unit_word = dict(self.ctx.lex.scope_kinds)["unit"]
+        units = [sc for (pid, kind, _), sc in self.interned.items()
+                 if pid == parent.id and kind == "unit" and unit_word.sub("", sc.name, count=1).strip() == name]
+        return units[0] if len(units) == 1 else None
 
     def _own_level(self, kind: str, name: str) -> bool:
         level = self.ctx.report.header.level

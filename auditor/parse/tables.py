@@ -144,8 +144,11 @@ def read_table(text: str, lines: list[tuple[int, int]]) -> Table | None:
     head_raw = [r for r in head_raw if r is not numbers_row]
     counts = [len([c for c in cells if c.text]) for _, _, cells in body_raw if _is_data(cells)]
     regular = bool(counts) and max(counts.count(n) for n in set(counts)) * 10 >= 7 * len(counts)
-    if spaced and not regular or spaced and _aligned(body_raw):
-        width, place = _spaced_columns(text, [r for r in body_raw if _is_data(r[2])])
+    data_rows = [r for r in body_raw if _is_data(r[2])]
+    columns = _spaced_columns(text, data_rows) if spaced else None
+    modal = max(set(counts), key=counts.count) if counts else 0
+    if spaced and (not regular or _aligned(body_raw) or columns[0] == modal and _one_per_column(data_rows, columns[1])):
+        width, place = columns  # the cells stand in columns: placed by position
     else:
         # tab or pipe cells, or space-set rows that all have as many cells but do not line up (OCR
         # keeps the gaps, not the columns): cells are placed by their order
@@ -212,6 +215,15 @@ def _column_of(place: list[tuple[int, int]], a: int, b: int) -> int:
     """The column a cell spanning [a, b) of its line stands in: the one it overlaps most, else the one beside it."""
     overlap, j = max((min(b, e) - max(a, s), j) for j, (s, e) in enumerate(place))
     return j if overlap > 0 else _beside(place, a)
+
+
+def _one_per_column(rows, place: list[tuple[int, int]]) -> bool:
+    """Whether every row puts each of its cells in a column of its own."""
+    for s, _, cells in rows:
+        cols = [_column_of(place, c.start - s, c.end - s) for c in cells if c.text]
+        if len(cols) != len(set(cols)):
+            return False
+    return True
 
 
 def _aligned(rows) -> bool:

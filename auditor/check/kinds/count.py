@@ -31,10 +31,17 @@ def _lists(ctx: Context) -> Iterator[Outcome]:
         stated = lc.count.value
         ok = stated == n or (lc.alternative_count is not None and stated == lc.alternative_count)
         names = "; ".join(" ".join(text[s:e].split())[:40] for s, e in lc.items)
-        values = {"stated": ctx.fmt(stated), "listed": str(n), "items": names, "where": ""}
-        values["arithmetic"] = f"{values['stated']} {'=' if ok else '≠'} {n}"
+        listed = str(n)
+        if lc.alternative_count is not None and not ok:
+            # "… mức độ hài lòng và số hóa hồ sơ": a last "và" that may join two names or belong to one
+            listed = ctx.t(f"{n} (hoặc {lc.alternative_count}, nếu đọc khác chữ “và” cuối)",
+                           f"{n} (or {lc.alternative_count}, reading the last “và” otherwise)")
+        values = {"stated": ctx.fmt(stated), "listed": listed, "items": names, "where": ""}
+        values["arithmetic"] = f"{values['stated']} {'=' if ok else '≠'} {listed}"
         related = [Related(ctx.t(f"mục {i + 1}", f"item {i + 1}"), s, e) for i, (s, e) in enumerate(lc.items[:12])]
         numbers = [lc.count.number] + ([lc.of.number] if lc.of is not None else []) + [n]
+        if lc.alternative_count is not None and not ok:
+            numbers.append(lc.alternative_count)
         # a list is read for sure when its names are plain: no name with "và" or more than six words
         plain = all(len(text[s:e].split()) <= 6 and " và " not in text[s:e] and " va " not in text[s:e]
                     for s, e in lc.items)

@@ -117,9 +117,10 @@ def _breakdown(bd: Breakdown, ctx: Context) -> Iterator[Outcome]:
         lo, hi, exact = _sum(parts, bd.total_is_percent)
         target = (Fraction(100), Fraction(100)) if bd.total_is_percent and not total.percent else interval(total)
         if bd.total_is_percent and total.percent:
-            target = (Fraction(total.value), Fraction(total.value))
+            # a rate now against the rate before and its change: each rounded or truncated as written
+            target = interval(total, True) if bd.how == "change" else (Fraction(total.value), Fraction(total.value))
         shown_total = Decimal(100) if bd.total_is_percent and not total.percent else total.value
-        ok = lo <= target[1] and target[0] <= hi
+        ok = lo <= target[1] and target[0] <= hi or bd.how == "change" and _relative_change(total, parts)
         values = _values(ctx, [p for _, p in parts], signs, exact, shown_total, bd.total_is_percent, pos, len(bd.total))
         values["names"] = ", ".join(n for n in bd.names if n)
         numbers = ([100] if bd.total_is_percent and not total.percent else [total.number]) + [p.number for _, p in parts]
@@ -137,6 +138,17 @@ def _breakdown(bd: Breakdown, ctx: Context) -> Iterator[Outcome]:
             explicit = bd.complete or bd.how in _COMPLETE_SHAPES or (exact > total.value and bd.how != "stated_sum")
             yield Outcome("fail", start, end, values, numbers, related, values["arithmetic"],
                           sure=sure and explicit and not (bd.gaps and exact < total.value), scope=bd.scope)
+
+
+def _relative_change(now: Quantity, parts: list[tuple[int, Quantity]]) -> bool:
+    """"82,5% … tăng 1,2% so với năm trước" may mean 1,2 per cent of the earlier rate, not points."""
+    (_, before), (sign, change) = parts
+    if not (now.percent and change.percent):
+        return False
+    lo, hi = interval(now, True)
+    value = Fraction(before.value) * (1 + sign * Fraction(change.value) / 100)
+    slack = Fraction(1, 10 ** max(before.decimals, change.decimals))
+    return lo - slack <= value <= hi + slack
 
 
 def _values(ctx: Context, parts: list[Quantity], signs: list[int], exact: Decimal, total: Decimal, shares: bool,

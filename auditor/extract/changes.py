@@ -1,0 +1,75 @@
+"""A figure stated with its change and the earlier figure it changed from: "Tỷ lệ đạt 97,93%, tăng
+0,10% so với năm 2022 (năm 2022: 97,83%)", "82,18% (năm 2021: 90,30%), giảm 8,12%", "xếp thứ 5/63;
+so với năm 2020 tăng 39 bậc (tức năm 2020 đứng thứ 44/63)". The three make one sum: the earlier
+figure plus (or minus) the change is the figure now. A rank that goes up moves its number down."""
+from __future__ import annotations
+
+from ..facts import Breakdown, Quantity
+from .context import Ctx
+
+_REACH = 45  # how far before a change its direction word may stand ("cao hơn năm 2022 là 0,10%")
+_NOT_FIGURES = ("date", "year", "docref", "marker", "delta", "noise", "other")
+
+
+def read_changes(ctx: Ctx) -> None:
+    f, lex = ctx.folded, ctx.lex
+    totals = {id(r.of) for r in ctx.report.ranks}  # "5/63": 63 is how many were ranked, not a rank
+    for d in ctx.qs:
+        if d.role != "delta":
+            continue
+        s0, s1 = ctx.inline.sentence(d.start)
+        sign = _direction(ctx, max(s0, d.start - _REACH), d.start)
+        if sign == 0:
+            continue
+        kind = "rank" if lex.rank_steps.match(f, d.end) else "percent" if d.percent else "count"
+        now = _current(ctx, d, kind, s0, totals)
+        if now is None:
+            continue
+        before = _earlier(ctx, d, now, kind, s0, s1, totals)
+        if before is None:
+            continue
+        step = -sign if kind == "rank" else sign
+        start = min(now.start, before.start, d.start)
+        end = max(now.end, before.end, d.end)
+        ctx.report.breakdowns.append(Breakdown(
+            (now,), [(before,), (d,)], "change", True, ctx.scope_at(now.start), start, end,
+            total_is_percent=kind == "percent", signs=[1, step], word=f[d.start - 12:d.start].split()[-1] if d.start > 12 else ""))
+
+
+def _direction(ctx: Ctx, a: int, b: int) -> int:
+    """+1 when the last direction word before the change says it went up, -1 down, 0 when none does."""
+    f, lex = ctx.folded, ctx.lex
+    ups = [m.end() for m in lex.change_up.finditer(f, a, b)]
+    downs = [m.end() for m in lex.change_down.finditer(f, a, b)]
+    if not ups and not downs:
+        return 0
+    return 1 if max(ups, default=-1) > max(downs, default=-1) else -1
+
+
+def _kind(q: Quantity) -> str:
+    return "rank" if q.role == "rank" else "percent" if q.percent else "count"
+
+
+def _other_time(ctx: Ctx, q: Quantity) -> bool:
+    a = ctx.inline.aside(q.start)
+    return a is not None and ctx.lex.aside_other_time.match(ctx.folded, a[0] + 1) is not None
+
+
+def _current(ctx: Ctx, d: Quantity, kind: str, s0: int, totals: set[int]) -> Quantity | None:
+    """The figure the change is of: the nearest one of its kind before it in the sentence, not in a
+    bracket about another time."""
+    for q in reversed(ctx.between(s0, d.start)):
+        if q.role in _NOT_FIGURES or q.approx or _other_time(ctx, q) or id(q) in totals:
+            continue
+        if _kind(q) == kind and (kind != "count" or not d.unit or q.unit == d.unit):
+            return q
+        if kind != "rank":
+            return None  # another figure stands between: the change may be of that one
+    return None
+
+
+def _earlier(ctx: Ctx, d: Quantity, now: Quantity, kind: str, s0: int, s1: int, totals: set[int]) -> Quantity | None:
+    """The earlier figure: in a bracket about another time, in the same sentence, of the same kind."""
+    found = [q for q in ctx.between(s0, s1) if q is not now and q.role not in _NOT_FIGURES
+             and _other_time(ctx, q) and _kind(q) == kind and id(q) not in totals]
+    return min(found, key=lambda q: abs(q.start - d.start)) if len(found) >= 1 else None
