@@ -13,10 +13,10 @@ from decimal import Decimal
 from typing import NamedTuple
 
 # A percentage whose digits OCR split with spaces: "99 ,96%", "0. 04%", and "99 04 A" (% read as A).
-_PCT_SPACED = re.compile(r"(?<![\d.,])(\d{1,3}) ?([.,]) ?(\d{1,3}) ?%")
-_PCT_OCR_A = re.compile(r"(?<![\d.,])(\d{1,3}) (\d{2}) ?A\b")
+_PCT_SPACED = re.compile(r"(?=\d)(?<![\d.,])(\d{1,3}) ?([.,]) ?(\d{1,3}) ?%")
+_PCT_OCR_A = re.compile(r"(?=\d)(?<![\d.,])(\d{1,3}) (\d{2}) ?A\b")
 # A number not glued to a word ("S6" is OCR for "Số"), but a glued currency sign is allowed ("5.158.000đ").
-_NUMBER = re.compile(r"(?<![^\W\d_])(?<![\d.,])\d+(?:[.,]\d+)*(?!\d)(?:(?![^\W\d_])|(?=[đd]\b))")
+_NUMBER = re.compile(r"(?=\d)(?<![^\W\d_])(?<![\d.,])\d+(?:[.,]\d+)*(?!\d)(?:(?![^\W\d_])|(?=[đd]\b))")
 _PCT_AFTER = re.compile(r"\s?%")
 # both marks in one number: thousands groups of three, then one decimal part ("1.005,8", "1,005.8")
 _WELL_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:,\d{3})+\.\d+")
@@ -36,8 +36,8 @@ class RawNumber(NamedTuple):  # a tuple: a long report has a hundred thousand of
 # digits, a separator with a space on one side, exactly three digits; not one of a run of figures
 # ("1, 2, 3") and not a percentage (those are read above).
 # ... and one whose decimals it set apart ("44 ,46", "tăng 3 ,55"): a space before the mark, none after
-_SPLIT_DECIMAL = re.compile(r"(?<![\d.,])(?<!\d[.,] )(\d{1,3}) ([.,])(\d{1,2})(?![\d.,%])(?! ?%)")
-_SPLIT_THOUSANDS = re.compile(r"(?<!\d[.,] )(?<![\d.,])(\d{1,3}(?:[.,]\d{3})*)( [.,] ?| ?[.,] )(\d{3})(?![\d%])(?! ?[.,] ?\d)(?! ?%)")
+_SPLIT_DECIMAL = re.compile(r"(?=\d)(?<![\d.,])(?<!\d[.,] )(\d{1,3}) ([.,])(\d{1,2})(?![\d.,%])(?! ?%)")
+_SPLIT_THOUSANDS = re.compile(r"(?=\d)(?<!\d[.,] )(?<![\d.,])(\d{1,3}(?:[.,]\d{3})*)( [.,] ?| ?[.,] )(\d{3})(?![\d%])(?! ?[.,] ?\d)(?! ?%)")
 
 
 def decimal_mark_of(text: str) -> str:
@@ -98,7 +98,9 @@ def parse_number(raw: str, decimal_mark: str, *, prefer_decimal: bool) -> tuple[
 
 
 def scan(text: str) -> list[RawNumber]:
-    """Every number-like run in the text, in order, percentages marked; spans are half-open."""
+    r"""Every number-like run in the text, in order, percentages marked; spans are half-open. (Each
+    pattern opens with "(?=\d)": the engine then skips to the next digit instead of trying its
+    look-behinds at every character.)"""
     found: list[RawNumber] = []
     taken: list[tuple[int, int]] = []  # spans already read, sorted and disjoint
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from ..facts import Clause
+from ..parse.inline import within
 from .context import Ctx
 
 _SHAPE_WORD = re.compile(r"[a-z#]+")
@@ -15,7 +16,7 @@ def read_clauses(ctx: Ctx) -> None:
     for node in ctx.nodes:
         if node.kind not in ("item", "paragraph"):
             continue
-        cuts = [c for c in ctx.inline.phrase_cuts if node.body_start < c < node.end]
+        cuts = within(ctx.inline.phrase_cuts, node.body_start, node.end)
         for a, b in zip([node.body_start] + cuts, cuts + [node.end]):
             nums = [q for q in ctx.between(a, b) if q.role in ("quantity", "numerator", "denominator")]
             if not nums:

@@ -30,24 +30,48 @@ def _int(s: str | None) -> int | None:
         return None
 
 
+_BEFORE = 100  # the words about a figure stand this close before it ...
+_AFTER = 40  # ... and after it
+
+
+def _windows(raws) -> list[tuple[int, int]]:
+    """The stretches of text near figures, merged: the lexicon's figure patterns are searched only
+    there, so a long text with few figures costs little."""
+    out: list[tuple[int, int]] = []
+    for r in raws:
+        a, b = max(0, r.start - _BEFORE), r.end + _AFTER
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _near(rx: re.Pattern, f: str, windows: list[tuple[int, int]]):
+    for a, b in windows:
+        yield from rx.finditer(f, a, b)
+
+
 def read_figures(ctx: Ctx) -> None:
     lex, text, f = ctx.lex, ctx.text, ctx.folded
     mark = ctx.report.decimal_mark
-    approx_at = {m.end(): _direction(lex, m.group(0)) for m in lex.approximate_before.finditer(f)}
-    exact_at = {m.end() for m in lex.exact_before.finditer(f)}
-    ctx.set_figures([_quantity(ctx, r, mark, r.start in exact_at) for r in scan(text)])
+    raws = scan(text)
+    near = _windows(raws)
+    approx_at = {m.end(): _direction(lex, m.group(0)) for m in _near(lex.approximate_before, f, near)}
+    exact_at = {m.end() for m in _near(lex.exact_before, f, near)}
+    ctx.set_figures([_quantity(ctx, r, mark, r.start in exact_at) for r in raws])
     qs = ctx.qs
-    _dates(ctx)
-    for m in lex.reference.finditer(f):
+    _dates(ctx, near)
+    for m in _near(lex.reference, f, near):
         ctx.mark(m.start("num"), m.end("num"), "docref")
-    _ranks(ctx)
+    _ranks(ctx, near)
     for rx in lex.ocr_noise:
-        for m in rx.finditer(f):
+        for m in _near(rx, f, near):
             q = ctx.at(m.start(1))
             if q and not q.percent:
                 q.role = "noise"
-    not_quantity_at = {m.end() for m in lex.not_quantity_before.finditer(f)}
-    delta_at = {m.end() for m in lex.delta_before.finditer(f)}
+    not_quantity_at = {m.end() for m in _near(lex.not_quantity_before, f, near)}
+    delta_at = {m.end() for m in _near(lex.delta_before, f, near)}
     for i, q in enumerate(qs):
         if q.start in approx_at and q.start not in exact_at:
             q.approx = approx_at[q.start]
@@ -110,7 +134,7 @@ def _quantity(ctx: Ctx, r, mark: str, exact: bool) -> Quantity:
     return q
 
 
-def _dates(ctx: Ctx) -> None:
+def _dates(ctx: Ctx, near: list[tuple[int, int]]) -> None:
     lex, text, f = ctx.lex, ctx.text, ctx.folded
     dates: list[DateMention] = []
     taken: list[tuple[int, int]] = []
@@ -119,7 +143,7 @@ def _dates(ctx: Ctx) -> None:
         return not any(s < b and a < e for s, e in taken[-4:])
 
     for rx, parts in ((lex.date_long, (1, 2, 3)), (lex.date_short, (1, 2, 3))):
-        for m in rx.finditer(f):
+        for m in _near(rx, f, near):
             if not free(m.start(), m.end()) and rx is lex.date_short:
                 continue
             ctx.mark(m.start(), m.end(), "date")
@@ -128,7 +152,7 @@ def _dates(ctx: Ctx) -> None:
             taken.append((m.start(), m.end()))
         taken.sort()
     # "ngày 21/5", "từ 01/7 đến 14/7/2025", "24/7": a day and month ("tháng 4/2020" is read with fractions)
-    for m in lex.date_partial.finditer(f):
+    for m in _near(lex.date_partial, f, near):
         a, b = next(m.span(g) for g in ("d", "d2", "d3") if m.group(g))
         if any(d.start <= a < d.end for d in dates):
             continue
@@ -137,9 +161,9 @@ def _dates(ctx: Ctx) -> None:
     ctx.report.dates = dates
 
 
-def _ranks(ctx: Ctx) -> None:
+def _ranks(ctx: Ctx, near: list[tuple[int, int]]) -> None:
     f = ctx.folded
-    for m in ctx.lex.rank.finditer(f):
+    for m in _near(ctx.lex.rank, f, near):
         mm = _RANK_NUMBERS.match(f, m.end())
         if not mm:
             continue

@@ -197,7 +197,9 @@ class Relations:
         02 người") breaks down the last figure of that unit stated before it in the block."""
         ctx, f, inline = self.ctx, self.ctx.folded, self.ctx.inline
         start, end = node.body_start, _own_end(node)
-        for colon in (i for i in range(start, end) if f[i] == ":"):
+        if len(ctx.between(start, end)) < 3:
+            return  # a total and two parts at least
+        for colon in _all(f, ":", start, end):
             s_end = min(inline.sentence(colon)[1], end)
             parts = self.items(colon + 1, s_end, depth_of=inline.aside(colon))
             if len(parts) < 2 or any(len(p) != 1 for p in parts) or id(parts[0][0]) in self.listed_in:
@@ -220,6 +222,8 @@ class Relations:
     def arithmetic(self, node: Node) -> None:
         ctx, f = self.ctx, self.ctx.folded
         start, end = node.body_start, _own_end(node)
+        if len(ctx.between(start, end)) < 3:
+            return
         for m in ctx.lex.stated_sum.finditer(f, start, end):
             lo, hi = ctx.inline.sentence(m.start())
             seq = self.items(max(lo, start), min(hi, end), depth_of=ctx.inline.aside(m.start()))
@@ -414,6 +418,14 @@ def partitions(ctx: Ctx) -> None:
         ctx.report.breakdowns.append(Breakdown(
             (base,), [(m.pct,) for m in members], "shares", True, members[0].scope, members[0].pct.start,
             members[-1].pct.end, total_is_percent=True))
+
+
+def _all(text: str, ch: str, start: int, end: int):
+    """Every position of `ch` in text[start:end]."""
+    i = text.find(ch, start, end)
+    while i >= 0:
+        yield i
+        i = text.find(ch, i + 1, end)
 
 
 def read_relations(ctx: Ctx) -> Relations:

@@ -17,6 +17,7 @@ import re
 
 from ..facts import Scope
 from ..parse.document import Node
+from ..parse.inline import within
 from .context import Ctx
 
 _HEAD_REACH = 110  # a heading's or lead's naming words sit in its first hundred characters
@@ -309,13 +310,13 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
     "Tại Bộ phận …", and an aside about another period "(năm 2022: 7 đơn vị)"."""
     inline, f, lex = ctx.inline, ctx.folded, ctx.lex
     for node in ctx.nodes:
-        if node.kind == "table":
-            continue
+        if node.kind == "table" or not ctx.between(node.body_start, node.end):
+            continue  # scopes matter only where there are figures
         base = ctx.node_scope.get(id(node), sc.root)
         spans: list[tuple[int, int, Scope]] = []
         end = node.end
         # clause openers
-        for cut in [node.body_start] + [c for c in inline.clause_cuts if node.body_start < c < end]:
+        for cut in [node.body_start] + within(inline.clause_cuts, node.body_start, end):
             m = lex.opener.match(f, cut) or lex.opener.match(f, _skip_space(f, cut))
             if not m:
                 continue
@@ -329,7 +330,7 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
                 spans.append((m.start(), b, scope))
         # a sentence opening with a period: "Trong tháng 9, …", "6 tháng đầu năm 2024, …", "Quý II năm 2024, …"
         period = dict(lex.scope_kinds)["period"]
-        for cut in [node.body_start] + [c for c in inline.sentence_cuts if node.body_start < c < end]:
+        for cut in [node.body_start] + within(inline.sentence_cuts, node.body_start, end):
             s = _skip_space(f, cut)
             m = lex.period_opener.match(f, s)
             pm = period.match(f, m.end()) if m else None
@@ -338,7 +339,7 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
                 scope = sc.new(base, "period", normal_name(f[pm.start():pm.end()]), label, pm.start(), pm.end())
                 spans.append((s, min(inline.sentence(s)[1], end), scope))
         # lead labels inside a block: "- Cấp sở, ban, ngành: tỷ lệ …", "Lũy kế 2 tháng: …", "…; Lĩnh vực X: a/b"
-        for cut in [node.body_start] + [c for c in inline.clause_cuts if node.body_start < c < end]:
+        for cut in [node.body_start] + within(inline.clause_cuts, node.body_start, end):
             s = _skip_space(f, cut)
             colon = f.find(":", s, min(end, s + _LEAD_MAX))
             if colon < 0 or any(_counts(q) for q in ctx.between(s, colon)):
@@ -376,7 +377,7 @@ def _field_list(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list
     f, inline, out = ctx.folded, ctx.inline, []
     for m in ctx.lex.field_list.finditer(f, start, end):
         s_end = min(inline.sentence(m.start())[1], end)
-        cuts = [m.end()] + [c for c in inline.clause_cuts if m.end() < c < s_end] + [s_end]
+        cuts = [m.end()] + within(inline.clause_cuts, m.end(), s_end) + [s_end]
         for a, b in zip(cuts, cuts[1:]):
             s = _skip_space(f, a)
             colon = f.find(":", s, min(b, s + _LEAD_MAX))

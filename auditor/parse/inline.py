@@ -61,6 +61,7 @@ def _around(cuts: list[int], pos: int) -> tuple[int, int]:
     return start, end
 
 
+_MARKS = re.compile(r"[()\[\];,:.?!]|\n(?=\n)")  # the characters that cut or bracket a text
 _SPLIT_THOUSANDS = re.compile(r" \d{3}(?![\d.,])")
 
 
@@ -97,8 +98,8 @@ def analyse(root: Node, text: str) -> Inline:
                 sentence.add(node.children[0].start)
         end = node.children[0].start if node.children else node.end
         opened: list[int] = []
-        for i in range(node.body_start, end):
-            ch = text[i]
+        for m in _MARKS.finditer(text, node.body_start, end):
+            i, ch = m.start(), m.group()
             if ch in "([":
                 opened.append(i)
             elif ch in ")]" and opened:
