@@ -30,6 +30,7 @@ def _int(s: str | None) -> int | None:
         return None
 
 
+_CELL_GAP = re.compile(r"\t| {2,}|\n")
 _BEFORE = 100  # the words about a figure stand this close before it ...
 _AFTER = 40  # ... and after it
 
@@ -57,7 +58,9 @@ def read_figures(ctx: Ctx) -> None:
     mark = ctx.report.decimal_mark
     raws = scan(text)
     near = _windows(raws)
-    approx_at = {m.end(): _direction(lex, m.group(0)) for m in _near(lex.approximate_before, f, near)}
+    # a word in one table cell says nothing of the figure in the next ("Cộng 4 cơ quan nêu trên<TAB>4.229")
+    approx_at = {m.end(): _direction(lex, m.group(0)) for m in _near(lex.approximate_before, f, near)
+                 if not _CELL_GAP.search(m.group(0))}
     exact_at = {m.end() for m in _near(lex.exact_before, f, near)}
     ctx.set_figures([_quantity(ctx, r, mark, r.start in exact_at) for r in raws])
     qs = ctx.qs

@@ -318,7 +318,9 @@ def _bases(ctx: Ctx, lab: Labeller, s: Share, first_of: dict) -> None:
     if s.breakdown_total is not None:
         total = s.breakdown_total[0]
         bd = lab.rel.part_of.get(id(s.numerator))
-        said = ctx.inline.clause(total.start) == ctx.inline.clause(s.numerator.start) or (bd is not None and bd.how == "children")
+        said = ctx.inline.clause(total.start) == ctx.inline.clause(s.numerator.start) or (bd is not None and bd.how in ("children", "marker"))
+        if said and num_fact is not None and not _base_fits(ctx, num_fact.key, lab.fact_of.get(id(total))):
+            said = False  # "tiếp nhận 8.424; trong đó 8.220 giải quyết đúng hạn, đạt 99,8%": a rate of the resolved ones, maybe
         s.bases.append((total, "breakdown" if said else "breakdown_far"))
     keys = list(s.base_keys)
     if num_fact is not None and ctx.lex.base_of(num_fact.key):
@@ -329,6 +331,19 @@ def _bases(ctx: Ctx, lab: Labeller, s: Share, first_of: dict) -> None:
         q = stated(key)
         if q is not None and q is not s.numerator and all(q is not b for b, _ in s.bases):
             s.bases.append((q, "key"))
+
+
+def _base_fits(ctx: Ctx, key: str, total: Fact | None) -> bool:
+    """Whether the total a part is listed under is what a share of that part is usually of: its
+    lexicon base or a whole above that base (a part with no usual base fits any total)."""
+    base = ctx.lex.base_of(key)
+    if base is None or total is None:
+        return True
+    chain = []
+    while base is not None and base not in chain:
+        chain.append(base)
+        base = ctx.lex.parents.get(base)
+    return total.key in chain
 
 
 def rate_facts(ctx: Ctx) -> None:

@@ -104,9 +104,19 @@ def _pair(ctx: Context, sf, key: str, first: Fact, other: Fact) -> Outcome:
     numbers = [first.q.number, other.q.number]
     if same:
         return Outcome("pass", other.q.start, other.q.end, values, numbers, related, values["arithmetic"], scope=sf.scope)
-    sure = first.sure and other.sure and other.q.role != "zero" and first.q.role != "zero"
+    sure = first.sure and other.sure and other.q.role != "zero" and first.q.role != "zero" \
+        and not _grouped(sf, key, first, other)
     return Outcome("fail", other.q.start, other.q.end, values, numbers, related, values["arithmetic"], sure=sure,
                    scope=sf.scope)
+
+
+def _grouped(sf, key: str, first: Fact, other: Fact) -> bool:
+    """Whether the gap between a text and a table is another figure the scope states: "đang giải quyết
+    1 hồ sơ, đang tạm dừng 01 hồ sơ" against a table's "Đang giải quyết: 2" that counts both."""
+    if {_source(first), _source(other)} != {"text", "table"}:
+        return False
+    gap = abs(first.q.value - other.q.value)
+    return any(f.q.value == gap for k, facts in sf.stated.items() if k != key for f in facts)
 
 
 def _key_equals(rule: Spec, ctx: Context) -> Iterator[Outcome]:
