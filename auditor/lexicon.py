@@ -444,7 +444,8 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
 
 def _before_figure(patterns: list[str], a: dict[str, str], where: str) -> re.Pattern:
     """Words that end right before a figure (white space between allowed)."""
-    return _regex(r"(?:" + _alternation(patterns, a, where) + r")\s*(?=\d)", where, patterns, a, scanning=True)
+    # each word starts a word: "ước" is no "thuộc", "kh" no "khác"
+    return _regex(r"\b(?:" + _alternation(patterns, a, where) + r")\s*(?=\d)", where, patterns, a, scanning=True)
 
 
 def _at(patterns: list[str], a: dict[str, str], where: str) -> re.Pattern:

@@ -136,8 +136,24 @@ def _breakdown(bd: Breakdown, ctx: Context) -> Iterator[Outcome]:
                           reason=reason.format(w=bd.word or "(", a=values["arithmetic"]))
         else:
             explicit = bd.complete or bd.how in _COMPLETE_SHAPES or (exact > total.value and bd.how != "stated_sum")
+            # rows well short of a total the text gave before the table may list only some parts
+            short = exact < total.value * (1 - _MISSING_ROWS)
             yield Outcome("fail", start, end, values, numbers, related, values["arithmetic"],
-                          sure=sure and explicit and not (bd.gaps and exact < total.value), scope=bd.scope)
+                          sure=sure and explicit and not (bd.gaps and exact < total.value)
+                          and not (short and bd.how == "table_column" and _restated(ctx, total)), scope=bd.scope)
+
+
+_MISSING_ROWS = Decimal("0.05")  # a shortfall above this share of the total: a part may be missing, not miscounted
+
+
+def _restated(ctx: Context, total: Quantity) -> bool:
+    """Whether a table's total row restates a total the text gave before the table: its rows may
+    list only some of the parts (a shortfall is then not sure to be a mistake)."""
+    table = next((t for t in ctx.report.tables if t.start <= total.start < t.end), None)
+    if table is None:
+        return False
+    return any(q.value == total.value and q.role == "quantity" and not q.percent and q.start < table.start
+               for q in ctx.report.quantities)
 
 
 def _relative_change(now: Quantity, parts: list[tuple[int, Quantity]]) -> bool:
