@@ -137,6 +137,7 @@ class LexiconSpec(_Strict):
     scopes: ScopeSpec
     relations: RelationSpec
     countables: list[str]
+    names_with_va: list[str]
     tables: TableSpec
     issuer: str
     ranks: list[str]
@@ -220,6 +221,7 @@ class Lexicon:
     rank_steps: re.Pattern  # matched right after a change: "tăng 39 bậc"
     label_filler: re.Pattern
     countable: re.Pattern
+    name_with_va: re.Pattern  # searched in a folded list item
     # tables
     caption_unit: re.Pattern
     index_heading: re.Pattern
@@ -545,6 +547,7 @@ def _build(spec: LexiconSpec, where: str) -> Lexicon:
         rank_steps=_any(rel.rank_steps, a, f"{where}: relations.rank_steps"),
         label_filler=_regex(r"\s*(?:(?:" + _alternation(rel.label_fillers, a, f"{where}: relations.label_fillers") + r")\s+)?",
                             f"{where}: relations.label_fillers", rel.label_fillers, a),
+        name_with_va=_any(spec.names_with_va, a, f"{where}: names_with_va", scanning=True),
         countable=_regex(r"\s*(?:" + _alternation(spec.countables, a, f"{where}: countables") + r")\b",
                          f"{where}: countables", spec.countables, a),
         caption_unit=_any(tab.caption_unit, a, f"{where}: tables.caption_unit"),

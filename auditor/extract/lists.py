@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..facts import ListClaim
+from ..normalize import fold
 from ..parse.document import Node
 from .context import Ctx
 
@@ -61,7 +62,7 @@ def _node_lists(ctx: Ctx, node: Node) -> None:
             if _counts_in(ctx, body_start, body_start + len(body)) or ctx.total_word(body_start) \
                     or ctx.lex.aside_other_time.match(f, body_start):
                 continue  # a bracket or list holding figures is a breakdown or a note, not a list of names
-            items, alt = split_items(body, body_start)
+            items, alt = split_items(body, body_start, ctx.lex.name_with_va)
         if len(items) < 2:
             continue  # one name is no list to count
         ctx.report.lists.append(ListClaim(q, of, items, q.start, body_start + len(body), alt,
@@ -74,13 +75,14 @@ def _counts_in(ctx: Ctx, a: int, b: int) -> bool:
                for x in ctx.between(a, b) if x.role not in ("date", "docref", "year", "marker"))
 
 
-def split_items(body: str, offset: int) -> tuple[list[tuple[int, int]], int | None]:
+def split_items(body: str, offset: int, named: re.Pattern | None = None) -> tuple[list[tuple[int, int]], int | None]:
     """List items (split on ";" when present, else on ","), and the count of the other reading when
     the last "và" may either join two names or belong to one ("Sở Tài nguyên và Môi trường").
 
     The items decide: when the others all open with one type word ("Sở …", "xã …"), "và" splits only
     before that word; names without a type word ("Nam Xuân, Long Sơn và Đắk Sắk") split before a
-    capital. The reading chosen is the list; the other is kept, and a count that fits it passes."""
+    capital. A "và" inside a name the lexicon knows (`named`: "Lao động – Thương binh và Xã hội") joins
+    nothing. The reading chosen is the list; the other is kept, and a count that fits it passes."""
     sep = ";" if ";" in body else ","
     items = []
     pos = 0
@@ -102,7 +104,10 @@ def split_items(body: str, offset: int) -> tuple[list[tuple[int, int]], int | No
     others = [body[a - offset:b - offset] for a, b in items[:-1]]
     firsts = {o.split()[0].lower() for o in others if o.split()}
     head = last.split()[0].lower() if last.split() else ""
-    if any(_VA.search(o) for o in others):  # names of this list hold "và" ("Tài nguyên và Môi trường")
+    known = named.search(fold(last)) if named is not None else None
+    if known is not None and known.start() <= m.start() < known.end():
+        split, sure = False, True  # "Sở Lao động – Thương binh và Xã hội" is one name
+    elif any(_VA.search(o) for o in others):  # names of this list hold "và" ("Tài nguyên và Môi trường")
         split, sure = False, True
     elif len(firsts) == 1 and head in firsts:  # every item opens with one type word: "Sở …", "xã …"
         split = bool(after) and after[0].lower() in firsts
