@@ -10,7 +10,7 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
-from .catalog import Catalog
+from .check.catalog import Catalog
 from .engine import Audit, Selection, audit_file
 from .errors import InputError
 from .facts import Report

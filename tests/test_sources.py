@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.catalog import load_catalog
+from auditor.check.catalog import load_catalog
 from auditor.cli import main
 from auditor.engine import Selection, audit_bytes
 from auditor.errors import InputError
