@@ -12,7 +12,7 @@ from pathlib import PurePath
 from urllib.parse import quote
 
 from .. import __version__
-from ..catalog import Catalog
+from ..check.catalog import Catalog
 from .json_out import report_record
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
