@@ -82,9 +82,10 @@ def _slim(audit: Audit) -> Audit:
     batch's memory does not grow with every report's numbers and tables."""
     rep = audit.report
     if rep is not None:
-        for name in ("facts", "percents", "fractions", "ranks", "lists", "breakdowns", "clauses", "dates",
-                     "references", "quantities", "tables", "periods"):
+        for name in ("quantities", "scopes", "facts", "breakdowns", "shares", "ranks", "lists", "clauses", "dates",
+                     "periods", "references", "tables", "same_as"):
             setattr(rep, name, [])
+        rep.tree = None
     return audit
 
 

@@ -111,7 +111,9 @@ def test_a_summary_row_keeps_nothing_that_grows_with_the_report():
     audit = audit_file(str(EXAMPLES / "huyen-loi.txt"), load_catalog(), Selection(), "vi")
     kept = tallied(audit)
     assert kept.report.header == audit.report.header
-    assert (kept.report.text, kept.report.facts, kept.report.scopes, kept.report.tables, kept.checks) == ("", [], {}, [], [])
+    rep = kept.report
+    assert (rep.text, rep.facts, rep.scopes, rep.tables, rep.shares, rep.breakdowns, rep.tree, kept.checks) \
+        == ("", [], [], [], [], [], None, [])
     assert kept.counts() == audit.counts()
     assert summary_rows([kept]) == summary_rows([audit])
     assert audit.report.facts and audit.report.text  # the caller's audit is left whole

@@ -220,9 +220,21 @@ def test_json_from_the_installed_command(clean):
     assert [r["path"] for r in doc["reports"]] == [str(EXAMPLES / "xa-loi.txt"), str(clean)]
 
 
-def _vietnamese_words(message: str) -> list[str]:
-    """Words with Vietnamese letters outside the “…” quotations of the report."""
+def _from_template(message: str, template: str) -> bool:
+    """Whether a message is its rule's template with every slot filled in (sentence case; the reason a
+    finding rests on a guess may follow as one more sentence)."""
+    pieces = re.split(r"\{[^{}]*\}", " ".join(template.split()))
+    pattern = "(?s)" + ".+?".join(r"\s*".join(map(re.escape, p.split(" "))) for p in pieces)
+    return re.match(pattern, message[:1].lower() + message[1:]) is not None \
+        or re.match(pattern, message) is not None
+
+
+def _vietnamese_words(message: str, report: str = "") -> list[str]:
+    """Words with Vietnamese letters outside the “…” quotations of the report and outside a bracketed
+    list of names each written exactly so in the report ("(Tư pháp, Xây dựng, Nội vụ)": a table's rows)."""
     unquoted = re.sub(r"“[^”]*”", " ", message)
+    unquoted = re.sub(r"\(([^()]*)\)", lambda m: " " if report and all(
+        item.strip() in report for item in re.split(r"[,;]", m.group(1))) else m.group(0), unquoted)
     return [w for w in re.findall(r"\w+", unquoted) if any(ch.isalpha() and not ch.isascii() for ch in w)]
 
 
@@ -231,13 +243,14 @@ def test_english_messages(name, capsys):
     path = EXAMPLES / name
     main(["--format", "json", "--lang", "en", str(path)])
     checks = _json(capsys)["reports"][0]["checks"]
+    text = path.read_text(encoding="utf-8")
     failing = [c for c in checks if c["status"] == "fail"]
     assert failing
     for c in checks:
         if c["status"] == "fail":
-            assert c["message"].startswith(CATALOG.by_code[c["code"]].message.en)
+            assert _from_template(c["message"], CATALOG.by_code[c["code"]].message.en), c["message"]
         # a Vietnamese word may appear only where the message quotes the report (“…” or the checked span)
-        stray = [w for w in _vietnamese_words(c["message"]) if w not in c["quote"]]
+        stray = [w for w in _vietnamese_words(c["message"], text) if w not in c["quote"]]
         assert not stray, f"{c['code']}: Vietnamese {stray} in English message {c['message']!r}"
 
 
@@ -251,7 +264,10 @@ def test_english_messages_have_no_vietnamese_letters_of_their_own(capsys):
 def test_vietnamese_is_the_default_language(capsys):
     main(["--format", "json", str(EXAMPLES / "xa-loi.txt")])
     failing = [c for c in _json(capsys)["reports"][0]["checks"] if c["status"] == "fail"]
-    assert all(c["message"].startswith(CATALOG.by_code[c["code"]].message.vi) for c in failing)
+    assert failing
+    for c in failing:
+        assert _from_template(c["message"], CATALOG.by_code[c["code"]].message.vi), c["message"]
+        assert not _from_template(c["message"], CATALOG.by_code[c["code"]].message.en), c["message"]
 
 
 def test_input_is_left_untouched(tmp_path, capsys):
@@ -395,4 +411,14 @@ def test_ignoring_every_error_turns_exit_status_to_0(capsys):
         if c["status"] == "fail" and c["severity"] == "error":
             errors.add(c["code"])
     assert errors
-    assert main(["--format", "json", "--ignore", ",".join(sorted(errors)), path]) == 0
+    # A relation two rules examine is reported once, by the surer rule: ignoring that rule lets the
+    # other report it (AR001 hides the generic AR010 on the same figures). Ignore until none is left.
+    for _ in range(4):
+        status = main(["--format", "json", "--ignore", ",".join(sorted(errors)), path])
+        more = {c["code"] for c in _json(capsys)["reports"][0]["checks"] if c["status"] == "fail" and c["severity"] == "error"}
+        assert (status == 1) == bool(more)
+        if not more:
+            break
+        assert not more & errors, "an ignored rule still reported"
+        errors |= more
+    assert status == 0 and not more
