@@ -6,6 +6,7 @@ kind does not fill, a duplicate code: each is refused with its file and line.
 """
 from __future__ import annotations
 
+import re
 import string
 from pathlib import Path
 
@@ -87,12 +88,14 @@ def known_keys() -> set[str]:
     return keys
 
 
-def _slot_errors(rule) -> list[str]:
+def _slot_errors(rule) -> tuple[str, list[str]]:
+    """The first template (message, then passed) that uses a slot its kind does not fill, and those slots."""
     slots = set(KINDS[rule.kind].SLOTS) | {"arithmetic"}
-    bad = []
-    for text in (rule.message, rule.passed):
+    for name in ("message", "passed"):
+        text = getattr(rule, name)
         if text is None:
             continue
+        bad: list[str] = []
         for template in (text.vi, text.en):
             try:
                 fields = {f for _, f, _, _ in string.Formatter().parse(template) if f is not None}
@@ -100,7 +103,9 @@ def _slot_errors(rule) -> list[str]:
                 bad.append(f"mẫu thông báo hỏng ({exc})")
                 continue
             bad += [f"{{{f}}}" for f in sorted(fields - slots)]
-    return bad
+        if bad:
+            return name, list(dict.fromkeys(bad))
+    return "", []
 
 
 def _rules_from(path: Path, data, keys: set[str]) -> list:
@@ -111,52 +116,71 @@ def _rules_from(path: Path, data, keys: set[str]) -> list:
         line = data.get("__line__", 1) if isinstance(data, dict) else 1
         raise ConfigError(f"{path}:{line}: cần một danh sách luật ('rules: [...]')")
     out = []
+    steps = ("rules",) if isinstance(data, dict) else ()
     for index, item in enumerate(items):
         if not isinstance(item, dict):
-            steps = (("rules",) if isinstance(data, dict) else ()) + (index,)
-            raise ConfigError(f"{path}:{line_of_item(path, *steps)}: mỗi luật phải là một ánh xạ (mapping)")
+            raise ConfigError(f"{path}:{line_of_item(path, *steps, index)}: mỗi luật phải là một ánh xạ (mapping)")
         line = item.get("__line__", 0)
         code = item.get("code", "?")
+
+        def key_line(*loc) -> int:
+            """The line of one of this rule's keys (or of a key under it); the rule's own line when
+            the key is not there."""
+            found, node = [], item
+            for step in loc:
+                if not (isinstance(node, dict) and step in node):
+                    break
+                found.append(step)
+                node = node[step]
+            return line_of_item(path, *steps, index, *found) if found else line
+
         try:
             rule = _RULE.validate_python(_strip_lines(item))
         except ValidationError as exc:
             err = first_to_fix(exc.errors())
-            loc = ".".join(str(x) for x in err["loc"] if not (isinstance(x, str) and x in KINDS)) or "luật"
-            field_line = line
-            first = next((x for x in err["loc"] if isinstance(x, str) and x not in KINDS), None)
-            if first is not None and isinstance(item.get(first), dict):
-                field_line = item[first].get("__line__", line)
-            elif first is not None and first in item:
-                field_line = _line_of_key(path, line, first)
-            msg = err["msg"]
+            fields = [x for x in err["loc"] if not (isinstance(x, str) and x in KINDS)]
+            where = ".".join(map(str, fields))
+            msg = err["msg"].removeprefix("Value error, ")
             if err.get("type") == "union_tag_invalid":
+                fields, where = ["kind"], "kind"
                 msg = f"loại kiểm tra '{item.get('kind')}' không có; các loại: {', '.join(KINDS)}"
-            raise ConfigError(f"{path}:{field_line}: luật {code}: {loc}: {msg}") from None
+            elif err.get("type") == "union_tag_not_found":
+                fields, where = [], "kind"
+                msg = f"thiếu loại kiểm tra; các loại: {', '.join(KINDS)}"
+            elif not fields:
+                # a check across fields (a spec's validator): point at the field it names or quotes
+                named = _field_named(item, msg)
+                fields = [named] if named else []
+            field_line = key_line(*fields)
+            where = f"{where}: " if where else ""
+            raise ConfigError(f"{path}:{field_line}: luật {code}: {where}{msg}") from None
         unknown = [k for k in rule.keys() if k not in keys]
         if unknown:
-            raise ConfigError(f"{path}:{line}: luật {code}: khóa số liệu không có trong từ vựng: {', '.join(unknown)} "
-                              f"(xem grammars/lexicon.yaml)")
-        bad = _slot_errors(rule)
+            field = next((f for f, v in item.items() if f != "__line__" and _names_key(v, unknown[0])), None)
+            raise ConfigError(f"{path}:{key_line(field) if field else line}: luật {code}: khóa số liệu không có "
+                              f"trong từ vựng: {', '.join(unknown)} (xem grammars/lexicon.yaml)")
+        field, bad = _slot_errors(rule)
         if bad:
-            slots = ", ".join("{" + s + "}" for s in KINDS[rule.kind].SLOTS)
-            raise ConfigError(f"{path}:{_line_of_key(path, line, 'message')}: luật {code}: thông báo dùng chỗ trống "
+            slots = ", ".join("{" + s + "}" for s in (*KINDS[rule.kind].SLOTS, "arithmetic"))
+            raise ConfigError(f"{path}:{key_line(field)}: luật {code}: {field}: thông báo dùng chỗ trống "
                               f"không có: {', '.join(bad)} (loại {rule.kind} có: {slots})")
         rule.source, rule.line = str(path), line
         out.append(rule)
     return out
 
 
-def _line_of_key(path: Path, rule_line: int, key: str) -> int:
-    """The line of `key` in the rule mapping that starts at rule_line (the file is short)."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return rule_line
-    for i in range(max(rule_line - 1, 0), len(lines)):
-        stripped = lines[i].lstrip(" -")
-        if stripped.startswith(f"{key}:"):
-            return i + 1
-    return rule_line
+def _field_named(item: dict, msg: str) -> str | None:
+    """The field a whole-rule error speaks of: one it names ('optional'), else one whose value it quotes."""
+    fields = [f for f in item if f != "__line__"]
+    named = next((f for f in fields if f"'{f}'" in msg), None)
+    return named or next((f for f in fields if isinstance(item[f], str) and f"'{item[f]}'" in msg), None)
+
+
+def _names_key(value, key: str) -> bool:
+    """Whether a rule field's value names the fact key: a key, a list of keys, an expression of keys."""
+    if isinstance(value, list):
+        return any(_names_key(v, key) for v in value)
+    return isinstance(value, str) and key in re.split(r"[^\w.%]+", value)
 
 
 def _files(target: Path) -> list[Path]:
