@@ -89,15 +89,19 @@ def _line_with(text: str, fragment: str) -> int:
 
 def test_a_bad_lexicon_pattern_is_named_with_its_line(tmp_path):
     src = LEXICON.read_text(encoding="utf-8")
-    for broken, named in [("'\\bnam'", "(?:nam"), ("'\\bquy'", "{NOPE}"), ("'\\b[o&]'", "\\b[o&")]:
+    # (a pattern in the file, what it becomes, the section the message names)
+    for broken, named, section in [("'\\bnam'", "(?:nam", "figures.not_quantity_before"),  # unclosed group
+                                   ("'\\bquy'", "{NOPE}", "figures.not_quantity_before"),  # unknown alias
+                                   ("'\\b(?:[o&]|cua|tai)\\s+$'", "(?:[o&|cua|tai)$", "scopes.level_after")]:
         bad = tmp_path / "lexicon.yaml"
         text = src.replace(broken, repr(named), 1)
+        assert text != src, broken
         bad.write_text(text, encoding="utf-8")
         with pytest.raises(ConfigError) as exc:
             load_lexicon(bad)
         message = str(exc.value)
         assert message.startswith(f"{bad}:{_line_with(text, repr(named))}: ")
-        assert ("not_quantity_before" in message or "level_after" in message) and named in message
+        assert section in message and named in message
 
 
 def test_a_malformed_lexicon_entry_is_refused_with_its_line(tmp_path):
@@ -107,7 +111,15 @@ def test_a_malformed_lexicon_entry_is_refused_with_its_line(tmp_path):
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as exc:
         load_lexicon(bad)
-    assert str(exc.value).startswith(f"{bad}:{_line_with(text, 'ocr_nosie:')}: ocr_nosie")
+    # the section sits under figures: the message names its path in the file
+    assert str(exc.value).startswith(f"{bad}:{_line_with(text, 'ocr_nosie:')}: figures.ocr_nosie")
+    text = src.replace("    parent: received\n", "    parnet: received\n", 1)  # a misspelt field of a label
+    assert text != src
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        load_lexicon(bad)
+    assert str(exc.value).startswith(f"{bad}:{_line_with(text, 'parnet:')}: labels.")
+    assert "parnet" in str(exc.value)
     bad.write_text(src.replace("ocr_noise:", "ocr_noise: [", 1), encoding="utf-8")  # not YAML any more
     with pytest.raises(ConfigError) as exc:
         load_lexicon(bad)
