@@ -30,6 +30,7 @@ def _int(s: str | None) -> int | None:
         return None
 
 
+_CODE_LIST_GAP = re.compile(r"\s*(?:,|và|va|-|–)\s*")
 _CELL_GAP = re.compile(r"\t| {2,}|\n")
 _BEFORE = 100  # the words about a figure stand this close before it ...
 _AFTER = 40  # ... and after it
@@ -88,8 +89,12 @@ def read_figures(ctx: Ctx) -> None:
                             or _DOCREF_SLASHES.match(text, q.end, q.end + 12))) \
                 or (text[q.start - 1:q.start] == "/" and i and qs[i - 1].role in ("docref", "date")):
             q.role = "docref"
-        elif not q.percent and q.start in not_quantity_at:
-            q.role = "other"
+        elif not q.percent and q.decimals == 0 and 1990 <= q.value <= 2100 and text[q.start - 1:q.start] == "/" \
+                and i and qs[i - 1].role == "other" and qs[i - 1].end == q.start - 1:
+            q.role = "year"  # "tháng 7/2024": the year of a month
+        elif not q.percent and (q.start in not_quantity_at or i and qs[i - 1].role == "other"
+                                and _CODE_LIST_GAP.fullmatch(f, qs[i - 1].end, q.start)):
+            q.role = "other"  # "mức độ 3, 4", "Nghị định 61 và 107": the codes of a list of codes
         elif q.start in delta_at or lex.delta_after.match(f, q.end):
             q.role = "delta"
         elif not q.percent and q.decimals == 0 and 1990 <= q.value <= 2100 and q.unit is None \

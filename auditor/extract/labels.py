@@ -57,13 +57,13 @@ class Labeller:
         fact = Fact(lab.key, q, scope, at, alternatives, undecided=undecided)
         if q.role == "numerator":
             den = ctx.next_figure(q)
-            self._add(fact)
+            self.add(fact)
             if den is not None and lab.base and at == "before" and (lab.base.endswith(".base") or self._plain(den)):
                 # "trước và đúng hạn 2.461/2.462 hồ sơ": the base's figure, unless words after it say it
                 # counts something else ("843/1555 hồ sơ được tiếp nhận của TTHC được cung cấp DVC …")
-                self._add(Fact(lab.base, den, scope, "position"))
+                self.add(Fact(lab.base, den, scope, "position"))
             return
-        self._add(fact)
+        self.add(fact)
 
     def _fraction_after(self, q: Quantity) -> None:
         """A fraction with no label before it: the rate named before its percentage gives the
@@ -74,13 +74,13 @@ class Labeller:
         share = next((s for s in ctx.report.shares if s.numerator is q), None)
         scope = ctx.scope_at(q.start)
         if share is not None and share.numerator_key:
-            self._add(Fact(share.numerator_key, q, scope, "before"))
+            self.add(Fact(share.numerator_key, q, scope, "before"))
         else:
             # "…trực tuyến 4.822/4.995, trong đó … Lĩnh vực X: 596/605": a part of a keyed fraction is of its key
             bd = self.rel.part_of.get(id(q))
             whole = self.fact_of.get(id(bd.total[0])) if bd is not None and len(bd.total) == 2 else None
             if whole is not None:
-                self._add(Fact(whole.key, q, scope, "position"))
+                self.add(Fact(whole.key, q, scope, "position"))
         if den is None:
             return
         labels, at, end = self._after(q)
@@ -89,9 +89,9 @@ class Labeller:
         lab, alternatives, undecided = self._choose(den, labels)
         self.label_end[id(q)] = max(end, min(ctx.inline.phrase(end)[1], len(ctx.folded)))
         if lab.key in self.bases:  # "(1.237/1.486 hồ sơ mới tiếp nhận)": a whole, so the base's name
-            self._add(Fact(lab.key, den, scope, "after", alternatives, undecided=undecided))
+            self.add(Fact(lab.key, den, scope, "after", alternatives, undecided=undecided))
         elif share is None or not share.numerator_key:  # "5/1.452 hồ sơ quá hạn": a part, the numerator's
-            self._add(Fact(lab.key, q, scope, "after", alternatives, undecided=undecided))
+            self.add(Fact(lab.key, q, scope, "after", alternatives, undecided=undecided))
 
     def _named_total(self, q: Quantity) -> None:
         """"Lĩnh vực hộ tịch 723 hồ sơ. …": the figure right after the name of a field or a group that
@@ -103,7 +103,7 @@ class Labeller:
         between = ctx.folded[scope.end:q.start]
         if len(between) > 12 or ctx.between(scope.end, q.start) or not ctx.lex.named_total_gap.fullmatch(between):
             return
-        self._add(Fact("received", q, scope, "position", ("received.new",)))
+        self.add(Fact("received", q, scope, "position", ("received.new",)))
 
     def _plain(self, den: Quantity) -> bool:
         """Nothing but a unit and a bracket or a link after a fraction's denominator."""
@@ -113,7 +113,7 @@ class Labeller:
         words = f[pos:self.ctx.inline.phrase(pos)[1]]
         return len(re.findall(r"[a-z]+", words.split("(")[0])) <= 2
 
-    def _add(self, fact: Fact) -> None:
+    def add(self, fact: Fact) -> None:
         self.ctx.report.facts.append(fact)
         self.fact_of[id(fact.q)] = fact
         self.last_in_sentence[self.ctx.inline.sentence(fact.q.start)[0]] = fact.key
@@ -165,6 +165,8 @@ class Labeller:
         """Where the words about the previous figure end: its label read after it, its unit, or the
         figure itself; and no label reaches back across a "+" or "=" written between figures."""
         prev = self.ctx.prev_figure(q)
+        while prev is not None and prev.role in ("other", "noise") and re.search(r"[a-z]", self.ctx.folded[prev.end:q.start]):
+            prev = self.ctx.prev_figure(prev)  # "trực tuyến mức độ 3,4 đạt 3.241": a code is no figure with words of its own
         if prev is None:
             return 0
         um = self.ctx.lex.any_unit.match(self.ctx.folded, prev.end)
@@ -327,10 +329,35 @@ def _bases(ctx: Ctx, lab: Labeller, s: Share, first_of: dict) -> None:
         keys.append(ctx.lex.base_of(num_fact.key))
     # a base the scope does not state may be stated as the whole it is part of ("mới tiếp nhận" as "tiếp nhận")
     keys += [p for k in keys if (p := ctx.lex.parents.get(k)) and p not in keys]
+    # ... and a part's share, when no usual base is stated, of the whole it is part of ("số hóa đầy đủ
+    # thành phần … đạt 99,04%" of the dossiers digitised at receipt)
+    whole = ctx.lex.parents.get(num_fact.key) if num_fact is not None else None
+    if whole and whole not in keys:
+        keys.append(whole)
     for key in keys:
         q = stated(key)
         if q is not None and q is not s.numerator and all(q is not b for b, _ in s.bases):
             s.bases.append((q, "key"))
+
+
+def fraction_facts(ctx: Ctx, lab: Labeller) -> None:
+    """"Tỷ lệ giải quyết trước hạn và đúng hạn đạt 99,78% (2.784/2.790 hồ sơ)": the rate's words name the
+    fraction's numerator (and its base the denominator) when nothing else labels them."""
+    rate_of = {id(fa.q): fa.key[:-1] for fa in ctx.report.facts if fa.key.endswith("%")}
+    for s in ctx.report.shares:
+        if s.via != "fraction" or s.numerator is None:
+            continue
+        if not s.numerator_key and id(s.pct) in rate_of:
+            s.numerator_key = rate_of[id(s.pct)]
+            base = ctx.lex.base_of(s.numerator_key)
+            s.base_keys = s.base_keys or ((base,) if base else ())
+        if not s.numerator_key:
+            continue
+        scope = ctx.scope_at(s.pct.start)
+        if id(s.numerator) not in lab.fact_of:
+            lab.add(Fact(s.numerator_key, s.numerator, scope, "before"))
+        if s.denominator is not None and id(s.denominator) not in lab.fact_of and len(s.base_keys) == 1:
+            lab.add(Fact(s.base_keys[0], s.denominator, scope, "before"))
 
 
 def _base_fits(ctx: Ctx, key: str, total: Fact | None) -> bool:

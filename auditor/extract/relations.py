@@ -283,6 +283,7 @@ def read_shares(ctx: Ctx, rel: Relations) -> None:
         window = f[max(c_start, p.start - 60):p.start]
         share.comparison = bool(lex.comparison_before.search(window)) and not lex.share_before.search(window) \
             or bool(lex.comparison_after.match(f, p.end))
+        share.rate_named = bool(lex.rate_word.search(f, c_start, p.start)) or bool(lex.share_before.search(window))
         _numerator(ctx, rel, share, i, c_start)
         _named_base(ctx, share)
         if share.numerator is not None and share.denominator is None:

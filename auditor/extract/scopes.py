@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from ..facts import Scope
+from ..normalize import fold
 from ..parse.document import Node
 from ..parse.inline import within
 from .context import Ctx
@@ -47,6 +48,8 @@ class Scopes:
             if self.ctx.report.header.level == "commune":
                 return parent
             kind, name = "own", "own"
+        if kind == "period" and self._own_period(name):
+            return parent  # "Năm 2023, …" in the report for 2023: the report's own period
         if kind == "row":
             unit = self._unit_named(parent, name)
             if unit is not None:
@@ -56,6 +59,12 @@ class Scopes:
         if found is None:
             found = self.interned[key] = self._make(parent, kind, name, label, start, end)
         return found
+
+    def _own_period(self, name: str) -> bool:
+        own = self.ctx.report.header.period_text
+        if not own or not name:
+            return False
+        return re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", normal_name(fold(own))) is not None
 
     def _unit_named(self, parent: Scope, name: str) -> Scope | None:
         unit_word = dict(self.ctx.lex.scope_kinds)["unit"]

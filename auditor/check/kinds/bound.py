@@ -46,7 +46,7 @@ def _shares(ctx: Context) -> Iterator[Outcome]:
         values = {"value": ctx.q(p), "limit": "100%", "name": "", "where": ctx.where(s.scope)}
         values["arithmetic"] = f"{ctx.q(p)} {'≤' if ok else '>'} 100%"
         yield Outcome("pass" if ok else "fail", p.start, p.end, values, [p.number], [], values["arithmetic"],
-                      sure=p.sure and s.via != "", scope=s.scope)
+                      sure=p.sure and (s.via != "" or s.rate_named), scope=s.scope)
 
 
 def _ranks(ctx: Context) -> Iterator[Outcome]:
