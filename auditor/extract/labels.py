@@ -344,15 +344,23 @@ def fraction_facts(ctx: Ctx, lab: Labeller) -> None:
     """"Tỷ lệ giải quyết trước hạn và đúng hạn đạt 99,78% (2.784/2.790 hồ sơ)": the rate's words name the
     fraction's numerator (and its base the denominator) when nothing else labels them."""
     rate_of = {id(fa.q): fa.key[:-1] for fa in ctx.report.facts if fa.key.endswith("%")}
-    for s in ctx.report.shares:
+    keyed: dict[int, Share] = {}  # sentence -> the last fraction whose rate words name its keys
+    for s in sorted(ctx.report.shares, key=lambda s: s.pct.start):
         if s.via != "fraction" or s.numerator is None:
             continue
         if not s.numerator_key and id(s.pct) in rate_of:
             s.numerator_key = rate_of[id(s.pct)]
             base = ctx.lex.base_of(s.numerator_key)
             s.base_keys = s.base_keys or ((base,) if base else ())
+        sentence = ctx.inline.sentence(s.pct.start)[0]
+        lead = keyed.get(sentence)
+        if not s.numerator_key and lead is not None and ctx.lex.breakdown.search(ctx.folded, lead.pct.end, s.numerator.start):
+            # "Tỷ lệ … trực tuyến đạt 96,54% (4.822/4.995), trong đó …: Lĩnh vực Xây dựng: 187/190 hồ sơ": the
+            # fields' fractions are of the same figures as the rate they break down
+            s.numerator_key, s.base_keys = lead.numerator_key, lead.base_keys
         if not s.numerator_key:
             continue
+        keyed.setdefault(sentence, s)
         scope = ctx.scope_at(s.pct.start)
         if id(s.numerator) not in lab.fact_of:
             lab.add(Fact(s.numerator_key, s.numerator, scope, "before"))

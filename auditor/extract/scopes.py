@@ -347,8 +347,10 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
                 label = " ".join(ctx.text[pm.start():pm.end()].split())
                 scope = sc.new(base, "period", normal_name(f[pm.start():pm.end()]), label, pm.start(), pm.end())
                 spans.append((s, min(inline.sentence(s)[1], end), scope))
-        # lead labels inside a block: "- Cấp sở, ban, ngành: tỷ lệ …", "Lũy kế 2 tháng: …", "…; Lĩnh vực X: a/b"
-        for cut in [node.body_start] + within(inline.clause_cuts, node.body_start, end):
+        # lead labels inside a block: "- Cấp sở, ban, ngành: tỷ lệ …", "Lũy kế 2 tháng: …", "…; Lĩnh vực X: a/b",
+        # "… đạt tỷ lệ cao: Lĩnh vực Tư pháp: 596/605 hồ sơ; …"
+        colons = [i + 1 for i in _all_colons(f, node.body_start, end)]
+        for cut in sorted(set([node.body_start] + within(inline.clause_cuts, node.body_start, end) + colons)):
             s = _skip_space(f, cut)
             colon = f.find(":", s, min(end, s + _LEAD_MAX))
             if colon < 0 or any(_counts(q) for q in ctx.between(s, colon)):
@@ -357,7 +359,8 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
                 continue  # the item's own head: its scope already
             scope = sc.of_words(base, s, colon, lead=True)
             if scope is not None and scope.kind != "other":
-                reach = inline.sentence(colon)[1] if cut in inline.sentence_cuts or cut == node.body_start else inline.clause(colon)[1]
+                whole = cut == node.body_start or cut in inline.sentence_cuts and cut not in colons
+                reach = inline.sentence(colon)[1] if whole else inline.clause(colon)[1]
                 spans.append((s, min(reach, end), scope))
         spans += _field_list(ctx, sc, base, node.body_start, end)
         # a level or a unit named inside a clause: "tỷ lệ đúng hạn của cấp huyện (82.92%)", "… 9.127 hồ sơ
@@ -378,6 +381,14 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
                 spans.append((a, b + 1, sc.new(base, "period", name, ctx.text[a + 1:a + 1 + len(m.group(0))].strip(), a, b)))
         if spans:
             ctx.sub_spans[id(node)] = spans
+
+
+def _all_colons(f: str, start: int, end: int) -> list[int]:
+    out, i = [], f.find(":", start, end)
+    while i >= 0:
+        out.append(i)
+        i = f.find(":", i + 1, end)
+    return out
 
 
 def _field_list(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[tuple[int, int, Scope]]:

@@ -15,7 +15,7 @@ from ..normalize import fold
 from ..parse.document import Node
 from ..parse.tables import Cell, Row, Table, read_table
 from .context import Ctx
-from .scopes import Scopes, classify, normal_name
+from .scopes import Scopes, _counts, classify, normal_name
 
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _HEADING_UNIT = re.compile(r"\bso(?: luong)? (?=\S)")
@@ -282,6 +282,7 @@ class _TableReader:
         """The scope the table's rows sit under. A table comparing units lifts out of the unit
         section it happens to follow ("Bảng tổng hợp" after "3. Tại UBND các phường, xã")."""
         scope = self.ctx.node_scope.get(id(self.node), self.ctx.report.scopes[0])
+        scope = self._caption_scope(scope)
         lay = self.layout
         if lay.label is None:
             return scope
@@ -291,6 +292,18 @@ class _TableReader:
                 kinds & {"level", "unit", "agency", "field", "group"}:
             scope = scope.parent
         return scope
+
+    def _caption_scope(self, scope: Scope) -> Scope:
+        """The agency, level or unit a caption right above the table names ("KẾT QUẢ … TẠI BỘ PHẬN MỘT
+        CỬA HUYỆN NĂM 2024"): its rows are that one's."""
+        ctx = self.ctx
+        i = next((k for k, n in enumerate(ctx.nodes) if n is self.node), 0)
+        cap = ctx.nodes[i - 1] if i > 0 else None
+        if cap is None or cap.kind != "paragraph" or ctx.text.count("\n", cap.end, self.node.start) > 2 \
+                or any(_counts(q) for q in ctx.between(cap.start, cap.end)):
+            return scope
+        named = self.sc.of_words(scope, cap.body_start, cap.end, lead=True, title=True)
+        return named if named is not None and named.kind in ("agency", "level", "own", "unit") else scope
 
     def run(self) -> None:
         lay = self.layout

@@ -193,6 +193,11 @@ def _can_hold(parent: Node, child: Node, open_styles: list[str], text: str) -> b
     return child.style not in open_styles
 
 
+# "Nơi nhận:" opens the signature block; "PHỤ LỤC", "BIỂU MẪU", "Biểu số 01" open an appendix
+_CLOSING = re.compile(r"[ \t]*(?:N[ơo]i nh[ậa]n\s*:|PH[ỤU] L[ỤU]C\b|Ph[ụu] l[ụu]c\b|BI[ỂE]U(?: M[ẪA]U| S[ỐO])?\b|"
+                      r"Bi[ểe]u (?:m[ẫa]u|s[ốo])\b)")
+
+
 def nest(blocks: list[Node], text: str) -> Node:
     root = Node("document", 0, len(text))
     stack: list[Node] = [root]
@@ -201,6 +206,8 @@ def nest(blocks: list[Node], text: str) -> Node:
             _heading_title(b, text)
         elif b.kind == "item":
             b.head_end = b.end  # a bullet's lines are one wrapped text
+        if b.kind == "paragraph" and _CLOSING.match(text, b.start):
+            del stack[1:]  # the signature block and the appendices after it belong to no section
         while len(stack) > 1 and not _can_hold(stack[-1], b, [n.style for n in stack[1:]], text):
             stack.pop()
         parent = stack[-1]

@@ -106,6 +106,14 @@ class ScopeFacts:
         own = next((f for f in got if f.q.role not in ("denominator", "zero") and not f.q.approx), None)
         return own or self.derived.get(key) or next((f for f in got if not f.q.approx), None)
 
+    def first_like(self, key: str, like: Fact) -> Fact | None:
+        """The figure's statement from the same place as `like` (a table's column, or the text) when
+        there is one: an identity is checked within the table, or within the text, before across them."""
+        column = like.label_at == "column"
+        got = [f for f in self.stated.get(key) or [] if (f.label_at == "column") == column
+               and f.q.role not in ("denominator", "zero") and not f.q.approx]
+        return got[0] if got else self.first(key)
+
     def stated_own(self, key: str) -> bool:
         return any(f.q.role not in ("denominator", "zero") for f in self.stated.get(key, []))
 

@@ -116,7 +116,7 @@ def _grouped(sf, key: str, first: Fact, other: Fact) -> bool:
     if {_source(first), _source(other)} != {"text", "table"}:
         return False
     gap = abs(first.q.value - other.q.value)
-    return any(f.q.value == gap for k, facts in sf.stated.items() if k != key for f in facts)
+    return any(f.q.value == gap and f.label_at != "column" for k, facts in sf.stated.items() if k != key for f in facts)
 
 
 def _key_equals(rule: Spec, ctx: Context) -> Iterator[Outcome]:

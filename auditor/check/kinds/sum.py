@@ -205,6 +205,8 @@ def derive(rules: list[Spec], ctx: Context) -> None:
                 if any(f is None and k not in rule.optional for (_, k), (_, f) in zip(terms, found)):
                     continue
                 found = [(s, f) for s, f in found if f is not None]
+                if len({f.label_at == "column" for _, f in found}) > 1:
+                    continue  # a total pieced from the text and a table at once says nothing sure
                 if len(found) < 2:
                     continue  # a total is not derived from a single figure
                 value = sum((s * f.q.value for s, f in found), Decimal(0))
@@ -220,7 +222,7 @@ def _identities(rule: Spec, ctx: Context) -> Iterator[Outcome]:
         lhs = sf.first(rule.total)
         if lhs is None or any(sf.stated_own(k) for k in rule.unless):
             continue
-        present = [(s, k, sf.first(k)) for s, k in terms]
+        present = [(s, k, sf.first_like(k, lhs)) for s, k in terms]
         assumed = [k for _, k, f in present if f is None and k in rule.optional]
         missing = [k for _, k, f in present if f is None and k not in rule.optional]
         present = [(s, k, f) for s, k, f in present if f is not None]
