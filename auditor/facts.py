@@ -115,6 +115,7 @@ class Breakdown:
     signs: list[int] = field(default_factory=list)  # -1 for a part that is subtracted ("giảm 3,84"); empty: all added
     word: str = ""  # the connector as written ("trong đó", "gồm", "=", "so với")
     gaps: bool = False  # a figure among the parts was not read as one (a date, a code): a shortfall is unsure
+    column: str = ""  # a table's column heading, as written, for messages
 
 
 @dataclass(slots=True)
@@ -190,6 +191,7 @@ class Reference:
     issuer: str | None
     start: int
     end: int
+    written: str = ""  # its number as the report writes it: "04/QĐ-UBND"
 
 
 @dataclass(slots=True)

@@ -2,6 +2,8 @@
 kind, then severity from evidence, messages from the rule's templates, and the likely culprit."""
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 from ..facts import Report
@@ -111,7 +113,13 @@ class _Slots(dict):
 
 
 def _fill(template: str, values: dict[str, str]) -> str:
-    return " ".join(template.format_map(_Slots(values)).split())
+    """The template with its slots filled; a slot left empty leaves no space before the punctuation
+    after it ("… có 30 ngày {limit}." with no limit)."""
+    text = " ".join(template.format_map(_Slots(values)).split())
+    return _SPACE_BEFORE_MARK.sub(r"\1", text)
+
+
+_SPACE_BEFORE_MARK = re.compile(r" +([.,;:!?)])")
 
 
 def _sentence(text: str) -> str:

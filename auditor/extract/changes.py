@@ -33,7 +33,7 @@ def read_changes(ctx: Ctx) -> None:
         end = max(now.end, before.end, d.end)
         ctx.report.breakdowns.append(Breakdown(
             (now,), [(before,), (d,)], "change", True, ctx.scope_at(now.start), start, end,
-            total_is_percent=kind == "percent", signs=[1, step], word=f[d.start - 12:d.start].split()[-1] if d.start > 12 else ""))
+            total_is_percent=kind == "percent", signs=[1, step]))
 
 
 def _direction(ctx: Ctx, a: int, b: int) -> int:

@@ -45,7 +45,7 @@ def read_header(ctx: Ctx) -> None:
         if h.number and h.number_span:
             num, _, suffix = h.number.partition("/")
             ctx.report.references.append(Reference(_DOC_KINDS.get(fold(suffix)[:2], "cong van"), int(num), fold(suffix),
-                                                   h.date, None, h.number_span[0], h.number_span[1]))
+                                                   h.date, None, h.number_span[0], h.number_span[1], h.number))
         line_start = f.rfind("\n", 0, h.date.start) + 1
         if h.number_span and line_start <= h.number_span[1] <= h.date.start:
             line_start = h.number_span[1]  # "Số: 195/BC-UBND   Đại Sơn, ngày …" on one line
@@ -99,5 +99,6 @@ def _reference(ctx: Ctx, m: re.Match) -> Reference:
             date = next((d for d in dates if pos <= d.start < pos + 3), None)
     after = date.end if date else m.end()
     im = ctx.lex.issuer.match(f[after:after + 70])
+    written = re.sub(r"\s+", "", ctx.text[m.start("num"):m.end("suffix")])
     return Reference(m.group("type"), int(m.group("num")), re.sub(r"\s+", "", m.group("suffix")),
-                     date, im.group(1) if im else None, m.start(), m.end())
+                     date, im.group(1) if im else None, m.start(), m.end(), written)

@@ -97,6 +97,7 @@ class Relations:
                 continue
             word = " ".join(m.group(0).split()).strip(" :")
             complete = bool(ctx.lex.complete_marker.fullmatch(word))
+            word = " ".join(ctx.text[m.start():m.end()].split()).strip(" :")  # as written, for messages
             gaps = any(q.role not in ("quantity", "numerator", "denominator", "delta") and not q.percent
                        for q in ctx.between(m.end(), list_end) if inline.aside(q.start) == aside)
             self.add(Breakdown(total, parts, "marker", complete, ctx.scope_at(total[0].start), total[0].start, list_end,
@@ -241,7 +242,7 @@ class Relations:
             asserted = "=" in m.group(0)
             self.add(Breakdown(after[0], self.same_unit(after[0], parts), "stated_sum", asserted,
                                ctx.scope_at(parts[0][0].start), parts[0][0].start, after[0][-1].end,
-                               word=" ".join(m.group(0).split())))
+                               word=" ".join(ctx.text[m.start():m.end()].split())))
 
 
 def _following_items(node: Node) -> list[Node]:

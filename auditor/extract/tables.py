@@ -443,7 +443,7 @@ class _TableReader:
             self.ctx.report.breakdowns.append(Breakdown(
                 total, parts, "table_column", True, self.context, lay.total.start, lay.total.end,
                 [" ".join(r.cells[lay.label].text.split()) if lay.label is not None else "" for r in top],
-                total_is_percent=c.kind == "percent"))
+                total_is_percent=c.kind == "percent", column=" ".join(lay.table.heading(c.j).split())))
         self._sub_rows()
 
     def _row_sums(self) -> None:

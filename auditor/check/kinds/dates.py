@@ -101,7 +101,7 @@ def _references(ctx: Context) -> Iterator[Outcome]:
         if d is None or (h.number_span and ref.start <= h.number_span[0] < ref.end):
             continue
         ok = d <= report_day
-        label = f"{ref.number}/{ref.suffix.upper()}"
+        label = ref.written or f"{ref.number}/{ref.suffix.upper()}"
         related = [Related(ctx.t("ngày báo cáo", "report date"), h.date.start, h.date.end)]
         nums = [ref.number] + [x for x in (ref.date.day, ref.date.month, ref.date.year)]
         yield _out("pass" if ok else "fail", ref.start, ref.date.end, ctx, ctx.t(f"văn bản {label} ngày", f"document {label} of"),
@@ -114,7 +114,8 @@ def _numbering(ctx: Context) -> Iterator[Outcome]:
         if as_date(r.date) is None:
             continue
         groups.setdefault((r.doc_type.replace("&", "")[:2], r.suffix.strip("-").replace("đ", "d"), r.date.year), []).append(r)
-    for (_, suffix, year), members in groups.items():
+    for (_, _, year), members in groups.items():
+        suffix = next((r.written.partition("/")[2] for r in members if r.written), members[0].suffix.upper())
         uniq = {}
         for r in members:
             uniq.setdefault(r.number, r)
@@ -126,15 +127,15 @@ def _numbering(ctx: Context) -> Iterator[Outcome]:
             continue
         if not pairs:
             yield Outcome("skip", members[0].start, members[0].end, {}, nums, scope=None,
-                          reason=ctx.t(f"các văn bản {suffix.upper()} năm {year} do các cơ quan khác nhau ban hành, không so được",
-                                       f"the {suffix.upper()} documents of {year} come from different issuers; no pair to compare"))
+                          reason=ctx.t(f"các văn bản {suffix} năm {year} do các cơ quan khác nhau ban hành, không so được",
+                                       f"the {suffix} documents of {year} come from different issuers; no pair to compare"))
             continue
         bad = [(a, b) for a, b in pairs if as_date(a.date) > as_date(b.date)]
         a, b = bad[0] if bad else pairs[0]
-        what = ctx.t(f"số {a.number}/{suffix.upper()} ngày {text(a.date)}, số {b.number} ngày",
-                     f"no. {a.number}/{suffix.upper()} dated {text(a.date)}, no. {b.number} dated")
+        what = ctx.t(f"số {a.written or a.number} ngày {text(a.date)}, số {b.written or b.number} ngày",
+                     f"no. {a.written or a.number} dated {text(a.date)}, no. {b.written or b.number} dated")
         yield _out("fail" if bad else "pass", a.start, a.end, ctx, what, text(b.date), seq, seq, nums,
-                   [Related(f"{b.number}/{suffix.upper()}", b.start, b.end)])
+                   [Related(b.written or f"{b.number}/{suffix}", b.start, b.end)])
 
 
 def _same_issuer(a: str | None, b: str | None) -> bool:

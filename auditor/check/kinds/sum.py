@@ -23,7 +23,7 @@ from ...facts import Breakdown, Fact, Quantity
 from ...findings import Related
 from .base import Context, Outcome, RuleBase, numbers_of_fact
 
-SLOTS = ("total", "parts", "sum", "difference", "names", "assumed", "where")
+SLOTS = ("total", "parts", "sum", "difference", "names", "assumed", "where", "column")
 PASSED = {"vi": "{parts} = {sum} = {total}", "en": "{parts} = {sum} = {total}"}
 # shapes whose words say the parts make the whole; the others ("trong đó", a bracket) may name only some
 _COMPLETE_SHAPES = ("children", "total_after", "table_column", "table_row", "table_subrows", "table_formula",
@@ -123,17 +123,23 @@ def _breakdown(bd: Breakdown, ctx: Context) -> Iterator[Outcome]:
         ok = lo <= target[1] and target[0] <= hi or bd.how == "change" and _relative_change(total, parts)
         values = _values(ctx, [p for _, p in parts], signs, exact, shown_total, bd.total_is_percent, pos, len(bd.total))
         values["names"] = ", ".join(n for n in bd.names if n)
+        values["column"] = ctx.t(f" ở cột “{bd.column}”", f" in the column “{bd.column}”") if bd.column else ""
         numbers = ([100] if bd.total_is_percent and not total.percent else [total.number]) + [p.number for _, p in parts]
-        related = [Related(ctx.t(f"phần {i + 1}", f"part {i + 1}"), p.start, p.end) for i, (_, p) in enumerate(parts[:12])]
+        related = [Related(bd.names[i] if i < len(bd.names) and bd.names[i] else ctx.t(f"phần {i + 1}", f"part {i + 1}"),
+                           p.start, p.end) for i, (_, p) in enumerate(parts[:12])]
         start, end = (parts[0][1].start, parts[-1][1].end) if bd.total_is_percent and not total.percent else (total.start, total.end)
         sure = all(q.sure for _, q in parts) and total.sure
         if ok:
             yield Outcome("pass", start, end, values, numbers, related, values["arithmetic"], scope=bd.scope)
         elif bd.how not in _COMPLETE_SHAPES and not bd.complete and exact < total.value:
-            reason = ctx.t("các phần nêu sau “{w}” chưa đủ tổng ({a}); báo cáo có thể chỉ nêu một số phần",
-                           "the parts after “{w}” fall short of the total ({a}); the report may name only some of them")
+            if bd.word:
+                reason = ctx.t("các phần nêu sau “{w}” chưa đủ tổng ({a}); báo cáo có thể chỉ nêu một số phần",
+                               "the parts after “{w}” fall short of the total ({a}); the report may name only some of them")
+            else:
+                reason = ctx.t("các phần nêu trong ngoặc chưa đủ tổng ({a}); báo cáo có thể chỉ nêu một số phần",
+                               "the parts in brackets fall short of the total ({a}); the report may name only some of them")
             yield Outcome("skip", start, end, values, numbers, related, values["arithmetic"], scope=bd.scope,
-                          reason=reason.format(w=bd.word or "(", a=values["arithmetic"]))
+                          reason=reason.format(w=bd.word, a=values["arithmetic"]))
         else:
             explicit = bd.complete or bd.how in _COMPLETE_SHAPES or (exact > total.value and bd.how != "stated_sum")
             # rows well short of a total the text gave before the table may list only some parts
