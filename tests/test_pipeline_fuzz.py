@@ -168,9 +168,16 @@ REPEATED = st.tuples(
     st.sampled_from(["", " ", "\n", "\n\n", "\t", "; ", ", trong đó "]),
 ).map(lambda t: t[2].join([t[0]] * t[1])[:200_000])
 
+# A text with no full stop is one sentence; a pass that reads every figure of the rest of the sentence
+# for each "=" or ":" in it is quadratic (relations.py, Relations.arithmetic and Relations.colon_lists).
+QUADRATIC_SUMS = ("relations.py Relations.arithmetic reads every figure of the sentence for each '=' "
+                  "(and colon_lists for each ':'): quadratic on a long text with no full stop")
 
+
+@pytest.mark.xfail(strict=True, reason=QUADRATIC_SUMS)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(REPEATED)
+@example("1 + 2 = 3, " * 1500)  # found by this test: 16 KB took 12 s
 @example("Tổng số hồ sơ 100 hồ sơ, " + "trong đó 5 hồ sơ, " * 4000)
 @example("\t".join(["7"] * 40000))
 def test_time_stays_linear_on_repeated_pieces(text):
@@ -182,64 +189,254 @@ def test_time_stays_linear_on_repeated_pieces(text):
     assert all(0 <= c.start <= c.end <= len(text) for c in audit.checks)
 
 
-@FUZZ
-@given(REPORT)
-@example("Tổng số 12/15 hồ sơ, trong đó 5 hồ sơ, 7/8 hồ sơ " + "98% " * 20 + "trong đó 3 hồ sơ")
-def test_the_figure_before_trong_do_is_found_as_a_full_scan_finds_it(text):
-    """_last_item reads back from the marker instead of scanning the block from its start; whatever a
-    full scan would take as the total (when near enough to count) it must take too."""
-    from auditor.extract import _Extractor
-    from auditor.lexicon import default_lexicon
-    from auditor.parse import parse_blocks
+def _extract_seconds(text: str) -> float:
+    import time
 
-    ex = _Extractor("fuzz.txt", text, "utf-8", default_lexicon())
-    ex.read_numbers()
-    ex.read_header()
-    blocks = parse_blocks(text)
-    ex.read_blocks(blocks)
-    for b in blocks:
-        for m in ex._marker.finditer(ex.folded, b.start, b.end):
-            items = ex._items_in(b.start, m.start())
-            expected = items[-1] if items and items[-1][0].start >= m.start() - 260 else None
-            found = ex._last_item(b.start, m.start(), near=260)
-            assert found == expected or (expected is None and found is None)
+    from auditor.extract import extract
+
+    t0 = time.perf_counter()
+    extract("fuzz.txt", text)
+    return time.perf_counter() - t0
 
 
-VOCAB = ["ho", "tich", "chung", "thuc", "thon", "bac", "nam", "dong", "xa", "an", "phu", "dat", "dai", "y", "te"]
+@pytest.mark.parametrize("piece", [
+    pytest.param("Tổng số 100 hồ sơ, trong đó 5 hồ sơ, ", id="trong-do"),
+    pytest.param("Lĩnh vực hộ tịch: tiếp nhận 20 hồ sơ; ", id="fields",
+                 marks=pytest.mark.xfail(strict=True, reason=QUADRATIC_SUMS)),
+    pytest.param("Hộ tịch\t20\t18\t2\n", id="table-rows"),
+    pytest.param("(3)=(2)/(1) ngày 2 tháng 1 năm 2021%", id="formula-and-date",
+                 marks=pytest.mark.xfail(strict=True, reason=QUADRATIC_SUMS)),
+    pytest.param("1 + 2 = 3, ", id="stated-sums", marks=pytest.mark.xfail(strict=True, reason=QUADRATIC_SUMS)),
+    pytest.param("Đại học: 06 người, Cao đẳng 03 người, ", id="colon-lists",
+                 marks=pytest.mark.xfail(strict=True, reason=QUADRATIC_SUMS)),
+])
+def test_four_times_the_text_takes_about_four_times_as_long(piece):
+    """Measured: the same piece 250 and 1,000 times. Linear is 4x; quadratic 16x; the bound is 8x
+    (the smaller run timed twice, its faster time kept, so a busy machine does not make it look slow)."""
+    small = min(_extract_seconds(piece * 250) for _ in range(2))
+    large = _extract_seconds(piece * 1000)
+    assert large < 8 * max(small, 0.02), f"250 pieces {small:.2f} s, 1,000 pieces {large:.2f} s"
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.lists(st.sampled_from(VOCAB), min_size=1, max_size=4), min_size=1, max_size=30),
-       st.lists(st.sampled_from(VOCAB), min_size=1, max_size=5))
-def test_a_table_row_finds_the_scope_a_full_comparison_finds(names, label_words):
-    """The word index skips scopes that cannot reach the threshold; the answer must be the one comparing
-    the label with every scope gives (best Jaccard ≥ 0.6, the first scope on a tie)."""
-    from auditor.extract import _SAME_SCOPE, _Extractor
-    from auditor.lexicon import default_lexicon
+# ---------------------------------------------------------------- cuts and asides against a naive scan
 
-    ex = _Extractor("fuzz.txt", "", "utf-8", default_lexicon())
-    for name in names:
-        ex.report.scopes.setdefault(f"|lĩnh vực {' '.join(name)}", "")
-    label = " ".join(label_words)
-    words = set(label_words)
-    best, best_score = "", 0.0
-    for scope in ex.report.scopes:
-        if "|" not in scope or scope.startswith("table"):
+def _naive_inline(text: str, tree):
+    """Sentence, clause and phrase cuts and asides, by looking at every character of every block from
+    its start (what auditor/parse/inline.py finds with one regex per block and binary searches)."""
+    from auditor.parse.inline import _full_stop
+
+    sentence, clause, phrase, asides = set(), set(), set(), []
+    for node in tree.walk():
+        if node.kind == "document":
             continue
-        other = set(scope.split("|", 1)[1].replace("lĩnh vực ", "", 1).split())
-        score = len(words & other) / len(words | other)
-        if score > best_score:
-            best, best_score = scope, score
-    assert ex._prose_scope_for(label) == (best if best_score >= _SAME_SCOPE else "")
+        sentence |= {node.start, node.end}
+        if node.kind == "table":
+            continue
+        if node.kind == "item":
+            sentence.add(node.body_start)
+            if node.is_heading and node.head_end < node.end:
+                sentence.add(node.head_end)
+            if node.children:
+                sentence.add(node.children[0].start)
+        end = node.children[0].start if node.children else node.end
+        opened = []
+        for i in range(node.body_start, end):
+            ch = text[i]
+            if ch in "([":
+                opened.append(i)
+            elif ch in ")]" and opened:
+                asides.append((opened.pop(), i))
+            elif ch == ";":
+                clause.add(i + 1)
+            elif ch in ",:":
+                phrase.add(i + 1)
+            elif ch in ".?!" and _full_stop(text, i):
+                sentence.add(i + 1)
+                asides += [(a, i) for a in opened]
+                opened = []
+            elif ch == "\n" and text[i + 1:i + 2] == "\n":
+                sentence.add(i)
+        asides += [(a, end) for a in opened]
+    clause |= sentence
+    phrase |= clause | {a + 1 for a, _ in asides} | {b for _, b in asides}
+    return sentence, clause, phrase, asides
+
+
+def _naive_around(cuts: set[int], pos: int) -> tuple[int, int]:
+    before = [c for c in cuts if c <= pos]
+    after = [c for c in cuts if c > pos]
+    return (max(before) if before else 0, min(after) if after else 1 << 62)
+
+
+def _naive_aside(asides, pos: int):
+    holding = [(a, b) for a, b in asides if a < pos < b]
+    return max(holding) if holding else None  # the innermost: the one opened last
+
+
+CUT_TEXT = st.text(alphabet="ab AB1 .;,:?!\n\t\u00a0()[]-", max_size=80)
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(alphabet="ab .;,\n\t\u00a01", max_size=60))
-def test_the_last_clause_starts_where_a_scan_from_the_start_says(seg):
-    """clause_start reads back from the end; a left-to-right scan for the separators must agree."""
-    from auditor.extract import clause_start
+@given(CUT_TEXT)
+@example("TP. Rạch Giá; xã A. Tổng 7. 846 hồ sơ: a, b (c; d. e) f")
+@example("1. Lĩnh vực a: 2 (b\n\n- c; d) e.\n\n+ f")
+def test_sentences_and_clauses_cut_where_a_scan_from_the_start_says(text):
+    """parse/inline.py finds the cuts once and answers by binary search; looking at every character and
+    comparing with every cut must agree, at every position."""
+    from auditor.parse.document import parse_document
+    from auditor.parse.inline import analyse
 
-    last = None
-    for last in re.finditer(r"(?:[;]|\.\s)\s*", seg):
-        pass
-    assert clause_start(seg) == (last.end() if last else None)
+    tree = parse_document(text)
+    inline = analyse(tree, text)
+    sentence, clause, phrase, _ = _naive_inline(text, tree)
+    for pos in range(len(text) + 1):
+        assert inline.sentence(pos) == _naive_around(sentence, pos), ("sentence", pos)
+        assert inline.clause(pos) == _naive_around(clause, pos), ("clause", pos)
+        assert inline.phrase(pos) == _naive_around(phrase, pos), ("phrase", pos)
+
+
+ASIDE_LOOKBACK = ("parse/inline.py Inline.aside looks back only 6 asides from a position, assuming that is the "
+                  "nesting depth; brackets closed earlier inside the same outer bracket count too, so a figure "
+                  "after the 6th inner bracket is read as outside the outer one")
+
+
+@pytest.mark.xfail(strict=True, reason=ASIDE_LOOKBACK)
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab 1;,()", max_size=80))
+@example("N (a (1), b (2), c (3), d (4), e (5), f (6), g 7)")
+def test_the_bracket_around_a_position_is_the_one_a_scan_finds(text):
+    from auditor.parse.document import parse_document
+    from auditor.parse.inline import analyse
+
+    tree = parse_document(text)
+    inline = analyse(tree, text)
+    _, _, _, asides = _naive_inline(text, tree)
+    for pos in range(len(text) + 1):
+        assert inline.aside(pos) == _naive_aside(asides, pos), pos
+
+
+# ---------------------------------------------------------------- the total before "trong đó"
+
+TOTAL_TEXT = st.lists(st.one_of(
+    st.sampled_from(["Tổng số", "hồ sơ", "người", "tiếp nhận", "đã giải quyết", "trong đó", "trong đó:", "gồm",
+                     "(", ")", ",", ";", ".", ":", "\n", "\n\n", "- ", "+ ", "I. ", "1. ", "a) ", "98%", "đạt"]),
+    NUMBER,
+), max_size=40).map(" ".join)
+
+
+MARKER_EXAMPLES = ["Tổng số 12/15 hồ sơ, trong đó 5 hồ sơ, 7/8 hồ sơ " + "98% " * 20 + "trong đó 3 hồ sơ",
+                   "Tổng số 120 hồ sơ (trong đó 20 hồ sơ, 100 hồ sơ). Tổng số 30 người, gồm 10 người, 20 người",
+                   "Đã giải quyết 40 hồ sơ. Trong đó: 30 hồ sơ đúng hạn, 10 hồ sơ quá hạn."]
+
+
+@FUZZ
+@given(TOTAL_TEXT)
+@example(MARKER_EXAMPLES[0])
+@example(MARKER_EXAMPLES[1])
+@example(MARKER_EXAMPLES[2])
+def test_the_figure_before_trong_do_is_found_as_a_full_scan_finds_it(text):
+    """The total a "trong đó" breaks down is the last count before it in its sentence, at its bracket
+    level, within reach (relations.py _TOTAL_GAP): found by binary search over the figures; a scan of
+    every figure of the report, with the cuts and brackets a character scan finds, must agree."""
+    _marker_totals_agree(text)
+
+
+def test_the_full_scan_oracle_checks_the_examples():
+    """Each example holds breakdowns the scan compares (one per reading: in the sentence, before the
+    bracket, in the sentence before): the property above is not vacuous."""
+    assert all(_marker_totals_agree(t) >= 1 for t in MARKER_EXAMPLES)
+    assert sum(_marker_totals_agree(t) for t in MARKER_EXAMPLES) >= 4
+
+
+def _marker_totals_agree(text: str) -> int:
+    """Asserts each "trong đó" breakdown's total against the scan; returns how many it compared."""
+    from auditor.extract import extract
+    from auditor.extract.context import COUNT_ROLES
+    from auditor.extract.relations import _TOTAL_GAP
+    from auditor.lexicon import default_lexicon
+    from auditor.normalize import fold
+    from auditor.parse.document import parse_document
+
+    report = extract("fuzz.txt", text)
+    folded, lex = fold(text), default_lexicon()
+    tree = parse_document(text)
+    sentence, _, _, asides = _naive_inline(text, tree)
+    qs = report.quantities
+    blocks = [n for n in tree.walk() if n.kind != "document"]
+    checked = 0
+    for bd in report.breakdowns:
+        if bd.how != "marker":
+            continue
+        marker = lex.breakdown.search(folded, bd.total[-1].end)
+        assert marker is not None, bd
+        m = marker.start()
+        block = next(n for n in blocks if n.body_start <= m < (n.children[0].start if n.children else n.end))
+        level = _naive_aside(asides, m)
+        s_start = _naive_around(sentence, m)[0]
+
+        def counts(lo: int, hi: int, at) -> list[int]:
+            return [i for i, q in enumerate(qs) if lo <= q.start < hi and q.role in COUNT_ROLES and not q.percent
+                    and _naive_aside(asides, q.start) == at and (q.role != "numerator" or i + 1 < len(qs))]
+
+        found = counts(max(block.body_start, s_start, m - _TOTAL_GAP), m, level)
+        if not found and level is not None:  # "N (trong đó a, b)": the total stands before the bracket
+            found = counts(max(block.body_start, level[0] - _TOTAL_GAP), level[0], _naive_aside(asides, level[0]))
+        elif not found and not folded[s_start:m].strip(" ("):  # a sentence opening with "trong đó"
+            found = counts(max(block.body_start, m - _TOTAL_GAP), m, level)
+        if not found:
+            continue  # no total: no breakdown can have come from this marker
+        last = qs[found[-1]]
+        expected = (last, qs[found[-1] + 1]) if last.role == "numerator" else (last,)
+        assert tuple(bd.total) == expected, (text[bd.total[0].start:m + 10], [q.raw for q in expected])
+        checked += 1
+    return checked
+
+
+# ---------------------------------------------------------------- a table row and the prose about it
+
+FIELD_WORDS = ["hộ tịch", "chứng thực", "đất đai", "tư pháp", "xây dựng", "giáo dục", "y tế", "nội vụ", "lao động",
+               "tài chính", "văn hóa", "thương mại", "nông nghiệp", "môi trường", "giao thông"]
+FIELD_NAME = st.lists(st.sampled_from(FIELD_WORDS), min_size=1, max_size=3, unique=True).map(" ".join)
+
+
+def _fields_and_table(prose: list[str], rows: list[str], *, heading: bool = True) -> str:
+    """A report of numbered field sections (figures 101, 102, …) and a table of fields (501, 502, …)."""
+    text = "BÁO CÁO\n\n" + ("I. KẾT QUẢ\n\n" if heading else "")
+    text += "".join(f"{i + 1}. Lĩnh vực {n}: tiếp nhận {101 + i} hồ sơ.\n\n" for i, n in enumerate(prose))
+    text += ("II. PHỤ LỤC\n\n" if heading else "") + "STT\tLĩnh vực\tTiếp nhận\n"
+    return text + "".join(f"{j + 1}\t{r[0].upper() + r[1:]}\t{501 + j}\n" for j, r in enumerate(rows))
+
+
+def _rows_against_prose(prose: list[str], rows: list[str], **kw) -> None:
+    from auditor.extract import extract
+    from auditor.normalize import fold
+
+    text = _fields_and_table(prose, rows, **kw)
+    scope_of = {int(f.q.value): f.scope for f in extract("fuzz.txt", text).facts}
+    for j, row in enumerate(rows):
+        row_scope = scope_of.get(501 + j)
+        assert row_scope is not None, (text, row)
+        for i, name in enumerate(prose):
+            # the full comparison: a row and a section are one field exactly when they name the same words
+            same = fold(name) == fold(row)
+            assert (scope_of[101 + i] is row_scope) == same, (text, name, row, scope_of[101 + i], row_scope)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(FIELD_NAME, min_size=1, max_size=5, unique_by=lambda n: n.lower()),
+       st.lists(FIELD_NAME, min_size=1, max_size=6, unique_by=lambda n: n.lower()))
+def test_a_table_row_finds_the_scope_a_full_comparison_finds(prose, rows):
+    """Scopes are interned by name: the row "Hộ tịch" of a table of fields is the section "Lĩnh vực hộ
+    tịch" (its figures are compared, XR020), and a row naming other words is never merged with a
+    section (a false merge would print a false error). Comparing each row with every section must agree."""
+    _rows_against_prose(prose, rows)
+
+
+TABLE_UNDER_LAST_SECTION = ("extract/tables.py _TableReader._context_scope: a table of fields right after the last "
+                            "numbered field section (no heading between) sits under that field; its row naming the same "
+                            "field becomes a new scope nested in it, so text and table are not compared")
+
+
+@pytest.mark.xfail(strict=True, reason=TABLE_UNDER_LAST_SECTION)
+def test_a_table_right_after_the_last_section_finds_the_sections():
+    _rows_against_prose(["chứng thực", "hộ tịch"], ["hộ tịch"], heading=False)

@@ -28,7 +28,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from auditor.check.catalog import load_catalog
@@ -329,10 +330,27 @@ def shifted(draw):
     return t, row
 
 
+EXTRA_CELL_SPACED = (
+    "parse/tables.py read_table, space-set tables: a row with one cell too many is not reported (TB002) when the "
+    "rows are placed by order (the check for a cell beyond the header's last column runs only for tab and pipe "
+    "tables) or by position in a table of three rows or fewer (a stray column must be filled by at most a quarter "
+    "of the rows); and a numbered row indented under the label column loses its leading gap (split_cells), so "
+    "its numbers stand one column left and every row is reported shifted")
+# found by the property: 'Sở Tư pháp   0   1' under the one heading 'Số hồ sơ tiếp nhận'
+SMALL_SHIFTED = (Table(Layout(sep="spaces", right=False, stt=False, total_first=False, total_label="Tổng cộng",
+                              rows="agencies", schema="single", numbered=False, style="vi", pct_in_cell=False, decimals=1),
+                       ["Sở Tư pháp", "Sở Xây dựng"], [[Cell(Decimal(1))], [Cell(Decimal(1))]], [Cell(Decimal(2))],
+                       extra=(0, 0, Cell(Decimal(0)))), 0)
+
+
+@pytest.mark.parametrize("sep", ["tab", "markdown",
+                                 pytest.param("spaces", marks=pytest.mark.xfail(strict=True, reason=EXTRA_CELL_SPACED))])
 @SETTINGS
 @given(shifted())
-def test_row_with_an_extra_cell_is_reported_once_and_not_added(case):
+@example(SMALL_SHIFTED)
+def test_row_with_an_extra_cell_is_reported_once_and_not_added(sep, case):
     t, row = case
+    t.layout.sep = sep
     render(t)
     a = audit(t.text)
     failing = [c for c in a.checks if c.status == "fail"]

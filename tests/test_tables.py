@@ -1,7 +1,8 @@
 """Appendix tables: generated consistent tables give no finding; one changed cell gives the right one."""
 from __future__ import annotations
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from auditor.check.catalog import load_catalog
@@ -50,53 +51,130 @@ def audit(text):
     return audit_text("t.txt", text, "utf-8", CATALOG, Selection(), "vi")
 
 
+# tab-separated cells, and cells set apart by runs of spaces without padding to the columns (OCR keeps
+# the gaps, not the columns): the total row's empty STT cell is then only a leading gap
+LEADING_GAP = ("parse/tables.py split_cells drops the leading gap of a space-set line: when its cells are placed "
+               "by order, an empty first cell ('   Tổng cộng   3.110 …' under 'STT') is lost and the row's cells "
+               "shift one column left (reported as TB002 'cột lệch', its column sums not checked)")
+SEPARATORS = [pytest.param("\t", id="tab"),
+              pytest.param("   ", id="spaces", marks=pytest.mark.xfail(strict=True, reason=LEADING_GAP))]
+
+
+EXAMPLE_ROWS = [("Hộ tịch", [1000, 0, 1000, 0, 1000, 0, 10, 990, 0]),
+                ("Người có công", [1000, 1000, 0, 0, 1000, 0, 0, 1000, 0]),
+                ("Chứng thực", [1110, 0, 1000, 110, 1010, 10, 0, 1000, 100])]
+
+
+@pytest.mark.parametrize("sep", SEPARATORS)
 @settings(max_examples=40, deadline=None)
-@given(field_rows(), st.sampled_from(["\t", "   "]))
-def test_consistent_table_has_no_failure(rows, sep):
+@given(field_rows())
+@example(EXAMPLE_ROWS)
+def test_consistent_table_has_no_failure(sep, rows):
     text, _ = render(rows, sep)
     a = audit(text)
     assert [(c.code, c.message) for c in a.checks if c.status == "fail"] == []
-    assert any(c.code == "TB001" and c.status == "pass" for c in a.checks)
+    # every column's total row is checked against its rows, and holds
+    tb001 = [c for c in a.checks if c.code == "TB001"]
+    assert len(tb001) == len(HEADER) and all(c.status == "pass" for c in tb001)
 
 
+@pytest.mark.parametrize("sep", SEPARATORS)
 @settings(max_examples=40, deadline=None)
-@given(field_rows(), st.sampled_from(["\t", "   "]), st.integers(0, 8), st.integers(1, 50))
-def test_changed_total_cell_is_found_in_its_column(rows, sep, column, delta):
+@given(field_rows(), st.integers(0, 8), st.integers(1, 50))
+@example(EXAMPLE_ROWS, 4, 7)
+def test_changed_total_cell_is_found_in_its_column(sep, rows, column, delta):
     text, totals = render(rows, sep, total_override=(column, delta))
     a = audit(text)
     total_line = 5
     fails = [c for c in a.checks if c.status == "fail" and c.code == "TB001"]
     assert fails, "the total row no longer adds up and must be reported"
     lines = text.split("\n")
-    assert any(text.count("\n", 0, c.start) + 1 == total_line and vn(totals[column]) in c.message for c in fails), \
-        (lines[total_line - 1], [c.message for c in fails])
+    # one failure, on the total row, naming the changed total and the sum of that column's rows
+    assert len(fails) == 1, [c.message for c in fails]
+    c = fails[0]
+    assert text.count("\n", 0, c.start) + 1 == total_line, lines[total_line - 1]
+    assert vn(totals[column]) in c.message and vn(totals[column] - delta) in c.message, c.message
+    assert c.severity == "error"
 
 
+LOST_CELL = ("parse/tables.py read_table: a table's width comes from its data rows only, so a header and a numbered "
+             "row wider than every data row are cut to it; a row that lost a cell ('1 | Xã An Phú | 300 | 99,00' "
+             "under 'STT | Đơn vị | (1) | (2) | (3)=(2)/(1)') is read as whole and not reported")
+
+
+@pytest.mark.xfail(strict=True, reason=LOST_CELL)
 def test_shifted_row_is_reported_and_not_compared():
+    """A row that lost a cell: its rate stands under (2), the count of digitised dossiers. It is
+    reported once (TB002, "cột lệch") and its figures take part in no arithmetic."""
     text = ("STT\tĐơn vị\tSố hồ sơ tiếp nhận\tSố hồ sơ số hóa\tTỷ lệ\n\t\t(1)\t(2)\t(3)=(2)/(1)\n"
             "1\tXã An Phú\t300\t99,00\n")
     a = audit(text)
     codes = {c.code for c in a.checks if c.status == "fail"}
     assert codes == {"TB002"}
+    assert "cột lệch" in next(c.message for c in a.checks if c.code == "TB002")
 
 
-def test_text_against_table_names_both_places():
-    text = ("- Tổng số hồ sơ tiếp nhận: 100 hồ sơ.\n\n"
-            "STT\tLĩnh vực\tTổng số tiếp nhận\tĐang giải quyết\n\tTổng cộng\t110\t8\n1\tHộ tịch\t70\t5\n2\tChứng thực\t40\t3\n")
+def test_row_with_a_cell_too_many_is_reported_and_not_compared():
+    """The same promise for a row with an extra cell (the case rules/tables.yaml's TB002 example shows)."""
+    text = ("STT\tĐơn vị\tSố hồ sơ tiếp nhận\tĐã giải quyết\n\tTổng cộng\t500\t485\n"
+            "1\tXã An Phú\t300\t290\t10\n2\tXã Bình An\t200\t195\n")
+    a = audit(text)
+    fails = [c for c in a.checks if c.status == "fail"]
+    assert [c.code for c in fails] == ["TB002"]
+    assert text.count("\n", 0, fails[0].start) == 2  # the shifted row
+    assert "cột lệch" in fails[0].message
+    # the shifted row is in no column sum: none is made (it would mislead), none fails
+    assert not [c for c in a.checks if c.code == "TB001" and c.status == "pass"]
+
+
+TABLE_FIRST = ("check/kinds/equal.py fills XR020's {first} and {second} in the order the two places are stated, "
+               "but the rule's message says 'văn bản ghi {first}, bảng ghi {second}': when the table comes first the "
+               "text's and the table's figures are swapped in the message")
+
+
+@pytest.mark.parametrize("table_first", [False, pytest.param(True, marks=pytest.mark.xfail(strict=True, reason=TABLE_FIRST))],
+                         ids=["text-first", "table-first"])
+def test_text_against_table_names_both_places(table_first):
+    prose = "- Tổng số hồ sơ tiếp nhận: 100 hồ sơ.\n"
+    table = ("STT\tLĩnh vực\tTổng số tiếp nhận\tĐang giải quyết\n\tTổng cộng\t110\t8\n1\tHộ tịch\t70\t5\n"
+             "2\tChứng thực\t40\t3\n")
+    text = table + "\n" + prose if table_first else prose + "\n" + table
+    prose_line = text[:text.index("- Tổng số")].count("\n")
+    cell_line = text[:text.index("Tổng cộng\t110")].count("\n")
     a = audit(text)
     xr = [c for c in a.checks if c.code == "XR020" and c.status == "fail"]
     assert len(xr) == 1
-    assert text.count("\n", 0, xr[0].start) == 0  # primary: the prose
-    assert [text.count("\n", 0, r.start) + 1 for r in xr[0].related] == [4]  # related: the table cell
+    places = {text.count("\n", 0, xr[0].start)} | {text.count("\n", 0, r.start) for r in xr[0].related}
+    assert places == {prose_line, cell_line}  # the prose and the table cell: one primary, one related
+    assert "văn bản ghi 100" in xr[0].message and "bảng ghi 110" in xr[0].message, xr[0].message
 
 
+CULPRIT_AND_BOUNDS = ("check/engine.py name_culprits: a figure is the likely culprit only when it is in no passing "
+                      "check, but CT004 (a part is at most its whole) passes for nearly every figure, so 1.225 "
+                      "('1.225 ≤ 1.245') is never named")
+
+
+@pytest.mark.xfail(strict=True, reason=CULPRIT_AND_BOUNDS)
 def test_likely_culprit_is_the_figure_in_every_failing_check():
     text = ("- Tổng số hồ sơ tiếp nhận: 1.245 hồ sơ (kỳ trước chuyển sang: 30; tiếp nhận trong kỳ: 1.225 hồ sơ, "
             "trong đó trực tuyến: 1.010; trực tiếp và qua dịch vụ bưu chính: 205).")
-    a = audit(text)
+    _culprit_is_1225(text, Selection())
+
+
+def test_likely_culprit_is_named_when_no_bound_vouches_for_it():
+    """The naming itself, with the bound checks left out (see the xfail above)."""
+    text = ("- Tổng số hồ sơ tiếp nhận: 1.245 hồ sơ (kỳ trước chuyển sang: 30; tiếp nhận trong kỳ: 1.225 hồ sơ, "
+            "trong đó trực tuyến: 1.010; trực tiếp và qua dịch vụ bưu chính: 205).")
+    _culprit_is_1225(text, Selection(ignore=["CT"]))
+
+
+def _culprit_is_1225(text: str, selection: Selection) -> None:
+    a = audit_text("t.txt", text, "utf-8", CATALOG, selection, "vi")
     fails = [c for c in a.checks if c.status == "fail" and c.code in ("AR001", "AR002")]
     assert len(fails) == 2
-    assert all(c.culprit.startswith("“1.225”") for c in fails)
+    at = text.index("1.225")
+    assert all(c.culprit == "1.225" for c in fails)
+    assert all(any(r.start == at and "khả năng sai" in r.label for r in c.related) for c in fails)
 
 
 def test_markdown_pipe_table_is_a_table():
