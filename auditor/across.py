@@ -6,9 +6,14 @@
   period. A sum above the district's figure is wrong whatever is missing; a sum below it is wrong
   only when every commune the district speaks for is in the store, otherwise the check is reported
   as not made.
+- XR100 (no rule file: it is about the store, not the figures): two reports claim the same unit and
+  period; it names the one the other checks use, and why (Store.submissions).
+
+Messages are the rules' own templates, filled in, in sentence case.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -54,11 +59,16 @@ def _num(value: str) -> float | int:
     return int(d) if d == d.to_integral() else float(d)
 
 
+TWICE = "XR100"
+
+
 def run_across(store, catalog: Catalog, selection, lang: str, touched: set[str] | None = None) -> list[AcrossCheck]:
     """Every cross-report check the store allows; `touched` limits them to pairs with a report of
     this batch (by content hash)."""
-    rows = store.latest()
+    rows, twice = store.submissions()
     out: list[AcrossCheck] = []
+    if selection.wants(TWICE):
+        out.extend(_submitted_twice(twice, lang, touched))
     for rule in catalog.rules:
         if not selection.wants(rule.code):
             continue
@@ -72,14 +82,53 @@ def run_across(store, catalog: Catalog, selection, lang: str, touched: set[str] 
     return out
 
 
-def _head(rule, lang: str) -> str:
-    """The rule's statement: its message up to the first slot (the details follow here)."""
-    text = rule.message.get(lang)
-    return text.split("{")[0].rstrip(" :—-") + "."
+class _Slots(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _sentence(text: str) -> str:
+    """Sentence case: the message, and each sentence after a full stop, opens with a capital."""
+    text = " ".join(text.split())
+    return re.sub(r"(^|[.!?]\s+)([“\"(«]?)(\w)", lambda m: m.group(1) + m.group(2) + m.group(3).upper(), text)
+
+
+def _message(rule, lang: str, status: str, values: dict) -> str:
+    """The rule's message (a failure) or its `passed` text, filled in."""
+    template = rule.message.get(lang) if status == "fail" or rule.passed is None else rule.passed.get(lang)
+    return _sentence(template.format_map(_Slots(values)))
 
 
 def _t(lang: str, vi: str, en: str) -> str:
     return vi if lang == "vi" else en
+
+
+def _submitted_twice(twice, lang: str, touched) -> list[AcrossCheck]:
+    from .store import why_chosen
+
+    out = []
+    for used, others in twice:
+        if touched is not None and not ({used["sha256"]} | {o["sha256"] for o in others}) & touched:
+            continue
+        period = " ".join((_period(used) or "?").split())
+        who = used["issuer"] or used["unit"]
+        names = ", ".join(o["path"] for o in others)
+        why = "; ".join(why_chosen(used, o, lang) for o in others)
+        msg = _t(lang, f"Cùng kỳ {period} của {who} có {len(others) + 1} báo cáo: dùng {used['path']} ({why}) "
+                       f"cho các phép đối chiếu giữa báo cáo và lịch sử; không dùng {names}.",
+                 f"{len(others) + 1} reports of {who} claim the period {period}: {used['path']} is used ({why}) "
+                 f"for the checks across reports and the history; not {names}.")
+        places = [Place(used["path"], None, None, "", _t(lang, "bản được dùng", "used"))]
+        places += [Place(o["path"], None, None, "", _t(lang, "bản không dùng", "not used")) for o in others]
+        out.append(AcrossCheck(TWICE, "same-period-submitted-twice", "fail", "info", _sentence(msg), [], places))
+    return out
+
+
+def _period(r) -> str | None:
+    if r["period_start"] and r["period_end"]:
+        d = lambda iso: "/".join(reversed(iso.split("-")))
+        return f"{d(r['period_start'])}–{d(r['period_end'])}"
+    return r["period_text"]
 
 
 def _carry_over(rule, severity: str, rows, store, lang: str, touched) -> list[AcrossCheck]:
@@ -111,15 +160,12 @@ def _compare(rule, severity, lang, scope, cur, later, prev, earlier) -> AcrossCh
     who = _t(lang, "cấp xã của huyện" if scope == COMMUNES else "đơn vị", "the district's communes" if scope == COMMUNES else "unit")
     places = [Place(cur["path"], later[2], later[3], later[1], _t(lang, "kỳ này, chuyển sang", "this period, carried over")),
               Place(prev["path"], earlier[2], earlier[3], earlier[1], _t(lang, "kỳ trước, đang giải quyết", "previous period, pending"))]
-    if a == b:
-        msg = _t(lang, f"{who}: chuyển sang {fmt(a, lang)} = đang giải quyết cuối kỳ trước {fmt(b, lang)}.",
-                 f"{who}: carried over {fmt(a, lang)} = pending at the end of the previous period {fmt(b, lang)}.")
-        status = "pass"
-    else:
-        msg = _head(rule, lang) + " " + _t(
-            lang, f"{cur['path']}: chuyển sang {fmt(a, lang)} ≠ {prev['path']}: đang giải quyết {fmt(b, lang)} (lệch {fmt(abs(a - b), lang)}; {who}).",
-            f"{cur['path']}: carried over {fmt(a, lang)} ≠ {prev['path']}: pending {fmt(b, lang)} (off by {fmt(abs(a - b), lang)}; {who}).")
-        status = "fail"
+    status = "pass" if a == b else "fail"
+    arithmetic = _t(lang, f"{cur['path']}: chuyển sang {fmt(a, lang)} ≠ {prev['path']}: đang giải quyết {fmt(b, lang)} "
+                          f"(lệch {fmt(abs(a - b), lang)}; {who})",
+                    f"{cur['path']}: carried over {fmt(a, lang)} ≠ {prev['path']}: pending {fmt(b, lang)} "
+                    f"(off by {fmt(abs(a - b), lang)}; {who})")
+    msg = _message(rule, lang, status, {"where": who, "first": fmt(a, lang), "second": fmt(b, lang), "arithmetic": arithmetic})
     sev = severity if not (later[4] or earlier[4]) or status != "fail" else "warning"  # an unsure reading never makes an error
     return AcrossCheck(rule.code, rule.name, status, sev, msg, [_num(later[0]), _num(earlier[0])], places)
 
@@ -158,20 +204,23 @@ def _district_sum(rule, severity: str, rows, store, lang: str, touched, catalog_
                        f"{have}" + (f"/{known}" if known else "") + " communes in the store")
             arith = " + ".join(fmt(Decimal(f[0]), lang) for _, f in parts) + f" = {fmt(s, lang)}"
             if silent and s <= total:
-                status, msg = "skip", _t(lang, f"Không đối chiếu được {name}: báo cáo {', '.join(silent)} không nêu số này ({cover}).",
-                                         f"Could not compare {name}: {', '.join(silent)} does not state it ({cover}).")
+                status, msg = "skip", _sentence(_t(
+                    lang, f"Không kết luận được {name}: báo cáo {', '.join(silent)} không nêu số này ({cover}).",
+                    f"Undecided {name}: {', '.join(silent)} does not state it ({cover})."))
             elif s == total and not silent:
-                status, msg = "pass", _t(lang, f"{name}: tổng các xã {arith} = số của huyện {fmt(total, lang)} ({cover}).",
-                                         f"{name}: communes' sum {arith} = the district's {fmt(total, lang)} ({cover}).")
+                status = "pass"
+                msg = _message(rule, lang, status, {"names": name, "arithmetic": _t(
+                    lang, f"{arith} = số của huyện {fmt(total, lang)} ({cover})",
+                    f"{arith} = the district's {fmt(total, lang)} ({cover})")})
             elif s > total or (known is not None and have >= known):
                 status = "fail"
-                msg = _head(rule, lang) + " " + _t(
-                    lang, f"{name}: {arith} ≠ {fmt(total, lang)} của huyện (lệch {fmt(abs(s - total), lang)}; {cover}).",
-                    f"{name}: {arith} ≠ the district's {fmt(total, lang)} (off by {fmt(abs(s - total), lang)}; {cover}).")
+                msg = _message(rule, lang, status, {"names": name, "arithmetic": _t(
+                    lang, f"{arith} ≠ {fmt(total, lang)} của huyện (lệch {fmt(abs(s - total), lang)}; {cover})",
+                    f"{arith} ≠ the district's {fmt(total, lang)} (off by {fmt(abs(s - total), lang)}; {cover})")})
             else:
-                status, msg = "skip", _t(
+                status, msg = "skip", _sentence(_t(
                     lang, f"Không kết luận được {name}: tổng {arith} nhỏ hơn {fmt(total, lang)} của huyện nhưng kho chưa đủ các xã ({cover}).",
-                    f"Undecided {name}: the sum {arith} is below the district's {fmt(total, lang)} but the store lacks communes ({cover}).")
+                    f"Undecided {name}: the sum {arith} is below the district's {fmt(total, lang)} but the store lacks communes ({cover})."))
             sev = "warning" if status == "fail" and (weak or any(f[4] for _, f in parts)) else severity
             out.append(AcrossCheck(rule.code, rule.name, status, sev, msg, numbers, places))
     return out

@@ -18,11 +18,13 @@ from .sources import DEFAULT_MAX_BYTES, REPORT_SUFFIXES
 
 
 
-def collect(inputs: list[str]) -> tuple[list[str], list[Audit]]:
+def collect(inputs: list[str], skipped: list[str] | None = None) -> tuple[list[str], list[Audit]]:
     """Paths to audit, and an Audit with a problem for every input that names nothing. A folder
     gives its reports and also its office files in formats that are not read (.doc, .xls, .xlsx,
     .odt, ...): read_source refuses each with its reason, so the run lists them as not read
-    instead of passing over them in silence."""
+    instead of passing over them in silence. A result this program wrote into a folder (`-o
+    nop/ket-qua.txt`) is no report: it is left out of the folder's files and named in `skipped`."""
+    from .output import written_by_us
     from .sources import REFUSED_SUFFIXES
 
     paths: list[str] = []
@@ -34,12 +36,22 @@ def collect(inputs: list[str]) -> tuple[list[str], list[Audit]]:
         elif p.is_dir():
             found = sorted(str(q) for q in p.rglob("*")
                            if q.is_file() and q.suffix.lower() in REPORT_SUFFIXES + REFUSED_SUFFIXES)
-            if not found:
+            ours = [f for f in found if written_by_us(Path(f))]
+            if ours:
+                found = [f for f in found if f not in ours]
+                if skipped is not None:
+                    skipped.extend(ours)
+            if not found and not ours:
                 missing.append(Audit(item, None, [], [{"code": "IO001", "message": f"thư mục {item} không có tệp báo cáo (.txt, .md, .docx, .pdf)"}]))
             paths.extend(found)
         elif any(ch in item for ch in "*?["):
             found = sorted(f for f in glob.glob(item, recursive=True) if Path(f).is_file())
-            if not found:
+            ours = [f for f in found if written_by_us(Path(f))]
+            if ours:
+                found = [f for f in found if f not in ours]
+                if skipped is not None:
+                    skipped.extend(ours)
+            if not found and not ours:
                 missing.append(Audit(item, None, [], [{"code": "IO001", "message": f"không có tệp nào khớp mẫu {item}"}]))
             paths.extend(found)
         else:
@@ -103,7 +115,9 @@ def audit_many(paths: list[str], catalog: Catalog, selection: Selection, lang: s
         return
     from concurrent.futures import ProcessPoolExecutor  # only for a parallel batch
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_leave_interrupts_to_the_parent)
+    finished = False
+    try:
         # a bounded window of pending work keeps memory flat however many reports there are
         window = jobs * 4
         pending = []
@@ -117,6 +131,34 @@ def audit_many(paths: list[str], catalog: Catalog, selection: Selection, lang: s
             yield fut.result()
             if progress:
                 progress()
+        finished = True
+    finally:
+        if finished:
+            pool.shutdown(wait=True)
+        else:  # Ctrl-C, a closed output, an error: stop now, not after the reports still queued
+            _stop(pool)
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Workers ignore Ctrl-C (the terminal sends it to every process of the group): the main process
+    alone decides to stop, and stops them, so no worker prints a traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop(pool) -> None:
+    """Cancel what is queued and end the workers at once (shutdown(wait=True) would finish every
+    report already handed out first; a worker on a long report would keep the command hanging)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        if proc.is_alive():
+            proc.terminate()
+    for proc in processes:
+        proc.join(timeout=1)
+        if proc.is_alive():
+            proc.kill()
 
 
 def tallied(audit: Audit) -> Audit:
@@ -124,7 +166,8 @@ def tallied(audit: Audit) -> Audit:
     counts, nothing that grows with the report (a batch of 10,000 keeps 10,000 of these)."""
     rep = audit.report
     report = Report(rep.path, "", rep.encoding, rep.decimal_mark, rep.header) if rep is not None else None
-    return Audit(audit.path, report, [], audit.problems, audit.encoding, audit.counts())
+    return Audit(audit.path, report, [], audit.problems, audit.encoding, audit.counts(),
+                 notes=audit.notes, figures=audit.figures, rules=audit.rules)
 
 
 def default_jobs() -> int:
@@ -142,11 +185,12 @@ def summary_rows(audits: list[Audit]) -> list[dict]:
             "issuer": h.issuer if h else None,
             "level": h.level if h else None,
             "period": _short_period(h) if h else None,
-            "checks": c["checks"], "errors": c["error"], "warnings": c["warning"], "undecided": c["skip"],
-            "status": 2 if a.problems else (1 if a.has_errors else 0),
+            "checks": c["checks"], "passed": c["pass"], "errors": c["error"], "warnings": c["warning"],
+            "info": c["info"], "undecided": c["skip"],
+            "status": a.status, "verdict": a.verdict, "unchecked": a.unchecked,
             "problem": a.problems[0]["message"] if a.problems else None,
         })
-    rows.sort(key=lambda r: (-r["status"], -r["errors"], -r["warnings"], r["path"]))
+    rows.sort(key=lambda r: (-r["status"], r["verdict"] != "unreadable", -r["errors"], -r["warnings"], r["path"]))
     return rows
 
 

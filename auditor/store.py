@@ -5,6 +5,11 @@ spans, and findings. The same content audited with the same rules, lexicon, lang
 selection is not audited again: its stored result is shown. Each report is written in one
 transaction, so a batch killed half-way leaves whole reports only, and running it again adds
 the rest.
+
+Every submission is kept. When two files claim the same unit and period (a corrected resubmission,
+or a period typed wrong), both stay in the store; the checks across reports and `history` use the
+newer by the report's own date, then by the file's modification time, and say so (`submissions`).
+A file audited again after it changed counts once, by its latest content.
 """
 from __future__ import annotations
 
@@ -42,6 +47,7 @@ CREATE TABLE IF NOT EXISTS reports(
   encoding TEXT, decimal_mark TEXT,
   checks INTEGER NOT NULL, errors INTEGER NOT NULL, warnings INTEGER NOT NULL, undecided INTEGER NOT NULL,
   text TEXT NOT NULL, header TEXT NOT NULL, result TEXT NOT NULL, places TEXT,
+  report_date TEXT, file_mtime REAL, notes TEXT, figures INTEGER,
   UNIQUE(sha256, fingerprint));
 CREATE INDEX IF NOT EXISTS reports_unit ON reports(unit, period_start, period_end);
 CREATE INDEX IF NOT EXISTS reports_parent ON reports(parent, period_start, period_end);
@@ -135,8 +141,32 @@ class Store:
                 self.db.execute("INSERT INTO meta VALUES('schema', ?)", (str(SCHEMA_VERSION),))
             elif row[0] != str(SCHEMA_VERSION):
                 raise InputError("IO010", f"{self.path}: kho dữ liệu phiên bản {row[0]}, chương trình cần {SCHEMA_VERSION}")
+            self._add_columns()
         except sqlite3.DatabaseError as exc:
             raise InputError("IO010", f"{self.path}: không mở được kho dữ liệu SQLite ({exc})") from None
+
+    def _add_columns(self) -> None:
+        """A store made before the report date, file time, unread notes and figure count were kept gets
+        the columns (the report date read back from the stored header)."""
+        have = {r[1] for r in self.db.execute("PRAGMA table_info(reports)")}
+        added = [(n, t) for n, t in (("report_date", "TEXT"), ("file_mtime", "REAL"), ("notes", "TEXT"),
+                                     ("figures", "INTEGER")) if n not in have]
+        if not added:
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for name, kind in added:
+                self.db.execute(f"ALTER TABLE reports ADD COLUMN {name} {kind}")
+            if any(n == "report_date" for n, _ in added):
+                for rid, header in self.db.execute("SELECT id, header FROM reports").fetchall():
+                    d = json.loads(header).get("date")
+                    self.db.execute("UPDATE reports SET report_date=? WHERE id=?",
+                                    (_iso(DateMention(**d)) if d else None, rid))
+            self.db.execute("COMMIT")
+        except BaseException:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
 
     def close(self) -> None:
         self.db.close()
@@ -147,7 +177,7 @@ class Store:
         row = self.db.execute("SELECT id FROM reports WHERE sha256=? AND fingerprint=?", (sha, fp)).fetchone()
         return row[0] if row else None
 
-    def save(self, path: str, sha: str, fp: str, audit, facts: list[tuple]) -> int:
+    def save(self, path: str, sha: str, fp: str, audit, facts: list[tuple], mtime: float | None = None) -> int:
         """Write one audited report, its facts and findings in one transaction."""
         from .render.json_out import report_record  # the renderers import the engine; keep start-up light
 
@@ -158,6 +188,7 @@ class Store:
         index = LineIndex(rep.text)
         record = report_record(audit)
         places = [asdict(p) for p in audit.places.line_places] if audit.places is not None else None
+        notes = [{"kind": n.kind, "count": n.count, "places": [asdict(p) for p in n.places]} for n in audit.notes]
         cur = self.db.cursor()
         cur.execute("BEGIN IMMEDIATE")
         try:
@@ -165,7 +196,8 @@ class Store:
             cur.execute(
                 "INSERT INTO reports(path, sha256, fingerprint, audited_at, issuer, unit, parent, level, period_start,"
                 " period_end, period_text, communes, encoding, decimal_mark, checks, errors, warnings, undecided,"
-                " text, header, result, places) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " text, header, result, places, report_date, file_mtime, notes, figures)"
+                " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (path, sha, fp, datetime.now(timezone.utc).isoformat(timespec="seconds"), h.issuer, unit,
                  parent_of(rep.text, unit) if h.level == "commune" else None, h.level,
                  _iso(h.period_start), _iso(h.period_end), h.period_text,
@@ -173,7 +205,8 @@ class Store:
                  audit.encoding, rep.decimal_mark, counts["checks"], counts["error"], counts["warning"], counts["skip"],
                  rep.text, json.dumps(asdict(h), ensure_ascii=False),
                  json.dumps([asdict(c) for c in audit.checks], ensure_ascii=False),
-                 json.dumps(places) if places is not None else None))
+                 json.dumps(places) if places is not None else None,
+                 _iso(h.date), mtime, json.dumps(notes, ensure_ascii=False) if notes else None, audit.figures))
             rid = cur.lastrowid
             cur.executemany(
                 "INSERT INTO facts VALUES(?,?,?,?,?,?,?,?,?,?,?)",
@@ -184,18 +217,20 @@ class Store:
                 [(rid, r["code"], r["rule"], r["status"], r["severity"], r.get("line"), r.get("column"), c.start, c.end,
                   r["message"], r.get("quote")) for c, r in zip(audit.checks, record["checks"])])
             cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
+        except BaseException:  # Ctrl-C included; a transaction already ended has nothing to undo
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
             raise
         return rid
 
     def load(self, rid: int, path: str):
         """A stored audit, as the renderers need it."""
         from .engine import Audit
-        from .sources import Place, Places
+        from .sources import Note, Place, Places
 
-        row = self.db.execute("SELECT text, header, result, encoding, decimal_mark, places FROM reports WHERE id=?", (rid,)).fetchone()
-        text, header, result, encoding, decimal_mark, places = row
+        row = self.db.execute("SELECT text, header, result, encoding, decimal_mark, places, notes, figures FROM reports"
+                              " WHERE id=?", (rid,)).fetchone()
+        text, header, result, encoding, decimal_mark, places, notes, figures = row
         hd = json.loads(header)
         for name in ("date", "period_start", "period_end"):
             if hd.get(name):
@@ -208,21 +243,48 @@ class Store:
             c["related"] = [Related(**r) for r in c["related"]]
             checks.append(Check(**c))
         line_places = Places([Place(**p) for p in json.loads(places)]) if places else None
-        return Audit(path, report, checks, [], encoding, None, line_places)
+        unread = tuple(Note(n["kind"], tuple(Place(**p) for p in n["places"]), n["count"]) for n in json.loads(notes or "[]"))
+        if figures is None:  # stored before the count was kept: the stated facts tell
+            figures = self.db.execute("SELECT COUNT(*) FROM facts WHERE report_id=?", (rid,)).fetchone()[0]
+        return Audit(path, report, checks, [], encoding, None, line_places, notes=unread, figures=figures)
 
     # --- across reports -------------------------------------------------------------------
 
-    def latest(self) -> list[sqlite3.Row]:
-        """The newest report of each unit and period (a resubmitted report replaces the earlier one)."""
+    def submissions(self) -> tuple[list[sqlite3.Row], list[tuple[sqlite3.Row, list[sqlite3.Row]]]]:
+        """The report used for each unit and period, and every period claimed by more than one report
+        as (the one used, the others). A file counts once, by its latest audit (a file audited again
+        after it was corrected replaces its earlier content); the same content under two names counts
+        once. Of two reports of one unit and period, the newer by the report's own date is used, then
+        by the file's modification time, then the one audited last."""
         self.db.row_factory = sqlite3.Row
         try:
-            return self.db.execute(
-                "SELECT id, path, sha256, issuer, unit, parent, level, period_start, period_end, period_text, communes"
-                " FROM reports WHERE id IN (SELECT MAX(id) FROM reports WHERE unit IS NOT NULL"
-                " GROUP BY unit, COALESCE(period_start, period_text), COALESCE(period_end, ''))"
-                " ORDER BY unit, period_start, id").fetchall()
+            rows = self.db.execute(
+                "SELECT id, path, sha256, issuer, unit, parent, level, period_start, period_end, period_text, communes,"
+                " report_date, file_mtime FROM reports WHERE unit IS NOT NULL ORDER BY id").fetchall()
         finally:
             self.db.row_factory = None
+        by_path: dict[str, sqlite3.Row] = {}
+        for r in rows:
+            by_path[r["path"]] = r  # ordered by id: the last audit of a file wins
+        by_content: dict[str, sqlite3.Row] = {}
+        for r in sorted(by_path.values(), key=lambda r: r["id"]):
+            by_content[r["sha256"]] = r
+        groups: dict[tuple, list[sqlite3.Row]] = {}
+        for r in by_content.values():
+            key = (r["unit"], r["period_start"] or r["period_text"], r["period_end"] or "")
+            groups.setdefault(key, []).append(r)
+        chosen, twice = [], []
+        for group in groups.values():
+            group.sort(key=_newest, reverse=True)
+            chosen.append(group[0])
+            if len(group) > 1:
+                twice.append((group[0], group[1:]))
+        chosen.sort(key=lambda r: (r["unit"], r["period_start"] or "", r["id"]))
+        return chosen, twice
+
+    def latest(self) -> list[sqlite3.Row]:
+        """The report used for each unit and period (see `submissions`)."""
+        return self.submissions()[0]
 
     def facts_of(self, rid: int, scope: str) -> dict[str, tuple]:
         """The first sure statement of each key in a scope: (value, raw, line, column)."""
@@ -241,7 +303,32 @@ class Store:
         return exact or [u for (u,) in rows if q in u]
 
     def periods(self, unit: str) -> list[tuple]:
-        return self.db.execute(
+        """The report used for each period of a unit, oldest period first: (id, path, issuer,
+        period_start, period_end, period_text, errors, warnings, other paths claiming the period)."""
+        chosen, twice = self.submissions()
+        others = {used["id"]: [r["path"] for r in rest] for used, rest in twice}
+        ids = [r["id"] for r in chosen if r["unit"] == unit]
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
             "SELECT id, path, issuer, period_start, period_end, period_text, errors, warnings FROM reports"
-            " WHERE id IN (SELECT MAX(id) FROM reports WHERE unit=? GROUP BY COALESCE(period_start, period_text),"
-            " COALESCE(period_end, '')) ORDER BY period_start, period_text", (unit,)).fetchall()
+            f" WHERE id IN ({marks}) ORDER BY period_start, period_text", ids).fetchall()
+        return [(*r, others.get(r[0], [])) for r in rows]
+
+
+def _newest(r) -> tuple:
+    """How two submissions of one period are ordered: the report's date, the file's time, the audit."""
+    return (r["report_date"] or "", r["file_mtime"] or 0.0, r["id"])
+
+
+def why_chosen(used, other, lang: str) -> str:
+    """Why `used` was taken over `other`, in words."""
+    vi = lang == "vi"
+    if (used["report_date"] or "") != (other["report_date"] or "") and used["report_date"]:
+        d = lambda iso: "/".join(reversed(iso.split("-"))) if iso else ("không rõ" if vi else "unknown")
+        return (f"ngày báo cáo {d(used['report_date'])}, sau {d(other['report_date'])}" if vi else
+                f"report dated {d(used['report_date'])}, after {d(other['report_date'])}")
+    if (used["file_mtime"] or 0) != (other["file_mtime"] or 0) and used["file_mtime"]:
+        return ("cùng ngày báo cáo, tệp sửa sau" if vi else "same report date, file modified later")
+    return ("cùng ngày báo cáo và thời điểm tệp, kiểm tra sau" if vi else "same report date and file time, audited later")

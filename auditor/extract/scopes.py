@@ -48,6 +48,11 @@ class Scopes:
             if self.ctx.report.header.level == "commune":
                 return parent
             kind, name = "own", "own"
+        if kind == "level":
+            while parent.parent is not None and self._level_of(parent) not in (None, name):
+                parent = parent.parent  # "Cấp huyện …; cấp xã …": the communes are no part of the district's own level
+            if self._level_of(parent) == name:
+                return parent  # "Bộ phận Một cửa cấp xã … ở cấp xã": the same level
         if kind == "period" and self._own_period(name):
             return parent  # "Năm 2023, …" in the report for 2023: the report's own period
         if kind == "row":
@@ -59,6 +64,16 @@ class Scopes:
         if found is None:
             found = self.interned[key] = self._make(parent, kind, name, label, start, end)
         return found
+
+    def _level_of(self, scope: Scope) -> str | None:
+        if scope.kind == "own":
+            return self.ctx.report.header.level
+        if scope.kind == "level":
+            return scope.name
+        if scope.kind == "agency":
+            said = _levels_named(scope.name)
+            return said[0] if len(said) == 1 else None
+        return None
 
     def _own_period(self, name: str) -> bool:
         own = self.ctx.report.header.period_text
@@ -187,6 +202,7 @@ def _name(kind: str, m: re.Match, ctx: Ctx, offset: int, end: int) -> tuple[str,
     return normal_name(name), stop
 
 
+_PREDICATE = re.compile(r"\s(?:la|dat|chiem|gom)\s")  # not "có": "người có công"
 _TRAILING_VERB = re.compile(r"(?:\s+(?:da|duoc|co|la|thi|va|voi|dang))+\s*$|[\s,]+$")
 
 
@@ -198,11 +214,17 @@ def _name_end(ctx: Ctx, m: re.Match) -> int:
     first = re.match(r"\S+(?:\s+\S+)?\s+\S+", words)  # the kind's word and the name's first word
     if first is None:
         return m.end()
+    stop = len(words)
     for lm in ctx.lex.label_regex.finditer(words, first.end()):
         if lm.start() > first.end() and words[lm.start() - 1] == " ":
-            cut = _TRAILING_VERB.sub("", words[:lm.start()])
-            return m.start() + len(cut)
-    return m.end()
+            stop = lm.start()
+            break
+    vm = _PREDICATE.search(words, first.end(), stop)  # "Lĩnh vực Tài nguyên và Môi trường là lĩnh vực có …"
+    if vm is not None:
+        stop = vm.start()
+    if stop == len(words):
+        return m.end()
+    return m.start() + len(_TRAILING_VERB.sub("", words[:stop]))
 
 
 def _head_span(ctx: Ctx, node: Node) -> tuple[int, int]:

@@ -22,10 +22,11 @@ from types import SimpleNamespace
 
 from .. import __version__
 from ..batch import summary_rows
-from ..engine import Audit
+from ..engine import Audit, unchecked_message
 from ..findings import SEVERITY_ORDER
 from .positions import LineIndex
 from .text import _WORDS
+from .words import UNDECIDED, UNREAD_HEAD, VERDICT, batch_phrase, level_phrase
 
 _EXTRA = {
     "vi": {
@@ -33,47 +34,55 @@ _EXTRA = {
         "intro": "Trang này do tthc-audit tạo ra từ các báo cáo được kiểm tra. Bảng tổng hợp ở đầu trang; "
                  "bên dưới là từng báo cáo, với toàn văn báo cáo trong đó chỗ có vấn đề được tô màu và "
                  "giải thích ngay dưới dòng.",
-        "legend": "Chú giải", "leg_rel": "số liệu dùng để đối chiếu", "leg_skip": "không kiểm tra được",
-        "summary": "Tổng hợp", "file": "Tệp", "period_h": "Kỳ báo cáo", "made": "Đã kiểm tra",
-        "errors": "Lỗi", "warnings": "Cảnh báo", "not_made": "Không kiểm tra được", "status": "Tình trạng",
+        "legend": "Chú giải", "leg_rel": "số liệu dùng để đối chiếu", "leg_skip": UNDECIDED["vi"],
+        "summary": "Tổng hợp", "file": "Tệp", "period_h": "Kỳ báo cáo", "made": "Kiểm tra",
+        "errors": "Lỗi", "warnings": "Cảnh báo", "not_made": UNDECIDED["vi"].capitalize(), "status": "Tình trạng",
         "reports": "báo cáo", "report": "báo cáo", "unreadable": "không đọc được", "total": "Tổng cộng",
-        "st_unread": "Không đọc được", "st_error": "Có lỗi", "st_warning": "Có cảnh báo", "st_info": "Có lưu ý",
-        "st_ok": "Không phát hiện sai sót",
-        "verdict": "{n} {reports}", "v_err": "{k} có lỗi", "v_warn": "{k} chỉ có cảnh báo",
-        "v_ok": "{k} không phát hiện lỗi", "v_unread": "{k} không đọc được",
+        "v_err": "{k} có lỗi", "v_warn": "{k} chỉ có cảnh báo",
+        "v_ok": "{k} không phát hiện lỗi", "v_nothing": "{k} không có gì để kiểm tra", "v_unread": "{k} tệp không đọc được",
         "counts": "{checks} phép kiểm tra: {passed} đạt, {failed} không đạt ({error} lỗi, {warning} cảnh báo, "
-                  "{info} lưu ý), {skip} không kiểm tra được.",
+                  "{info} lưu ý), {skip} " + UNDECIDED["vi"] + ".",
+        "across": "Đối chiếu giữa các báo cáo trong kho",
+        "across_counts": "{checks} phép đối chiếu: {passed} đạt, {failed} không đạt ({error} lỗi, {warning} cảnh báo, "
+                         "{info} lưu ý), {skip} " + UNDECIDED["vi"] + ".",
+        "across_none": "Không có phép đối chiếu nào giữa các báo cáo: kho chưa có hai báo cáo nối tiếp của cùng "
+                       "đơn vị, hay báo cáo của huyện cùng các xã của nó.",
+        "sample": "Mẫu",
         "findings": "Các điểm không đạt", "line": "Dòng", "code": "Mã", "sev": "Mức", "what": "Nội dung",
         "arith": "Phép tính", "culprit": "Số có khả năng sai",
-        "skips": "Không kiểm tra được",
-        "skips_note": "Các phép kiểm tra sau không thực hiện được vì báo cáo thiếu số liệu cần thiết; "
+        "skips": UNDECIDED["vi"].capitalize(),
+        "skips_note": "Các phép kiểm tra sau không kết luận được vì báo cáo thiếu số liệu cần thiết; "
                       "chúng không được tính là đạt.",
         "fulltext": "Toàn văn báo cáo",
         "fulltext_note": "Chỗ tô màu là nơi phát hiện vấn đề; lời giải thích nằm ngay dưới dòng đó. "
                          "Số đứng đầu mỗi dòng là số dòng trong tệp.",
         "line_n": "dòng", "see_text": "xem trong văn bản", "to_list": "danh sách", "back": "Về bảng tổng hợp",
         "no_text": "Không có nội dung để hiển thị.", "generated": "Tạo bởi tthc-audit",
-        "meta": "Thông tin văn bản", "decimal": "dấu thập phân", "level_of": "cấp {}",
+        "meta": "Thông tin văn bản", "decimal": "dấu thập phân",
     },
     "en": {
         "title": "Audit of administrative-procedure (TTHC) reports",
         "intro": "This page was made by tthc-audit from the reports it checked. The summary comes first; "
                  "below it, each report in full, with every problem highlighted where it stands and "
                  "explained right under its line.",
-        "legend": "Key", "leg_rel": "figure it was compared with", "leg_skip": "could not be checked",
-        "summary": "Summary", "file": "File", "period_h": "Period", "made": "Checks made",
-        "errors": "Errors", "warnings": "Warnings", "not_made": "Not made", "status": "Status",
+        "legend": "Key", "leg_rel": "figure it was compared with", "leg_skip": UNDECIDED["en"],
+        "summary": "Summary", "file": "File", "period_h": "Period", "made": "Checks",
+        "errors": "Errors", "warnings": "Warnings", "not_made": UNDECIDED["en"].capitalize(), "status": "Status",
         "reports": "reports", "report": "report", "unreadable": "unreadable", "total": "Total",
-        "st_unread": "Unreadable", "st_error": "Errors", "st_warning": "Warnings", "st_info": "Notes",
-        "st_ok": "No problems found",
-        "verdict": "{n} {reports}", "v_err": "{k} with errors", "v_warn": "{k} with warnings only",
-        "v_ok": "{k} without errors", "v_unread": "{k} unreadable",
+        "v_err": "{k} with errors", "v_warn": "{k} with warnings only",
+        "v_ok": "{k} without errors", "v_nothing": "{k} with nothing to check", "v_unread": "{k} files unreadable",
         "counts": "{checks} checks: {passed} passed, {failed} failed (errors: {error}, warnings: {warning}, "
-                  "notes: {info}), {skip} could not be made.", "level_of": "{} level",
+                  "notes: {info}), {skip} " + UNDECIDED["en"] + ".",
+        "across": "Checks across the reports in the store",
+        "across_counts": "{checks} comparisons: {passed} passed, {failed} failed (errors: {error}, warnings: {warning}, "
+                         "notes: {info}), {skip} " + UNDECIDED["en"] + ".",
+        "across_none": "No comparison across reports: the store holds no two consecutive reports of one unit, nor "
+                       "a district's report with its communes'.",
+        "sample": "Sample",
         "findings": "Failed checks", "line": "Line", "code": "Code", "sev": "Severity", "what": "Finding",
         "arith": "Arithmetic", "culprit": "Likely culprit",
-        "skips": "Checks that could not be made",
-        "skips_note": "These checks could not be made because the report lacks a figure they need; "
+        "skips": "Undecided checks",
+        "skips_note": "These checks could not be decided because the report lacks a figure they need; "
                       "they do not count as passed.",
         "fulltext": "Full text of the report",
         "fulltext_note": "Highlights show where a problem was found; the explanation is right under that line. "
@@ -96,7 +105,7 @@ font:16px/1.55 "Segoe UI","Noto Sans",Roboto,"Helvetica Neue","DejaVu Sans","Lib
 a{color:var(--link)}
 code,.mono{font-family:"DejaVu Sans Mono","Liberation Mono",Consolas,Menlo,monospace;font-size:.88em}
 .page{display:flex;flex-direction:column;gap:1.25rem;max-width:78rem;margin:0 auto;padding:1.25rem 1rem 3rem}
-.top{order:0}.summary{order:1}.reports{order:2;display:flex;flex-direction:column;gap:1.25rem}.foot{order:3}
+.top{order:0}.summary{order:1}.across{order:1}.reports{order:2;display:flex;flex-direction:column;gap:1.25rem}.foot{order:3}
 h1{font-size:1.6rem;line-height:1.25;margin:.2rem 0 .4rem}
 h2{font-size:1.3rem;line-height:1.3;margin:0 0 .4rem;overflow-wrap:anywhere}
 h3{font-size:1.08rem;margin:1.2rem 0 .45rem}
@@ -125,6 +134,10 @@ line-height:1.5;white-space:nowrap;border:1px solid transparent}
 .meta dt{color:var(--muted)}.meta dd{margin:0;overflow-wrap:anywhere}
 .problems{border-left:5px solid var(--error);background:var(--error-note);padding:.6rem .9rem;margin:.7rem 0;border-radius:4px}
 .problems h3{margin:0 0 .3rem;color:var(--error)}.problems ul{margin:0;padding-left:1.2rem}
+.unread{border-left:5px solid var(--warning);background:var(--warning-note);padding:.6rem .9rem;margin:.7rem 0;border-radius:4px}
+.unread h3{margin:0 0 .3rem;color:var(--warning)}.unread ul{margin:0;padding-left:1.2rem}
+.sum tr.v-not_checked td{background:#f4f5f6;color:#3c4043}
+ul.places{margin:.2rem 0 0;padding-left:1.1rem;font-size:.9rem;color:#3c4043}
 table.find{border-collapse:collapse;width:100%;font-size:.94rem}
 .find th,.find td{padding:.4rem .5rem;border-bottom:1px solid var(--rule);text-align:left;vertical-align:top}
 .find thead th{background:#eef1f4;font-weight:600}
@@ -219,10 +232,12 @@ def _words(lang: str) -> dict:
 
 
 def html_chunks(audits: Iterable[Audit], seen: Callable[[Audit], None] = lambda a: None,
-                lang: str = "vi") -> Iterator[str]:
+                lang: str = "vi", across: Callable[[], list] | None = None, sample=None) -> Iterator[str]:
     """The HTML document piece by piece, one report at a time; `seen(audit)` after each is written.
 
-    Only each report's header and counts are kept, for the summary written at the end."""
+    Only each report's header and counts are kept, for the summary written at the end. `across`,
+    called once every report is written, gives the checks across reports (--db); `sample`
+    (render.words.Sample) says that the reports are a random sample."""
     w = _words(lang)
     yield _head(w, lang)
     kept: list[tuple[Audit, str]] = []
@@ -232,7 +247,9 @@ def html_chunks(audits: Iterable[Audit], seen: Callable[[Audit], None] = lambda 
         kept.append((_tally(audit), rid))
         seen(audit)
     yield "</main>\n"
-    yield _summary(kept, w)
+    yield _summary(kept, w, lang, sample)
+    if across is not None:
+        yield _across(across(), {a.path: rid for a, rid in kept}, w, lang)
     yield (f'<footer class="foot">{_esc(w["generated"])} {_esc(__version__)}</footer>\n'
            "</div>\n</body>\n</html>\n")
 
@@ -245,7 +262,8 @@ def _tally(audit: Audit) -> Audit:
     """What the summary needs: counts, problems and the header (never the text, never the checks)."""
     rep = audit.report
     slim_report = SimpleNamespace(header=rep.header, text="") if rep is not None else None
-    return Audit(audit.path, slim_report, [], list(audit.problems), audit.encoding, audit.counts())
+    return Audit(audit.path, slim_report, [], list(audit.problems), audit.encoding, audit.counts(),
+                 figures=audit.figures, rules=audit.rules)
 
 
 # ---------------------------------------------------------------- page frame, summary
@@ -269,63 +287,58 @@ def _head(w: dict, lang: str) -> str:
         '<main class="reports">\n')
 
 
-def _status(errors: int, warnings: int, info: int, unreadable: bool, w: dict) -> tuple[str, str]:
-    if unreadable:
-        return "unread", w["st_unread"]
-    if errors:
-        return "error", w["st_error"]
-    if warnings:
-        return "warning", w["st_warning"]
-    if info:
-        return "info", w["st_info"]
-    return "ok", w["st_ok"]
+_BADGE = {"unreadable": "unread", "not_checked": "skip", "errors": "error", "warnings": "warning", "info": "info", "ok": "ok"}
 
 
-def _summary(kept: list[tuple[Audit, str]], w: dict) -> str:
+def _status(verdict: str, lang: str) -> tuple[str, str]:
+    """The badge of a report: its CSS class and its words (render.words.VERDICT, as in every format)."""
+    return _BADGE[verdict], VERDICT[lang][verdict]
+
+
+def _summary(kept: list[tuple[Audit, str]], w: dict, lang: str, sample=None) -> str:
     tallies = [a for a, _ in kept]
     rows = summary_rows(tallies)
     # rows come worst first; find each row's section (the sort is stable, so equal rows keep input order)
-    key = lambda path, c, status: (path, c["checks"], c["error"], c["warning"], c["skip"], status)
     where: dict[tuple, deque] = defaultdict(deque)
     for a, rid in kept:
         c = a.counts()
-        where[key(a.path, c, 2 if a.problems else 1 if a.has_errors else 0)].append((rid, c))
+        where[(a.path, c["checks"], c["error"], c["warning"], c["skip"], a.verdict)].append((rid, c))
     body = []
     tot = {"made": 0, "errors": 0, "warnings": 0, "undecided": 0}
-    n_err = n_warn = n_ok = n_unread = 0
+    n = {"errors": 0, "warnings": 0, "ok": 0, "not_checked": 0, "unreadable": 0}
     for r in rows:
-        rid, c = where[(r["path"], r["checks"], r["errors"], r["warnings"], r["undecided"], r["status"])].popleft()
-        made = r["checks"] - r["undecided"]
-        cls, label = _status(r["errors"], r["warnings"], c["info"], r["status"] == 2, w)
-        n_unread += r["status"] == 2
-        n_err += r["status"] != 2 and r["errors"] > 0
-        n_warn += r["status"] != 2 and not r["errors"] and r["warnings"] > 0
-        n_ok += r["status"] != 2 and not r["errors"] and not r["warnings"]
-        for k, v in (("made", made), ("errors", r["errors"]), ("warnings", r["warnings"]), ("undecided", r["undecided"])):
+        rid, c = where[(r["path"], r["checks"], r["errors"], r["warnings"], r["undecided"], r["verdict"])].popleft()
+        cls, label = _status(r["verdict"], lang)
+        n["ok" if r["verdict"] == "info" else r["verdict"]] += 1
+        for k, v in (("made", r["checks"]), ("errors", r["errors"]), ("warnings", r["warnings"]), ("undecided", r["undecided"])):
             tot[k] += v
         level = w["levels"].get(r["level"], r["level"]) if r["level"] else ""
         issuer = r["problem"] if r["problem"] else (r["issuer"] or "")
         body.append(
-            f'<tr class="s{r["status"]}" data-report="{rid}">'
+            f'<tr class="s{r["status"]} v-{r["verdict"]}" data-report="{rid}">'
             f'<td class="file"><a href="#{rid}">{_path(r["path"])}</a></td>'
             f'<td class="issuer">{_esc(issuer)}</td><td class="level">{_esc(level)}</td>'
             f'<td class="period">{_esc(r["period"] or "")}</td>'
-            f'<td class="n made">{made}</td>'
+            f'<td class="n made">{r["checks"]}</td>'
             f'<td class="n errors{" nz-e" if r["errors"] else ""}">{r["errors"]}</td>'
             f'<td class="n warnings{" nz-w" if r["warnings"] else ""}">{r["warnings"]}</td>'
             f'<td class="n undecided">{r["undecided"]}</td>'
             f'<td class="status"><span class="tag {cls}">{_esc(label)}</span></td></tr>\n')
-    n = len(rows)
-    first = f"{n} {w['report'] if n == 1 else w['reports']}" + (f", {n_unread} {w['unreadable']}" if n_unread else "")
-    parts = [w[key].format(k=k) for key, k in (("v_err", n_err), ("v_warn", n_warn), ("v_ok", n_ok), ("v_unread", n_unread)) if k]
-    reports = w["report"] if n == 1 else w["reports"]
-    verdict = w["verdict"].format(n=n, reports=reports) + (": " + ", ".join(parts) if parts else "") + "."
+    verdicts = [r["verdict"] for r in rows]
+    first = batch_phrase(verdicts, lang)
+    parts = [w[key].format(k=n[v]) for key, v in (("v_err", "errors"), ("v_warn", "warnings"), ("v_ok", "ok"),
+                                                   ("v_nothing", "not_checked")) if n[v]]
+    read = len(rows) - n["unreadable"]  # files not read are no reports: never counted among them
+    verdict = f"{read} {w['report'] if read == 1 else w['reports']}" + (": " + ", ".join(parts) if parts else "") \
+        + (f"; {w['v_unread'].format(k=n['unreadable'])}" if n["unreadable"] else "") + "."
+    sampled = (f'<p class="sample-note"><span class="tag skip">{_esc(w["sample"])}</span> '
+               f'{_esc(sample.phrase(lang).capitalize())}.</p>\n') if sample is not None else ""
     heads = [("file", w["file"]), ("issuer", w["issuer"]), ("level", w["level"]), ("period", w["period_h"]),
              ("n made", w["made"]), ("n errors", w["errors"]), ("n warnings", w["warnings"]),
              ("n undecided", w["not_made"]), ("status", w["status"])]
     return (
         '<section class="summary card" id="summary" aria-labelledby="summary-h">\n'
-        f'<h2 id="summary-h">{_esc(w["summary"])}</h2>\n<p class="verdict">{_esc(verdict)}</p>\n'
+        f'<h2 id="summary-h">{_esc(w["summary"])}</h2>\n<p class="verdict">{_esc(verdict)}</p>\n{sampled}'
         '<table class="sum">\n<thead><tr>'
         + "".join(f'<th scope="col" class="{c}">{_esc(h)}</th>' for c, h in heads)
         + "</tr></thead>\n<tbody>\n" + "".join(body) + "</tbody>\n"
@@ -335,11 +348,55 @@ def _summary(kept: list[tuple[Audit, str]], w: dict) -> str:
         "</table>\n</section>\n")
 
 
+def _across(checks: list, rids: dict[str, str], w: dict, lang: str) -> str:
+    """The checks across the reports of a --db store, each with every report it compared (a link to
+    the line when that report is on this page)."""
+    c = {"checks": len(checks), "pass": 0, "fail": 0, "skip": 0, "error": 0, "warning": 0, "info": 0}
+    for ch in checks:
+        c[ch.status] += 1
+        if ch.status == "fail":
+            c[ch.severity] += 1
+    out = ['<section class="across card" id="across" aria-labelledby="across-h">\n'
+           f'<h2 id="across-h">{_esc(w["across"])}</h2>\n']
+    if not checks:
+        out.append(f'<p class="hint">{_esc(w["across_none"])}</p>\n</section>\n')
+        return "".join(out)
+    out.append('<p class="counts">' + _esc(w["across_counts"].format(
+        checks=c["checks"], passed=c["pass"], failed=c["fail"], error=c["error"], warning=c["warning"],
+        info=c["info"], skip=c["skip"])) + "</p>\n")
+    shown = sorted((ch for ch in checks if ch.status != "pass"),
+                   key=lambda ch: (ch.status != "fail", SEVERITY_ORDER.get(ch.severity, 3), ch.code))
+    if shown:
+        out.append(f'<table class="find">\n<thead><tr><th scope="col">{_esc(w["code"])}</th>'
+                   f'<th scope="col">{_esc(w["sev"])}</th><th scope="col">{_esc(w["what"])}</th></tr></thead>\n<tbody>\n')
+        for k, ch in enumerate(shown):
+            if ch.status == "fail":
+                sev = ch.severity if ch.severity in SEVERITY_ORDER else "info"
+                cls, word = sev, w.get(sev, sev)
+            else:
+                cls, word = "skip", UNDECIDED[lang]
+            places = []
+            for p in ch.places:
+                where = f" {w['line_n']} {p.line}" if p.line else ""
+                name = _path(p.path)
+                rid = rids.get(p.path)
+                link = f'<a href="#{rid}-L{p.line}">{name}{_esc(where)}</a>' if rid and p.line else \
+                    (f'<a href="#{rid}">{name}</a>{_esc(where)}' if rid else f"{name}{_esc(where)}")
+                quote = " ".join(p.quote.split())
+                places.append(f'<li>{_esc(p.label)}: {link}' + (f' “{_esc(quote)}”' if quote else "") + "</li>")
+            out.append(f'<tr id="x{k}" class="{cls}" data-code="{_attr(ch.code)}"><td><code>{_esc(ch.code)}</code></td>'
+                       f'<td><span class="tag {cls}">{_esc(word)}</span></td>'
+                       f'<td><div class="msg">{_esc(ch.message)}</div><ul class="places">{"".join(places)}</ul></td></tr>\n')
+        out.append("</tbody>\n</table>\n")
+    out.append("</section>\n")
+    return "".join(out)
+
+
 # ---------------------------------------------------------------- one report
 
 def _report(audit: Audit, rid: str, w: dict, lang: str) -> Iterator[str]:
     c = audit.counts()
-    cls, label = _status(c["error"], c["warning"], c["info"], bool(audit.problems) and audit.report is None, w)
+    cls, label = _status(audit.verdict, lang)
     out = [f'<section class="report card st-{cls}" id="{rid}" aria-labelledby="{rid}-h">\n'
            f'<h2 id="{rid}-h"><span class="tag {cls}">{_esc(label)}</span> {_path(audit.path)}</h2>\n']
     if audit.report is not None:
@@ -355,13 +412,20 @@ def _report(audit: Audit, rid: str, w: dict, lang: str) -> Iterator[str]:
         out.append(f'<p class="back"><a href="#summary">↑ {_esc(w["back"])}</a></p>\n</section>\n')
         yield "".join(out)
         return
-    out.append(_meta(audit, w))
+    out.append(_meta(audit, w, lang))
+    if audit.notes:
+        out.append(f'<div class="unread" role="note"><h3>{_esc(UNREAD_HEAD[lang])}</h3><ul>'
+                   + "".join(f"<li>{_esc(n.message(lang))}</li>" for n in audit.notes) + "</ul></div>\n")
     index = LineIndex(rep.text)
     checks = list(enumerate(audit.checks))
     fails = [(j, ch) for j, ch in checks if ch.status == "fail"]
     skips = [(j, ch) for j, ch in checks if ch.status == "skip"]
+    nothing = unchecked_message(audit, lang)
     if fails:
         out.append(_findings(audit, fails, rid, index, w, lang))
+    elif nothing:
+        out.append(f'<p class="nothing"><span class="tag skip">{_esc(VERDICT[lang]["not_checked"])}</span> '
+                   f'{_esc(nothing)}</p>\n')
     else:
         out.append(f'<p class="none"><span class="tag ok">{_esc(w["none"])}</span></p>\n')
     if skips:
@@ -377,11 +441,11 @@ def _report(audit: Audit, rid: str, w: dict, lang: str) -> Iterator[str]:
     yield f'<p class="back"><a href="#summary">↑ {_esc(w["back"])}</a></p>\n</section>\n'
 
 
-def _meta(audit: Audit, w: dict) -> str:
+def _meta(audit: Audit, w: dict, lang: str) -> str:
     rep = audit.report
     h = rep.header
     rows = []
-    level = f" ({w['level_of'].format(w['levels'].get(h.level, h.level))})" if h.level else ""
+    level = f" ({level_phrase(h.level, lang)})" if h.level else ""
     issuer = (h.issuer or w["unknown"]) + level
     rows.append((w["issuer"], issuer))
     rows.append((w["number"], h.number or w["unknown"]))

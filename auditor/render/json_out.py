@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from ..engine import Audit
+from ..engine import Audit, unchecked_message
 from ..sources import Places
 from .positions import LineIndex
 
@@ -39,7 +39,13 @@ def check_record(check, index: LineIndex | None, places: Places | None = None) -
     return rec
 
 
-def report_record(audit: Audit) -> dict:
+def note_record(note, lang: str) -> dict:
+    """What a Word or PDF file holds that was not read (sources.Note), and where."""
+    return {"kind": note.kind, "count": note.count, "message": note.message(lang),
+            "where": [p.as_dict() for p in note.places]}
+
+
+def report_record(audit: Audit, lang: str = "vi") -> dict:
     rep = audit.report
     index = LineIndex(rep.text) if rep is not None else None
     out: dict = {"path": audit.path}
@@ -50,18 +56,25 @@ def report_record(audit: Audit) -> dict:
             "date": f"{h.date.year or '?'}-{h.date.month or '?'}-{h.date.day or '?'}" if h.date else None,
             "period": h.period_text, "encoding": audit.encoding, "decimal_mark": rep.decimal_mark,
         }
+    out["verdict"] = audit.verdict
+    if audit.unchecked:
+        out["not_checked"] = {"reason": audit.unchecked, "message": unchecked_message(audit, lang)}
     out["summary"] = audit.counts()
+    if audit.notes:
+        out["unread"] = [note_record(n, lang) for n in audit.notes]
     out["checks"] = [check_record(c, index, audit.places) for c in audit.checks]
     out["problems"] = audit.problems
     return out
 
 
-def json_chunks(audits, seen=lambda a: None, across=None):
+def json_chunks(audits, seen=lambda a: None, across=None, lang: str = "vi", sample=None):
     """The schema-1 document piece by piece, one report at a time (a batch never sits in memory whole).
-    `across`, called once every report is written, gives the checks across reports (--db)."""
-    yield '{\n  "schema": 1,\n  "reports": ['
+    `across`, called once every report is written, gives the checks across reports (--db); `sample`
+    (render.words.Sample) says that the reports are a random sample."""
+    yield '{\n  "schema": 1,' + (f'\n  "sample": {json.dumps(sample.record())},' if sample is not None else "") \
+        + '\n  "reports": ['
     for i, audit in enumerate(audits):
-        body = json.dumps(report_record(audit), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        body = json.dumps(report_record(audit, lang), ensure_ascii=False, indent=2).replace("\n", "\n    ")
         yield ("," if i else "") + "\n    " + body
         seen(audit)
     yield "\n  ]"
@@ -71,5 +84,5 @@ def json_chunks(audits, seen=lambda a: None, across=None):
     yield "\n}\n"
 
 
-def render_json(audits: list[Audit]) -> str:
-    return "".join(json_chunks(audits))
+def render_json(audits: list[Audit], lang: str = "vi") -> str:
+    return "".join(json_chunks(audits, lang=lang))

@@ -66,8 +66,11 @@ def _result(rec: dict, uri: str, rule_index: dict[str, int]) -> dict:
     return res
 
 
-def sarif_chunks(audits, seen=lambda a: None, catalog: Catalog | None = None, lang: str = "vi", across=None):
-    """One SARIF log, written report by report."""
+def sarif_chunks(audits, seen=lambda a: None, catalog: Catalog | None = None, lang: str = "vi", across=None,
+                 sample=None):
+    """One SARIF log, written report by report. A report read but with nothing checked is a
+    notification (level "warning"), as is what a Word or PDF file holds that was not read (level
+    "note"): a consumer must not take the absence of results for a clean report."""
     rules = _rules(catalog, lang) if catalog is not None else []
     rule_index = {r["id"]: i for i, r in enumerate(rules)}
     driver = {"name": "tthc-audit", "version": __version__, "language": lang, "rules": rules}
@@ -79,11 +82,18 @@ def sarif_chunks(audits, seen=lambda a: None, catalog: Catalog | None = None, la
     first = True
     for audit in audits:
         uri = _uri(audit.path)
-        rec = report_record(audit)
+        rec = report_record(audit, lang)
         artifacts.append({"location": {"uri": uri}, **({"encoding": audit.encoding} if audit.encoding else {})})
         for problem in rec["problems"]:
             notices.append({"level": "error", "message": {"text": problem["message"]},
                             "descriptor": {"id": problem["code"]},
+                            "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}]})
+        if "not_checked" in rec:
+            notices.append({"level": "warning", "message": {"text": rec["not_checked"]["message"]},
+                            "descriptor": {"id": "NOT-CHECKED"}, "properties": {"reason": rec["not_checked"]["reason"]},
+                            "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}]})
+        for note in rec.get("unread", []):
+            notices.append({"level": "note", "message": {"text": note["message"]}, "descriptor": {"id": "UNREAD"},
                             "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}]})
         for check in rec["checks"]:
             yield ("" if first else ",") + "\n   " + json.dumps(_result(check, uri, rule_index), ensure_ascii=False)
@@ -100,6 +110,9 @@ def sarif_chunks(audits, seen=lambda a: None, catalog: Catalog | None = None, la
             res["ruleIndex"] = rule_index[check.code]
         yield ("" if first else ",") + "\n   " + json.dumps(res, ensure_ascii=False)
         first = False
-    invocation = {"executionSuccessful": not notices, "toolExecutionNotifications": notices}
+    invocation = {"executionSuccessful": not any(n["level"] == "error" for n in notices),
+                  "toolExecutionNotifications": notices}
+    if sample is not None:
+        invocation["properties"] = {"sample": sample.record()}
     yield "\n  ],\n  \"artifacts\": " + json.dumps(artifacts, ensure_ascii=False) \
         + ",\n  \"invocations\": [" + json.dumps(invocation, ensure_ascii=False) + "]\n }]\n}\n"

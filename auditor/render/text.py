@@ -5,22 +5,23 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..engine import Audit
+from ..engine import Audit, unchecked_message
 from ..sources import place_of_line
 from .positions import LineIndex
+from .words import UNDECIDED, UNREAD_HEAD, VERDICT, Sample, batch_phrase, level_phrase
 
 _SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _WORDS = {
-    "vi": {"error": "lỗi", "warning": "cảnh báo", "info": "lưu ý", "skip": "không kiểm tra được",
+    "vi": {"error": "lỗi", "warning": "cảnh báo", "info": "lưu ý", "skip": UNDECIDED["vi"],
            "doc": "Văn bản", "issuer": "Cơ quan", "number": "Số", "date": "Ngày", "place": "Nơi ban hành",
            "period": "Kỳ báo cáo", "encoding": "Mã hóa", "checks": "Đã kiểm tra", "passed": "đạt", "failed": "không đạt",
-           "undecided": "không kết luận được", "related": "đối chiếu", "none": "Không phát hiện sai sót.",
+           "undecided": UNDECIDED["vi"], "related": "đối chiếu", "none": VERDICT["vi"]["ok"] + ".",
            "problems": "Vấn đề khi đọc tệp", "unknown": "không rõ", "scope": "phạm vi", "level": "Cấp",
            "levels": {"commune": "xã", "district": "huyện", "province": "tỉnh"}},
-    "en": {"error": "error", "warning": "warning", "info": "note", "skip": "not decided",
+    "en": {"error": "error", "warning": "warning", "info": "note", "skip": UNDECIDED["en"],
            "doc": "Document", "issuer": "Issuer", "number": "No.", "date": "Date", "place": "Place",
            "period": "Period", "encoding": "Encoding", "checks": "Checks made", "passed": "passed", "failed": "failed",
-           "undecided": "undecided", "related": "compared with", "none": "No problems found.",
+           "undecided": UNDECIDED["en"], "related": "compared with", "none": VERDICT["en"]["ok"] + ".",
            "problems": "Problems reading the file", "unknown": "unknown", "scope": "scope", "level": "Level",
            "levels": {"commune": "commune", "district": "district", "province": "province"}},
 }
@@ -39,7 +40,7 @@ def render_text(audits: list[Audit], console: Console, lang: str, show_passed: b
         info = Table.grid(padding=(0, 2))
         info.add_column(style="dim")
         info.add_column()
-        info.add_row(w["issuer"], escape(h.issuer or w["unknown"]) + (f"  ({w['level']} {w['levels'][h.level]})" if h.level else ""))
+        info.add_row(w["issuer"], escape(h.issuer or w["unknown"]) + (f"  ({level_phrase(h.level, lang)})" if h.level else ""))
         info.add_row(w["number"], escape(h.number or w["unknown"]))
         date = f"{h.date.day or '?'}/{h.date.month or '?'}/{h.date.year or '?'}" if h.date else w["unknown"]
         info.add_row(w["date"], escape(date + (f" — {h.place}" if h.place else "")))
@@ -47,6 +48,10 @@ def render_text(audits: list[Audit], console: Console, lang: str, show_passed: b
             info.add_row(w["period"], escape(" ".join(h.period_text.split())))
         info.add_row(w["encoding"], f"{audit.encoding}, " + ("dấu thập phân" if lang == "vi" else "decimal mark") + f" “{rep.decimal_mark}”")
         console.print(info)
+        if audit.notes:
+            console.print(f"[yellow]{UNREAD_HEAD[lang]}:[/]")
+            for note in audit.notes:
+                console.print(f"    [yellow]•[/] {escape(note.message(lang))}")
         c = audit.counts()
         console.print(
             f"{w['checks']}: [bold]{c['checks']}[/] — [green]{c['pass']} {w['passed']}[/], "
@@ -54,7 +59,10 @@ def render_text(audits: list[Audit], console: Console, lang: str, show_passed: b
             f"[cyan]{c['skip']} {w['undecided']}[/]")
         index = LineIndex(rep.text)
         shown = [ch for ch in audit.checks if ch.status == "fail" or (show_passed and ch.status != "fail")]
-        if not any(ch.status == "fail" for ch in audit.checks):
+        nothing = unchecked_message(audit, lang)
+        if nothing:
+            console.print(f"[bold yellow]{escape(nothing)}[/]")
+        elif not any(ch.status == "fail" for ch in audit.checks):
             console.print(f"[green]{w['none']}[/]")
         for ch in shown:
             line, col = index.line_col(ch.start)
@@ -84,26 +92,36 @@ def render_text(audits: list[Audit], console: Console, lang: str, show_passed: b
 _SUMMARY_CHUNK = 500
 
 
-def render_summary(rows: list[dict], console: Console, lang: str) -> None:
+def _who(r: dict, lang: str) -> str:
+    """The issuer cell: why a file was not read, or that nothing in it was checked, else the issuer."""
+    if r["problem"]:
+        return r["problem"]
+    if r.get("verdict") == "not_checked":
+        return f"({VERDICT[lang]['not_checked'].lower()})" + (f" {r['issuer']}" if r["issuer"] else "")
+    return r["issuer"] or ""
+
+
+def render_summary(rows: list[dict], console: Console, lang: str, sample: Sample | None = None) -> None:
     w = _WORDS[lang]
     vi = lang == "vi"
     heads = (["Tệp", "Cơ quan", "Cấp", "Kỳ", "Kiểm tra", "Lỗi", "Cảnh báo", "Không kết luận"] if vi else
              ["File", "Issuer", "Level", "Period", "Checks", "Errors", "Warnings", "Undecided"])
     totals = [sum(r[k] for r in rows) for k in ("checks", "errors", "warnings", "undecided")]
-    unreadable = sum(1 for r in rows if r["status"] == 2)
-    footers = [f"{len(rows)} {'báo cáo' if vi else 'reports'}" + (f", {unreadable} {'không đọc được' if vi else 'unreadable'}" if unreadable else ""),
-               "", "", ""] + [str(x) for x in totals]
-    cells = [[r["path"], r["problem"] or r["issuer"] or "", w["levels"].get(r["level"], "") if r["level"] else "",
+    verdicts = [r.get("verdict") or ("unreadable" if r["problem"] else "ok") for r in rows]
+    footers = [batch_phrase(verdicts, lang), "", "", ""] + [str(x) for x in totals]
+    cells = [[r["path"], _who(r, lang), w["levels"].get(r["level"], "") if r["level"] else "",
               r["period"] or "", str(r["checks"]), str(r["errors"]), str(r["warnings"]), str(r["undecided"])] for r in rows]
     widths = _summary_widths(heads, footers, cells, console.width)
     starts = range(0, len(rows), _SUMMARY_CHUNK) if rows else [0]
     for start in starts:
         first, last = start == 0, start + _SUMMARY_CHUNK >= len(rows)
-        t = Table(title=("Tổng hợp" if vi else "Summary") if first else None, show_header=first, show_footer=last)
+        t = Table(title=("Tổng hợp" if vi else "Summary") if first else None, show_header=first, show_footer=last,
+                  caption=escape(sample.phrase(lang)) if sample is not None and last else None)
         for i, (h, f) in enumerate(zip(heads, footers)):
             t.add_column(h, footer=f, justify="right" if i >= 4 else "left", overflow="fold", width=widths[i])
         for r, row in zip(rows[start:start + _SUMMARY_CHUNK], cells[start:start + _SUMMARY_CHUNK]):
-            style = "red" if r["status"] == 2 or r["errors"] else ("yellow" if r["warnings"] else None)
+            style = ("red" if r["problem"] or r["errors"] else "dim" if r.get("verdict") == "not_checked"
+                     else "yellow" if r["warnings"] else None)
             t.add_row(*(escape(c) for c in row), style=style)
         console.print(t)
 
