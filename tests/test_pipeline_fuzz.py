@@ -422,9 +422,16 @@ def _rows_against_prose(prose: list[str], rows: list[str], **kw) -> None:
             assert (scope_of[101 + i] is row_scope) == same, (text, name, row, scope_of[101 + i], row_scope)
 
 
+DAT_IS_NOT_DAT = ("extract/scopes.py (eb4197b): a field's name ends before 'đạt', matched on the folded text, so "
+                  "'đất' (land) ends it too: 'Lĩnh vực Quản lý đất đai' is the field 'Lĩnh vực Quản lý' and shares its "
+                  "scope with a row 'Quản lý' (a false XR020 error) or with 'Lĩnh vực Quản lý đất đai và tài nguyên nước'")
+
+
+@pytest.mark.xfail(strict=True, reason=DAT_IS_NOT_DAT)
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(FIELD_NAME, min_size=1, max_size=5, unique_by=lambda n: n.lower()),
        st.lists(FIELD_NAME, min_size=1, max_size=6, unique_by=lambda n: n.lower()))
+@example(["quản lý đất đai", "quản lý đô thị"], ["quản lý"])
 def test_a_table_row_finds_the_scope_a_full_comparison_finds(prose, rows):
     """Scopes are interned by name: the row "Hộ tịch" of a table of fields is the section "Lĩnh vực hộ
     tịch" (its figures are compared, XR020), and a row naming other words is never merged with a
