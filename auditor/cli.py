@@ -31,6 +31,15 @@ from .sources import DEFAULT_MAX_BYTES, UNPACK_ALLOWANCE_TEXT
 _SUBCOMMANDS = ("rules", "rule", "facts", "history", "serve")
 
 
+class _Out(Console):
+    """Standard output. A closed pipe (`| head`) is an ordinary BrokenPipeError for the caller to end
+    the run with the status of what was printed (Rich's own handling exits with status 1)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
 FORMATS = ("text", "json", "jsonl", "csv", "csv-checks", "sarif", "html")
 
 
@@ -323,7 +332,7 @@ def _write_all(audits: Iterator[Audit], out, args, lang: str, catalog: Catalog, 
             tally.found.extend(run_across(store, catalog, selection, lang, getattr(store, "touched", None)))
         return tally.found
     if args.format == "text":
-        console = Console(highlight=False, file=out, width=200) if args.output else Console(highlight=False)
+        console = Console(highlight=False, file=out, width=200) if args.output else _Out(highlight=False)
         for audit in audits:
             if not args.summary_only:
                 render_text([audit], console, lang, show_passed=args.show_passed)
@@ -371,7 +380,7 @@ def _subcommand(name: str, rest: list[str], err: Console) -> int:
     if name == "history":
         return _history(args, err)
     catalog = load_catalog([Path(r) for r in args.rules])
-    out = Console(highlight=False)
+    out = _Out(highlight=False)
     if name == "rules":
         return _list_rules(catalog, out, args.lang)
     if name == "rule":
@@ -411,7 +420,7 @@ def _history(args, err: Console) -> int:
         if args.format == "json":
             print(json.dumps({"schema": 1, "history": result}, ensure_ascii=False, indent=2))
             return 0
-        out = Console(highlight=False)
+        out = _Out(highlight=False)
         for item in result:
             ps = item["periods"]
             t = Table(title=f"{ps[-1]['issuer'] or item['unit']} — {len(ps)} {'kỳ báo cáo' if vi else 'periods'}")

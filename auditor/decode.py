@@ -18,18 +18,33 @@ class Decoded:
 
 
 def _many_controls(codes) -> bool:
-    """More control characters (tab, newline, form feed, return aside) than any typed text has."""
+    """More control characters (tab, newline, form feed, return aside) than any typed text has: more
+    than one in fifty (a few stray ones are tolerated in a long text), or one in ten of a short file."""
     codes = list(codes)
-    return sum(1 for c in codes if c < 32 and c not in (9, 10, 12, 13)) > max(8, len(codes) // 50)
+    bad = sum(1 for c in codes if c < 32 and c not in (9, 10, 12, 13))
+    return bad > max(8, len(codes) // 50) or bad * 10 > len(codes)
 
 
 def _looks_binary(data: bytes) -> bool:
     return b"\x00" in data[:8192] or _many_controls(data[:8192])
 
 
+_VI_LETTERS = set("ĂăĐđĨĩŨũƠơƯư")
+
+
+def _plausible(ch: str) -> bool:
+    """A character a Vietnamese report typed in UTF-16 would hold: printable ASCII, Latin-1, the
+    Vietnamese letters and tone marks, punctuation, arrows and mathematical signs."""
+    o = ord(ch)
+    return (32 <= o < 127 or ch in "\t\n\r\f" or 0xA0 <= o <= 0xFF or ch in _VI_LETTERS or 0x300 <= o <= 0x323
+            or 0x1EA0 <= o <= 0x1EF9 or 0x2000 <= o <= 0x206F or 0x2190 <= o <= 0x22FF)
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
     """Some exporters write UTF-16 without a byte-order mark: text in Latin script then has a NUL in
-    every other byte, on one side only. Which side tells the byte order."""
+    every other byte, on one side only. Which side tells the byte order. The decoded text must then
+    read as Vietnamese: a few bytes of a binary file (`x\\0\\1\\2`) also put a NUL on one side,
+    but decode to letters of other scripts or to control characters."""
     sample = data[:8192]
     if len(data) % 2 or len(sample) < 4:
         return None
@@ -42,8 +57,10 @@ def _utf16_without_bom(data: bytes) -> str | None:
             except UnicodeDecodeError:
                 return None
             plain = sum(1 for ch in head if " " <= ch <= "~" or ch in "\t\n\r")
-            # Vietnamese prose is mostly plain ASCII letters, digits and spaces between the accented ones
-            return encoding if not _many_controls(map(ord, head)) and plain >= len(head) * 0.5 else None
+            odd = sum(1 for ch in head if not _plausible(ch))
+            # Vietnamese prose is mostly plain ASCII letters, digits and spaces between the accented ones;
+            # one odd character in a hundred is a symbol the report used, more is not this encoding
+            return encoding if odd <= len(head) // 100 and plain >= len(head) * 0.5 else None
     return None
 
 

@@ -66,15 +66,16 @@ def audit_upload(name: str, data: bytes, settings: Settings, lang: str) -> Audit
 
 
 def render_all(audits: list[Audit], lang: str) -> tuple[str, str, str]:
-    """The HTML page, JSON and CSV of the CLI's --format html, json and csv, for the same audits."""
+    """The HTML page, JSON and CSV of the CLI's --format html, json and csv-checks (one row per check:
+    what a clerk with a few reports wants in a spreadsheet), for the same audits."""
     from .render.html import html_chunks
     from .render.json_out import json_chunks
-    from .render.tabular import csv_chunks
+    from .render.tabular import csv_check_chunks
 
     def seen(audit: Audit) -> None:
         pass
-    return ("".join(html_chunks(audits, seen, lang)), "".join(json_chunks(audits, seen, None)),
-            "".join(csv_chunks(audits, seen, None)))
+    return ("".join(html_chunks(audits, seen, lang)), "".join(json_chunks(audits, seen, None, lang)),
+            "".join(csv_check_chunks(audits, seen, None, lang)))
 
 
 # ---------------------------------------------------------------- words

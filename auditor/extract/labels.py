@@ -299,9 +299,9 @@ def _bases(ctx: Ctx, lab: Labeller, s: Share, first_of: dict) -> None:
         # "tỷ lệ giải quyết đúng hạn đạt 98% số hồ sơ đến hạn": the rate's own words name its numerator
         rate = next((fa for fa in ctx.report.facts if fa.q is s.pct and fa.key.endswith("%")), None)
         s.numerator_key = rate.key[:-1] if rate is not None else None
-        if s.numerator_key and s.denominator is not None:
-            s.numerator = stated(s.numerator_key)
-            s.via = s.via or "rate"
+    if s.numerator is None and s.numerator_key and s.denominator is not None:
+        s.numerator = stated(s.numerator_key)  # "tỷ lệ … trước hạn và đúng hạn đạt 98% số hồ sơ đến hạn (1.200)"
+        s.via = s.via or "rate"
     if s.denominator is not None:
         s.bases = [(s.denominator, "stated")]
         return

@@ -120,7 +120,9 @@ def _breakdown(bd: Breakdown, ctx: Context) -> Iterator[Outcome]:
             # a rate now against the rate before and its change: each rounded or truncated as written
             target = interval(total, True) if bd.how == "change" else (Fraction(total.value), Fraction(total.value))
         shown_total = Decimal(100) if bd.total_is_percent and not total.percent else total.value
-        ok = lo <= target[1] and target[0] <= hi or bd.how == "change" and _relative_change(total, parts)
+        # a truncated share stands for less than its next step: shares that must make 100% reach it only below `hi`
+        reach = target[0] < hi if bd.total_is_percent and not total.percent else target[0] <= hi
+        ok = lo <= target[1] and reach or bd.how == "change" and _relative_change(total, parts)
         values = _values(ctx, [p for _, p in parts], signs, exact, shown_total, bd.total_is_percent, pos, len(bd.total))
         values["names"] = ", ".join(n for n in bd.names if n)
         values["column"] = ctx.t(f" ở cột “{bd.column}”", f" in the column “{bd.column}”") if bd.column else ""
@@ -298,7 +300,7 @@ def _rates(rule: Spec, ctx: Context) -> Iterator[Outcome]:
         related = [Related(ctx.name(f.key[:-1]), f.q.start, f.q.end) for f in facts[1:]]
         numbers = [100] + [f.q.number for f in facts]
         first, last = facts[0].q, facts[-1].q
-        if lo <= 100 <= hi:
+        if lo <= 100 < hi:
             yield Outcome("pass", first.start, last.end, values, numbers, related, values["arithmetic"], scope=sf.scope)
         else:
             yield Outcome("fail", first.start, last.end, values, numbers, related, values["arithmetic"],
