@@ -475,16 +475,16 @@ def _build(spec: LexiconSpec, where: str) -> Lexicon:
             group_parts.append(f"(?P<g{len(label_of_group)}>\\b{rx.pattern}\\b)")
             label_of_group.append(lab)
         keys.setdefault(ls.key, Label(ls.key, ls.parent, ls.base, [], re.compile("")))
-    fig, sco, rel, tab = spec.figures, spec.scopes, spec.relations, spec.tables
-    units = [(name, _regex(r"\s*(?:" + _alternation(ps, a, f"{where}: units") + r")\b", f"{where}: units", ps, a))
-             for name, ps in spec.units.items()]
-    scale_groups = {f"x{factor}": ps for factor, ps in fig.scale.items()}
-    level = _named(sco.level, a, f"{where}: scopes.level")
-    kinds = [("agency", _any(sco.agency, a, f"{where}: scopes.agency")), ("level", level),
-             ("field", _any(sco.field, a, f"{where}: scopes.field")), ("group", _any(sco.group, a, f"{where}: scopes.group")),
-             ("unit", _any(sco.unit, a, f"{where}: scopes.unit")), ("period", _any(sco.period, a, f"{where}: scopes.period")),
-             ("whole", _any(sco.whole, a, f"{where}: scopes.whole"))]
     lex = Lexicon(
+        **_label_fields(spec, a, where, labels, keys, group_parts, label_of_group),
+        **_figure_fields(spec, a, where), **_scope_fields(spec, a, where),
+        **_relation_fields(spec, a, where), **_other_fields(spec, a, where))
+    lex.parents = {k: lab.parent for k, lab in keys.items()}
+    return lex
+
+
+def _label_fields(spec: LexiconSpec, a: dict[str, str], where: str, labels, keys, group_parts, label_of_group) -> dict:
+    return dict(
         labels=labels,
         label_regex=_regex("|".join(group_parts), f"{where}: labels", [], a, scanning=True,
                            chars=_union(lab.first for lab in labels)),
@@ -496,6 +496,15 @@ def _build(spec: LexiconSpec, where: str) -> Lexicon:
         rate_tail=_any(spec.rate_tail, a, f"{where}: rate_tail"),
         rate_after=_any(spec.rate_after, a, f"{where}: rate_after"),
         rate_label_end=_any(spec.rate_label_end, a, f"{where}: rate_label_end"),
+    )
+
+
+def _figure_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
+    fig = spec.figures
+    units = [(name, _regex(r"\s*(?:" + _alternation(ps, a, f"{where}: units") + r")\b", f"{where}: units", ps, a))
+             for name, ps in spec.units.items()]
+    scale_groups = {f"x{factor}": ps for factor, ps in fig.scale.items()}
+    return dict(
         approximate_before=_before_figure(fig.approximate_before, a, f"{where}: figures.approximate_before"),
         approx_above=_any(fig.approximate_above, a, f"{where}: figures.approximate_above"),
         approx_below=_any(fig.approximate_below, a, f"{where}: figures.approximate_below"),
@@ -512,6 +521,17 @@ def _build(spec: LexiconSpec, where: str) -> Lexicon:
         units=units,
         any_unit=re.compile("|".join(f"(?P<u{i}>{rx.pattern})" for i, (_, rx) in enumerate(units))),
         unit_of_group={f"u{i}": name for i, (name, _) in enumerate(units)},
+    )
+
+
+def _scope_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
+    sco = spec.scopes
+    level = _named(sco.level, a, f"{where}: scopes.level")
+    kinds = [("agency", _any(sco.agency, a, f"{where}: scopes.agency")), ("level", level),
+             ("field", _any(sco.field, a, f"{where}: scopes.field")), ("group", _any(sco.group, a, f"{where}: scopes.group")),
+             ("unit", _any(sco.unit, a, f"{where}: scopes.unit")), ("period", _any(sco.period, a, f"{where}: scopes.period")),
+             ("whole", _any(sco.whole, a, f"{where}: scopes.whole"))]
+    return dict(
         scope_kinds=kinds,
         level_mention=level,
         topic=_any(sco.topics, a, f"{where}: scopes.topics"),
@@ -524,6 +544,12 @@ def _build(spec: LexiconSpec, where: str) -> Lexicon:
         period_opener=_at(sco.period_openers, a, f"{where}: scopes.period_openers"),
         unit_line=_compile(sco.unit_line, a, f"{where}: scopes.unit_line"),
         report_level={lvl: _any(ps, a, f"{where}: scopes.report_level") for lvl, ps in sco.report_level.items()},
+    )
+
+
+def _relation_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
+    rel = spec.relations
+    return dict(
         breakdown=_any(rel.breakdown_markers, a, f"{where}: relations.breakdown_markers"),
         complete_marker=_any(rel.complete_markers, a, f"{where}: relations.complete_markers"),
         total_words=_at(rel.total_words, a, f"{where}: relations.total_words"),
@@ -547,6 +573,12 @@ def _build(spec: LexiconSpec, where: str) -> Lexicon:
         rank_steps=_any(rel.rank_steps, a, f"{where}: relations.rank_steps"),
         label_filler=_regex(r"\s*(?:(?:" + _alternation(rel.label_fillers, a, f"{where}: relations.label_fillers") + r")\s+)?",
                             f"{where}: relations.label_fillers", rel.label_fillers, a),
+    )
+
+
+def _other_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
+    tab = spec.tables
+    return dict(
         name_with_va=_any(spec.names_with_va, a, f"{where}: names_with_va", scanning=True),
         countable=_regex(r"\s*(?:" + _alternation(spec.countables, a, f"{where}: countables") + r")\b",
                          f"{where}: countables", spec.countables, a),
@@ -571,8 +603,6 @@ def _build(spec: LexiconSpec, where: str) -> Lexicon:
         parent_unit=_compile(spec.across.parent, a, f"{where}: across.parent"),
         commune_count=_compile(spec.across.commune_count, a, f"{where}: across.commune_count"),
     )
-    lex.parents = {k: lab.parent for k, lab in keys.items()}
-    return lex
 
 
 @lru_cache(maxsize=1)
