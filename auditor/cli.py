@@ -1,6 +1,7 @@
 """Command line: `tthc-audit FILE...`, `tthc-audit rules`, `tthc-audit rule CODE`, `tthc-audit facts FILE`.
 
-Exit status: 0 no error-level finding, 1 at least one, 2 usage or input problems.
+Exit status: 0 no error-level finding, 1 at least one, 2 usage or input problems or nothing to
+check, 130 stopped by Ctrl-C.
 """
 from __future__ import annotations
 
@@ -9,24 +10,30 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+INTERRUPTED = "tthc-audit: đã dừng theo yêu cầu (Ctrl-C)"
 
-from . import __version__
-from .arguments import Parser, positive_int, whole_int
-from .check.catalog import Catalog, load_catalog
-from .config import find_config, load_config
-from .batch import audit_many, collect, default_jobs, sample, summary_rows, tallied
-from .engine import Audit, Selection, audit_bytes, report_rules
-from .errors import ConfigError, InputError
-from .output import TEXT_HEADER, atomic_writer, check_output, quiet_stdout, tolerant_streams, utf8_stdout
-from .render.json_out import json_chunks
-from .render.positions import LineIndex
-from .render.tabular import csv_check_chunks, csv_chunks, jsonl_chunks
-from .render.text import render_across, render_summary, render_text
-from .render.words import Sample
-from .sources import DEFAULT_MAX_BYTES, UNPACK_ALLOWANCE_TEXT
+try:  # Ctrl-C while the libraries load (the first half second) is a clean stop too
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from . import __version__
+    from .arguments import Parser, positive_int, whole_int
+    from .check.catalog import Catalog, load_catalog
+    from .config import find_config, load_config
+    from .batch import audit_many, collect, default_jobs, sample, summary_rows, tallied
+    from .engine import Audit, Selection, audit_bytes, report_rules
+    from .errors import ConfigError, InputError
+    from .output import TEXT_HEADER, atomic_writer, check_output, quiet_stdout, tolerant_streams, utf8_stdout
+    from .render.json_out import json_chunks
+    from .render.positions import LineIndex
+    from .render.tabular import csv_check_chunks, csv_chunks, jsonl_chunks
+    from .render.text import render_across, render_summary, render_text
+    from .render.words import Sample
+    from .sources import DEFAULT_MAX_BYTES, UNPACK_ALLOWANCE_TEXT
+except KeyboardInterrupt:
+    sys.stderr.write(INTERRUPTED + "\n")
+    raise SystemExit(130) from None
 
 _SUBCOMMANDS = ("rules", "rule", "facts", "history", "serve")
 
@@ -115,8 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `tthc-audit rules | head`: the reader has what it wanted
         quiet_stdout()
         return 0
-    except KeyboardInterrupt:
-        _fail(err, "đã dừng theo yêu cầu (Ctrl-C); các báo cáo đã lưu vào kho vẫn nguyên vẹn")
+    except KeyboardInterrupt:  # workers are stopped where the batch is closed (batch.audit_many)
+        err.print(escape(INTERRUPTED + ("; các báo cáo đã lưu vào kho vẫn nguyên vẹn" if "--db" in argv else "")),
+                  soft_wrap=True, highlight=False)
         return 130
 
 

@@ -139,9 +139,10 @@ def test_unknown_format_is_a_usage_error(clean, capsys):
     assert info.value.code == 2
     out, err = capsys.readouterr()
     assert "Traceback" not in err
-    # argparse prints its usage block, then the error on one line
-    assert err.strip().splitlines()[-1].startswith("tthc-audit: error:")
-    assert "--format" in err.strip().splitlines()[-1] and "yaml" in err
+    # one line, in Vietnamese, that names the option and the value and points to --help (issue 13)
+    [line] = err.strip().splitlines()
+    assert line.startswith("tthc-audit: tham số --format") and "yaml" in line and "--help" in line
+    assert "error" not in line and "usage" not in err and "choose" not in line
 
 
 def test_input_problems_from_the_installed_command(tmp_path):

@@ -139,8 +139,11 @@ def message(page: str) -> str:
 def cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ}
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
-    return subprocess.run([sys.executable, "-m", "auditor.cli", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=120)
+    proc = subprocess.run([sys.executable, "-m", "auditor.cli", *args], cwd=cwd, env=env, capture_output=True,
+                          timeout=120)
+    # the output exactly as written (UTF-8, the CSV's CRLF line ends kept: no newline translation)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout.decode("utf-8"),
+                                       proc.stderr.decode("utf-8", errors="replace"))
 
 
 # ---------------------------------------------------------------- fixtures
@@ -233,7 +236,7 @@ def test_results_are_the_cli_outputs(server, tmp_path):
     got = downloads(page)
     assert set(got) == {"dl-html", "dl-json", "dl-csv"}
     assert got["dl-html"][0] == "ket-qua-kiem-tra.html"
-    for fmt, key in (("html", "dl-html"), ("json", "dl-json"), ("csv", "dl-csv")):
+    for fmt, key in (("html", "dl-html"), ("json", "dl-json"), ("csv-checks", "dl-csv")):
         proc = cli(["--format", fmt, *names, "hong.docx"], tmp_path)
         assert proc.returncode == 2, proc.stderr  # the broken file: exit 2, as always
         assert got[key][1] == proc.stdout, f"{fmt}: the page's download differs from tthc-audit --format {fmt}"

@@ -143,7 +143,8 @@ def test_history_shows_periods_side_by_side(tmp_path, capsys):
     assert [p["figures"]["pending"]["value"] for p in unit["periods"]] == ["10", "9"]
     assert main(["history", "An Phú", "--db", str(db)]) == 0
     out = capsys.readouterr().out
-    assert "2024-01-01 → 2024-03-31" in out and "2024-04-01 → 2024-06-30" in out
+    assert "01/01/2024 → 31/03/2024" in out and "01/04/2024 → 30/06/2024" in out  # dates as written in Vietnam
+    assert "2024-01-01" not in out
     assert main(["history", "Xã Không Có", "--db", str(db)]) == 2
 
 
