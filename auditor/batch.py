@@ -106,59 +106,124 @@ def audit_many(paths: list[str], catalog: Catalog, selection: Selection, lang: s
                max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Audit]:
     """Audits in the order of `paths`, yielded as they are ready; `keep_facts` keeps the stated
     facts in compact form (for the --db store) when the extraction working set is dropped."""
-    work = ((p, catalog, selection, lang, summary_only, keep_facts, max_bytes) for p in paths)
+    settings = (catalog, selection, lang, summary_only, keep_facts, max_bytes)
     if jobs <= 1 or len(paths) <= 1:
-        for w in work:
-            yield _one(w)
+        for p in paths:
+            yield _one((p, *settings))
             if progress:
                 progress()
         return
-    from concurrent.futures import ProcessPoolExecutor  # only for a parallel batch
-
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_leave_interrupts_to_the_parent)
-    finished = False
-    try:
-        # a bounded window of pending work keeps memory flat however many reports there are
-        window = jobs * 4
-        pending = []
-        for w in work:
-            pending.append(pool.submit(_one, w))
-            if len(pending) >= window:
-                yield pending.pop(0).result()
-                if progress:
-                    progress()
-        for fut in pending:
-            yield fut.result()
-            if progress:
-                progress()
-        finished = True
-    finally:
-        if finished:
-            pool.shutdown(wait=True)
-        else:  # Ctrl-C, a closed output, an error: stop now, not after the reports still queued
-            _stop(pool)
+    yield from _parallel(paths, settings, min(jobs, len(paths)), progress)
 
 
-def _leave_interrupts_to_the_parent() -> None:
-    """Workers ignore Ctrl-C (the terminal sends it to every process of the group): the main process
-    alone decides to stop, and stops them, so no worker prints a traceback."""
+# A parallel batch runs its own workers, one pipe each, rather than a ProcessPoolExecutor: stopping
+# a pool half-way (Ctrl-C, a closed output) means killing workers that may be writing a result, and
+# the pool's own threads then wait forever on the half-written message, so the command never exits.
+# Here the main process alone reads the pipes, so a batch cut short ends its workers and is done.
+
+def _worker(conn, settings) -> None:
+    """Audit the paths the main process sends, one at a time, until it sends None or goes away.
+    Ctrl-C is ignored: the terminal sends it to every process of the group, and the main process
+    alone decides to stop (and stops the workers), so no worker prints a traceback."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        try:
+            path = conn.recv()
+        except (EOFError, OSError):
+            return
+        if path is None:
+            return
+        conn.send(_one((path, *settings)))
 
 
-def _stop(pool) -> None:
-    """Cancel what is queued and end the workers at once (shutdown(wait=True) would finish every
-    report already handed out first; a worker on a long report would keep the command hanging)."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for proc in processes:
-        if proc.is_alive():
+class _Workers:
+    def __init__(self, settings, count: int):
+        import multiprocessing
+
+        self.ctx = multiprocessing.get_context()
+        self.settings = settings
+        self.slots = [self._start() for _ in range(count)]  # [process, connection, index of its path or None]
+
+    def _start(self) -> list:
+        parent, child = self.ctx.Pipe()
+        proc = self.ctx.Process(target=_worker, args=(child, self.settings), daemon=True)
+        proc.start()
+        child.close()
+        return [proc, parent, None]
+
+    def replace(self, slot: list) -> None:
+        """A worker that died (killed, out of memory): its report is lost, the next one gets a new worker."""
+        self._end(slot, now=True)
+        slot[:] = self._start()
+
+    @staticmethod
+    def _end(slot: list, now: bool) -> None:
+        proc, conn, _ = slot
+        if not now:
+            try:
+                conn.send(None)
+            except OSError:
+                now = True
+        conn.close()
+        if now and proc.is_alive():
             proc.terminate()
-    for proc in processes:
-        proc.join(timeout=1)
+        proc.join(timeout=1 if now else 5)
         if proc.is_alive():
             proc.kill()
+            proc.join(timeout=1)
+
+    def close(self, now: bool) -> None:
+        for slot in self.slots:
+            self._end(slot, now)
+
+
+def _parallel(paths: list[str], settings, jobs: int, progress) -> Iterator[Audit]:
+    from multiprocessing.connection import wait
+
+    workers = _Workers(settings, jobs)
+    finished = False
+    try:
+        done: dict[int, Audit] = {}
+        sent = out = 0
+        window = jobs * 4  # results waiting for an earlier, slower report: memory stays flat
+
+        def feed(slot: list) -> None:
+            nonlocal sent
+            if sent < len(paths) and sent - out < window:
+                slot[1].send(paths[sent])
+                slot[2] = sent
+                sent += 1
+        for slot in workers.slots:
+            feed(slot)
+        while out < len(paths):
+            while out in done:
+                yield done.pop(out)
+                out += 1
+                if progress:
+                    progress()
+                for slot in workers.slots:
+                    if slot[2] is None:
+                        feed(slot)
+            busy = {slot[1]: slot for slot in workers.slots if slot[2] is not None}
+            if not busy:
+                continue
+            for conn in wait(list(busy)):
+                slot = busy[conn]
+                i = slot[2]
+                try:
+                    done[i] = conn.recv()
+                except (EOFError, OSError):
+                    done[i] = Audit(paths[i], None, [], [{"code": "IO099", "message":
+                                    "tiến trình kiểm tra tệp này dừng đột ngột (hết bộ nhớ?); xin báo cho nhóm phát triển"}])
+                    workers.replace(slot)
+                slot[2] = None
+                feed(slot)
+        finished = True
+    finally:
+        # Ctrl-C, a closed output, an error: end the workers now, not after the reports in hand
+        workers.close(now=not finished)
 
 
 def tallied(audit: Audit) -> Audit:
