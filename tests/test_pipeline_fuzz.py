@@ -170,11 +170,8 @@ REPEATED = st.tuples(
 
 # A text with no full stop is one sentence; a pass that reads every figure of the rest of the sentence
 # for each "=" or ":" in it is quadratic (relations.py, Relations.arithmetic and Relations.colon_lists).
-QUADRATIC_SUMS = ("relations.py Relations.arithmetic reads every figure of the sentence for each '=' "
-                  "(and colon_lists for each ':'): quadratic on a long text with no full stop")
 
 
-@pytest.mark.xfail(strict=True, reason=QUADRATIC_SUMS)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(REPEATED)
 @example("1 + 2 = 3, " * 1500)  # found by this test: 16 KB took 12 s
@@ -201,14 +198,11 @@ def _extract_seconds(text: str) -> float:
 
 @pytest.mark.parametrize("piece", [
     pytest.param("Tổng số 100 hồ sơ, trong đó 5 hồ sơ, ", id="trong-do"),
-    pytest.param("Lĩnh vực hộ tịch: tiếp nhận 20 hồ sơ; ", id="fields",
-                 marks=pytest.mark.xfail(strict=True, reason=QUADRATIC_SUMS)),
+    pytest.param("Lĩnh vực hộ tịch: tiếp nhận 20 hồ sơ; ", id="fields"),
     pytest.param("Hộ tịch\t20\t18\t2\n", id="table-rows"),
-    pytest.param("(3)=(2)/(1) ngày 2 tháng 1 năm 2021%", id="formula-and-date",
-                 marks=pytest.mark.xfail(strict=True, reason=QUADRATIC_SUMS)),
-    pytest.param("1 + 2 = 3, ", id="stated-sums", marks=pytest.mark.xfail(strict=True, reason=QUADRATIC_SUMS)),
-    pytest.param("Đại học: 06 người, Cao đẳng 03 người, ", id="colon-lists",
-                 marks=pytest.mark.xfail(strict=True, reason=QUADRATIC_SUMS)),
+    pytest.param("(3)=(2)/(1) ngày 2 tháng 1 năm 2021%", id="formula-and-date"),
+    pytest.param("1 + 2 = 3, ", id="stated-sums"),
+    pytest.param("Đại học: 06 người, Cao đẳng 03 người, ", id="colon-lists"),
 ])
 def test_four_times_the_text_takes_about_four_times_as_long(piece):
     """Measured: the same piece 250 and 1,000 times. Linear is 4x; quadratic 16x; the bound is 8x
@@ -295,12 +289,8 @@ def test_sentences_and_clauses_cut_where_a_scan_from_the_start_says(text):
         assert inline.phrase(pos) == _naive_around(phrase, pos), ("phrase", pos)
 
 
-ASIDE_LOOKBACK = ("parse/inline.py Inline.aside looks back only 6 asides from a position, assuming that is the "
-                  "nesting depth; brackets closed earlier inside the same outer bracket count too, so a figure "
-                  "after the 6th inner bracket is read as outside the outer one")
 
 
-@pytest.mark.xfail(strict=True, reason=ASIDE_LOOKBACK)
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet="ab 1;,()", max_size=80))
 @example("N (a (1), b (2), c (3), d (4), e (5), f (6), g 7)")
@@ -422,12 +412,8 @@ def _rows_against_prose(prose: list[str], rows: list[str], **kw) -> None:
             assert (scope_of[101 + i] is row_scope) == same, (text, name, row, scope_of[101 + i], row_scope)
 
 
-DAT_IS_NOT_DAT = ("extract/scopes.py (eb4197b): a field's name ends before 'đạt', matched on the folded text, so "
-                  "'đất' (land) ends it too: 'Lĩnh vực Quản lý đất đai' is the field 'Lĩnh vực Quản lý' and shares its "
-                  "scope with a row 'Quản lý' (a false XR020 error) or with 'Lĩnh vực Quản lý đất đai và tài nguyên nước'")
 
 
-@pytest.mark.xfail(strict=True, reason=DAT_IS_NOT_DAT)
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(FIELD_NAME, min_size=1, max_size=5, unique_by=lambda n: n.lower()),
        st.lists(FIELD_NAME, min_size=1, max_size=6, unique_by=lambda n: n.lower()))
@@ -439,11 +425,7 @@ def test_a_table_row_finds_the_scope_a_full_comparison_finds(prose, rows):
     _rows_against_prose(prose, rows)
 
 
-TABLE_UNDER_LAST_SECTION = ("extract/tables.py _TableReader._context_scope: a table of fields right after the last "
-                            "numbered field section (no heading between) sits under that field; its row naming the same "
-                            "field becomes a new scope nested in it, so text and table are not compared")
 
 
-@pytest.mark.xfail(strict=True, reason=TABLE_UNDER_LAST_SECTION)
 def test_a_table_right_after_the_last_section_finds_the_sections():
     _rows_against_prose(["chứng thực", "hộ tịch"], ["hộ tịch"], heading=False)

@@ -127,12 +127,9 @@ def test_row_with_a_cell_too_many_is_reported_and_not_compared():
     assert not [c for c in a.checks if c.code == "TB001" and c.status == "pass"]
 
 
-TABLE_FIRST = ("check/kinds/equal.py fills XR020's {first} and {second} in the order the two places are stated, "
-               "but the rule's message says 'văn bản ghi {first}, bảng ghi {second}': when the table comes first the "
-               "text's and the table's figures are swapped in the message")
 
 
-@pytest.mark.parametrize("table_first", [False, pytest.param(True, marks=pytest.mark.xfail(strict=True, reason=TABLE_FIRST))],
+@pytest.mark.parametrize("table_first", [False, True],
                          ids=["text-first", "table-first"])
 def test_text_against_table_names_both_places(table_first):
     prose = "- Tổng số hồ sơ tiếp nhận: 100 hồ sơ.\n"
@@ -149,12 +146,8 @@ def test_text_against_table_names_both_places(table_first):
     assert "văn bản ghi 100" in xr[0].message and "bảng ghi 110" in xr[0].message, xr[0].message
 
 
-CULPRIT_AND_BOUNDS = ("check/engine.py name_culprits: a figure is the likely culprit only when it is in no passing "
-                      "check, but CT004 (a part is at most its whole) passes for nearly every figure, so 1.225 "
-                      "('1.225 ≤ 1.245') is never named")
 
 
-@pytest.mark.xfail(strict=True, reason=CULPRIT_AND_BOUNDS)
 def test_likely_culprit_is_the_figure_in_every_failing_check():
     text = ("- Tổng số hồ sơ tiếp nhận: 1.245 hồ sơ (kỳ trước chuyển sang: 30; tiếp nhận trong kỳ: 1.225 hồ sơ, "
             "trong đó trực tuyến: 1.010; trực tiếp và qua dịch vụ bưu chính: 205).")
@@ -162,7 +155,7 @@ def test_likely_culprit_is_the_figure_in_every_failing_check():
 
 
 def test_likely_culprit_is_named_when_no_bound_vouches_for_it():
-    """The naming itself, with the bound checks left out (see the xfail above)."""
+    """The naming itself, with the bound checks left out: they vouch for no figure either way."""
     text = ("- Tổng số hồ sơ tiếp nhận: 1.245 hồ sơ (kỳ trước chuyển sang: 30; tiếp nhận trong kỳ: 1.225 hồ sơ, "
             "trong đó trực tuyến: 1.010; trực tiếp và qua dịch vụ bưu chính: 205).")
     _culprit_is_1225(text, Selection(ignore=["CT"]))

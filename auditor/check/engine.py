@@ -54,7 +54,7 @@ def run_rules(report: Report, catalog: Catalog, selection: Selection, lang: str)
             checks.append(check)
     checks = _explained(checks, {r.code for r in catalog.rules if r.kind == "bound"})
     checks.sort(key=lambda c: (c.start, SEVERITY_ORDER[c.severity], c.code, c.end))
-    name_culprits(checks, report.text, lang)
+    name_culprits(checks, report.text, lang, {r.code for r in catalog.rules if r.kind == "bound"})
     return checks
 
 
@@ -130,12 +130,13 @@ def _sentence(text: str) -> str:
     return text
 
 
-def name_culprits(checks: list[Check], text: str, lang: str) -> None:
+def name_culprits(checks: list[Check], text: str, lang: str, bound_codes: set[str] = frozenset()) -> None:
     """A figure that takes part in two or more failing checks and in no passing one explains them all
-    at once: each of those failures names it as a related place, labelled as the likely culprit."""
+    at once: each of those failures names it as a related place, labelled as the likely culprit. A
+    passing bound ("1.225 ≤ 1.245") vouches for nothing: a wrong figure is often still below its whole."""
     uses: dict[tuple[int, int], list[Check]] = {}
     for c in checks:
-        if c.status == "skip":
+        if c.status == "skip" or c.status == "pass" and c.code in bound_codes:
             continue
         for span in {(c.start, c.end), *((r.start, r.end) for r in c.related)}:
             uses.setdefault(span, []).append(c)

@@ -29,6 +29,7 @@ class Ctx:
     node_starts: list[int] = field(default_factory=list)
     node_scope: dict[int, Scope] = field(default_factory=dict)  # id(node) -> its scope
     sub_spans: dict[int, list[tuple[int, int, Scope]]] = field(default_factory=dict)  # id(node) -> narrower spans in it
+    _span_index: dict[int, tuple] = field(default_factory=dict, repr=False)  # id(node) -> its spans sorted, for scope_at
 
     def __post_init__(self) -> None:
         self.folded = fold(self.text)
@@ -95,8 +96,22 @@ class Ctx:
         node = self.node_at(pos)
         if node is None:
             return self.report.scopes[0]
-        best = None
-        for a, b, s in self.sub_spans.get(id(node), ()):
-            if a <= pos < b and (best is None or a >= best[0]):
-                best = (a, b, s)
-        return best[2] if best else self.node_scope.get(id(node), self.report.scopes[0])
+        spans = self.sub_spans.get(id(node))
+        if spans:
+            index = self._span_index.get(id(node))
+            if index is None:
+                order = sorted(spans, key=lambda sp: sp[0])
+                reach, far = [], -1
+                for a, b, _ in order:
+                    far = max(far, b)
+                    reach.append(far)
+                index = self._span_index[id(node)] = ([sp[0] for sp in order], order, reach)
+            starts, order, reach = index
+            # the innermost span holding pos opens last before it; once no earlier span reaches past pos, stop
+            k = bisect_right(starts, pos) - 1
+            while k >= 0 and reach[k] > pos:
+                a, b, s = order[k]
+                if pos < b:
+                    return s
+                k -= 1
+        return self.node_scope.get(id(node), self.report.scopes[0])

@@ -457,7 +457,7 @@ def _rate_key(ctx: Ctx, words: str, reach: int, tail: re.Pattern, before: Fact |
 
 def _named_before(ctx: Ctx, pos: int) -> set[str]:
     """The keys the sentence names before `pos`."""
-    start = ctx.inline.sentence(pos)[0]
+    start = max(ctx.inline.sentence(pos)[0], pos - 200)
     return {k for _, _, lab in ctx.lex.candidates(ctx.folded[start:pos]) for k in (lab.key, *lab.alternatives)}
 
 

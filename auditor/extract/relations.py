@@ -201,7 +201,7 @@ class Relations:
         if len(ctx.between(start, end)) < 3:
             return  # a total and two parts at least
         for colon in _all(f, ":", start, end):
-            s_end = min(inline.sentence(colon)[1], end)
+            s_end = min(inline.sentence(colon)[1], end, colon + _LIST_REACH)
             parts = self.items(colon + 1, s_end, depth_of=inline.aside(colon))
             if len(parts) < 2 or any(len(p) != 1 for p in parts) or id(parts[0][0]) in self.listed_in:
                 continue
@@ -227,7 +227,9 @@ class Relations:
             return
         for m in ctx.lex.stated_sum.finditer(f, start, end):
             lo, hi = ctx.inline.sentence(m.start())
-            seq = self.items(max(lo, start), min(hi, end), depth_of=ctx.inline.aside(m.start()))
+            # a sum written out stands close around its sign: a long sentence is not read whole per sign
+            lo, hi = max(lo, start, m.start() - _SUM_REACH), min(hi, end, m.end() + _SUM_REACH)
+            seq = self.items(lo, hi, depth_of=ctx.inline.aside(m.start()))
             before = [it for it in seq if it[-1].end <= m.start()]
             after = [it for it in seq if it[0].start >= m.end()]
             if not before or not after:
@@ -284,7 +286,7 @@ def read_shares(ctx: Ctx, rel: Relations) -> None:
         window = f[max(c_start, p.start - 60):p.start]
         share.comparison = bool(lex.comparison_before.search(window)) and not lex.share_before.search(window) \
             or bool(lex.comparison_after.match(f, p.end))
-        share.rate_named = bool(lex.rate_word.search(f, c_start, p.start)) or bool(lex.share_before.search(window))
+        share.rate_named = bool(lex.rate_word.search(f, max(c_start, p.start - 120), p.start)) or bool(lex.share_before.search(window))
         _numerator(ctx, rel, share, i, c_start)
         _named_base(ctx, share)
         if share.numerator is not None and share.denominator is None:
@@ -300,7 +302,7 @@ def _numerator(ctx: Ctx, rel: Relations, share: Share, i: int, c_start: int) -> 
     # "x% (a/b …)": the fraction right after, in brackets
     if i + 2 < len(qs) and qs[i + 1].role == "numerator" and re.fullmatch(r"\s*\(\s*", f[p.end:qs[i + 1].start]):
         share.numerator, share.denominator, share.via = qs[i + 1], qs[i + 2], "fraction"
-        _rate_keys(lex, share, f[c_start:p.start])
+        _rate_keys(lex, share, f[max(c_start, p.start - _RATE_REACH):p.start])
         return
     if lex.any_unit.match(f, p.end) and not lex.base_after.match(f, p.end):
         return  # "đã chuyển 100% TTHC": a percentage of something the sentence names after it, not a share
@@ -331,7 +333,7 @@ def _numerator(ctx: Ctx, rel: Relations, share: Share, i: int, c_start: int) -> 
             share.numerator, share.via = nxt, "after"
             return
     # a rate named in words: "Tỷ lệ hồ sơ nộp trực tuyến đạt 43,6%"
-    if _rate_keys(lex, share, f[c_start:p.start]):
+    if _rate_keys(lex, share, f[max(c_start, p.start - _RATE_REACH):p.start]):
         share.via = "rate"
 
 
@@ -420,6 +422,11 @@ def partitions(ctx: Ctx) -> None:
         ctx.report.breakdowns.append(Breakdown(
             (base,), [(m.pct,) for m in members], "shares", True, members[0].scope, members[0].pct.start,
             members[-1].pct.end, total_is_percent=True))
+
+
+_RATE_REACH = 150  # characters before a percentage in which the words naming its rate are read
+_SUM_REACH = 300  # characters around "=" or "so với" in which a written-out sum is read
+_LIST_REACH = 600  # characters after a colon in which its list of parts is read
 
 
 def _all(text: str, ch: str, start: int, end: int):

@@ -196,17 +196,18 @@ def _name(kind: str, m: re.Match, ctx: Ctx, offset: int, end: int) -> tuple[str,
         name = ctx.folded[offset + m.start():pos]
         stop = pos - offset
     else:
-        name, stop = m.group(0), _name_end(ctx, m)
+        name, stop = m.group(0), _name_end(ctx, m, ctx.text[offset + m.start():offset + m.end()])
         name = name[:stop - m.start()]
     name = ctx.lex.name_filler.sub(" ", name)
     return normal_name(name), stop
 
 
 _PREDICATE = re.compile(r"\s(?:la|dat|chiem|gom)\s")  # not "có": "người có công"
+_PREDICATE_WORDS = {"là", "đạt", "chiếm", "gồm"}
 _TRAILING_VERB = re.compile(r"(?:\s+(?:da|duoc|co|la|thi|va|voi|dang))+\s*$|[\s,]+$")
 
 
-def _name_end(ctx: Ctx, m: re.Match) -> int:
+def _name_end(ctx: Ctx, m: re.Match, written: str) -> int:
     """Where a field's or group's name ends: before the first thing said about it ("Lĩnh vực Hộ tịch
     tiếp nhận 820 hồ sơ" names "Hộ tịch"). The name's first words are kept even when they are a
     label's ("Lĩnh vực giải quyết khiếu nại, tố cáo")."""
@@ -219,9 +220,12 @@ def _name_end(ctx: Ctx, m: re.Match) -> int:
         if lm.start() > first.end() and words[lm.start() - 1] == " ":
             stop = lm.start()
             break
-    vm = _PREDICATE.search(words, first.end(), stop)  # "Lĩnh vực Tài nguyên và Môi trường là lĩnh vực có …"
-    if vm is not None:
-        stop = vm.start()
+    # "Lĩnh vực Tài nguyên và Môi trường là lĩnh vực có …"; "đạt" and "đất" fold alike: the word as written decides
+    for vm in _PREDICATE.finditer(words, first.end(), stop):
+        word = written[vm.start():vm.end()].strip().lower()
+        if word in _PREDICATE_WORDS or word.isascii():
+            stop = vm.start()
+            break
     if stop == len(words):
         return m.end()
     return m.start() + len(_TRAILING_VERB.sub("", words[:stop]))

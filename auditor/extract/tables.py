@@ -288,6 +288,8 @@ class _TableReader:
             return scope
         kinds = {classify(self.ctx, r.cells[lay.label].start, r.cells[lay.label].end)[0]
                  for r in lay.data if r.cells[lay.label].text}
+        if lay.rows_are_fields:
+            kinds.add("field")  # rows under a "Lĩnh vực" heading name fields without the word
         while scope.parent is not None and scope.kind in ("level", "unit", "agency", "field", "group") and \
                 kinds & {"level", "unit", "agency", "field", "group"}:
             scope = scope.parent

@@ -28,6 +28,7 @@ class Inline:
     phrase_cuts: list[int] = field(default_factory=list)
     asides: list[tuple[int, int]] = field(default_factory=list)  # (open, close) offsets, sorted by open
     _aside_starts: list[int] = field(default_factory=list)
+    _aside_parent: list[int] = field(default_factory=list)  # the aside each one sits in, or -1
 
     def sentence(self, pos: int) -> tuple[int, int]:
         return _around(self.sentence_cuts, pos)
@@ -40,13 +41,14 @@ class Inline:
 
     def aside(self, pos: int) -> tuple[int, int] | None:
         """The innermost aside holding `pos` (its brackets excluded), or None."""
-        i = bisect_right(self._aside_starts, pos)
-        best = None
-        for j in range(i - 1, max(-1, i - 6), -1):  # asides nest a few deep at most
+        # the last aside opening before pos holds it, or one of the asides around that one does
+        j = bisect_right(self._aside_starts, pos) - 1
+        while j >= 0:
             a, b = self.asides[j]
-            if a < pos < b and (best is None or a > best[0]):
-                best = (a, b)
-        return best
+            if a < pos < b:
+                return (a, b)
+            j = self._aside_parent[j]
+        return None
 
     def cuts_between(self, kind: str, a: int, b: int) -> bool:
         cuts = {"sentence": self.sentence_cuts, "clause": self.clause_cuts, "phrase": self.phrase_cuts}[kind]
@@ -119,9 +121,21 @@ def analyse(root: Node, text: str) -> Inline:
     out.sentence_cuts = sorted(sentence)
     out.clause_cuts = sorted(sentence | clause)
     out.phrase_cuts = sorted(sentence | clause | phrase | {a + 1 for a, _ in out.asides} | {b for _, b in out.asides})
-    out.asides.sort()
+    out.asides.sort(key=lambda ab: (ab[0], -ab[1]))
     out._aside_starts = [a for a, _ in out.asides]
+    out._aside_parent = _parents(out.asides)
     return out
+
+
+def _parents(spans: list[tuple[int, int]]) -> list[int]:
+    """For spans sorted by start (outer first on a tie), the index of the span each sits in, or -1."""
+    parents, open_ = [], []
+    for i, (a, b) in enumerate(spans):
+        while open_ and spans[open_[-1]][1] <= a:
+            open_.pop()
+        parents.append(open_[-1] if open_ and b <= spans[open_[-1]][1] else -1)
+        open_.append(i)
+    return parents
 
 
 def within(cuts: list[int], a: int, b: int) -> list[int]:

@@ -121,7 +121,11 @@ def _is_column_numbers(cells: list[Cell]) -> bool:
     if hits >= len(texts) - 1 and any(t.startswith("(") for t in texts):
         return True
     ints = [int(t) for t in texts if t.isdigit()]
-    return len(ints) >= 4 and ints == list(range(ints[0], ints[0] + len(ints))) and len(ints) >= len(texts) - 1
+    words = [t for t in texts if not t.isdigit()]
+    # "A | B | 1 | 2 | 3 | 4": a letter may stand over the label columns; beside a name ("1 | Tổng cộng | 2 | … | 11")
+    # only a long run from 1 numbers columns: "Sở Tư pháp | 0 | 1 | 2 | 3" is a row of figures
+    return len(ints) >= 4 and ints == list(range(ints[0], ints[0] + len(ints))) and len(ints) >= len(texts) - 1 \
+        and (all(len(w) <= 3 for w in words) or ints[0] == 1 and len(ints) >= 5)
 
 
 def _is_data(cells: list[Cell]) -> bool:

@@ -95,9 +95,11 @@ def _pair(ctx: Context, sf, key: str, first: Fact, other: Fact) -> Outcome:
         same = first.q.value == other.q.value or (first.q.tolerance or other.q.tolerance) and \
             abs(first.q.value - other.q.value) <= first.q.tolerance + other.q.tolerance
     pct = "%" if key.endswith("%") else ""
+    # text against table: "first" is what the text says, "second" what the table says, whichever comes first
+    a, b = (other, first) if _source(first) == "table" and _source(other) == "text" else (first, other)
     values = {"name": ctx.name(key.rstrip("%")) + (ctx.t(" (tỷ lệ)", " (rate)") if pct else ""),
-              "first": ctx.q(first.q) if pct else ctx.fmt(first.q.value),
-              "second": ctx.q(other.q) if pct else ctx.fmt(other.q.value),
+              "first": ctx.q(a.q) if pct else ctx.fmt(a.q.value),
+              "second": ctx.q(b.q) if pct else ctx.fmt(b.q.value),
               "difference": ctx.fmt(abs(first.q.value - other.q.value)) + pct, "where": ctx.where(sf.scope)}
     values["arithmetic"] = f"{values['first']} {'=' if same else '≠'} {values['second']}"
     related = [Related(ctx.t("lần nêu trước", "stated before"), first.q.start, first.q.end)]
