@@ -563,7 +563,9 @@ def _log(exc: BaseException) -> None:
 # ---------------------------------------------------------------- the command
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    from .arguments import Parser, positive_int
+
+    p = Parser(
         prog="tthc-audit serve",
         description="Mở một trang web trên chính máy này để kiểm tra báo cáo mà không cần gõ lệnh: kéo thả hoặc chọn "
                     "báo cáo (.txt, .docx, .pdf), xem kết quả với chỗ sai tô màu, tải về dạng HTML, JSON, CSV. "
@@ -571,23 +573,34 @@ def _parser() -> argparse.ArgumentParser:
         epilog="ví dụ: tthc-audit serve                 (mở trình duyệt tại http://127.0.0.1:8765/)\n"
                "       tthc-audit serve --port 0 --no-browser --rules luat-cua-tinh/\n"
                "Dừng bằng Ctrl+C. Trang tiếng Anh: thêm ?lang=en vào địa chỉ.",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--port", type=int, default=None,
+    )
+    p.add_argument("--port", type=_port, default=None, metavar="CỔNG",
                    help=f"cổng (mặc định {DEFAULT_PORT}, nếu bận thì tự chọn cổng trống; 0: luôn chọn một cổng trống)")
     p.add_argument("--no-browser", action="store_true", help="không tự mở trình duyệt, chỉ in địa chỉ")
     p.add_argument("--lang", choices=("vi", "en"), default=None,
                    help="ngôn ngữ mặc định của trang và kết quả (mặc định: vi; ?lang=en trên địa chỉ cũng được)")
-    p.add_argument("--rules", action="append", default=[], metavar="FILE_OR_DIR", help="thêm tệp/thư mục luật YAML")
-    p.add_argument("--select", default=None, help="chỉ chạy các luật có mã bắt đầu bằng (phân cách bằng dấu phẩy)")
-    p.add_argument("--ignore", default=None, help="bỏ các luật có mã bắt đầu bằng (phân cách bằng dấu phẩy)")
-    p.add_argument("--config", default=None,
+    p.add_argument("--rules", action="append", default=[], metavar="TỆP_HOẶC_THƯ_MỤC", help="thêm tệp/thư mục luật YAML")
+    p.add_argument("--select", default=None, metavar="MÃ", help="chỉ chạy các luật có mã bắt đầu bằng (phân cách bằng dấu phẩy)")
+    p.add_argument("--ignore", default=None, metavar="MÃ", help="bỏ các luật có mã bắt đầu bằng (phân cách bằng dấu phẩy)")
+    p.add_argument("--config", default=None, metavar="TỆP",
                    help="tệp cấu hình (mặc định: .tthc-audit.yaml tìm từ thư mục đang đứng lên)")
-    p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+    p.add_argument("--max-bytes", type=positive_int, default=DEFAULT_MAX_BYTES, metavar="BYTE",
                    help=f"từ chối tệp lớn hơn cỡ này (mặc định 5 MB); tệp Word, PDF còn không được giải nén ra quá "
                         f"{UNPACK_ALLOWANCE_TEXT}")
-    p.add_argument("--max-files", type=int, default=DEFAULT_MAX_FILES,
+    p.add_argument("--max-files", type=positive_int, default=DEFAULT_MAX_FILES, metavar="N",
                    help=f"số tệp tối đa mỗi lần gửi (mặc định {DEFAULT_MAX_FILES})")
     return p
+
+
+def _port(text: str) -> int:
+    """A TCP port, 0 to 65535 (0: any free port)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"cần một số cổng từ 0 đến 65535, không phải {text!r}")
+    return value
 
 
 def settings_from(args: argparse.Namespace, cwd: Path) -> Settings:
@@ -635,14 +648,7 @@ def main(argv: list[str]) -> int:
     """`tthc-audit serve [options]`: 0 when stopped with Ctrl+C, 2 on a usage or configuration error."""
     from rich.console import Console
 
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if args.port is not None and not 0 <= args.port <= 65535:
-        parser.error("--port cần một số từ 0 đến 65535")
-    if args.max_bytes < 1:
-        parser.error("--max-bytes cần một số nguyên dương")
-    if args.max_files < 1:
-        parser.error("--max-files cần một số nguyên dương")
+    args = _parser().parse_args(argv)  # --port, --max-bytes, --max-files: checked by their types
     settings = settings_from(args, Path.cwd())
     err = Console(stderr=True, highlight=False)
     try:

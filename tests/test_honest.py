@@ -511,7 +511,7 @@ def test_help_is_vietnamese_with_a_description_for_every_subcommand():
     for word in ("usage:", "options:", "positional arguments", "show this help", "show program"):
         assert word not in text
     assert "tùy chọn:" in text and "in hướng dẫn này rồi thoát" in text and "csv-checks" in text
-    for sub in ("rules", "rule", "facts", "history"):
+    for sub in ("rules", "rule", "facts", "history", "serve"):
         proc = cli(sub, "--help")
         text = proc.stdout.decode("utf-8")
         assert proc.returncode == 0 and text.startswith(f"cách dùng: tthc-audit {sub}"), text

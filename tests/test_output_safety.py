@@ -12,7 +12,7 @@ from auditor.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-FORMATS = ("text", "json", "jsonl", "csv", "sarif", "html")
+FORMATS = ("text", "json", "jsonl", "csv", "csv-checks", "sarif", "html")
 
 
 def _digest(p: Path) -> str:

@@ -166,5 +166,6 @@ def render_across(checks, console: Console, lang: str, store, show_passed: bool 
         console.print(f"\n{c.code}  {label}")
         console.print(f"    {escape(c.message)}")
         for p in c.places:
-            where = f"{p.line}:{p.column}" if p.line else ""
-            console.print(f"    [dim]↳ {escape(p.label)}: {escape(p.path)} {where} “{escape(' '.join(p.quote.split()))}”[/]")
+            where = f" {p.line}:{p.column}" if p.line else ""
+            quote = " ".join(p.quote.split())
+            console.print(f"    [dim]↳ {escape(p.label)}: {escape(p.path)}{where}" + (f" “{escape(quote)}”" if quote else "") + "[/]")
