@@ -93,6 +93,8 @@ def split_cells(text: str, start: int, end: int) -> list[Cell]:
         return cells
     cells, pos = [], 0
     lead = len(line) - len(line.lstrip(" "))
+    if lead >= 2 and line.strip():
+        cells.append(Cell("", start, start))  # "   Tổng cộng   3.110 …": the first column is empty
     pos = lead
     for m in _WIDE_GAP.finditer(line, lead):
         cells.append(_cell(text, start + pos, start + m.start()))
