@@ -320,7 +320,7 @@ def _emit(audits: Iterator[Audit], args, lang: str, catalog: Catalog, store, sel
         if args.output:
             with atomic_writer(Path(args.output), newline="" if not text else None) as out:
                 if text:
-                    out.write(TEXT_HEADER.format(version=__version__) + "\n\n")
+                    out.write(TEXT_HEADER[lang].format(version=__version__) + "\n\n")
                 _write_all(tally.watch(audits), out, args, lang, catalog, store, selection, err, tally, drawn)
         elif text:
             _write_all(tally.watch(audits), sys.stdout, args, lang, catalog, store, selection, err, tally, drawn)

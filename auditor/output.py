@@ -79,7 +79,8 @@ def _umask() -> int:
 
 # The first line of a text result written with -o: it tells a person, and the next folder run, that
 # the file is a result of this program, not a report (see written_by_us).
-TEXT_HEADER = "tthc-audit {version} — kết quả kiểm tra (không phải báo cáo)"
+TEXT_HEADER = {"vi": "tthc-audit {version} — kết quả kiểm tra (không phải báo cáo)",
+               "en": "tthc-audit {version} — audit result (not a report)"}
 _BOX = ("─", "┏", "┌", "╭", "━")  # what Rich's text output opens with: a rule or a table's top border
 
 
@@ -95,7 +96,7 @@ def written_by_us(path: Path) -> bool:
         head = head[3:]
     text = head.decode("utf-8", errors="ignore")
     first = text.lstrip().split("\n", 1)[0].strip()
-    if first.startswith("tthc-audit ") and "kết quả" in first:
+    if first.startswith("tthc-audit ") and ("kết quả" in first or "audit result" in first):
         return True
     if first.startswith(_BOX) or (first in ("Tổng hợp", "Summary") and "\n" in text.lstrip()
                                   and text.lstrip().split("\n")[1].lstrip().startswith(_BOX)):

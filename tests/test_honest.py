@@ -554,3 +554,13 @@ def test_a_result_written_into_the_folder_is_not_audited_next_time(tmp_path, fmt
     proc = cli(folder, "--format", "json")
     assert [Path(r["path"]).name for r in json.loads(proc.stdout)["reports"]] == ["xa-sach.txt"]
 
+
+
+def test_an_english_text_result_in_the_folder_is_skipped_too(tmp_path):
+    folder = tmp_path / "nop"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "xa-sach.txt", folder / "xa-sach.txt")
+    assert cli(folder, "--lang", "en", "-o", folder / "result.txt").returncode == 0
+    assert (folder / "result.txt").read_text(encoding="utf-8").startswith("tthc-audit ")
+    proc = cli(folder, "--format", "json")
+    assert [Path(r["path"]).name for r in json.loads(proc.stdout)["reports"]] == ["xa-sach.txt"]
