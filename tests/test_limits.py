@@ -203,7 +203,7 @@ def _assert_one_line(message: str) -> None:
 
 
 def _assert_outcome(run: Run, path: Path) -> dict:
-    """Exit 0, 1 or 2, no traceback, a schema-1 JSON document; a refusal (2) carries a one-line message."""
+    """Exit 0, 1 or 2, no traceback, a schema-1 JSON document; a refusal (2) carries a one-line message, and so does a report read but not checked (2)."""
     assert run.code in (0, 1, 2), f"exit {run.code}"
     assert "Traceback" not in run.err, run.err[-2000:]
     assert "Traceback" not in run.out[:10_000]
@@ -215,9 +215,13 @@ def _assert_outcome(run: Run, path: Path) -> dict:
         assert problem["code"] != "IO099", f"internal fault: {problem['message']}"
         assert problem["code"].startswith("IO")
         _assert_one_line(problem["message"])
-    if run.code == 2:
+    if run.code == 2 and not report["problems"]:
+        # read, but nothing in it could be checked: said so in the document, never "no errors"
+        assert report["verdict"] == "not_checked", "exit 2 without a problem or a not-checked verdict in the JSON"
+        _assert_one_line(report["not_checked"]["message"])
+        assert not report["checks"] or all(c["status"] == "skip" for c in report["checks"])
+    elif run.code == 2:
         # with --format json the reason is in the document, and named on stderr for the person watching
-        assert report["problems"], "exit 2 without a problem in the JSON"
         assert run.err.strip().splitlines() == [f"tthc-audit: {path}: {p['message']}" for p in report["problems"]]
     else:
         assert not report["problems"]
@@ -253,8 +257,9 @@ def test_hostile_input_ends_cleanly(case: Case, place):
         assert encoding.startswith("utf-8 (") and report["checks"], encoding
     if case.expect == "consistent":
         failed = [c for c in report["checks"] if c["status"] == "fail"]
-        assert run.code == 0 and not failed, f"{len(failed)} failing checks, first: {failed[:1]}"
-    if run.code == 2:
+        assert not failed, f"{len(failed)} failing checks, first: {failed[:1]}"
+        assert run.code == 0 or report["verdict"] == "not_checked"
+    if run.code == 2 and report["problems"]:
         _assert_text_refusal(path)
     _assert_untouched(path, before)
 
@@ -290,8 +295,10 @@ def test_max_bytes_raises_the_limit(place):
     run = _main(["--jobs", "1", "--format", "json", "--max-bytes", "7000000", str(path)])
 
     assert run.seconds < 10, f"{run.seconds:.1f} s"
-    assert run.code in (0, 1)
     report = _assert_outcome(run, path)
+    # read, not refused: no problem; it has no figures, so the honest verdict is "not checked" (exit 2)
+    assert not report["problems"]
+    assert report["verdict"] == "not_checked" and run.code == 2
     assert report["document"]["encoding"] == "utf-8"
     _assert_untouched(path, before)
 
