@@ -176,7 +176,7 @@ mark.rel.info{background:var(--info-rel);text-decoration-color:var(--info)}
 mark mark.rel.error,mark mark.rel.warning,mark mark.rel.info,mark mark.m.skip.skip{background:transparent}
 mark:empty{display:inline-block;width:.45em;height:1.1em;vertical-align:text-bottom}
 .sample{padding:0 .25em}
-.skip{position:absolute;left:-9999px}.skip:focus{left:1rem;top:.5rem;background:#fff;padding:.3rem .6rem;z-index:1}
+.jump{position:absolute;left:-9999px}.jump:focus{left:1rem;top:.5rem;background:#fff;padding:.3rem .6rem;z-index:1}
 :target{outline:3px solid var(--link);outline-offset:2px}
 mark,.note,tr,.l{scroll-margin-top:5rem}
 .back{font-size:.9rem;margin:.8rem 0 0}
@@ -282,7 +282,7 @@ def _head(w: dict, lang: str) -> str:
         f'<meta name="generator" content="tthc-audit {_esc(__version__)}">\n'
         f"<title>{_esc(w['title'])}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
         '<div class="page">\n'
-        f'<header class="top"><a class="skip" href="#summary">{_esc(w["summary"])}</a><h1>{_esc(w["title"])}</h1><p>{_esc(w["intro"])}</p>'
+        f'<header class="top"><a class="jump" href="#summary">{_esc(w["summary"])}</a><h1>{_esc(w["title"])}</h1><p>{_esc(w["intro"])}</p>'
         f'<ul class="legend" aria-label="{_attr(w["legend"])}">{legend}</ul></header>\n'
         '<main class="reports">\n')
 
