@@ -253,9 +253,28 @@ def resolve_alternatives(ctx: Ctx) -> None:
                     fa.key = ""
                     continue
                 fa.key = free[0]
+            if _readings_differ(ctx, fa, stated):
+                fa.undecided = True
         fa.alternatives = ()
         stated.setdefault((fa.scope.id, fa.key), []).append(fa)
     report.facts = sorted((fa for fa in report.facts if fa.key), key=lambda fa: fa.q.start)
+
+
+def _readings_differ(ctx: Ctx, fa: Fact, stated: dict) -> bool:
+    """Whether the keys a figure's words fit would check it differently: "tiếp nhận 287 hồ sơ" is all
+    received or only the new ones, and the two differ when the same scope states what else the whole
+    holds ("kỳ trước chuyển sang 18"). Nothing repeats it to decide, so it is unsure: a check on it
+    warns, never errs."""
+    parents = ctx.lex.parents
+    keys = (fa.key, *fa.alternatives)
+    for child in keys:
+        whole = parents.get(child)
+        if whole not in keys:
+            continue
+        others = [k for k, p in parents.items() if p == whole and k != child]
+        if any(o.q.value for k in others for o in stated.get((fa.scope.id, k), [])):
+            return True
+    return False
 
 
 def prune_breakdowns(ctx: Ctx, lab: Labeller) -> None:
@@ -365,7 +384,10 @@ def fraction_facts(ctx: Ctx, lab: Labeller) -> None:
         if id(s.numerator) not in lab.fact_of:
             lab.add(Fact(s.numerator_key, s.numerator, scope, "before"))
         if s.denominator is not None and id(s.denominator) not in lab.fact_of and len(s.base_keys) == 1:
-            lab.add(Fact(s.base_keys[0], s.denominator, scope, "before"))
+            # the usual base is a guess: "91/287 hồ sơ" may be of the new dossiers or of all received;
+            # the figure it repeats decides, never the guess (it must not vouch for "tiếp nhận 287")
+            whole = ctx.lex.parents.get(s.base_keys[0])
+            lab.add(Fact(s.base_keys[0], s.denominator, scope, "before", (whole,) if whole else ()))
 
 
 def _base_fits(ctx: Ctx, key: str, total: Fact | None) -> bool:
