@@ -198,6 +198,7 @@ class Reference:
 class Header:
     issuer: str | None = None
     level: str | None = None  # commune | district | province
+    subject_level: str | None = None  # the one level the title says the report is about
     number: str | None = None
     number_span: tuple[int, int] | None = None
     place: str | None = None

@@ -12,6 +12,8 @@ _HEADER_LINES = 14
 _DOC_NUMBER = re.compile(r"(\d{1,5})\s?/\s?([A-ZĐ][A-ZĐa-z]*(?:\s?-\s?[A-ZĐ][A-ZĐa-z\-]*)+)")
 _DOC_KINDS = {"bc": "bao cao", "kh": "ke hoach", "qd": "quyet dinh", "tb": "thong bao", "tt": "to trinh"}
 _OWN_NUMBER = re.compile(r"(?:^|\n)\W*s[o06b8e]\s*:?\s*$")
+# where the title ends: the first section heading, or the sentence that opens the body
+_BODY_START = re.compile(r"^\W*(?:[ivxl]+|\d+|[a-d])[.)]\s|^\W*(?:thuc hien|can cu|theo|ngay \d)")
 _DATE_WORD = re.compile(r"\s*,?\s*ng[a-z]{1,2}y\s*")
 _PLACE = re.compile(r"([^\s,][^,\n]*?)\s*,\s*$")
 _CAPITALISED = re.compile(r"(?:[A-ZĐÀ-Ỹ][^\s,]*\s*){1,4}$")
@@ -54,6 +56,7 @@ def read_header(ctx: Ctx) -> None:
             place = re.sub(r".*\s{2,}", "", pm.group(1)).strip()
             caps = _CAPITALISED.search(place)
             h.place = (caps.group(0).strip() if caps else place[-40:]) or None
+    h.subject_level = _subject_level(ctx, head_end)
     periods = read_periods(ctx)
     if periods:
         a, b, start, end = periods[0]
@@ -64,6 +67,24 @@ def read_header(ctx: Ctx) -> None:
         if qm:
             h.period_text = text[qm.start():qm.end()]
     ctx.report.periods = periods
+
+
+def _subject_level(ctx: Ctx, head_end: int) -> str | None:
+    """The one level the title says the whole report is about ("Kết quả giải quyết TTHC cấp xã" from
+    a city's service centre): its figures are the document's, wherever "cấp xã" is said again. None
+    when the title names no level, or several ("cấp huyện và cấp xã"). The title ends at the first
+    heading, the sentence that opens the body, or the first line with a figure."""
+    rx = dict(ctx.lex.scope_kinds)["level"]
+    named: set[str] = set()
+    figures = [q.start for q in ctx.report.quantities if q.role not in ("date", "year", "docref")]
+    start = 0
+    for ln in ctx.folded[:head_end].split("\n"):
+        end = start + len(ln)
+        if _BODY_START.search(ln) or any(start <= p < end for p in figures[:64]):
+            break
+        named.update(m.lastgroup for m in rx.finditer(ln) if m.lastgroup)
+        start = end + 1
+    return named.pop() if len(named) == 1 else None
 
 
 def _date_in(ctx: Ctx, start: int, end: int) -> DateMention | None:

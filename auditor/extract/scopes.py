@@ -48,6 +48,8 @@ class Scopes:
             if self.ctx.report.header.level == "commune":
                 return parent
             kind, name = "own", "own"
+        if parent is self.root and kind in ("level", "agency") and self._subject(kind, name):
+            return parent  # "Điểm phục vụ hành chính công cấp xã" in a report on the communes: the whole
         if kind == "level":
             while parent.parent is not None and self._level_of(parent) not in (None, name):
                 parent = parent.parent  # "Cấp huyện …; cấp xã …": the communes are no part of the district's own level
@@ -86,6 +88,12 @@ class Scopes:
         units = [sc for (pid, kind, _), sc in self.interned.items()
                  if pid == parent.id and kind == "unit" and unit_word.sub("", sc.name, count=1).strip() == name]
         return units[0] if len(units) == 1 else None
+
+    def _subject(self, kind: str, name: str) -> bool:
+        subject = self.ctx.report.header.subject_level
+        if not subject:
+            return False
+        return name == subject if kind == "level" else _levels_named(name) == [subject]
 
     def _own_level(self, kind: str, name: str) -> bool:
         level = self.ctx.report.header.level
