@@ -133,9 +133,10 @@ def _row_tree(ctx: Ctx, layout: Layout) -> None:
             parent = r
     named = sum(1 for r in layout.data + ([layout.total] if layout.total else [])
                 if ctx.lex.label_regex.search(ctx.folded, r.cells[layout.label].start, r.cells[layout.label].end))
-    values = [c for c in layout.columns if c.kind in ("count", "percent")]
-    layout.keyed = named * 5 >= 3 * (len(layout.data) + (1 if layout.total else 0)) and len(values) == 1 \
-        and values[0].kind == "count" and not values[0].key
+    counts = [c for c in layout.columns if c.kind == "count"]
+    # "Kênh tiếp nhận | Số hồ sơ | Tỷ lệ": one column of figures, and maybe their shares beside it
+    layout.keyed = named * 5 >= 3 * (len(layout.data) + (1 if layout.total else 0)) and len(counts) == 1 \
+        and not counts[0].key
 
 
 def _column(ctx: Ctx, table: Table, j: int) -> Column:
@@ -412,6 +413,28 @@ class _TableReader:
             lab = next((lb for lb in labels if context and lb.parent in (context, ctx.lex.parents.get(context))), labels[0])
             parent_key[id(r)] = lab.key
             ctx.report.facts.append(Fact(lab.key, it[0], self.context, "column", tuple(lab.alternatives)))
+            self._keyed_shares(r, it[0], lab.key)
+
+    def _keyed_shares(self, r: Row, count: Quantity, key: str) -> None:
+        """The "Tỷ lệ" beside a named figure: its share of the total row, or, with none, of the total
+        the figure's name implies (the prose above the table may state it)."""
+        lay = self.layout
+        total = self.count(lay.total, next(c.j for c in lay.columns if c.kind == "count")) if lay.total else None
+        for c in lay.columns:
+            if c.kind != "percent":
+                continue
+            pct = self.percent(r, c.j)
+            if pct is None:
+                continue
+            if total is not None and len(total) == 1:
+                if r is lay.total:
+                    continue
+                bases = [(total[0], "stated")]
+            else:
+                bases = []
+            base = self.ctx.lex.base_of(key)
+            self.ctx.report.shares.append(Share(pct, self.context, count, None, key, (base,) if base else (),
+                                                via="table", bases=bases))
 
     def _sub_rows(self) -> None:
         lay = self.layout
