@@ -135,6 +135,9 @@ def _values(ctx: Context, num: Quantity, base: Quantity, pct: Quantity, reading,
         tail = ctx.t(f"→ {ctx.q(pct)} (làm tròn) ✓", f"→ {ctx.q(pct)} (rounded) ✓")
     elif reading == "trunc":
         tail = ctx.t(f"→ {ctx.q(pct)} (cắt bớt) ✓", f"→ {ctx.q(pct)} (truncated) ✓")
+    elif Fraction(pct.value) == 100 and num.value < base.value:
+        tail = ctx.t(f"< 100%: {ctx.fmt(num.value)} < {ctx.fmt(base.value)}, nên không thể ghi {ctx.q(pct)}",
+                     f"< 100%: {ctx.fmt(num.value)} < {ctx.fmt(base.value)}, so it cannot be {ctx.q(pct)}")
     else:
         tail = f"→ {ctx.fmt(_round_half_up(exact, d), d)}% ≠ {ctx.q(pct)}"
     base_name = {"stated": ctx.t("mẫu số", "base"), "named": ctx.t("mẫu số báo cáo nêu", "the base the report names"),
