@@ -76,7 +76,7 @@ def _subject_level(ctx: Ctx, head_end: int) -> str | None:
     heading, the sentence that opens the body, or the first line with a figure."""
     rx = dict(ctx.lex.scope_kinds)["level"]
     named: set[str] = set()
-    figures = [q.start for q in ctx.report.quantities if q.role not in ("date", "year", "docref")]
+    figures = [q.start for q in ctx.report.quantities if q.role in ("quantity", "numerator")]
     start = 0
     for ln in ctx.folded[:head_end].split("\n"):
         end = start + len(ln)

@@ -365,8 +365,8 @@ def fraction_facts(ctx: Ctx, lab: Labeller) -> None:
     rate_of = {id(fa.q): fa.key[:-1] for fa in ctx.report.facts if fa.key.endswith("%")}
     keyed: dict[int, Share] = {}  # sentence -> the last fraction whose rate words name its keys
     for s in sorted(ctx.report.shares, key=lambda s: s.pct.start):
-        if s.via != "fraction" or s.numerator is None:
-            continue
+        if s.via not in ("fraction", "after") or s.numerator is None:
+            continue  # "after": "tỷ lệ nộp trực tuyến 75,78%, tương đương 13.421 hồ sơ"
         if not s.numerator_key and id(s.pct) in rate_of:
             s.numerator_key = rate_of[id(s.pct)]
             base = ctx.lex.base_of(s.numerator_key)

@@ -55,7 +55,7 @@ class Scopes:
                 parent = parent.parent  # "Cấp huyện …; cấp xã …": the communes are no part of the district's own level
             if self._level_of(parent) == name:
                 return parent  # "Bộ phận Một cửa cấp xã … ở cấp xã": the same level
-        if kind == "period" and self._own_period(name):
+        if kind == "period" and (_ANY_OWN_PERIOD.fullmatch(name) or self._own_period(name)):
             return parent  # "Năm 2023, …" in the report for 2023: the report's own period
         if kind == "row":
             unit = self._unit_named(parent, name)
@@ -160,7 +160,11 @@ def classify(ctx: Ctx, start: int, end: int) -> tuple[str, str, int, int] | None
     return ("other", " ".join(words.split())[:60], start, end)
 
 
+# "trong tháng", "trong kỳ" with no number: the period the report is about, whichever it is
+_ANY_OWN_PERIOD = re.compile(r"trong (?:tuan|thang|quy|nam|ky)(?: bao cao| nay)?")
 _ADMINISTRATIVE = {"phường", "xã", "thị trấn", "quận", "huyện", "thị xã", "thành phố", "tỉnh", "tp", "tp."}
+_ADMINISTRATIVE_FOLDED = {fold(w) for w in _ADMINISTRATIVE}
+_LOOKALIKES = {"phương", "tính", "tình", "tịnh", "xa", "xá", "xà", "xả", "quân", "quán", "huyền", "thị trường"}
 
 
 def _administrative(raw: str) -> bool:
@@ -168,7 +172,11 @@ def _administrative(raw: str) -> bool:
     diacritics (OCR) is given the benefit of the doubt."""
     words = raw.lower().split()
     tail = " ".join(w for w in words if w not in ("ubnd", "uỷ", "ủy", "ban", "nhân", "dân"))
-    return tail in _ADMINISTRATIVE or tail.isascii()
+    if tail in _ADMINISTRATIVE or tail.isascii():
+        return True
+    # OCR that lost some marks ("phuờng", "Xă"): the letters of an administrative word, unless they
+    # spell a common word of the same letters ("phương", "tính")
+    return fold(tail) in _ADMINISTRATIVE_FOLDED and tail not in _LOOKALIKES
 
 
 _NAME_WORD = re.compile(r"[ \t]*([^\s,;:()]+)")
@@ -201,6 +209,8 @@ def _name(kind: str, m: re.Match, ctx: Ctx, offset: int, end: int) -> tuple[str,
             pos = wm.end()
         if not words:
             return "", m.end()
+        while pos > offset + m.end() and text[pos - 1] in "./":
+            pos -= 1  # "UBND xã Đông Phong./." at a report's end: the name, not its full stop
         name = ctx.folded[offset + m.start():pos]
         stop = pos - offset
     else:
@@ -404,6 +414,10 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
             clause_start, clause_end = inline.clause(s)
             figures_before = [q for q in ctx.between(clause_start, s) if q.role in ("quantity", "numerator")]
             a = clause_start if lex.level_after.match(f, max(clause_start, s - 4), s) and figures_before else s
+            if f[max(0, s - 4):s].rstrip().endswith(":"):
+                # "Dẫn đầu về nộp trực tuyến: xã Phú Vang, 491/493 hồ sơ …; chỉ 2 hồ sơ nộp trực tiếp": the
+                # unit a lead introduces is what the rest of its sentence speaks of
+                clause_end = inline.sentence(s)[1]
             spans.append((a, min(clause_end, end), scope))
         # asides about another period: "(năm 2022: 7 đơn vị; tăng 7 đơn vị)", "(khi đó xếp thứ 8)"
         for a, b in inline.asides:

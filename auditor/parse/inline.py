@@ -64,7 +64,7 @@ def _around(cuts: list[int], pos: int) -> tuple[int, int]:
 
 
 _MARKS = re.compile(r"[()\[\];,:.?!]|\n(?=\n)")  # the characters that cut or bracket a text
-_SPLIT_THOUSANDS = re.compile(r" \d{3}(?![\d.,])")
+_SPLIT_THOUSANDS = re.compile(r" \d{3}(?![\d.,])| \d{1,3}\s?%")  # "7. 846", "99. 59%"
 
 
 def _full_stop(text: str, i: int) -> bool:
@@ -74,7 +74,7 @@ def _full_stop(text: str, i: int) -> bool:
     if nxt and not nxt.isspace():
         return False
     if i > 0 and text[i - 1].isdigit() and _SPLIT_THOUSANDS.match(text, i + 1):
-        return False  # "7. 846": OCR split a figure's thousands
+        return False  # "7. 846", "99. 59%": OCR split a figure
     j = i
     while j > 0 and text[j - 1].isalpha():
         j -= 1
