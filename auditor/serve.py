@@ -449,6 +449,37 @@ def _hostname(value: str) -> str:
     return value.rsplit(":", 1)[0] if ":" in value else value
 
 
+def _lang_of(request, settings: Settings) -> str:
+    """The page's language: ?lang= when given (an unknown one is refused), else the server's."""
+    lang = request.query_params.get("lang")
+    if lang is None:
+        return settings.lang
+    if lang not in _W:
+        raise BadRequest(400, "bad_lang", lang=lang[:20])
+    return lang
+
+
+def _lang_or_default(request, settings: Settings) -> str:
+    lang = request.query_params.get("lang")
+    return lang if lang in _W else settings.lang
+
+
+def _guard(request) -> None:
+    """Only this machine's own page may use the server: a name other than 127.0.0.1 or
+    localhost (DNS rebinding) or a form sent from another site is refused."""
+    if _hostname(request.headers.get("host", "")) not in _ALLOWED_HOSTS:
+        raise BadRequest(400, "bad_host")
+    origin = request.headers.get("origin")
+    if request.method == "POST" and origin is not None:
+        if origin.split("://", 1)[-1].lower() != request.headers.get("host", "").lower():
+            raise BadRequest(403, "bad_origin")
+
+
+def _headers(csp: str) -> dict:
+    return {"Content-Security-Policy": csp, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"}
+
+
 def create_app(settings: Settings):
     """The Starlette application: GET / is the page, POST /kiem-tra audits what it sends."""
     from starlette.applications import Starlette
@@ -465,52 +496,29 @@ def create_app(settings: Settings):
     quiet.propagate = False
 
     def lang_of(request: Request) -> str:
-        lang = request.query_params.get("lang")
-        if lang is None:
-            return settings.lang
-        if lang not in _W:
-            raise BadRequest(400, "bad_lang", lang=lang[:20])
-        return lang
-
-    def guard(request: Request) -> None:
-        """Only this machine's own page may use the server: a name other than 127.0.0.1 or
-        localhost (DNS rebinding) or a form sent from another site is refused."""
-        if _hostname(request.headers.get("host", "")) not in _ALLOWED_HOSTS:
-            raise BadRequest(400, "bad_host")
-        origin = request.headers.get("origin")
-        if request.method == "POST" and origin is not None:
-            if origin.split("://", 1)[-1].lower() != request.headers.get("host", "").lower():
-                raise BadRequest(403, "bad_origin")
-
-    def headers(csp: str) -> dict:
-        return {"Content-Security-Policy": csp, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
-                "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"}
-
-    def lang_of_safe(request: Request) -> str:
-        lang = request.query_params.get("lang")
-        return lang if lang in _W else settings.lang
+        return _lang_of(request, settings)
 
     def error_page(request: Request, status: int, message_of) -> HTMLResponse:
-        lang = lang_of_safe(request)
-        return HTMLResponse(upload_page(settings, lang, message_of(lang)), status_code=status, headers=headers(PAGE_CSP))
+        lang = _lang_or_default(request, settings)
+        return HTMLResponse(upload_page(settings, lang, message_of(lang)), status_code=status, headers=_headers(PAGE_CSP))
 
     def refused(request: Request, bad: BadRequest) -> HTMLResponse:
         return error_page(request, bad.status, bad.message)
 
     async def index(request: Request):
         try:
-            guard(request)
+            _guard(request)
             lang = lang_of(request)
         except BadRequest as bad:
             return refused(request, bad)
-        return HTMLResponse(upload_page(settings, lang), headers=headers(PAGE_CSP))
+        return HTMLResponse(upload_page(settings, lang), headers=_headers(PAGE_CSP))
 
     async def audit(request: Request):
         nonlocal limiter
         import anyio
 
         try:
-            guard(request)
+            _guard(request)
             lang = lang_of(request)
             files = await read_form(request, settings)
         except BadRequest as bad:
@@ -537,10 +545,10 @@ def create_app(settings: Settings):
         except Exception as exc:  # noqa: BLE001
             _log(exc)
             return error_page(request, 500, lambda lang: _W[lang]["internal"])
-        return HTMLResponse(body, headers=headers(RESULT_CSP))
+        return HTMLResponse(body, headers=_headers(RESULT_CSP))
 
     async def back_to_page(request: Request):  # a reload of a result page: back to the form
-        return RedirectResponse(f"/?lang={lang_of_safe(request)}", status_code=303)
+        return RedirectResponse(f"/?lang={_lang_or_default(request, settings)}", status_code=303)
 
     async def http_error(request: Request, exc: HTTPException):
         key = "not_found" if exc.status_code == 404 else "bad_method" if exc.status_code == 405 else "malformed"

@@ -554,13 +554,8 @@ def _gutters(rows: list[str]) -> list[int]:
     return cuts
 
 
-def _source(audit: Audit, rid: str, index: LineIndex, w: dict) -> Iterator[str]:
-    text = audit.report.text
-    n = len(text)
-    lines = text.split("\n")
-    starts = index.starts
-    blocks = _layout(lines)
-    # cells: the units a mark may not cross (a line, or a cell of a table row)
+def _cells(lines: list[str], starts: list[int], blocks) -> tuple[list[tuple[int, int]], list[list[int]]]:
+    """The units a mark may not cross (a line, or a cell of a table row), and each line's cells."""
     cells: list[tuple[int, int]] = []
     line_cells: list[list[int]] = [[] for _ in lines]
     for _kind, i, j, cuts in blocks:
@@ -570,8 +565,14 @@ def _source(audit: Audit, rid: str, index: LineIndex, w: dict) -> Iterator[str]:
             for x, y in zip(edges, edges[1:]):
                 line_cells[k].append(len(cells))
                 cells.append((s + x, s + y))
-    cell_starts = [c[0] for c in cells]
+    return cells, line_cells
 
+
+def _marks(audit: Audit, rid: str, index: LineIndex, w: dict) -> tuple[list[_Span], dict[int, list[str]]]:
+    """A mark for each failing or undecided check and for the figures it was compared with; the
+    explanation of each failing check, under the line where its mark ends."""
+    text = audit.report.text
+    n = len(text)
     spans: list[_Span] = []
     notes: dict[int, list[str]] = defaultdict(list)
     for j, ch in enumerate(audit.checks):
@@ -612,8 +613,12 @@ def _source(audit: Audit, rid: str, index: LineIndex, w: dict) -> Iterator[str]:
             f'<div class="note {sev}" id="{rid}-n{j}" role="note" data-for="{cid}">'
             f'<span class="tag {sev}">{_esc(word)}</span> <a class="code" href="#{rid}-f{j}" title="{_attr(w["to_list"])}">'
             f'<code>{_esc(ch.code)}</code></a> {_esc(ch.message)}{rl}</div>')
+    return spans, notes
 
-    # every span cut into pieces that stay inside one cell
+
+def _pieces(spans: list[_Span], cells: list[tuple[int, int]]) -> dict[int, list]:
+    """Every span cut into pieces that stay inside one cell."""
+    cell_starts = [c[0] for c in cells]
     pieces: dict[int, list] = defaultdict(list)
     for seq, sp in enumerate(spans):
         ci = max(0, bisect_right(cell_starts, sp.start) - 1)
@@ -630,6 +635,16 @@ def _source(audit: Audit, rid: str, index: LineIndex, w: dict) -> Iterator[str]:
             a, b = cells[ci]
             p = min(max(sp.start, a), b)
             pieces[ci].append((p, p, sp.prio, seq, sp, True))
+    return pieces
+
+
+def _source(audit: Audit, rid: str, index: LineIndex, w: dict) -> Iterator[str]:
+    text = audit.report.text
+    lines = text.split("\n")
+    blocks = _layout(lines)
+    cells, line_cells = _cells(lines, index.starts, blocks)
+    spans, notes = _marks(audit, rid, index, w)
+    pieces = _pieces(spans, cells)
 
     buf: list[str] = [f'<div class="src" role="region" aria-labelledby="{rid}-text">\n']
     size = 0
