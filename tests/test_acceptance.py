@@ -444,6 +444,7 @@ def test_planted_errors_are_found_and_consistent_reports_pass(reports, corpus):
     clean_all = corpus.names(broken=False, planted=False)
     strict = [f for f in false_alarms if f[1] in ("txt", "docx") and not f[2]]
     assert not missed, f"{len(missed)} planted errors not found: {missed[:5]}"
+    assert located == len(txt), f"only {located}/{len(txt)} planted text errors have a failing check at their line"
     assert not strict, f"false alarms in consistent text/Word reports: {strict[:5]}"
     assert len(false_alarms) <= 0.05 * len(clean_all), f"{len(false_alarms)}/{len(clean_all)} false alarms: {false_alarms[:5]}"
 

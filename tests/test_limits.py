@@ -370,3 +370,28 @@ def test_installed_command_on_a_one_mb_line(place):
     if proc.returncode == 2:
         assert doc["reports"][0]["problems"]
     _assert_untouched(path, before)
+
+
+def test_a_file_of_exactly_the_limit_is_read_and_one_byte_more_is_refused(place):
+    data = REPORT.encode("utf-8")
+    path = place(data)
+    run = _main(["--jobs", "1", "--format", "json", "--max-bytes", str(len(data)), str(path)])
+    report = _assert_outcome(run, path)
+    assert run.code in (0, 1) and not report["problems"] and report["checks"]
+    run = _main(["--jobs", "1", "--format", "json", "--max-bytes", str(len(data) - 1), str(path)])
+    assert run.code == 2
+    [problem] = _assert_outcome(run, path)["problems"]
+    assert problem["code"] == "IO005"
+
+
+def test_standard_input_over_the_limit_is_refused(tmp_path):
+    data = REPORT.encode("utf-8")
+    cmd = [sys.executable, "-m", "auditor.cli", "--format", "json", "--max-bytes"]
+    over = subprocess.run([*cmd, str(len(data) - 1), "-"], input=data, capture_output=True, timeout=60, cwd=tmp_path)
+    assert over.returncode == 2, over.stderr
+    assert b"Traceback" not in over.stderr
+    [report] = json.loads(over.stdout)["reports"]
+    assert [p["code"] for p in report["problems"]] == ["IO005"]
+    exact = subprocess.run([*cmd, str(len(data)), "-"], input=data, capture_output=True, timeout=60, cwd=tmp_path)
+    assert exact.returncode in (0, 1), exact.stderr
+    assert json.loads(exact.stdout)["reports"][0]["checks"]
