@@ -26,7 +26,7 @@ try:  # Ctrl-C while the libraries load (the first half second) is a clean stop 
     from .errors import ConfigError, InputError
     from .output import TEXT_HEADER, atomic_writer, check_output, quiet_stdout, tolerant_streams, utf8_stdout
     from .render.json_out import json_chunks
-    from .render.positions import LineIndex
+    from .positions import LineIndex
     from .render.tabular import csv_check_chunks, csv_chunks, jsonl_chunks
     from .render.text import render_across, render_summary, render_text
     from .render.words import Sample

@@ -28,7 +28,7 @@ from .facts import DateMention, Header, Report
 from .findings import Check, Related
 from .lexicon import default_lexicon
 from .normalize import fold
-from .render.positions import LineIndex
+from .positions import LineIndex
 from .resources import grammar_path
 
 SCHEMA_VERSION = 1
@@ -179,7 +179,7 @@ class Store:
 
     def save(self, path: str, sha: str, fp: str, audit, facts: list[tuple], mtime: float | None = None) -> int:
         """Write one audited report, its facts and findings in one transaction."""
-        from .render.json_out import report_record  # the renderers import the engine; keep start-up light
+        from .records import report_record  # it imports the engine; keep start-up light
 
         rep = audit.report
         h = rep.header

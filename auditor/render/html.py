@@ -24,7 +24,7 @@ from .. import __version__
 from ..batch import summary_rows
 from ..engine import Audit, unchecked_message
 from ..findings import SEVERITY_ORDER
-from .positions import LineIndex
+from ..positions import LineIndex
 from .text import _WORDS
 from .words import UNDECIDED, UNREAD_HEAD, VERDICT, batch_phrase, level_phrase
 

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..check.catalog import Catalog
-from .json_out import report_record
+from ..records import report_record
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 _KIND = {"fail": "fail", "skip": "review", "pass": "pass"}

@@ -17,7 +17,7 @@ import io
 import json
 
 from ..engine import unchecked_message
-from .json_out import report_record
+from ..records import report_record
 
 BOM = "\ufeff"
 

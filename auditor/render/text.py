@@ -7,7 +7,7 @@ from rich.table import Table
 
 from ..engine import Audit, unchecked_message
 from ..sources import place_of_line
-from .positions import LineIndex
+from ..positions import LineIndex
 from .words import UNDECIDED, UNREAD_HEAD, VERDICT, Sample, batch_phrase, level_phrase
 
 _SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}

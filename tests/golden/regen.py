@@ -39,8 +39,8 @@ if str(ROOT) not in sys.path:  # runnable as a script from anywhere
 from auditor.check.catalog import load_catalog  # noqa: E402
 from auditor.engine import Selection, audit_bytes  # noqa: E402
 from auditor.extract import extract  # noqa: E402
-from auditor.render.json_out import report_record  # noqa: E402
-from auditor.render.positions import LineIndex  # noqa: E402
+from auditor.records import report_record  # noqa: E402
+from auditor.positions import LineIndex  # noqa: E402
 from auditor.sources import read_source  # noqa: E402
 
 
