@@ -148,7 +148,8 @@ def read_table(text: str, lines: list[tuple[int, int]]) -> Table | None:
     body_raw = raw[first_data:]
     numbers_row = next((r for r in head_raw if _is_column_numbers(r[2])), None)
     head_raw = [r for r in head_raw if r is not numbers_row]
-    counts = [len([c for c in cells if c.text]) for _, _, cells in body_raw if _is_data(cells)]
+    # cells as split: "   Tổng cộng   11 …" counts its empty first cell, like the rows under it
+    counts = [len(cells) for _, _, cells in body_raw if _is_data(cells)]
     regular = bool(counts) and max(counts.count(n) for n in set(counts)) * 10 >= 7 * len(counts)
     data_rows = [r for r in body_raw if _is_data(r[2])]
     columns = _spaced_columns(text, data_rows) if spaced else None
@@ -233,9 +234,26 @@ def _one_per_column(rows, place: list[tuple[int, int]]) -> bool:
 
 
 def _aligned(rows) -> bool:
-    """Whether the figures of space-set rows stand in columns: the last cells of the rows end together."""
-    ends = [cells[-1].end - s for s, _, cells in rows if cells and cells[-1].text]
-    return len(ends) >= 2 and max(ends) - min(ends) <= 2
+    """Whether the figures of space-set rows stand in columns: counted from the left (an empty first
+    cell included) or from the right, each cell of every row starts (left-aligned) or ends
+    (right-aligned) where the same cell of the others does. Rows whose last cells only happen to end
+    together ("   Tổng cộng   11   0" over "2   Chứng thực   0   0") do not line up further left."""
+    rows = [(s, cells) for s, _, cells in rows if any(c.text for c in cells)]
+    if len(rows) < 2:
+        return False
+
+    def lined_up(pick) -> bool:
+        depth = min(len(cells) for _, cells in rows)
+        for k in range(depth):
+            found = [(pick(cells, k), s) for s, cells in rows]
+            if any(not c.text for c, _ in found):
+                continue  # an empty first cell has no place of its own
+            starts = [c.start - s for c, s in found]
+            ends = [c.end - s for c, s in found]
+            if max(starts) - min(starts) > 1 and max(ends) - min(ends) > 1:
+                return False
+        return True
+    return lined_up(lambda cells, k: cells[k]) or lined_up(lambda cells, k: cells[-1 - k])
 
 
 def _spaced_columns(text: str, rows) -> tuple[int, list[tuple[int, int]]]:
