@@ -365,17 +365,20 @@ def _named_base(ctx: Ctx, share: Share) -> None:
     if nxt is not None and nxt.role == "quantity" and not nxt.percent and share.denominator is None:
         share.denominator, share.base_named = nxt, True
         return
-    words = f[m.end():m.end() + 40]
-    cut = re.search(r"[;,()]|\.\s", words)
+    words = f[m.end():m.end() + 60]
+    cut = re.search(r"[;,()]|\.\s|\.$", words)
     words = words[:cut.start()] if cut else words
-    cands = [c for c in lex.candidates(words) if c[0] <= 12]
+    found = lex.candidates(words)
+    cands = [c for c in found if c[0] <= 12]
+    if cands:  # and the readings that overlap them: "tổng số hồ sơ được [tiếp nhận] mới trong năm"
+        reach = max(c[1] for c in cands)
+        cands += [c for c in found if 12 < c[0] < reach]
     if cands:
-        keys = []
-        for _, _, lab in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0])):  # the most specific reading first
-            for k in (lab.key, *lab.alternatives):
-                if k not in keys:
-                    keys.append(k)
-        share.base_keys, share.base_named = tuple(keys), True
+        # the most specific reading: words after a head qualify it ("tổng số hồ sơ được tiếp nhận mới
+        # trong năm" is the new ones), so the reading that ends last, then the longest; a base so named
+        # is that one, never the wider figure the first words alone would name
+        _, _, lab = min(cands, key=lambda c: (-c[1], -(c[1] - c[0]), c[0]))
+        share.base_keys, share.base_named = tuple(dict.fromkeys((lab.key, *lab.alternatives))), True
     elif lex.whole_base.match(f, m.end()) or lex.whole_base.match(f, p.end):
         share.base_keys, share.base_named = ("*total",), True  # "chiếm 17,2% tổng số": the scope's own total
     elif share.denominator is None:

@@ -80,8 +80,20 @@ def run(rule: Spec, ctx: Context) -> Iterator[Outcome]:
         if s.numerator.unit == "money" or s.pct.role != "quantity" or s.pct.approx:
             continue  # money; or "trên 80%": a threshold, not a share
         if not s.bases:
-            continue
+            derived = _derived_base(s, ctx)
+            if derived is None:
+                continue
+            s.bases = [(derived.q, "derived")]
         yield _share(s, ctx)
+
+
+def _derived_base(s: Share, ctx: Context):
+    """A base the words name but the scope leaves unstated, computed from its parts before the rules
+    ("43,6% so với tổng số hồ sơ được tiếp nhận mới": online + in person); a check on it only warns."""
+    if not s.base_named or not s.base_keys:
+        return None
+    sf = ctx.scopes.get(s.scope.id)
+    return sf.derived.get(s.base_keys[0]) if sf is not None else None
 
 
 def _share(s: Share, ctx: Context) -> Outcome:
@@ -143,7 +155,8 @@ def _values(ctx: Context, num: Quantity, base: Quantity, pct: Quantity, reading,
     base_name = {"stated": ctx.t("mẫu số", "base"), "named": ctx.t("mẫu số báo cáo nêu", "the base the report names"),
                  "breakdown": ctx.t("tổng mà số này là một phần", "the total this figure is part of"),
                  "breakdown_far": ctx.t("tổng nêu ở vế câu trước", "the total in the clause before"),
-                 "key": ctx.t("mẫu số thường dùng", "the usual base")}[how]
+                 "key": ctx.t("mẫu số thường dùng", "the usual base"),
+                 "derived": ctx.t("mẫu số tính từ các phần đã nêu", "the base computed from the parts stated")}[how]
     return {"numerator": ctx.fmt(num.value), "denominator": ctx.fmt(base.value), "stated": ctx.q(pct),
             "computed": computed, "base": base_name,
             "reading": ctx.t("làm tròn", "rounded") if reading == "round" else ctx.t("cắt bớt", "truncated") if reading else "",
