@@ -161,10 +161,9 @@ def _dates(ctx: Ctx, near: list[tuple[int, int]]) -> None:
         taken.sort()
     # "ngày 21/5", "từ 01/7 đến 14/7/2025", "24/7": a day and month ("tháng 4/2020" is read with fractions)
     for m in _near(lex.date_partial, f, near):
-        a, b = next(m.span(g) for g in ("d", "d2", "d3") if m.group(g))
-        if any(d.start <= a < d.end for d in dates):
-            continue
-        ctx.mark(a, b, "date")
+        for a, b in (m.span(g) for g in ("d", "d2", "d3", "d4") if m.group(g)):  # "(07/7 - 11/7)": two
+            if not any(d.start <= a < d.end for d in dates):
+                ctx.mark(a, b, "date")
     dates.sort(key=lambda d: d.start)
     ctx.report.dates = dates
 

@@ -298,8 +298,30 @@ def link_bases(ctx: Ctx, lab: Labeller) -> None:
     for fa in ctx.report.facts:
         if fa.q.role != "zero":
             first_of.setdefault((fa.scope.id, fa.key), fa.q)
+    rate_of = {id(fa.q): fa.key[:-1] for fa in ctx.report.facts if fa.key.endswith("%")}
     for s in ctx.report.shares:
+        _named_rate(ctx, lab, s, rate_of.get(id(s.pct)))
         _bases(ctx, lab, s, first_of)
+
+
+def _named_rate(ctx: Ctx, lab: Labeller, s: Share, named: str | None) -> None:
+    """"…, quá hạn 20 hồ sơ, tỷ lệ giải quyết trước và đúng hạn đạt 98%": the rate's words name what it
+    is the rate of; a figure that is something else, merely before it, is not its numerator."""
+    if named is None or s.numerator is None or s.via not in ("linked", "after", "aside"):
+        return
+    fa = lab.fact_of.get(id(s.numerator))
+    if fa is None or fa.key == named or named in _ancestors(ctx, fa.key):
+        return
+    s.numerator, s.numerator_key, s.breakdown_total, s.via = None, named, None, "rate"
+    base = ctx.lex.base_of(named)
+    s.base_keys = s.base_keys or ((base,) if base else ())
+
+
+def _ancestors(ctx: Ctx, key: str) -> list[str]:
+    out = []
+    while (key := ctx.lex.parents.get(key)) is not None and key not in out:
+        out.append(key)
+    return out
 
 
 def _bases(ctx: Ctx, lab: Labeller, s: Share, first_of: dict) -> None:
@@ -365,8 +387,8 @@ def fraction_facts(ctx: Ctx, lab: Labeller) -> None:
     rate_of = {id(fa.q): fa.key[:-1] for fa in ctx.report.facts if fa.key.endswith("%")}
     keyed: dict[int, Share] = {}  # sentence -> the last fraction whose rate words name its keys
     for s in sorted(ctx.report.shares, key=lambda s: s.pct.start):
-        if s.via not in ("fraction", "after") or s.numerator is None:
-            continue  # "after": "tỷ lệ nộp trực tuyến 75,78%, tương đương 13.421 hồ sơ"
+        if s.via not in ("fraction", "after") or s.numerator is None or s.numerator.unit not in (None, "dossiers"):
+            continue  # "after": "tỷ lệ nộp trực tuyến 75,78%, tương đương 13.421 hồ sơ"; "06/09 đơn vị" counts units
         if not s.numerator_key and id(s.pct) in rate_of:
             s.numerator_key = rate_of[id(s.pct)]
             base = ctx.lex.base_of(s.numerator_key)

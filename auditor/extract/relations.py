@@ -60,9 +60,11 @@ class Relations:
             self.listed_in.add(id(p[0]))
 
     def same_unit(self, total: Item, parts: list[Item]) -> list[Item]:
+        """The parts that count what the total counts. A total of no stated unit takes parts of any
+        unit but one that is surely no dossier count ("… tại 24 quầy, trong đó 38 công chức …")."""
         unit = self.unit_of(total)
-        return [p for p in parts if len(p) == len(total) and (self.unit_of(p) in (unit, None) or unit is None)
-                and p[0].role != "delta"]
+        return [p for p in parts if len(p) == len(total) and p[0].role != "delta"
+                and (self.unit_of(p) in (unit, None) or unit is None and self.unit_of(p) == "dossiers")]
 
     # ---------------------------------------------------------------- "N, trong đó a, b"
     def marker_breakdowns(self, node: Node) -> None:
@@ -121,13 +123,17 @@ class Relations:
         """A line ending "…, trong đó:" and the items under it, or, for a paragraph, the run of items
         right after it (a paragraph holds no items in the tree)."""
         ctx, f = self.ctx, self.ctx.folded
-        kids = [c for c in node.children if c.kind == "item"] if node.kind == "item" else _following_items(node)
+        kids = _item_run(node.children) if node.kind == "item" else _following_items(node)
         if len(kids) < 2:
             return
         own = f[node.body_start:_own_end(node)].rstrip()
         if not own.endswith(":"):
             return
-        head_items = [it for it in self.items(node.body_start, _own_end(node)) if it[0].unit != "money"]
+        # the total is a figure of the sentence that opens the list: "Toàn tỉnh tiếp nhận 3.000 hồ sơ; …
+        # Cụ thể theo từng cấp:" or "Hồ sơ tiếp nhận mới phân theo lĩnh vực:" name no figure of their own,
+        # and the last figure of the sentence before is not what the items add up to
+        lead = max(node.body_start, self.ctx.inline.sentence(node.body_start + len(own) - 1)[0])
+        head_items = [it for it in self.items(lead, _own_end(node)) if it[0].unit != "money"]
         total = head_items[-1] if head_items else None
         parts: list[Item] = []
         names: list[str] = []
@@ -252,8 +258,14 @@ def _following_items(node: Node) -> list[Node]:
     if node.parent is None:
         return []
     siblings = node.parent.children
+    return _item_run(siblings[siblings.index(node) + 1:])
+
+
+def _item_run(nodes: list[Node]) -> list[Node]:
+    """The first items of `nodes`, of one style, up to anything else: "+ Trước hạn …; + Quá hạn …" under
+    "Đã giải quyết: …, trong đó:", not the "- Lĩnh vực …" list that a later paragraph opens."""
     out: list[Node] = []
-    for sib in siblings[siblings.index(node) + 1:]:
+    for sib in nodes:
         if sib.kind != "item" or (out and sib.style != out[0].style):
             break
         out.append(sib)

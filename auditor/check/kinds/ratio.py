@@ -75,31 +75,35 @@ def fits(num: Quantity, den: Quantity, stated: Quantity) -> tuple[str | None, Fr
 
 def run(rule: Spec, ctx: Context) -> Iterator[Outcome]:
     for s in ctx.report.shares:
-        if s.comparison or s.via not in rule.via or s.numerator is None:
+        if s.comparison or s.via not in rule.via:
             continue
-        if s.numerator.unit == "money" or s.pct.role != "quantity" or s.pct.approx:
+        num = s.numerator if s.numerator is not None else _derived(s, ctx, s.numerator_key)
+        if num is None or num.unit == "money" or s.pct.role != "quantity" or s.pct.approx:
             continue  # money; or "trên 80%": a threshold, not a share
-        if not s.bases:
-            derived = _derived_base(s, ctx)
-            if derived is None:
+        bases = s.bases
+        if not bases:
+            base = _derived(s, ctx, s.base_keys[0]) if s.base_keys and (s.base_named or s.numerator is None) else None
+            if base is None:
                 continue
-            s.bases = [(derived.q, "derived")]
-        yield _share(s, ctx)
+            bases = [(base, "derived" if base.role == "derived" else "key")]
+        yield _share(s, ctx, num, bases)
 
 
-def _derived_base(s: Share, ctx: Context):
-    """A base the words name but the scope leaves unstated, computed from its parts before the rules
-    ("43,6% so với tổng số hồ sơ được tiếp nhận mới": online + in person); a check on it only warns."""
-    if not s.base_named or not s.base_keys:
+def _derived(s: Share, ctx: Context, key: str | None) -> Quantity | None:
+    """A figure the words name but the scope leaves unstated, computed from its parts before the rules
+    ("43,6% so với tổng số hồ sơ được tiếp nhận mới": online + in person; "tỷ lệ trước và đúng hạn
+    98%": early + on time); a check on it only warns."""
+    sf = ctx.scopes.get(s.scope.id) if key else None
+    if sf is None:
         return None
-    sf = ctx.scopes.get(s.scope.id)
-    return sf.derived.get(s.base_keys[0]) if sf is not None else None
+    fa = sf.first(key)
+    return fa.q if fa is not None else None
 
 
-def _share(s: Share, ctx: Context) -> Outcome:
-    num, pct = s.numerator, s.pct
+def _share(s: Share, ctx: Context, num: Quantity, bases: list) -> Outcome:
+    pct = s.pct
     tried = []
-    for base, how in s.bases:
+    for base, how in bases:
         if base.value == 0 or base is num:
             continue
         reading, exact = fits(num, base, pct)
@@ -121,7 +125,7 @@ def _share(s: Share, ctx: Context) -> Outcome:
     numbers = [num.number, base.number, pct.number]
     if reading:
         return Outcome("pass", start, end, values, numbers, related, values["arithmetic"], scope=s.scope)
-    sure = how in _SURE_BASES and num.sure and base.sure and pct.sure and s.via in ("fraction", "of_total", "linked", "after", "table")
+    sure = how in _SURE_BASES and num.sure and num.role != "derived" and base.sure and pct.sure and s.via in ("fraction", "of_total", "linked", "after", "table")
     reason = ""
     if sure and _complement(s, base, exact, ctx):
         sure = False
