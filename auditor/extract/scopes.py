@@ -265,8 +265,9 @@ def _head_span(ctx: Ctx, node: Node) -> tuple[int, int]:
 
 
 def _counts(q) -> bool:
-    """A figure that counts something, not a date, a number of months ("2 tháng đầu năm") or a code."""
-    return (q.role in ("quantity", "numerator", "rank") or q.percent) and q.unit != "time"
+    """A figure that counts something, not a date, a number of months ("2 tháng đầu năm"), a code, or
+    the number of units a lead names ("- 09 Chi nhánh: tiếp nhận …", "Bộ phận Một cửa của 19 xã:")."""
+    return (q.role in ("quantity", "numerator", "rank") or q.percent) and q.unit not in ("time", "units")
 
 
 def _lead_only(ctx: Ctx, node: Node) -> bool:
@@ -387,7 +388,7 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
             s = _skip_space(f, cut)
             m = lex.period_opener.match(f, s)
             pm = period.match(f, m.end()) if m else None
-            if pm and f[pm.end():pm.end() + 8].lstrip(" 0123456789/").startswith((",", ":")):
+            if pm and f[pm.end():pm.end() + 16].lstrip(" 0123456789/").startswith((",", ":")):
                 label = " ".join(ctx.text[pm.start():pm.end()].split())
                 scope = sc.new(base, "period", normal_name(f[pm.start():pm.end()]), label, pm.start(), pm.end())
                 spans.append((s, min(inline.sentence(s)[1], end), scope))

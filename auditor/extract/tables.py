@@ -82,6 +82,7 @@ def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
         unit = unit or "other"
     _place_groups(ctx, table)
     columns = [_column(ctx, table, j) for j in range(table.width)]
+    _sub_columns(ctx, columns)
     if other_subject:
         for c in columns:
             c.key = None  # complaints, staff, budget: not dossier counts
@@ -168,6 +169,23 @@ def _column(ctx: Ctx, table: Table, j: int) -> Column:
     if col.kind in ("count", "percent"):
         col.key = _column_key(ctx, fold(table.group(j)), fold(table.leaf(j)))
     return col
+
+
+def _sub_columns(ctx: Ctx, columns: list[Column]) -> None:
+    """"Đang giải quyết | Trong đó quá hạn": a column headed "trong đó …" holds a part of the column
+    before it, so its words take the key that is part of that one (overdue pending dossiers, not
+    dossiers resolved late); with no such key it names nothing sure."""
+    for j, c in enumerate(columns):
+        if c.kind != "count" or not _WITHIN.match(c.heading):
+            continue
+        prev = next((p for p in reversed(columns[:j]) if p.kind == "count" and p.key), None)
+        if prev is None:
+            continue
+        keys = [k for _, _, lab in ctx.lex.candidates(c.heading) for k in (lab.key, *lab.alternatives)]
+        c.key = next((k for k in keys if ctx.lex.parents.get(k) == prev.key), None)
+
+
+_WITHIN = re.compile(r"\s*trong d[o0]\b")
 
 
 def _column_key(ctx: Ctx, group: str, leaf: str) -> str | None:

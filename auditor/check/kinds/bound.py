@@ -38,15 +38,31 @@ def _fractions(ctx: Context) -> Iterator[Outcome]:
 
 
 def _shares(ctx: Context) -> Iterator[Outcome]:
+    key_of = {id(f.q): f.key for f in ctx.report.facts}
     for s in ctx.report.shares:
         p = s.pct
         if s.comparison or p.role != "quantity" or (s.numerator is not None and s.numerator.unit == "money"):
+            continue
+        if _ratio_of_others(ctx, key_of.get(id(s.numerator)) if s.numerator is not None else None, s):
             continue
         ok = p.value <= 100
         values = {"value": ctx.q(p), "limit": "100%", "name": "", "where": ctx.where(s.scope)}
         values["arithmetic"] = f"{ctx.q(p)} {'≤' if ok else '>'} 100%"
         yield Outcome("pass" if ok else "fail", p.start, p.end, values, [p.number], [], values["arithmetic"],
                       sure=p.sure and (s.via != "" or s.rate_named), scope=s.scope)
+
+
+def _ratio_of_others(ctx: Context, key: str | None, s) -> bool:
+    """"đã giải quyết 8.410 hồ sơ (bằng 100,8% số hồ sơ tiếp nhận mới …)": a figure over a base it is
+    no part of is a ratio, which may exceed 100%, not a share."""
+    if key is None or not s.base_named or not s.base_keys or s.base_keys[0].startswith("*"):
+        return False
+    base, k = s.base_keys[0], key
+    while k is not None:
+        if k == base:
+            return False
+        k = ctx.parents.get(k)
+    return True
 
 
 def _ranks(ctx: Context) -> Iterator[Outcome]:
