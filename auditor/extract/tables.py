@@ -301,10 +301,9 @@ class _TableReader:
         """The scope the table's rows sit under. A table comparing units lifts out of the unit
         section it happens to follow ("Bảng tổng hợp" after "3. Tại UBND các phường, xã")."""
         scope = self.ctx.node_scope.get(id(self.node), self.ctx.report.scopes[0])
-        scope = self._caption_scope(scope)
         lay = self.layout
         if lay.label is None:
-            return scope
+            return self._caption_scope(scope)
         kinds = {classify(self.ctx, r.cells[lay.label].start, r.cells[lay.label].end)[0]
                  for r in lay.data if r.cells[lay.label].text}
         if lay.rows_are_fields:
@@ -312,7 +311,8 @@ class _TableReader:
         while scope.parent is not None and scope.kind in ("level", "unit", "agency", "field", "group") and \
                 kinds & {"level", "unit", "agency", "field", "group"}:
             scope = scope.parent
-        return scope
+        # a caption that names whose rows they are ("KẾT QUẢ … CẤP XÃ", "… tại Bộ phận Một cửa huyện") holds
+        return self._caption_scope(scope)
 
     def _caption_scope(self, scope: Scope) -> Scope:
         """The agency, level or unit a caption right above the table names ("KẾT QUẢ … TẠI BỘ PHẬN MỘT
@@ -320,11 +320,16 @@ class _TableReader:
         ctx = self.ctx
         i = next((k for k, n in enumerate(ctx.nodes) if n is self.node), 0)
         cap = ctx.nodes[i - 1] if i > 0 else None
-        if cap is None or cap.kind != "paragraph" or ctx.text.count("\n", cap.end, self.node.start) > 2 \
-                or any(_counts(q) for q in ctx.between(cap.start, cap.end)):
+        if cap is None or cap.kind != "paragraph" or ctx.text.count("\n", cap.end, self.node.start) > 2:
             return scope
-        named = self.sc.of_words(scope, cap.body_start, cap.end, lead=True, title=True)
-        return named if named is not None and named.kind in ("agency", "level", "own", "unit") else scope
+        # the caption is what follows the paragraph's last figure's line ("… 21.999 hồ sơ.⏎Biểu: KẾT QUẢ …
+        # CẤP XÃ" reads as one paragraph)
+        counted = [q for q in ctx.between(cap.body_start, cap.end) if _counts(q)]
+        start = ctx.text.find("\n", counted[-1].end, cap.end) + 1 if counted else cap.body_start
+        if start <= 0 or start >= cap.end:
+            return scope
+        named = self.sc.of_words(scope, start, cap.end, lead=True, title=True)
+        return named if named is not None and named.kind in ("agency", "level", "own", "unit", "group", "field") else scope
 
     def run(self) -> None:
         lay = self.layout
