@@ -69,6 +69,7 @@ class ScopeSpec(_Strict):
     other_time_asides: list[str]
     field_lists: list[str]
     period_openers: list[str]
+    summary_openers: list[str] = []
     unit_line: str
     report_level: dict[str, list[str]]
 
@@ -195,6 +196,7 @@ class Lexicon:
     aside_other_time: re.Pattern
     field_list: re.Pattern
     period_opener: re.Pattern
+    summary_opener: re.Pattern
     unit_line: re.Pattern
     report_level: dict[str, re.Pattern]
     # relations
@@ -542,6 +544,7 @@ def _scope_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         aside_other_time=_at(sco.other_time_asides, a, f"{where}: scopes.other_time_asides"),
         field_list=_any(sco.field_lists, a, f"{where}: scopes.field_lists"),
         period_opener=_at(sco.period_openers, a, f"{where}: scopes.period_openers"),
+        summary_opener=_at(sco.summary_openers or ["(?!)"], a, f"{where}: scopes.summary_openers"),
         unit_line=_compile(sco.unit_line, a, f"{where}: scopes.unit_line"),
         report_level={lvl: _any(ps, a, f"{where}: scopes.report_level") for lvl, ps in sco.report_level.items()},
     )

@@ -41,6 +41,8 @@ class Labeller:
     def label(self, q: Quantity) -> None:
         ctx = self.ctx
         labels, at, end = self._before(q)
+        if labels:
+            labels, at, end = self._qualified(q, labels, at, end)
         if not labels and q.role == "numerator":
             self._fraction_after(q)  # "(1.237/1.486 hồ sơ mới tiếp nhận)": the words after name the base
             return
@@ -133,6 +135,22 @@ class Labeller:
         nearest = max(e for _, e, _ in cands)
         longest = max(e - s for s, e, _ in cands if e == nearest)
         return [lab for s, e, lab in cands if e == nearest and e - s == longest], "before", lo + nearest
+
+    def _qualified(self, q: Quantity, labels, at: str, end: int):
+        """"tiếp nhận 2.400 hồ sơ trực tiếp": words right after the figure's unit that name a part of
+        what the words before it name make it that part (the in-person dossiers, not all received)."""
+        if q.role != "quantity" or q.unit != "dossiers":
+            return labels, at, end
+        after, _, a_end = self._after(q)
+        um = self.ctx.lex.any_unit.match(self.ctx.folded, q.end)
+        if not after or um is None or not self.ctx.folded[um.end():um.end() + 2].startswith(" "):
+            return labels, at, end
+        keys = {lab.key for lab in labels} | {k for lab in labels for k in lab.alternatives}
+        finer = [lab for lab in after if any(k in keys for k in _ancestors(self.ctx, lab.key))]
+        words = self.ctx.folded[um.end():a_end]
+        if finer and len(words.split()) <= 3:
+            return finer, "after", a_end
+        return labels, at, end
 
     def _after(self, q: Quantity) -> tuple[list[Label], str, int]:
         ctx, f = self.ctx, self.ctx.folded

@@ -95,7 +95,7 @@ class Relations:
                 continue  # "trong đó:" closing the line: its sub-items are the parts (children_breakdowns)
             list_end = self._list_end(m.end(), list_end, aside)
             parts = self.same_unit(total, self.items(m.end(), list_end, depth_of=aside))
-            if not parts:
+            if not parts or _several_per_scope(ctx, total, parts):
                 continue
             word = " ".join(m.group(0).split()).strip(" :")
             complete = bool(ctx.lex.complete_marker.fullmatch(word))
@@ -251,6 +251,15 @@ class Relations:
             self.add(Breakdown(after[0], self.same_unit(after[0], parts), "stated_sum", asserted,
                                ctx.scope_at(parts[0][0].start), parts[0][0].start, after[0][-1].end,
                                word=" ".join(ctx.text[m.start():m.end()].split())))
+
+
+def _several_per_scope(ctx, total: Item, parts: list[Item]) -> bool:
+    """"Cụ thể: Xã A: tiếp nhận 300, giải quyết 291 hồ sơ; Xã B: …": each unit after the marker states
+    several figures of its own; they are its figures, not parts of the total before the marker."""
+    home = ctx.scope_at(total[0].start)
+    scopes = [ctx.scope_at(p[0].start) for p in parts]
+    own = {id(sc) for sc in scopes if sc is not home}
+    return len(own) >= 2 and len(set(map(id, scopes))) < len(scopes)
 
 
 def _following_items(node: Node) -> list[Node]:

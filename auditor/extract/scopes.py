@@ -180,6 +180,7 @@ def _administrative(raw: str) -> bool:
 
 
 _NAME_WORD = re.compile(r"[ \t]*([^\s,;:()]+)")
+_NUMBERED_NAME = re.compile(r"\d+[A-ZĐ]?\.?")  # "Phường 3", "Khu 5A"; not OCR's "1a" for "là"
 
 
 def normal_name(words: str) -> str:
@@ -202,7 +203,7 @@ def _name(kind: str, m: re.Match, ctx: Ctx, offset: int, end: int) -> tuple[str,
         text = ctx.text
         while len(words) < 5:
             wm = _NAME_WORD.match(text, pos, end)
-            if not wm or not (wm.group(1)[0].isupper() or wm.group(1)[0].isdigit()) or "\t" in text[pos:wm.start(1)] \
+            if not wm or not (wm.group(1)[0].isupper() or _NUMBERED_NAME.fullmatch(wm.group(1))) or "\t" in text[pos:wm.start(1)] \
                     or "  " in text[pos:wm.start(1)]:
                 break
             words.append(wm.group(1))
@@ -388,10 +389,18 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
             s = _skip_space(f, cut)
             m = lex.period_opener.match(f, s)
             pm = period.match(f, m.end()) if m else None
-            if pm and f[pm.end():pm.end() + 16].lstrip(" 0123456789/").startswith((",", ":")):
+            if pm and (f[pm.end():pm.end() + 16].lstrip(" 0123456789/").startswith((",", ":"))
+                       or re.search(r"\d|\b[ivx]+\b", f[pm.start():pm.end()])):  # "Tháng 3 tiếp nhận nhiều nhất …"
                 label = " ".join(ctx.text[pm.start():pm.end()].split())
                 scope = sc.new(base, "period", normal_name(f[pm.start():pm.end()]), label, pm.start(), pm.end())
                 spans.append((s, min(inline.sentence(s)[1], end), scope))
+        # "Như vậy, tổng số …" after the items of a list: the scope around the list
+        around = ctx.node_scope.get(id(node.parent), sc.root) if node.parent is not None else sc.root
+        if around is not base:
+            for cut in within(inline.sentence_cuts, node.body_start, end):
+                s = _skip_space(f, cut)
+                if lex.summary_opener.match(f, s):
+                    spans.append((s, min(inline.sentence(s)[1], end), around))
         # lead labels inside a block: "- Cấp sở, ban, ngành: tỷ lệ …", "Lũy kế 2 tháng: …", "…; Lĩnh vực X: a/b",
         # "… đạt tỷ lệ cao: Lĩnh vực Tư pháp: 596/605 hồ sơ; …"
         colons = [i + 1 for i in _all_colons(f, node.body_start, end)]
