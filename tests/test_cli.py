@@ -423,3 +423,16 @@ def test_ignoring_every_error_turns_exit_status_to_0(capsys):
         assert not more & errors, "an ignored rule still reported"
         errors |= more
     assert status == 0 and not more
+
+
+def test_a_long_path_on_a_narrow_terminal_is_printed_whole(tmp_path, monkeypatch, capsys):
+    """Rich shortens a rule's title to the terminal's width: the file's name must never be cut off."""
+    deep = tmp_path / ("thu-muc-rat-dai-cua-xa-an-phu-" * 3)
+    deep.mkdir()
+    path = deep / "bao-cao-quy-3.txt"
+    path.write_text(CLEAN_REPORT, encoding="utf-8")
+    monkeypatch.setenv("COLUMNS", "40")
+    assert main([str(path)]) == 0
+    out = capsys.readouterr().out
+    assert str(path) in out.replace("\n", "")
+    assert "bao-cao-quy-3.txt" in out

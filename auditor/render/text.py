@@ -30,7 +30,11 @@ _WORDS = {
 def render_text(audits: list[Audit], console: Console, lang: str, show_passed: bool = False) -> None:
     w = _WORDS[lang]
     for audit in audits:
-        console.rule(f"[bold]{escape(audit.path)}")
+        if len(audit.path) + 6 <= console.width:
+            console.rule(f"[bold]{escape(audit.path)}")
+        else:  # a rule would cut a long path short, and the file's name with it: the path on a line of its own
+            console.rule()
+            console.print(f"[bold]{escape(audit.path)}", soft_wrap=True)
         for p in audit.problems:
             console.print(f"[bold red]{p['code']}[/] {escape(p['message'])}")
         rep = audit.report
