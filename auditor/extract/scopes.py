@@ -369,9 +369,14 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
             continue  # scopes matter only where there are figures
         base = ctx.node_scope.get(id(node), sc.root)
         spans: list[tuple[int, int, Scope]] = []
-        end = node.end
+        # the block's own text: its sub-items are blocks of their own (reading their text here too made
+        # the pass quadratic in the depth of the outline)
+        end = node.children[0].start if node.children and node.children[0].start < node.end else node.end
+        body_start = node.body_start
+        if end <= body_start:
+            continue
         # clause openers
-        for cut in [node.body_start] + within(inline.clause_cuts, node.body_start, end):
+        for cut in [body_start] + within(inline.clause_cuts, body_start, end):
             m = lex.opener.match(f, cut) or lex.opener.match(f, _skip_space(f, cut))
             if not m:
                 continue
@@ -385,7 +390,7 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
                 spans.append((m.start(), b, scope))
         # a sentence opening with a period: "Trong tháng 9, …", "6 tháng đầu năm 2024, …", "Quý II năm 2024, …"
         period = dict(lex.scope_kinds)["period"]
-        for cut in [node.body_start] + within(inline.sentence_cuts, node.body_start, end):
+        for cut in [body_start] + within(inline.sentence_cuts, body_start, end):
             s = _skip_space(f, cut)
             m = lex.period_opener.match(f, s)
             pm = period.match(f, m.end()) if m else None
@@ -397,29 +402,29 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
         # "Như vậy, tổng số …" after the items of a list: the scope around the list
         around = ctx.node_scope.get(id(node.parent), sc.root) if node.parent is not None else sc.root
         if around is not base:
-            for cut in within(inline.sentence_cuts, node.body_start, end):
+            for cut in within(inline.sentence_cuts, body_start, end):
                 s = _skip_space(f, cut)
                 if lex.summary_opener.match(f, s):
                     spans.append((s, min(inline.sentence(s)[1], end), around))
         # lead labels inside a block: "- Cấp sở, ban, ngành: tỷ lệ …", "Lũy kế 2 tháng: …", "…; Lĩnh vực X: a/b",
         # "… đạt tỷ lệ cao: Lĩnh vực Tư pháp: 596/605 hồ sơ; …"
-        colons = [i + 1 for i in _all_colons(f, node.body_start, end)]
-        for cut in sorted(set([node.body_start] + within(inline.clause_cuts, node.body_start, end) + colons)):
+        colons = [i + 1 for i in _all_colons(f, body_start, end)]
+        for cut in sorted(set([body_start] + within(inline.clause_cuts, body_start, end) + colons)):
             s = _skip_space(f, cut)
             colon = f.find(":", s, min(end, s + _LEAD_MAX))
             if colon < 0 or any(_counts(q) for q in ctx.between(s, colon)):
                 continue
-            if node.kind == "item" and s <= node.body_start + 1:
+            if node.kind == "item" and s <= body_start + 1:
                 continue  # the item's own head: its scope already
             scope = sc.of_words(base, s, colon, lead=True)
             if scope is not None and scope.kind != "other":
-                whole = cut == node.body_start or cut in inline.sentence_cuts and cut not in colons
+                whole = cut == body_start or cut in inline.sentence_cuts and cut not in colons
                 reach = inline.sentence(colon)[1] if whole else inline.clause(colon)[1]
                 spans.append((s, min(reach, end), scope))
-        spans += _field_list(ctx, sc, base, node.body_start, end)
+        spans += _field_list(ctx, sc, base, body_start, end)
         # a level or a unit named inside a clause: "tỷ lệ đúng hạn của cấp huyện (82.92%)", "… 9.127 hồ sơ
         # ở cấp xã", "Đơn vị nhiều nhất: phường Phú Xuân với 1.758 hồ sơ"
-        head = _head_span(ctx, node)[1] if ctx.node_scope.get(id(node)) is not ctx.node_scope.get(id(node.parent)) else node.body_start
+        head = _head_span(ctx, node)[1] if ctx.node_scope.get(id(node)) is not ctx.node_scope.get(id(node.parent)) else body_start
         for scope, s, e in _mentions(ctx, sc, base, head, end):
             clause_start, clause_end = inline.clause(s)
             figures_before = [q for q in ctx.between(clause_start, s) if q.role in ("quantity", "numerator")]
@@ -431,7 +436,7 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
             spans.append((a, min(clause_end, end), scope))
         # asides about another period: "(năm 2022: 7 đơn vị; tăng 7 đơn vị)", "(khi đó xếp thứ 8)"
         for a, b in inline.asides:
-            if not (node.body_start <= a < end):
+            if not (body_start <= a < end):
                 continue
             m = lex.aside_other_time.match(f, a + 1)
             if m:
