@@ -39,7 +39,7 @@ CATALOG = load_catalog()
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 ROWS = {
-    "units": ("Đơn vị", ["Xã An Hòa", "Xã Tân Lập", "Phường 3", "Thị trấn Phú Mỹ", "Xã Bình Minh", "Phường Kiến An"]),
+    "units": ("Đơn vị", ["Xã An Hòa", "Xã Tân Lập", "Phường 3", "Thị trấn Phú Mỹ", "Xã Bình Minh", "Phường An Lạc"]),
     "levels": ("Cấp", ["Cấp tỉnh", "Cấp huyện", "Cấp xã"]),
     "fields": ("Lĩnh vực", ["Hộ tịch", "Chứng thực", "Đất đai", "Tư pháp", "Xây dựng", "Bảo trợ xã hội"]),
     "agencies": ("Cơ quan", ["Sở Tư pháp", "Sở Xây dựng", "Sở Y tế", "Sở Nội vụ", "Sở Công Thương", "Sở Tài chính"]),

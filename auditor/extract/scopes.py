@@ -1,6 +1,6 @@
 """Scopes from structure: what each heading, bullet, lead label, opener and aside is about.
 
-A heading, bullet or lead label ("Cấp huyện:", "2. Phường Kiến An: …", "Riêng tháng 01 …", "Tại Bộ
+A heading, bullet or lead label ("Cấp huyện:", "2. Phường An Lạc: …", "Riêng tháng 01 …", "Tại Bộ
 phận Một cửa …", "(năm 2022: …)") opens a segment. The lexicon (`scopes` in grammars/lexicon.yaml)
 says what the words name: a level, a unit, an agency, a field, a group, a period, the whole; a
 heading that only names figures ("Kết quả giải quyết", "Số liệu tiếp nhận") stays in the scope
@@ -60,7 +60,7 @@ class Scopes:
         if kind == "row":
             unit = self._unit_named(parent, name)
             if unit is not None:
-                return unit  # the row "Đông Hải" of a table of units is the "Phường Đông Hải" the text speaks of
+                return unit  # the row "Đông Hòa" of a table of units is the "Phường Đông Hòa" the text speaks of
         key = (parent.id, kind, name)
         found = self.interned.get(key)
         if found is None:
@@ -193,7 +193,7 @@ def normal_name(words: str) -> str:
 
 def _name(kind: str, m: re.Match, ctx: Ctx, offset: int, end: int) -> tuple[str, int]:
     """A canonical name and where it ends: a level's id; a unit's type word and the capitalised words
-    after it ("Phường Kiến An"; "các huyện" names no unit); other names' words without fillers."""
+    after it ("Phường An Lạc"; "các huyện" names no unit); other names' words without fillers."""
     if kind == "level":
         return m.lastgroup or "level", m.end()
     if kind == "unit":
@@ -312,7 +312,7 @@ _SUBJECT_KINDS = ("field", "group", "level", "unit", "agency")
 
 def _names_scope(ctx: Ctx, node: Node, head_end: int) -> bool:
     """Whether a block's first words name what it is about: a title ("2. Tại Bộ phận Một cửa …"), a
-    lead before a colon ("Phường Kiến An: …"), a lead line ("UBND cấp huyện:"), or a sentence whose
+    lead before a colon ("Phường An Lạc: …"), a lead line ("UBND cấp huyện:"), or a sentence whose
     subject is a field, a level or a unit ("Lĩnh vực hộ tịch 723 hồ sơ", "Bộ phận Một cửa cấp xã đã
     tiếp nhận …"). Other sentences name no scope: their figures stay where they are."""
     if node.kind not in ("item", "paragraph"):
@@ -423,14 +423,14 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
                 spans.append((s, min(reach, end), scope))
         spans += _field_list(ctx, sc, base, body_start, end)
         # a level or a unit named inside a clause: "tỷ lệ đúng hạn của cấp huyện (82.92%)", "… 9.127 hồ sơ
-        # ở cấp xã", "Đơn vị nhiều nhất: phường Phú Xuân với 1.758 hồ sơ"
+        # ở cấp xã", "Đơn vị nhiều nhất: phường Tân Mỹ với 1.204 hồ sơ"
         head = _head_span(ctx, node)[1] if ctx.node_scope.get(id(node)) is not ctx.node_scope.get(id(node.parent)) else body_start
         for scope, s, e in _mentions(ctx, sc, base, head, end):
             clause_start, clause_end = inline.clause(s)
             figures_before = [q for q in ctx.between(clause_start, s) if q.role in ("quantity", "numerator")]
             a = clause_start if lex.level_after.match(f, max(clause_start, s - 4), s) and figures_before else s
             if f[max(0, s - 4):s].rstrip().endswith(":"):
-                # "Dẫn đầu về nộp trực tuyến: xã Phú Vang, 491/493 hồ sơ …; chỉ 2 hồ sơ nộp trực tiếp": the
+                # "Dẫn đầu về nộp trực tuyến: xã Tân Lập, 298/300 hồ sơ …; chỉ 2 hồ sơ nộp trực tiếp": the
                 # unit a lead introduces is what the rest of its sentence speaks of
                 clause_end = inline.sentence(s)[1]
             spans.append((a, min(clause_end, end), scope))

@@ -13,7 +13,7 @@ from auditor.errors import InputError
 
 SAMPLE = ("ỦY BAN NHÂN DÂN XÃ THẠCH LÂM\n"
           "Số hóa hồ sơ khi tiếp nhận: 1.190/1.215 hồ sơ, đạt tỷ lệ 97,94%.\n"
-          "Đã giải quyết trước hạn, đúng hạn; quá hạn: 8 hồ sơ. Ưu tiên phường Đông Hải, Ngọc Lặc.\n")
+          "Đã giải quyết trước hạn, đúng hạn; quá hạn: 8 hồ sơ. Ưu tiên phường Đông Hòa, Ngọc Lặc.\n")
 
 # Windows-1258 spells tones as combining marks after a base letter that may carry ^, ˘ or the horn.
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}

@@ -92,7 +92,7 @@ def to_cp1258(text: str, precomposed: bool = True) -> bytes:
 # --- real Vietnamese ------------------------------------------------------------------------------
 REPORT = """Báo cáo tình hình và kết quả giải quyết thủ tục hành chính quý I năm 2024.
 Số hóa hồ sơ khi tiếp nhận: 1.190/1.215 hồ sơ, đạt tỷ lệ 97,94%.
-Đã giải quyết trước hạn, đúng hạn; quá hạn: 8 hồ sơ. Ưu tiên phường Đông Hải, Ngọc Lặc.
+Đã giải quyết trước hạn, đúng hạn; quá hạn: 8 hồ sơ. Ưu tiên phường Đông Hòa, Ngọc Lặc.
 Tổng số hồ sơ tiếp nhận trong kỳ là 2.345 hồ sơ, trong đó tiếp nhận trực tuyến 1.876 hồ sơ.
 
 Số hồ sơ đã giải quyết đúng hạn chiếm tỷ lệ cao; không có hồ sơ nào bị trả lại không rõ lý do.
