@@ -24,7 +24,6 @@ def collect(inputs: list[str], skipped: list[str] | None = None) -> tuple[list[s
     .odt, ...): read_source refuses each with its reason, so the run lists them as not read
     instead of passing over them in silence. A result this program wrote into a folder (`-o
     nop/ket-qua.txt`) is no report: it is left out of the folder's files and named in `skipped`."""
-    from .output import written_by_us
     from .sources import REFUSED_SUFFIXES
 
     paths: list[str] = []
@@ -34,23 +33,13 @@ def collect(inputs: list[str], skipped: list[str] | None = None) -> tuple[list[s
         if item == "-" or p.is_file():
             paths.append(item)
         elif p.is_dir():
-            found = sorted(str(q) for q in p.rglob("*")
-                           if q.is_file() and q.suffix.lower() in REPORT_SUFFIXES + REFUSED_SUFFIXES)
-            ours = [f for f in found if written_by_us(Path(f))]
-            if ours:
-                found = [f for f in found if f not in ours]
-                if skipped is not None:
-                    skipped.extend(ours)
+            found, ours = _not_ours(sorted(str(q) for q in p.rglob("*")
+                                           if q.is_file() and q.suffix.lower() in REPORT_SUFFIXES + REFUSED_SUFFIXES), skipped)
             if not found and not ours:
                 missing.append(Audit(item, None, [], [{"code": "IO001", "message": f"thư mục {item} không có tệp báo cáo (.txt, .md, .docx, .pdf)"}]))
             paths.extend(found)
         elif any(ch in item for ch in "*?["):
-            found = sorted(f for f in glob.glob(item, recursive=True) if Path(f).is_file())
-            ours = [f for f in found if written_by_us(Path(f))]
-            if ours:
-                found = [f for f in found if f not in ours]
-                if skipped is not None:
-                    skipped.extend(ours)
+            found, ours = _not_ours(sorted(f for f in glob.glob(item, recursive=True) if Path(f).is_file()), skipped)
             if not found and not ours:
                 missing.append(Audit(item, None, [], [{"code": "IO001", "message": f"không có tệp nào khớp mẫu {item}"}]))
             paths.extend(found)
@@ -60,6 +49,15 @@ def collect(inputs: list[str], skipped: list[str] | None = None) -> tuple[list[s
     unique = [x for x in paths if not (x in seen or seen.add(x))]
     return unique, missing
 
+
+def _not_ours(found: list[str], skipped: list[str] | None) -> tuple[list[str], list[str]]:
+    """The files of a folder or pattern, without the results this tool wrote there (noted in `skipped`)."""
+    from .output import written_by_us
+
+    ours = [f for f in found if written_by_us(Path(f))]
+    if skipped is not None:
+        skipped.extend(ours)
+    return [f for f in found if f not in ours], ours
 
 def sample(paths: list[str], n: int | None, seed: int) -> list[str]:
     if n is None or n >= len(paths):

@@ -70,6 +70,8 @@ class ScopeSpec(_Strict):
     field_lists: list[str]
     period_openers: list[str]
     summary_openers: list[str] = []
+    own_periods: list[str] = []
+    unit_lookalikes: list[str] = []
     unit_line: str
     report_level: dict[str, list[str]]
 
@@ -197,6 +199,8 @@ class Lexicon:
     field_list: re.Pattern
     period_opener: re.Pattern
     summary_opener: re.Pattern
+    own_period: re.Pattern
+    unit_lookalikes: frozenset[str]
     unit_line: re.Pattern
     report_level: dict[str, re.Pattern]
     # relations
@@ -292,6 +296,9 @@ class Lexicon:
     def base_of(self, key: str) -> str | None:
         lab = self.keys.get(key)
         return lab.base if lab else None
+
+    def ancestors(self, key: str) -> list[str]:
+        return ancestors(self.parents, key)
 
 
 def first_chars(pattern: str) -> frozenset[str] | None:
@@ -545,6 +552,8 @@ def _scope_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         field_list=_any(sco.field_lists, a, f"{where}: scopes.field_lists"),
         period_opener=_at(sco.period_openers, a, f"{where}: scopes.period_openers"),
         summary_opener=_at(sco.summary_openers or ["(?!)"], a, f"{where}: scopes.summary_openers"),
+        own_period=_at(sco.own_periods or ["(?!)"], a, f"{where}: scopes.own_periods"),
+        unit_lookalikes=frozenset(sco.unit_lookalikes),
         unit_line=_compile(sco.unit_line, a, f"{where}: scopes.unit_line"),
         report_level={lvl: _any(ps, a, f"{where}: scopes.report_level") for lvl, ps in sco.report_level.items()},
     )
@@ -611,3 +620,11 @@ def _other_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
 @lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
     return load_lexicon()
+
+
+def ancestors(parents: dict[str, str | None], key: str) -> list[str]:
+    """The wholes a key is part of, nearest first ("received.online" -> received.new, received)."""
+    out: list[str] = []
+    while (key := parents.get(key)) is not None and key not in out:
+        out.append(key)
+    return out

@@ -141,12 +141,14 @@ class Labeller:
         what the words before it name make it that part (the in-person dossiers, not all received)."""
         if q.role != "quantity" or q.unit != "dossiers":
             return labels, at, end
-        after, _, a_end = self._after(q)
         um = self.ctx.lex.any_unit.match(self.ctx.folded, q.end)
-        if not after or um is None or not self.ctx.folded[um.end():um.end() + 2].startswith(" "):
+        if um is None or not self.ctx.folded[um.end():um.end() + 2].startswith(" "):
+            return labels, at, end
+        after, _, a_end = self._after(q)
+        if not after:
             return labels, at, end
         keys = {lab.key for lab in labels} | {k for lab in labels for k in lab.alternatives}
-        finer = [lab for lab in after if any(k in keys for k in _ancestors(self.ctx, lab.key))]
+        finer = [lab for lab in after if any(k in keys for k in self.ctx.lex.ancestors(lab.key))]
         words = self.ctx.folded[um.end():a_end]
         if finer and len(words.split()) <= 3:
             return finer, "after", a_end
@@ -328,18 +330,11 @@ def _named_rate(ctx: Ctx, lab: Labeller, s: Share, named: str | None) -> None:
     if named is None or s.numerator is None or s.via not in ("linked", "after", "aside"):
         return
     fa = lab.fact_of.get(id(s.numerator))
-    if fa is None or fa.key == named or named in _ancestors(ctx, fa.key):
+    if fa is None or fa.key == named or named in ctx.lex.ancestors(fa.key):
         return
     s.numerator, s.numerator_key, s.breakdown_total, s.via = None, named, None, "rate"
     base = ctx.lex.base_of(named)
     s.base_keys = s.base_keys or ((base,) if base else ())
-
-
-def _ancestors(ctx: Ctx, key: str) -> list[str]:
-    out = []
-    while (key := ctx.lex.parents.get(key)) is not None and key not in out:
-        out.append(key)
-    return out
 
 
 def _bases(ctx: Ctx, lab: Labeller, s: Share, first_of: dict) -> None:
@@ -436,11 +431,7 @@ def _base_fits(ctx: Ctx, key: str, total: Fact | None) -> bool:
     base = ctx.lex.base_of(key)
     if base is None or total is None:
         return True
-    chain = []
-    while base is not None and base not in chain:
-        chain.append(base)
-        base = ctx.lex.parents.get(base)
-    return total.key in chain
+    return total.key in (base, *ctx.lex.ancestors(base))
 
 
 def rate_facts(ctx: Ctx) -> None:

@@ -55,7 +55,7 @@ class Scopes:
                 parent = parent.parent  # "Cấp huyện …; cấp xã …": the communes are no part of the district's own level
             if self._level_of(parent) == name:
                 return parent  # "Bộ phận Một cửa cấp xã … ở cấp xã": the same level
-        if kind == "period" and (_ANY_OWN_PERIOD.fullmatch(name) or self._own_period(name)):
+        if kind == "period" and (self.ctx.lex.own_period.match(name) or self._own_period(name)):
             return parent  # "Năm 2023, …" in the report for 2023: the report's own period
         if kind == "row":
             unit = self._unit_named(parent, name)
@@ -160,14 +160,11 @@ def classify(ctx: Ctx, start: int, end: int) -> tuple[str, str, int, int] | None
     return ("other", " ".join(words.split())[:60], start, end)
 
 
-# "trong tháng", "trong kỳ" with no number: the period the report is about, whichever it is
-_ANY_OWN_PERIOD = re.compile(r"trong (?:tuan|thang|quy|nam|ky)(?: bao cao| nay)?")
 _ADMINISTRATIVE = {"phường", "xã", "thị trấn", "quận", "huyện", "thị xã", "thành phố", "tỉnh", "tp", "tp."}
 _ADMINISTRATIVE_FOLDED = {fold(w) for w in _ADMINISTRATIVE}
-_LOOKALIKES = {"phương", "tính", "tình", "tịnh", "xa", "xá", "xà", "xả", "quân", "quán", "huyền", "thị trường"}
 
 
-def _administrative(raw: str) -> bool:
+def _administrative(raw: str, lookalikes: frozenset[str]) -> bool:
     """"Phường", "XÃ", "tỉnh" name a unit; "phương hướng", "tính", "xa" do not. Text that lost its
     diacritics (OCR) is given the benefit of the doubt."""
     words = raw.lower().split()
@@ -175,8 +172,8 @@ def _administrative(raw: str) -> bool:
     if tail in _ADMINISTRATIVE or tail.isascii():
         return True
     # OCR that lost some marks ("phuờng", "Xă"): the letters of an administrative word, unless they
-    # spell a common word of the same letters ("phương", "tính")
-    return fold(tail) in _ADMINISTRATIVE_FOLDED and tail not in _LOOKALIKES
+    # spell a common word of the same letters ("phương", "tính": scopes.unit_lookalikes)
+    return fold(tail) in _ADMINISTRATIVE_FOLDED and tail not in lookalikes
 
 
 _NAME_WORD = re.compile(r"[ \t]*([^\s,;:()]+)")
@@ -197,7 +194,7 @@ def _name(kind: str, m: re.Match, ctx: Ctx, offset: int, end: int) -> tuple[str,
     if kind == "level":
         return m.lastgroup or "level", m.end()
     if kind == "unit":
-        if not _administrative(ctx.text[offset + m.start():offset + m.end()]):
+        if not _administrative(ctx.text[offset + m.start():offset + m.end()], ctx.lex.unit_lookalikes):
             return "", m.end()
         pos, words = offset + m.end(), []
         text = ctx.text

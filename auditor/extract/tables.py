@@ -176,7 +176,7 @@ def _sub_columns(ctx: Ctx, columns: list[Column]) -> None:
     before it, so its words take the key that is part of that one (overdue pending dossiers, not
     dossiers resolved late); with no such key it names nothing sure."""
     for j, c in enumerate(columns):
-        if c.kind != "count" or not _WITHIN.match(c.heading):
+        if c.kind != "count" or not ctx.lex.breakdown.match(c.heading.lstrip()):
             continue
         prev = next((p for p in reversed(columns[:j]) if p.kind == "count" and p.key), None)
         if prev is None:
@@ -184,8 +184,6 @@ def _sub_columns(ctx: Ctx, columns: list[Column]) -> None:
         keys = [k for _, _, lab in ctx.lex.candidates(c.heading) for k in (lab.key, *lab.alternatives)]
         c.key = next((k for k in keys if ctx.lex.parents.get(k) == prev.key), None)
 
-
-_WITHIN = re.compile(r"\s*trong d[o0]\b")
 
 
 def _column_key(ctx: Ctx, group: str, leaf: str) -> str | None:
@@ -424,6 +422,7 @@ class _TableReader:
         if first is None:
             return
         parent_key: dict[int, str] = {}
+        total = self.count(lay.total, first) if lay.total else None
         for r in ([lay.total] if lay.total else []) + lay.data:
             it = self.count(r, first)
             cell = r.cells[lay.label]
@@ -436,13 +435,12 @@ class _TableReader:
             lab = next((lb for lb in labels if context and lb.parent in (context, ctx.lex.parents.get(context))), labels[0])
             parent_key[id(r)] = lab.key
             ctx.report.facts.append(Fact(lab.key, it[0], self.context, "column", tuple(lab.alternatives)))
-            self._keyed_shares(r, it[0], lab.key)
+            self._keyed_shares(r, it[0], lab.key, total)
 
-    def _keyed_shares(self, r: Row, count: Quantity, key: str) -> None:
+    def _keyed_shares(self, r: Row, count: Quantity, key: str, total: Item | None) -> None:
         """The "Tỷ lệ" beside a named figure: its share of the total row, or, with none, of the total
         the figure's name implies (the prose above the table may state it)."""
         lay = self.layout
-        total = self.count(lay.total, next(c.j for c in lay.columns if c.kind == "count")) if lay.total else None
         for c in lay.columns:
             if c.kind != "percent":
                 continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Iterator, Literal
 
 from ...findings import Related
+from ...lexicon import ancestors
 from .base import Context, Outcome, RuleBase, numbers_of_fact
 
 SLOTS = ("value", "limit", "name", "where")
@@ -57,12 +58,7 @@ def _ratio_of_others(ctx: Context, key: str | None, s) -> bool:
     no part of is a ratio, which may exceed 100%, not a share."""
     if key is None or not s.base_named or not s.base_keys or s.base_keys[0].startswith("*"):
         return False
-    base, k = s.base_keys[0], key
-    while k is not None:
-        if k == base:
-            return False
-        k = ctx.parents.get(k)
-    return True
+    return s.base_keys[0] not in (key, *ancestors(ctx.parents, key))
 
 
 def _ranks(ctx: Context) -> Iterator[Outcome]:
