@@ -161,9 +161,7 @@ class Relations:
     def aside_breakdowns(self, node: Node) -> None:
         ctx, f, inline = self.ctx, self.ctx.folded, self.ctx.inline
         start, end = node.body_start, _own_end(node)
-        for a, b in inline.asides:
-            if not (start <= a < end):
-                continue
+        for a, b in inline.asides_in(start, end):
             inside = self.items(a + 1, b, depth_of=(a, b))
             words = f[a + 1:b]
             if ctx.lex.breakdown.search(words) or ctx.lex.aside_other_time.match(f, a + 1) or ctx.lex.not_parts.search(words):

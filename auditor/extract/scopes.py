@@ -432,9 +432,7 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
                 clause_end = inline.sentence(s)[1]
             spans.append((a, min(clause_end, end), scope))
         # asides about another period: "(năm 2022: 7 đơn vị; tăng 7 đơn vị)", "(khi đó xếp thứ 8)"
-        for a, b in inline.asides:
-            if not (body_start <= a < end):
-                continue
+        for a, b in inline.asides_in(body_start, end):
             m = lex.aside_other_time.match(f, a + 1)
             if m:
                 name = " ".join(f[a + 1:a + 1 + len(m.group(0))].split())

@@ -50,6 +50,10 @@ class Inline:
             j = self._aside_parent[j]
         return None
 
+    def asides_in(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The asides that open in [start, end), in order."""
+        return self.asides[bisect_left(self._aside_starts, start):bisect_left(self._aside_starts, end)]
+
     def cuts_between(self, kind: str, a: int, b: int) -> bool:
         cuts = {"sentence": self.sentence_cuts, "clause": self.clause_cuts, "phrase": self.phrase_cuts}[kind]
         i = bisect_right(cuts, a)

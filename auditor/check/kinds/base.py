@@ -127,6 +127,7 @@ class Context:
     parents: dict[str, str | None] = field(default_factory=dict)  # a key -> the key it is part of (lexicon)
     _nodes: list = field(default_factory=list, repr=False)
     _starts: list[int] | None = field(default=None, repr=False)
+    _shown: dict[int, str] = field(default_factory=dict, repr=False)  # a scope's display, once per report
 
     def t(self, vi: str, en: str) -> str:
         return vi if self.lang == "vi" else en
@@ -141,7 +142,12 @@ class Context:
         return fmt_q(q, self.lang)
 
     def where(self, scope: Scope | None) -> str:
-        return scope.display(self.lang) if scope is not None else ""
+        if scope is None:
+            return ""
+        shown = self._shown.get(id(scope))
+        if shown is None:
+            shown = self._shown[id(scope)] = scope.display(self.lang)
+        return shown
 
     def linked(self, total: Quantity, parts: list[Quantity]) -> bool:
         """Whether the parts are stated in the total's own block or the items right under it: one

@@ -63,8 +63,8 @@ def fits(num: Quantity, den: Quantity, stated: Quantity) -> tuple[str | None, Fr
     how, exact = pct_match(num.value, den.value, stated)
     if how or not (num.tolerance or den.tolerance) or Fraction(stated.value) == 100:
         return how, exact
-    n_lo, n_hi = interval(num)
-    d_lo, d_hi = interval(den)
+    n_lo, n_hi = map(Fraction, interval(num))
+    d_lo, d_hi = map(Fraction, interval(den))
     if d_lo <= 0:
         return None, exact
     lo, hi = n_lo * 100 / d_hi, n_hi * 100 / d_lo

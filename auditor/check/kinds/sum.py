@@ -73,19 +73,24 @@ class Spec(RuleBase):
 # -------------------------------------------------------------------- interval arithmetic
 
 
-def interval(q: Quantity, as_share: bool = False) -> tuple[Fraction, Fraction]:
+_HALF_STEPS = [Decimal(5).scaleb(-d - 1) for d in range(12)]
+_STEPS = [Decimal(1).scaleb(-d) for d in range(12)]
+
+
+def interval(q: Quantity, as_share: bool = False) -> tuple[Decimal, Decimal]:
     """The values a figure as written stands for: a scaled count ± its tolerance; a share that may
-    have been rounded or truncated to the decimals written."""
-    v = Fraction(q.value)
+    have been rounded or truncated to the decimals written. Exact in Decimal: every bound has no more
+    decimals than the figure plus one (Fractions here were a tenth of a large report's time)."""
+    v = q.value
     if as_share:
-        u = Fraction(1, 10 ** q.decimals)
-        return v - u / 2, v + u
-    t = Fraction(q.tolerance)
-    return v - t, v + t
+        d = min(q.decimals, len(_STEPS) - 1)
+        return v - _HALF_STEPS[d], v + _STEPS[d]
+    t = q.tolerance
+    return (v - t, v + t) if t else (v, v)
 
 
-def _sum(items: list[tuple[int, Quantity]], as_share: bool) -> tuple[Fraction, Fraction, Decimal]:
-    lo = hi = Fraction(0)
+def _sum(items: list[tuple[int, Quantity]], as_share: bool) -> tuple[Decimal, Decimal, Decimal]:
+    lo = hi = Decimal(0)
     exact = Decimal(0)
     for sign, q in items:
         a, b = interval(q, as_share)
@@ -115,10 +120,10 @@ def _breakdown(bd: Breakdown, ctx: Context) -> Iterator[Outcome]:
         if len(parts) < 2:
             continue
         lo, hi, exact = _sum(parts, bd.total_is_percent)
-        target = (Fraction(100), Fraction(100)) if bd.total_is_percent and not total.percent else interval(total)
+        target = (Decimal(100), Decimal(100)) if bd.total_is_percent and not total.percent else interval(total)
         if bd.total_is_percent and total.percent:
             # a rate now against the rate before and its change: each rounded or truncated as written
-            target = interval(total, True) if bd.how == "change" else (Fraction(total.value), Fraction(total.value))
+            target = interval(total, True) if bd.how == "change" else (total.value, total.value)
         shown_total = Decimal(100) if bd.total_is_percent and not total.percent else total.value
         # a truncated share stands for less than its next step: shares that must make 100% reach it only below `hi`
         reach = target[0] < hi if bd.total_is_percent and not total.percent else target[0] <= hi
@@ -169,7 +174,7 @@ def _relative_change(now: Quantity, parts: list[tuple[int, Quantity]]) -> bool:
     (_, before), (sign, change) = parts
     if not (now.percent and change.percent):
         return False
-    lo, hi = interval(now, True)
+    lo, hi = map(Fraction, interval(now, True))
     value = Fraction(before.value) * (1 + sign * Fraction(change.value) / 100)
     slack = Fraction(1, 10 ** max(before.decimals, change.decimals))
     return lo - slack <= value <= hi + slack
