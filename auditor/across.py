@@ -14,40 +14,23 @@ Messages are the rules' own templates, filled in, in sentence case.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from .check.catalog import Catalog
-from .findings import fmt
+from .findings import Check, Related, fmt
 
 OWN = "|"  # the scope of the reporting unit's own figures
 COMMUNES = "commune|"  # a district report's figures for its communes taken together
 
 
-@dataclass
-class Place:
-    path: str
-    line: int | None
-    column: int | None
-    quote: str
-    label: str
+def _place(path: str, line: int | None, column: int | None, quote: str, label: str) -> Related:
+    return Related(label, path=path, line=line, column=column, quote=quote)
 
 
-@dataclass
-class AcrossCheck:
-    code: str
-    rule: str
-    status: str  # pass | fail | skip
-    severity: str
-    message: str
-    numbers: list[float | int] = field(default_factory=list)
-    places: list[Place] = field(default_factory=list)
-
-    def record(self) -> dict:
-        return {"code": self.code, "rule": self.rule, "status": self.status, "severity": self.severity,
-                "message": self.message, "numbers": self.numbers,
-                "places": [vars(p) for p in self.places]}
+def _check(code: str, rule: str, status: str, severity: str, message: str, numbers: list, places: list[Related]) -> Check:
+    """A check across reports: it sits in no one text (start and end 0); its places are all `related`."""
+    return Check(code, rule, status, severity, 0, 0, message, numbers, places)
 
 
 def _day(iso: str | None) -> date | None:
@@ -62,11 +45,11 @@ def _num(value: str) -> float | int:
 TWICE = "XR100"
 
 
-def run_across(store, catalog: Catalog, selection, lang: str, touched: set[str] | None = None) -> list[AcrossCheck]:
+def run_across(store, catalog: Catalog, selection, lang: str, touched: set[str] | None = None) -> list[Check]:
     """Every cross-report check the store allows; `touched` limits them to pairs with a report of
     this batch (by content hash)."""
     rows, twice = store.submissions()
-    out: list[AcrossCheck] = []
+    out: list[Check] = []
     if selection.wants(TWICE):
         out.extend(_submitted_twice(twice, lang, touched))
     for rule in catalog.rules:
@@ -103,7 +86,7 @@ def _t(lang: str, vi: str, en: str) -> str:
     return vi if lang == "vi" else en
 
 
-def _submitted_twice(twice, lang: str, touched) -> list[AcrossCheck]:
+def _submitted_twice(twice, lang: str, touched) -> list[Check]:
     from .store import why_chosen
 
     out = []
@@ -118,9 +101,9 @@ def _submitted_twice(twice, lang: str, touched) -> list[AcrossCheck]:
                        f"cho các phép đối chiếu giữa báo cáo và lịch sử; không dùng {names}.",
                  f"{len(others) + 1} reports of {who} claim the period {period}: {used['path']} is used ({why}) "
                  f"for the checks across reports and the history; not {names}.")
-        places = [Place(used["path"], None, None, "", _t(lang, "bản được dùng", "used"))]
-        places += [Place(o["path"], None, None, "", _t(lang, "bản không dùng", "not used")) for o in others]
-        out.append(AcrossCheck(TWICE, "same-period-submitted-twice", "fail", "info", _sentence(msg), [], places))
+        places = [_place(used["path"], None, None, "", _t(lang, "bản được dùng", "used"))]
+        places += [_place(o["path"], None, None, "", _t(lang, "bản không dùng", "not used")) for o in others]
+        out.append(_check(TWICE, "same-period-submitted-twice", "fail", "info", _sentence(msg), [], places))
     return out
 
 
@@ -131,7 +114,7 @@ def _period(r) -> str | None:
     return r["period_text"]
 
 
-def _carry_over(rule, severity: str, rows, store, lang: str, touched) -> list[AcrossCheck]:
+def _carry_over(rule, severity: str, rows, store, lang: str, touched) -> list[Check]:
     by_unit: dict[str, list] = {}
     for r in rows:
         if r["period_start"] and r["period_end"]:
@@ -155,11 +138,11 @@ def _carry_over(rule, severity: str, rows, store, lang: str, touched) -> list[Ac
     return out
 
 
-def _compare(rule, severity, lang, scope, cur, later, prev, earlier) -> AcrossCheck:
+def _compare(rule, severity, lang, scope, cur, later, prev, earlier) -> Check:
     a, b = Decimal(later[0]), Decimal(earlier[0])
     who = _t(lang, "cấp xã của huyện" if scope == COMMUNES else "đơn vị", "the district's communes" if scope == COMMUNES else "unit")
-    places = [Place(cur["path"], later[2], later[3], later[1], _t(lang, "kỳ này, chuyển sang", "this period, carried over")),
-              Place(prev["path"], earlier[2], earlier[3], earlier[1], _t(lang, "kỳ trước, đang giải quyết", "previous period, pending"))]
+    places = [_place(cur["path"], later[2], later[3], later[1], _t(lang, "kỳ này, chuyển sang", "this period, carried over")),
+              _place(prev["path"], earlier[2], earlier[3], earlier[1], _t(lang, "kỳ trước, đang giải quyết", "previous period, pending"))]
     status = "pass" if a == b else "fail"
     arithmetic = _t(lang, f"{cur['path']}: chuyển sang {fmt(a, lang)} ≠ {prev['path']}: đang giải quyết {fmt(b, lang)} "
                           f"(lệch {fmt(abs(a - b), lang)}; {who})",
@@ -167,10 +150,10 @@ def _compare(rule, severity, lang, scope, cur, later, prev, earlier) -> AcrossCh
                     f"(off by {fmt(abs(a - b), lang)}; {who})")
     msg = _message(rule, lang, status, {"where": who, "first": fmt(a, lang), "second": fmt(b, lang), "arithmetic": arithmetic})
     sev = severity if not (later[4] or earlier[4]) or status != "fail" else "warning"  # an unsure reading never makes an error
-    return AcrossCheck(rule.code, rule.name, status, sev, msg, [_num(later[0]), _num(earlier[0])], places)
+    return _check(rule.code, rule.name, status, sev, msg, [_num(later[0]), _num(earlier[0])], places)
 
 
-def _district_sum(rule, severity: str, rows, store, lang: str, touched, catalog_name) -> list[AcrossCheck]:
+def _district_sum(rule, severity: str, rows, store, lang: str, touched, catalog_name) -> list[Check]:
     communes: dict[tuple, list] = {}
     for r in rows:
         if r["level"] == "commune" and r["parent"]:
@@ -192,10 +175,10 @@ def _district_sum(rule, severity: str, rows, store, lang: str, touched, catalog_
             value, raw, line, col, weak = stated[key]
             total = Decimal(value)
             name = catalog_name(key, lang)
-            places = [Place(d["path"], line, col, raw, _t(lang, "huyện, số liệu cấp xã", "district, communes' figure"))]
+            places = [_place(d["path"], line, col, raw, _t(lang, "huyện, số liệu cấp xã", "district, communes' figure"))]
             silent = [m["path"] for m, f in member_facts if key not in f]
             parts = [(m, f[key]) for m, f in member_facts if key in f]
-            places += [Place(m["path"], f[2], f[3], f[1], m["issuer"] or m["path"]) for m, f in parts]
+            places += [_place(m["path"], f[2], f[3], f[1], m["issuer"] or m["path"]) for m, f in parts]
             s = sum((Decimal(f[0]) for _, f in parts), Decimal(0))
             numbers = [_num(value)] + [_num(f[0]) for _, f in parts]
             known = d["communes"]
@@ -222,5 +205,5 @@ def _district_sum(rule, severity: str, rows, store, lang: str, touched, catalog_
                     lang, f"Không kết luận được {name}: tổng {arith} nhỏ hơn {fmt(total, lang)} của huyện nhưng kho chưa đủ các xã ({cover}).",
                     f"Undecided {name}: the sum {arith} is below the district's {fmt(total, lang)} but the store lacks communes ({cover})."))
             sev = "warning" if status == "fail" and (weak or any(f[4] for _, f in parts)) else severity
-            out.append(AcrossCheck(rule.code, rule.name, status, sev, msg, numbers, places))
+            out.append(_check(rule.code, rule.name, status, sev, msg, numbers, places))
     return out

@@ -13,13 +13,21 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 @dataclass
 class Related:
+    """Another place a check compared: in the same text (start, end), or, for a check across the
+    reports of a --db store, in another report's file (`path`, with its line, column and quote)."""
     label: str
-    start: int
-    end: int
+    start: int = 0
+    end: int = 0
+    path: str | None = None
+    line: int | None = None
+    column: int | None = None
+    quote: str = ""
 
 
 @dataclass
 class Check:
+    """One check a rule made. A check across reports (auditor/across.py) is the same record: it sits in
+    no one text, so every place it compared is a `related` with its file's path."""
     code: str
     rule: str
     status: str  # pass | fail | skip

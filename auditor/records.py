@@ -9,6 +9,8 @@ from .sources import Places
 
 
 def check_record(check, index: LineIndex | None, places: Places | None = None) -> dict:
+    """A check as every format prints it; `index` is None for a check across reports (it sits in no one
+    text: its places are its `related`, each with its file)."""
     rec = {"code": check.code, "rule": check.rule, "status": check.status, "severity": check.severity}
     if index is not None:
         line, col = index.line_col(check.start)
@@ -27,14 +29,16 @@ def check_record(check, index: LineIndex | None, places: Places | None = None) -
     related = []
     for r in check.related:
         item = {"label": r.label}
-        if index is not None:
+        if r.path is not None:  # a place in another report (a check across reports)
+            item.update(path=r.path, line=r.line, column=r.column, quote=r.quote)
+        elif index is not None:
             line, col = index.line_col(r.start)
             end_line, _ = index.line_col(max(r.start, r.end - 1))
             item.update(line=line, column=col, end_line=end_line, quote=index.quote(r.start, r.end))
             if places is not None and (place := places.at_line(line)) is not None:
                 item["where"] = place.as_dict()
         related.append(item)
-    if related:
+    if related or index is None:
         rec["related"] = related
     return rec
 

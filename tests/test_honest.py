@@ -243,11 +243,11 @@ def test_a_corrected_resubmission_is_kept_and_the_newer_is_used(tmp_path, capsys
     assert main(["--format", "json", "--db", str(db), str(tmp_path)]) == 0  # the wrong q2.txt is not compared
     across = _json(capsys)["across"]
     [carry] = [c for c in across if c["code"] == "XR101"]
-    assert carry["status"] == "pass" and Path(carry["places"][0]["path"]).name == "q2-ban-sua.txt"
+    assert carry["status"] == "pass" and Path(carry["related"][0]["path"]).name == "q2-ban-sua.txt"
     [twice] = [c for c in across if c["code"] == "XR100"]
     assert twice["severity"] == "info" and "q2-ban-sua.txt" in twice["message"] and "q2.txt" in twice["message"]
     assert "20/07/2024" in twice["message"] and "05/07/2024" in twice["message"]  # chosen by the report's own date
-    assert [Path(p["path"]).name for p in twice["places"]] == ["q2-ban-sua.txt", "q2.txt"]
+    assert [Path(p["path"]).name for p in twice["related"]] == ["q2-ban-sua.txt", "q2.txt"]
     con = sqlite3.connect(db)
     assert con.execute("SELECT COUNT(*) FROM reports").fetchone()[0] == 3  # both submissions are kept
     main(["history", "An Phú", "--db", str(db)])
@@ -265,7 +265,7 @@ def test_the_file_time_decides_between_two_reports_of_the_same_date(tmp_path, ca
     assert main(["--format", "json", "--db", str(tmp_path / "kho.db"), str(tmp_path)]) == 0
     across = _json(capsys)["across"]
     [carry] = [c for c in across if c["code"] == "XR101"]
-    assert Path(carry["places"][0]["path"]).name == "a.txt" and carry["status"] == "pass"
+    assert Path(carry["related"][0]["path"]).name == "a.txt" and carry["status"] == "pass"
     [twice] = [c for c in across if c["code"] == "XR100"]
     assert "tệp sửa sau" in twice["message"]
 

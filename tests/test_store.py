@@ -71,8 +71,12 @@ def test_carried_over_against_previous_pending(tmp_path, capsys):
     [check] = across(doc, "XR101")
     assert check["status"] == "fail" and check["severity"] == "error" and code == 1
     assert check["numbers"] == [9, 10]
-    assert [Path(p["path"]).name for p in check["places"]] == ["q2.txt", "q1.txt"]
-    assert [p["quote"] for p in check["places"]] == ["9", "10"] and [p["line"] for p in check["places"]] == [13, 14]
+    assert [Path(p["path"]).name for p in check["related"]] == ["q2.txt", "q1.txt"]
+    assert [p["quote"] for p in check["related"]] == ["9", "10"] and [p["line"] for p in check["related"]] == [13, 14]
+    # one finding type: a check across reports has the fields of a report's own checks, and no place of its own
+    own = doc["reports"][0]["checks"][0]
+    assert set(check) - {"arithmetic", "scope", "likely_culprit"} <= set(own) | {"related"}
+    assert "line" not in check and all({"label", "path", "line", "column", "quote"} <= set(p) for p in check["related"])
     # mended: the same check passes, and only the changed file is audited again
     (tmp_path / "q2.txt").write_text(commune("An Phú", "01/4/2024", "30/6/2024", 10, 99, 100, 9), encoding="utf-8")
     code, out = run(capsys, tmp_path, "--db", tmp_path / "kho.db", "--jobs", "1")
@@ -103,7 +107,7 @@ def test_district_against_its_communes(tmp_path, capsys, stated, communes_in_tex
     received = [c for c in across(doc, "XR102") if "tiếp nhận" in c["message"]]
     assert [c["status"] for c in received] == [status]
     assert received[0]["numbers"] == [stated, 109, 63]  # the commune of another district is not summed
-    names = {Path(p["path"]).name for p in received[0]["places"]}
+    names = {Path(p["path"]).name for p in received[0]["related"]}
     assert names == {"huyen.txt", "an-phu.txt", "binh-an.txt"}
     assert (code == 1) == (status == "fail")
     resolved = [c for c in across(doc, "XR102") if "đã giải quyết" in c["message"]]

@@ -376,7 +376,7 @@ def _across(checks: list, rids: dict[str, str], w: dict, lang: str) -> str:
             else:
                 cls, word = "skip", UNDECIDED[lang]
             places = []
-            for p in ch.places:
+            for p in ch.related:
                 where = f" {w['line_n']} {p.line}" if p.line else ""
                 name = _path(p.path)
                 rid = rids.get(p.path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from ..engine import Audit
-from ..records import report_record
+from ..records import check_record, report_record
 
 
 def json_chunks(audits, seen=lambda a: None, across=None, lang: str = "vi", sample=None):
@@ -19,7 +19,7 @@ def json_chunks(audits, seen=lambda a: None, across=None, lang: str = "vi", samp
         seen(audit)
     yield "\n  ]"
     if across is not None:
-        body = json.dumps([c.record() for c in across()], ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        body = json.dumps([check_record(c, None) for c in across()], ensure_ascii=False, indent=2).replace("\n", "\n  ")
         yield ',\n  "across": ' + body
     yield "\n}\n"
 

@@ -104,7 +104,7 @@ def sarif_chunks(audits, seen=lambda a: None, catalog: Catalog | None = None, la
                "level": _LEVEL[check.severity] if check.status == "fail" else "none", "message": {"text": check.message},
                "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(p.path)},
                                                    **({"region": {"startLine": p.line, "startColumn": p.column}} if p.line else {})},
-                              "message": {"text": p.label}} for p in check.places],
+                              "message": {"text": p.label}} for p in check.related],
                "properties": {"numbers": check.numbers}}
         if check.code in rule_index:
             res["ruleIndex"] = rule_index[check.code]

@@ -17,7 +17,7 @@ import io
 import json
 
 from ..engine import unchecked_message
-from ..records import report_record
+from ..records import check_record, report_record
 
 BOM = "\ufeff"
 
@@ -35,7 +35,7 @@ def jsonl_chunks(audits, seen=lambda a: None, across=None, lang: str = "vi", sam
         yield json.dumps({"schema": 1, **drawn, **report_record(a, lang)}, ensure_ascii=False) + "\n"
         seen(a)
     if across is not None:  # one last line: the checks across reports (--db)
-        yield json.dumps({"schema": 1, "across": [c.record() for c in across()]}, ensure_ascii=False) + "\n"
+        yield json.dumps({"schema": 1, "across": [check_record(c, None) for c in across()]}, ensure_ascii=False) + "\n"
 
 
 def _writer(buf: io.StringIO, fields: list[str]) -> csv.DictWriter:
@@ -90,7 +90,7 @@ def csv_chunks(audits, seen=lambda a: None, across=None, lang: str = "vi", sampl
         for check in across():
             if check.status != "fail" or check.severity not in ("error", "warning"):
                 continue
-            for path in {p.path for p in check.places}:
+            for path in {p.path for p in check.related}:
                 named.setdefault(path, {"error": 0, "warning": 0})[check.severity] += 1
         for row in held:
             got = named.get(row["path"], {"error": 0, "warning": 0})
@@ -116,7 +116,7 @@ def csv_check_chunks(audits, seen=lambda a: None, across=None, lang: str = "vi",
         seen(a)
     if across is not None:  # checks across reports (--db): one row each, at the first report it names
         for c in across():
-            first = c.places[0] if c.places else None
+            first = c.related[0] if c.related else None
             w.writerow({"path": first.path if first else "", "code": c.code, "rule": c.rule, "status": c.status,
                         "severity": c.severity, "line": first.line if first else "", "column": first.column if first else "",
                         "quote": first.quote if first else "", "message": c.message,

@@ -169,7 +169,7 @@ def render_across(checks, console: Console, lang: str, store, show_passed: bool 
                  f"[cyan]{w['skip']}[/]" if c.status == "skip" else f"[green]{w['passed']}[/]")
         console.print(f"\n{c.code}  {label}")
         console.print(f"    {escape(c.message)}")
-        for p in c.places:
+        for p in c.related:
             where = f" {p.line}:{p.column}" if p.line else ""
             quote = " ".join(p.quote.split())
             console.print(f"    [dim]↳ {escape(p.label)}: {escape(p.path)}{where}" + (f" “{escape(quote)}”" if quote else "") + "[/]")
