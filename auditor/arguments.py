@@ -6,6 +6,11 @@ import argparse
 import re
 import sys
 
+from rich.console import Console
+from rich.markup import escape
+
+from .engine import Selection
+
 _ERRORS = [  # argparse's English messages (Python 3.10-3.13), most specific first
     (r"the following arguments are required: (.*)", r"thiếu tham số bắt buộc: \1"),
     (r"unrecognized arguments: (.*)", r"không hiểu tham số: \1"),
@@ -66,3 +71,23 @@ def whole_int(text: str) -> int:
         return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"cần một số nguyên, không phải {text!r}") from None
+
+
+def fail(console: Console, message: str) -> int:
+    """A refusal on one line, however long the path (no wrapping where stderr is not a terminal): exit 2."""
+    console.print(f"[bold red]tthc-audit:[/] {escape(' '.join(message.split()))}", soft_wrap=True)
+    return 2
+
+
+def selection_of(args, config) -> Selection:
+    """The rules to run: the config file's select/ignore/severity, then the command line's."""
+    sel = Selection(select=list(config.select), ignore=list(config.ignore), severity=dict(config.severity))
+    if args.select is not None:
+        sel.select = _split(args.select)
+    if args.ignore is not None:
+        sel.ignore = _split(args.ignore)
+    return sel
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip().upper() for v in (value or "").split(",") if v.strip()]

@@ -14,7 +14,7 @@ from .check.catalog import Catalog
 from .engine import Audit, Selection, audit_file
 from .errors import InputError
 from .facts import Report
-from .sources import DEFAULT_MAX_BYTES, REPORT_SUFFIXES
+from .source.read import DEFAULT_MAX_BYTES, REPORT_SUFFIXES
 
 
 
@@ -24,7 +24,7 @@ def collect(inputs: list[str], skipped: list[str] | None = None) -> tuple[list[s
     .odt, ...): read_source refuses each with its reason, so the run lists them as not read
     instead of passing over them in silence. A result this program wrote into a folder (`-o
     nop/ket-qua.txt`) is no report: it is left out of the folder's files and named in `skipped`."""
-    from .sources import REFUSED_SUFFIXES
+    from .source.read import REFUSED_SUFFIXES
 
     paths: list[str] = []
     missing: list[Audit] = []
@@ -71,7 +71,7 @@ def _one(args: tuple[str, Catalog, Selection, str, bool, bool, int]) -> Audit:
     try:
         audit = audit_file(path, catalog, selection, lang, max_bytes)
         if keep_facts and audit.report is not None:
-            from .store import fact_rows  # only with --db: sqlite stays out of a plain run's start-up
+            from .across.store import fact_rows  # only with --db: sqlite stays out of a plain run's start-up
             audit.fact_rows = fact_rows(audit.report)
         audit = _slim(audit)
     except InputError as exc:

@@ -18,7 +18,7 @@ try:  # Ctrl-C while the libraries load (the first half second) is a clean stop 
     from rich.table import Table
 
     from . import __version__
-    from .arguments import Parser, positive_int, whole_int
+    from .arguments import Parser, fail as _fail, positive_int, selection_of as _selection, whole_int
     from .check.catalog import Catalog, load_catalog
     from .config import find_config, load_config
     from .batch import audit_many, collect, default_jobs, sample, summary_rows, tallied
@@ -30,7 +30,7 @@ try:  # Ctrl-C while the libraries load (the first half second) is a clean stop 
     from .render.tabular import csv_check_chunks, csv_chunks, jsonl_chunks
     from .render.text import render_across, render_summary, render_text
     from .render.words import Sample
-    from .sources import DEFAULT_MAX_BYTES, UNPACK_ALLOWANCE_TEXT
+    from .source.read import DEFAULT_MAX_BYTES, UNPACK_ALLOWANCE_TEXT
 except KeyboardInterrupt:
     sys.stderr.write(INTERRUPTED + "\n")
     raise SystemExit(130) from None
@@ -97,16 +97,6 @@ def _same_path(a: Path, b: Path) -> bool:
         return False
 
 
-def _split(value: str | None) -> list[str]:
-    return [v.strip().upper() for v in (value or "").split(",") if v.strip()]
-
-
-def _fail(console: Console, message: str) -> int:
-    # one line, however long the path: no wrapping where stderr is not a terminal
-    console.print(f"[bold red]tthc-audit:[/] {escape(' '.join(message.split()))}", soft_wrap=True)
-    return 2
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     tolerant_streams()
@@ -126,15 +116,6 @@ def main(argv: list[str] | None = None) -> int:
         err.print(escape(INTERRUPTED + ("; các báo cáo đã lưu vào kho vẫn nguyên vẹn" if "--db" in argv else "")),
                   soft_wrap=True, highlight=False)
         return 130
-
-
-def _selection(args, config) -> Selection:
-    sel = Selection(select=list(config.select), ignore=list(config.ignore), severity=dict(config.severity))
-    if args.select is not None:
-        sel.select = _split(args.select)
-    if args.ignore is not None:
-        sel.ignore = _split(args.ignore)
-    return sel
 
 
 def _audit(argv: list[str], err: Console) -> int:
@@ -166,7 +147,7 @@ def _audit(argv: list[str], err: Console) -> int:
     drawn = Sample(len(paths), found, args.seed) if args.sample is not None else None
     store = None
     if args.db:
-        from .store import Store
+        from .across.store import Store
         store = Store(args.db)
     runner = _run(paths, catalog, selection, lang, args, err, missing, store)
     stream: Iterator[Audit] = runner
@@ -234,7 +215,7 @@ def _stored(paths, store, audit, catalog, selection, lang, advance=None) -> Iter
     if store is None:
         yield from audit(paths)
         return
-    from .store import content_hash, fingerprint
+    from .across.store import content_hash, fingerprint
 
     fp = fingerprint(catalog, lang, selection)
     known: dict[str, int] = {}
@@ -336,7 +317,7 @@ def _write_all(audits: Iterator[Audit], out, args, lang: str, catalog: Catalog, 
                tally: _Tally, drawn: Sample | None) -> None:
     def across():
         if store is not None:
-            from .across import run_across
+            from .across.checks import run_across
             tally.found.extend(run_across(store, catalog, selection, lang, getattr(store, "touched", None)))
         return tally.found
     if args.format == "text":
@@ -404,7 +385,7 @@ def _history(args, err: Console) -> int:
     """A unit's periods side by side: one column per period, one row per key figure."""
     import json
 
-    from .store import Store
+    from .across.store import Store
 
     if not Path(args.db).is_file():
         return _fail(err, f"không có kho {args.db} (tạo bằng: tthc-audit THƯ_MỤC --db {args.db})")
@@ -495,7 +476,7 @@ def _facts(path: str, out: Console, lang: str) -> int:
     """Every figure extraction found, with its key, scope and place; then the relations the text
     states by its shape (shares, breakdowns, ranks, lists)."""
     from .extract import extract
-    from .sources import read_source
+    from .source.read import read_source
 
     p = Path(path)
     if not p.is_file():

@@ -10,7 +10,7 @@ from .errors import InputError
 from .extract import extract
 from .facts import Report
 from .findings import Check
-from .sources import DEFAULT_MAX_BYTES, Places, read_source
+from .source.read import DEFAULT_MAX_BYTES, Places, read_source
 
 
 @dataclass

@@ -26,7 +26,7 @@ class Related:
 
 @dataclass
 class Check:
-    """One check a rule made. A check across reports (auditor/across.py) is the same record: it sits in
+    """One check a rule made. A check across reports (auditor/across/checks.py) is the same record: it sits in
     no one text, so every place it compared is a `related` with its file's path."""
     code: str
     rule: str

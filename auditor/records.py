@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .engine import Audit, unchecked_message
 from .positions import LineIndex
-from .sources import Places
+from .source.read import Places
 
 
 def check_record(check, index: LineIndex | None, places: Places | None = None) -> dict:

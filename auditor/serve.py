@@ -25,10 +25,11 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-# The core (catalog, engine, sources) is taken from the command line's own imports: serve uses
-# exactly what the CLI uses, wherever those modules live.
-from .cli import (DEFAULT_MAX_BYTES, UNPACK_ALLOWANCE_TEXT, Audit, Catalog, Selection, _fail, _selection, audit_bytes,
-                  find_config, load_catalog, load_config)
+from .arguments import fail as _fail, selection_of as _selection
+from .check.catalog import Catalog, load_catalog
+from .config import find_config, load_config
+from .engine import Audit, Selection, audit_bytes
+from .source.read import DEFAULT_MAX_BYTES, UNPACK_ALLOWANCE_TEXT
 from .errors import ConfigError, InputError
 
 HOST = "127.0.0.1"

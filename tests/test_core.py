@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from auditor.check.catalog import load_catalog
 from auditor.cli import main
 from auditor.engine import Selection, audit_text
-from auditor.normalize import fold
+from auditor.source.normalize import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

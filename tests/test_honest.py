@@ -69,7 +69,7 @@ def test_prose_with_numbers_but_no_figures_is_not_a_clean_report(tmp_path, capsy
 @pytest.mark.parametrize("data", [b"x\x00\x01\x02", b"x\x01\x02\x03", b"\x01\x00\x02\x00a\x00b\x00"],
                          ids=["nul-one-side", "controls", "controls-utf16-layout"])
 def test_a_tiny_or_control_heavy_file_is_binary_not_utf16(data, tmp_path, capsys):
-    from auditor.decode import decode
+    from auditor.source.decode import decode
     from auditor.errors import InputError
 
     with pytest.raises(InputError) as info:
@@ -83,7 +83,7 @@ def test_a_tiny_or_control_heavy_file_is_binary_not_utf16(data, tmp_path, capsys
 
 
 def test_utf16_without_a_byte_order_mark_is_still_read():
-    from auditor.decode import decode
+    from auditor.source.decode import decode
 
     assert decode("Số hồ sơ: 12".encode("utf-16-le")).encoding == "utf-16-le"
     assert decode("ab".encode("utf-16-be")).text == "ab"
@@ -156,7 +156,7 @@ def _word_with_a_picture(path: Path) -> Path:
 
 
 def test_what_a_word_file_holds_unread_is_shown_in_text_json_html_and_csv(tmp_path, capsys):
-    from auditor.sources import read_source
+    from auditor.source.read import read_source
 
     path = _word_with_a_picture(tmp_path / "bao-cao.docx")
     [note] = read_source(str(path), path.read_bytes()).notes

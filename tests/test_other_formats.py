@@ -16,7 +16,7 @@ import pytest
 
 from auditor.cli import main
 from auditor.errors import InputError
-from auditor.sources import read_source
+from auditor.source.read import read_source
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 FREE, END, FAT = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD

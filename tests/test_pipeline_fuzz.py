@@ -344,7 +344,7 @@ def _marker_totals_agree(text: str) -> int:
     from auditor.extract.context import COUNT_ROLES
     from auditor.extract.relations import _TOTAL_GAP
     from auditor.lexicon import default_lexicon
-    from auditor.normalize import fold
+    from auditor.source.normalize import fold
     from auditor.parse.document import parse_document
 
     report = extract("fuzz.txt", text)
@@ -399,7 +399,7 @@ def _fields_and_table(prose: list[str], rows: list[str], *, heading: bool = True
 
 def _rows_against_prose(prose: list[str], rows: list[str], **kw) -> None:
     from auditor.extract import extract
-    from auditor.normalize import fold
+    from auditor.source.normalize import fold
 
     text = _fields_and_table(prose, rows, **kw)
     scope_of = {int(f.q.value): f.scope for f in extract("fuzz.txt", text).facts}

@@ -12,7 +12,7 @@ from auditor.check.catalog import load_catalog
 from auditor.cli import main
 from auditor.engine import Selection, audit_bytes
 from auditor.errors import InputError
-from auditor.sources import read_source
+from auditor.source.read import read_source
 from test_acceptance import corpus_mod  # bench/corpus.py: its bare PDF writer
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -297,7 +297,7 @@ def test_a_document_within_the_unpacked_limit_is_read(kind, tmp_path, capsys):
 def test_inflated_size_stops_just_past_the_limit():
     import zlib
 
-    from auditor.sources import _inflated_size
+    from auditor.source.read import _inflated_size
 
     raw = zlib.compress(b"\0" * 50_000_000)
     assert _inflated_size(raw, 1_000_000) <= 1_000_000 + (1 << 20)

@@ -16,7 +16,7 @@ import pytest
 
 from auditor.cli import main
 from auditor.errors import InputError
-from auditor.sources import _counter, read_source
+from auditor.source.read import _counter, read_source
 
 docx = pytest.importorskip("docx")
 from docx.oxml import parse_xml  # noqa: E402

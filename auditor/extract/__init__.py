@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..facts import Header, Report
 from ..lexicon import Lexicon, default_lexicon
-from ..numbers import decimal_mark_of
+from ..parse.numbers import decimal_mark_of
 from ..parse.document import parse_document
 from ..parse.inline import analyse
 from .changes import read_changes

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..facts import Quantity, Report, Scope
 from ..lexicon import Lexicon
-from ..normalize import fold
+from ..source.normalize import fold
 from ..parse.document import Node
 from ..parse.inline import Inline
 

@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 
 from ..facts import DateMention, Quantity, RankClaim
-from ..numbers import parse_number, scan
+from ..parse.numbers import parse_number, scan
 from .context import Ctx
 
 # figures are sums of counts and amounts in đồng: 24 characters ("999.999.999.999.999.999,99") is far

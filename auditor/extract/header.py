@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..facts import DateMention, Reference
-from ..normalize import fold
+from ..source.normalize import fold
 from .context import Ctx
 
 _HEADER_LINES = 14

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..facts import ListClaim
-from ..normalize import fold
+from ..source.normalize import fold
 from ..parse.document import Node
 from .context import Ctx
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from ..facts import Scope
-from ..normalize import fold
+from ..source.normalize import fold
 from ..parse.document import Node
 from ..parse.inline import within
 from .context import Ctx
@@ -431,14 +431,20 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
                 # unit a lead introduces is what the rest of its sentence speaks of
                 clause_end = inline.sentence(s)[1]
             spans.append((a, min(clause_end, end), scope))
-        # asides about another period: "(năm 2022: 7 đơn vị; tăng 7 đơn vị)", "(khi đó xếp thứ 8)"
-        for a, b in inline.asides_in(body_start, end):
-            m = lex.aside_other_time.match(f, a + 1)
-            if m:
-                name = " ".join(f[a + 1:a + 1 + len(m.group(0))].split())
-                spans.append((a, b + 1, sc.new(base, "period", name, ctx.text[a + 1:a + 1 + len(m.group(0))].strip(), a, b)))
+        spans += _other_time_asides(ctx, sc, base, body_start, end)
         if spans:
             ctx.sub_spans[id(node)] = spans
+
+
+def _other_time_asides(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[tuple[int, int, Scope]]:
+    """Asides about another period: "(năm 2022: 7 đơn vị; tăng 7 đơn vị)", "(khi đó xếp thứ 8)"."""
+    f, out = ctx.folded, []
+    for a, b in ctx.inline.asides_in(start, end):
+        m = ctx.lex.aside_other_time.match(f, a + 1)
+        if m:
+            name = " ".join(f[a + 1:a + 1 + len(m.group(0))].split())
+            out.append((a, b + 1, sc.new(base, "period", name, ctx.text[a + 1:a + 1 + len(m.group(0))].strip(), a, b)))
+    return out
 
 
 def _all_colons(f: str, start: int, end: int) -> list[int]:

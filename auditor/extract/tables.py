@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..facts import Breakdown, Fact, Item, ListClaim, Quantity, RankClaim, Scope, Share
-from ..normalize import fold
+from ..source.normalize import fold
 from ..parse.document import Node
 from ..parse.tables import Cell, Row, Table, read_table
 from .context import Ctx

@@ -6,7 +6,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..engine import Audit, unchecked_message
-from ..sources import place_of_line
+from ..source.read import place_of_line
 from ..positions import LineIndex
 from .words import UNDECIDED, UNREAD_HEAD, VERDICT, Sample, batch_phrase, level_phrase
 

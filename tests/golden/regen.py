@@ -4,7 +4,7 @@ For every bundled example report (examples/*.txt, examples/kho/*.txt, examples/*
 this writes, beside this script, two YAML files named after the example's path under examples/
 ("xa-loi.txt", "kho/an-phu-q1.txt" -> "kho--an-phu-q1.txt"):
 
-  <name>.facts.yaml     what extraction finds (auditor.extract over auditor.sources.read_source):
+  <name>.facts.yaml     what extraction finds (auditor.extract over auditor.source.read.read_source):
                         the header; the scopes; every fact, one line each (line:col, key, the figure as
                         written, its value, scope name and kind, where its label was found, sure or not);
                         breakdowns (total, parts, shape, connector); shares with every base they may have
@@ -41,7 +41,7 @@ from auditor.engine import Selection, audit_bytes  # noqa: E402
 from auditor.extract import extract  # noqa: E402
 from auditor.records import report_record  # noqa: E402
 from auditor.positions import LineIndex  # noqa: E402
-from auditor.sources import read_source  # noqa: E402
+from auditor.source.read import read_source  # noqa: E402
 
 
 def examples() -> list[Path]:

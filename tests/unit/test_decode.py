@@ -1,4 +1,4 @@
-"""auditor.decode: bytes in any encoding a commune office produces become the same NFC text."""
+"""auditor.source.decode: bytes in any encoding a commune office produces become the same NFC text."""
 from __future__ import annotations
 
 import codecs
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from auditor.decode import decode
+from auditor.source.decode import decode
 from auditor.errors import InputError
 
 SAMPLE = ("ỦY BAN NHÂN DÂN XÃ THẠCH LÂM\n"

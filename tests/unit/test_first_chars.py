@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 
 from auditor.errors import ConfigError
 from auditor.lexicon import default_lexicon, first_chars, load_lexicon
-from auditor.normalize import fold
+from auditor.source.normalize import fold
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -1,4 +1,4 @@
-"""auditor.legacy: text typed with TCVN3 (.VnTime) or VNI (VNI-Times) fonts is recognised, and converted
+"""auditor.source.legacy: text typed with TCVN3 (.VnTime) or VNI (VNI-Times) fonts is recognised, and converted
 only when that is reliable; genuine Unicode, Windows-1258, English and short strings are left alone."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.legacy import LegacyText, sniff_bytes, sniff_text
+from auditor.source.legacy import LegacyText, sniff_bytes, sniff_text
 
 NFC = lambda s: unicodedata.normalize("NFC", s)  # noqa: E731
 TONES = "\u0300\u0301\u0303\u0309\u0323"
@@ -345,7 +345,7 @@ def test_five_megabytes_in_well_under_a_second():
 
 
 def test_import_is_light():
-    code = "import sys, auditor.legacy; print(sorted(m for m in ('docx', 'pypdf', 'lark', 'pydantic', " \
+    code = "import sys, auditor.source.legacy; print(sorted(m for m in ('docx', 'pypdf', 'lark', 'pydantic', " \
            "'rich', 'yaml', 'numpy') if m in sys.modules))"
     out = subprocess.run([__import__("sys").executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -1,11 +1,11 @@
-"""auditor.normalize.fold: one character in, one out; diacritics gone; newlines where they were."""
+"""auditor.source.normalize.fold: one character in, one out; diacritics gone; newlines where they were."""
 from __future__ import annotations
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from auditor.normalize import fold
+from auditor.source.normalize import fold
 
 VI_LOWER = ("aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ")
 VI_LETTERS = VI_LOWER + VI_LOWER.upper()

@@ -1,4 +1,4 @@
-"""auditor.numbers: reading Vietnamese- and English-style figures, and finding them in text."""
+"""auditor.parse.numbers: reading Vietnamese- and English-style figures, and finding them in text."""
 from __future__ import annotations
 
 import re
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from auditor.numbers import decimal_mark_of, parse_number, scan
+from auditor.parse.numbers import decimal_mark_of, parse_number, scan
 
 # Words that sit between figures in a report; none contains a digit, "/" or a separator glued to a digit.
 WORDS = ["hồ sơ", "Tổng số", "tiếp nhận", "đạt", "trong đó", "trực tuyến", "quá hạn", "đơn vị", "xã",

@@ -43,7 +43,7 @@ def _source(fa: Fact) -> str:
 
 def run(rule: Spec, ctx: Context) -> Iterator[Outcome]:
     if rule.over == "reports":
-        return  # run over the --db store after a batch (auditor/across.py)
+        return  # run over the --db store after a batch (auditor/across/checks.py)
     if rule.over == "clauses":
         yield from _clauses(ctx)
     elif rule.key:

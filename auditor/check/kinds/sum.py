@@ -101,7 +101,7 @@ def _sum(items: list[tuple[int, Quantity]], as_share: bool) -> tuple[Decimal, De
 
 def run(rule: Spec, ctx: Context) -> Iterator[Outcome]:
     if rule.over == "reports":
-        return  # run over the --db store after a batch (auditor/across.py)
+        return  # run over the --db store after a batch (auditor/across/checks.py)
     if rule.over == "breakdowns":
         for bd in ctx.report.breakdowns:
             if bd.how in rule.shapes and bd.parts:

@@ -17,8 +17,8 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from .check.catalog import Catalog
-from .findings import Check, Related, fmt
+from ..check.catalog import Catalog
+from ..findings import Check, Related, fmt
 
 OWN = "|"  # the scope of the reporting unit's own figures
 COMMUNES = "commune|"  # a district report's figures for its communes taken together

@@ -21,15 +21,15 @@ from dataclasses import asdict
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from . import __version__
-from .check.catalog import Catalog
-from .errors import InputError
-from .facts import DateMention, Header, Report
-from .findings import Check, Related
-from .lexicon import default_lexicon
-from .normalize import fold
-from .positions import LineIndex
-from .resources import grammar_path
+from .. import __version__
+from ..check.catalog import Catalog
+from ..errors import InputError
+from ..facts import DateMention, Header, Report
+from ..findings import Check, Related
+from ..lexicon import default_lexicon
+from ..source.normalize import fold
+from ..positions import LineIndex
+from ..resources import grammar_path
 
 SCHEMA_VERSION = 1
 
@@ -179,7 +179,7 @@ class Store:
 
     def save(self, path: str, sha: str, fp: str, audit, facts: list[tuple], mtime: float | None = None) -> int:
         """Write one audited report, its facts and findings in one transaction."""
-        from .records import report_record  # it imports the engine; keep start-up light
+        from ..records import report_record  # it imports the engine; keep start-up light
 
         rep = audit.report
         h = rep.header
@@ -225,8 +225,8 @@ class Store:
 
     def load(self, rid: int, path: str):
         """A stored audit, as the renderers need it."""
-        from .engine import Audit
-        from .sources import Note, Place, Places
+        from ..engine import Audit
+        from ..source.read import Note, Place, Places
 
         row = self.db.execute("SELECT text, header, result, encoding, decimal_mark, places, notes, figures FROM reports"
                               " WHERE id=?", (rid,)).fetchone()

@@ -19,8 +19,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from .decode import decode
-from .errors import InputError
-from .findings import fmt
+from ..errors import InputError
+from ..findings import fmt
 
 WORD_SUFFIXES = (".docx",)
 PDF_SUFFIXES = (".pdf",)

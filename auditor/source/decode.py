@@ -5,7 +5,7 @@ import codecs
 import unicodedata
 from dataclasses import dataclass
 
-from .errors import InputError
+from ..errors import InputError
 
 # Windows-1258 stores Vietnamese tones as combining marks; NFC composes them after decoding.
 _LEGACY = "cp1258"
