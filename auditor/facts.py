@@ -130,6 +130,8 @@ class Share:
     via: str = ""  # fraction | aside | linked | named | breakdown | rate | table
     base_named: bool = False  # the words after the percentage name its base ("… % số đã giải quyết")
     comparison: bool = False  # "bằng 118% kế hoạch", "so với cùng kỳ": not a share, may exceed 100
+    base_unread: bool = False  # words after it name a base the reader did not understand ("% số hồ sơ phát sinh …")
+    compared: bool = False  # its clause compares two figures ("tỷ lệ giải quyết (số đã giải quyết so với số tiếp nhận mới)")
     rate_named: bool = False  # the clause calls it a rate: "tỷ lệ hài lòng … đạt 100,6%"
     breakdown_total: Item | None = None  # the total the numerator is a part of, by the text's shape
     # the figures the base may be, most likely first, with how each was found: stated (a/b, "trên tổng

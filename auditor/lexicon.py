@@ -72,6 +72,7 @@ class ScopeSpec(_Strict):
     summary_openers: list[str] = []
     own_periods: list[str] = []
     unit_lookalikes: list[str] = []
+    subjects: list[str] = []
     unit_line: str
     report_level: dict[str, list[str]]
 
@@ -80,6 +81,7 @@ class RelationSpec(_Strict):
     breakdown_markers: list[str]
     complete_markers: list[str]
     total_words: list[str]
+    list_stops: list[str]
     not_parts: list[str]
     stated_sum: list[str]
     list_gap: list[str]
@@ -110,6 +112,8 @@ class TableSpec(_Strict):
     percent_headings: list[str]
     points_headings: list[str]
     total_rows: list[str]
+    not_part_rows: list[str]
+    ratio_headings: list[str]
     not_dossiers: list[str]
 
 
@@ -201,6 +205,7 @@ class Lexicon:
     summary_opener: re.Pattern
     own_period: re.Pattern
     unit_lookalikes: frozenset[str]
+    subject: re.Pattern
     unit_line: re.Pattern
     report_level: dict[str, re.Pattern]
     # relations
@@ -237,6 +242,10 @@ class Lexicon:
     percent_heading: re.Pattern
     points_heading: re.Pattern
     total_row: re.Pattern
+    not_part_row: re.Pattern
+    list_stop: re.Pattern
+    dossier_word: re.Pattern
+    ratio_heading: re.Pattern
     not_dossier_table: re.Pattern
     # dates, documents, ranks
     issuer: re.Pattern
@@ -423,6 +432,16 @@ def _any(patterns: list[str], aliases: dict[str, str], where: str, *, scanning: 
     return _regex(_alternation(patterns, aliases, where), where, patterns, aliases, scanning=scanning)
 
 
+def _written(words: list[str], where: str) -> re.Pattern:
+    """Words as written, capitalised or in capitals ("Sở", "SỞ"; never "số"): matched on the text
+    itself, not on its folded form, because their diacritics are what tells them apart."""
+    forms = sorted({w for word in words for w in (word, word.upper())}, key=len, reverse=True)
+    try:
+        return re.compile("(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in forms) + r")\b" if forms else "(?!)")
+    except re.error as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
 def _union(sets) -> frozenset[str] | None:
     out: set[str] = set()
     for chars in sets:
@@ -554,6 +573,7 @@ def _scope_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         summary_opener=_at(sco.summary_openers or ["(?!)"], a, f"{where}: scopes.summary_openers"),
         own_period=_at(sco.own_periods or ["(?!)"], a, f"{where}: scopes.own_periods"),
         unit_lookalikes=frozenset(sco.unit_lookalikes),
+        subject=_written(sco.subjects, f"{where}: scopes.subjects"),
         unit_line=_compile(sco.unit_line, a, f"{where}: scopes.unit_line"),
         report_level={lvl: _any(ps, a, f"{where}: scopes.report_level") for lvl, ps in sco.report_level.items()},
     )
@@ -563,6 +583,7 @@ def _relation_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
     rel = spec.relations
     return dict(
         breakdown=_any(rel.breakdown_markers, a, f"{where}: relations.breakdown_markers"),
+        list_stop=_any(rel.list_stops, a, f"{where}: relations.list_stops"),
         complete_marker=_any(rel.complete_markers, a, f"{where}: relations.complete_markers"),
         total_words=_at(rel.total_words, a, f"{where}: relations.total_words"),
         not_parts=_any(rel.not_parts, a, f"{where}: relations.not_parts"),
@@ -603,6 +624,10 @@ def _other_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         points_heading=_any(tab.points_headings, a, f"{where}: tables.points_headings"),
         total_row=_regex(r"^\W*(?:" + _alternation(tab.total_rows, a, f"{where}: tables.total_rows") + r")\b",
                          f"{where}: tables.total_rows", tab.total_rows, a),
+        not_part_row=_regex(r"^\W*(?:" + _alternation(tab.not_part_rows, a, f"{where}: tables.not_part_rows") + r")\b",
+                            f"{where}: tables.not_part_rows", tab.not_part_rows, a),
+        ratio_heading=_any(tab.ratio_headings, a, f"{where}: tables.ratio_headings"),
+        dossier_word=_any([r"\b{HS}\b"], a, f"{where}: aliases.HS"),
         not_dossier_table=_any(tab.not_dossiers, a, f"{where}: tables.not_dossiers"),
         issuer=_compile(spec.issuer, a, f"{where}: issuer"),
         rank=_any(spec.ranks, a, f"{where}: ranks"),

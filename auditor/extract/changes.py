@@ -71,5 +71,8 @@ def _current(ctx: Ctx, d: Quantity, kind: str, s0: int, totals: set[int]) -> Qua
 def _earlier(ctx: Ctx, d: Quantity, now: Quantity, kind: str, s0: int, s1: int, totals: set[int]) -> Quantity | None:
     """The earlier figure: in a bracket about another time, in the same sentence, of the same kind."""
     found = [q for q in ctx.between(s0, s1) if q is not now and q.role not in _NOT_FIGURES
-             and _other_time(ctx, q) and _kind(q) == kind and id(q) not in totals]
+             and _other_time(ctx, q) and _kind(q) == kind and id(q) not in totals
+             # "87,45 điểm … (quý II: 5/9)": a fraction or a figure of another unit is no earlier score
+             and (q.role in ("numerator", "denominator")) == (now.role in ("numerator", "denominator"))
+             and (q.unit is None or now.unit is None or q.unit == now.unit)]
     return min(found, key=lambda q: abs(q.start - d.start)) if len(found) >= 1 else None

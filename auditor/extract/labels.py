@@ -369,6 +369,14 @@ def _bases(ctx: Ctx, lab: Labeller, s: Share, first_of: dict) -> None:
             q = stated(key) if key != "*total" else (s.breakdown_total[0] if s.breakdown_total else None)
             if q is not None and q is not s.numerator:
                 s.bases = [(q, "named")]
+                # "chiếm 87,98% số hồ sơ tiếp nhận" of the online ones: the words name all received, and may
+                # mean the new ones the online ones are part of (the carried-over were filed before)
+                chain = ctx.lex.ancestors(num_fact.key) if num_fact is not None and key != "*total" else []
+                between = chain[:chain.index(key)] if key in chain else []
+                for k in between:
+                    q2 = stated(k)
+                    if q2 is not None and q2 is not s.numerator and q2.value != q.value:
+                        s.bases.append((q2, "named"))
                 return
         return  # the words name a base the report does not state: nothing to divide by
     if s.breakdown_total is not None:

@@ -65,8 +65,24 @@ def _node_lists(ctx: Ctx, node: Node) -> None:
             items, alt = split_items(body, body_start, ctx.lex.name_with_va)
         if len(items) < 2:
             continue  # one name is no list to count
+        if _lists_another_count(ctx, q, items, f[cm.start():cm.end()] if cm else ""):
+            continue
         ctx.report.lists.append(ListClaim(q, of, items, q.start, body_start + len(body), alt,
                                           " ".join(f[cm.start():cm.end()].split()) if cm else ""))
+
+
+def _lists_another_count(ctx: Ctx, q, items: list[tuple[int, int]], noun: str) -> bool:
+    """"03 Quyết định công bố 46 TTHC (Quyết định số …, Quyết định số …, …)": items that all open with
+    the noun another figure of the sentence counts list that figure's things, not this one's."""
+    f = ctx.folded
+    heads = {" ".join(f[a:b].split()[:2]) for a, b in items}
+    if len(heads) != 1:
+        return False
+    head = heads.pop()
+    if not head or " ".join(noun.split()).startswith(head.split()[0]):
+        return False
+    s0 = ctx.inline.sentence(q.start)[0]
+    return re.search(r"\d\s+" + re.escape(head.split()[0]) + r"\b", f[s0:q.start]) is not None
 
 
 def _counts_in(ctx: Ctx, a: int, b: int) -> bool:

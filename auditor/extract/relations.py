@@ -114,9 +114,12 @@ class Relations:
                 end = m.start()
                 break
         semi = f.find(";", start, end)
-        if semi >= 0 and ":" not in f[start - 2:start + 1]:
+        # after a colon, parts may be set apart by ";"; parts set apart by commas end at the first ";"
+        if semi >= 0 and (":" not in f[start - 2:start + 1]
+                          or ":" not in f[start:semi].lstrip(" :") and len(self.items(start, semi, depth_of=aside)) >= 2):
             end = semi
-        return end
+        stop = ctx.lex.list_stop.search(f, start, end)
+        return stop.start() if stop else end
 
     # ---------------------------------------------------------------- a line ending "…:" and its sub-items
     def children_breakdowns(self, node: Node) -> None:
@@ -305,6 +308,7 @@ def read_shares(ctx: Ctx, rel: Relations) -> None:
         window = f[max(c_start, p.start - 60):p.start]
         share.comparison = bool(lex.comparison_before.search(window)) and not lex.share_before.search(window) \
             or bool(lex.comparison_after.match(f, p.end))
+        share.compared = bool(lex.comparison_before.search(f, c_start, p.start))
         share.rate_named = bool(lex.rate_word.search(f, max(c_start, p.start - 120), p.start)) or bool(lex.share_before.search(window))
         _numerator(ctx, rel, share, i, c_start)
         _named_base(ctx, share)
@@ -379,6 +383,9 @@ def _named_base(ctx: Ctx, share: Share) -> None:
     p = share.pct
     m = lex.base_after.match(f, p.end)
     if not m:
+        aside = ctx.inline.aside(p.start)
+        if aside is not None:  # "(93,98% sé hd so mới tiep nhan)": words of a base, too damaged to read
+            share.base_unread = len(re.findall(r"[a-z]{2,}", f[p.end:aside[1]])) >= 2
         return
     nxt = ctx.at(m.end())
     if nxt is not None and nxt.role == "quantity" and not nxt.percent and share.denominator is None:
@@ -404,6 +411,8 @@ def _named_base(ctx: Ctx, share: Share) -> None:
         q = _figure_named(ctx, p, words)
         if q is not None:
             share.denominator, share.base_named = q, True
+        else:
+            share.base_unread = bool(words.strip())  # a base named in words the lexicon does not know
 
 
 def _figure_named(ctx: Ctx, p: Quantity, words: str) -> Quantity | None:

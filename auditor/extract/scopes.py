@@ -39,6 +39,8 @@ class Scopes:
     def new(self, parent: Scope, kind: str, name: str, label: str, start: int, end: int) -> Scope:
         if kind == "other":  # not understood: shares with nothing
             return self._make(parent, kind, name, label, start, end)
+        if parent.kind == kind and parent.name == name:
+            return parent  # "- Sở Tư pháp: …" whose sentence names "Sở Tư pháp" again
         if kind == "agency" and parent.kind in ("agency", "level", "own") and not _levels_named(name):
             return parent  # "Bộ phận Một cửa của 19 xã …" under "1.2. Bộ phận Một cửa cấp xã": the same agency
         if kind in ("level", "agency") and self._own_level(kind, name):
@@ -155,6 +157,10 @@ def classify(ctx: Ctx, start: int, end: int) -> tuple[str, str, int, int] | None
                 break
     if best is not None:
         return best
+    lead = _skip_numbering(ctx.text, _skip_space(f, start))
+    subject = _subject(ctx, lead, end) if lead < end else None
+    if subject is not None:
+        return ("group", subject[0], lead, subject[1])
     if len(words.split()) <= _TOPIC_WORDS and (lex.topic.search(words) or lex.label_regex.search(words)):
         return ("topic", "", start, end)
     return ("other", " ".join(words.split())[:60], start, end)
@@ -177,6 +183,39 @@ def _administrative(raw: str, lookalikes: frozenset[str]) -> bool:
 
 
 _NAME_WORD = re.compile(r"[ \t]*([^\s,;:()]+)")
+_NUMBERING = re.compile(r"(?:\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\)|[IVX]{1,4}\.)\s+")
+_SAID_OF_A_NAME = {"đã", "đang", "được", "có", "là", "đạt", "chiếm", "gồm", "tiếp", "giải", "thực", "trả", "nhận", "với",
+                   "trong", "không", "chưa", "còn", "cũng", "thụ"}
+_LEVEL_WORDS_WRITTEN = {"tỉnh", "huyện", "xã", "thành", "phố", "thị", "quận", "phường", "trấn"}
+
+
+def _skip_numbering(text: str, pos: int) -> int:
+    m = _NUMBERING.match(text, pos)
+    return m.end() if m else pos
+
+
+def _subject(ctx: Ctx, start: int, end: int) -> tuple[str, int] | None:
+    """An agency named as the subject at `start` ("Sở Tư pháp", "Công an huyện", "Bảo hiểm xã hội
+    huyện"): its name and where it ends; None when the head word has no name after it ("Trung tâm
+    tiếp nhận …" is the reporting centre itself)."""
+    m = ctx.lex.subject.match(ctx.text, start, end)
+    if m is None:
+        return None
+    first = _NAME_WORD.match(ctx.text, m.end(), end)
+    if not first or "\n" in ctx.text[m.end():first.start(1)] or not (
+            first.group(1)[0].isupper() or first.group(1).lower() in _LEVEL_WORDS_WRITTEN):
+        return None
+    # "Sở Tài nguyên và Môi trường": the name's first word is capitalised, the rest may not be; it
+    # ends where something is said of it (a label, a verb) or at a mark
+    pos, words = first.end(), 1
+    while words < 7:
+        wm = _NAME_WORD.match(ctx.text, pos, end)
+        if not wm or "\n" in ctx.text[pos:wm.start(1)] or wm.group(1).lower() in _SAID_OF_A_NAME \
+                or ctx.lex.label_regex.match(ctx.folded, wm.start(1)) or wm.group(1)[0].isdigit():
+            break
+        words += 1
+        pos = wm.end()
+    return normal_name(ctx.folded[start:pos]), pos
 _NUMBERED_NAME = re.compile(r"\d+[A-ZĐ]?\.?")  # "Phường 3", "Khu 5A"; not OCR's "1a" for "là"
 
 
@@ -372,19 +411,7 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
         body_start = node.body_start
         if end <= body_start:
             continue
-        # clause openers
-        for cut in [body_start] + within(inline.clause_cuts, body_start, end):
-            m = lex.opener.match(f, cut) or lex.opener.match(f, _skip_space(f, cut))
-            if not m:
-                continue
-            a = m.end()
-            b = min(inline.clause(a)[1], end)
-            head_end = min(b, a + _HEAD_REACH)
-            colon = f.find(":", a, head_end)
-            first = next((q.start for q in ctx.between(a, head_end) if q.role in ("quantity", "numerator", "rank")), head_end)
-            scope = sc.of_words(base, a, min(first, colon if colon >= 0 else head_end), lead=False)
-            if scope is not None and scope.kind != "other":
-                spans.append((m.start(), b, scope))
+        spans += _clause_openers(ctx, sc, base, body_start, end)
         # a sentence opening with a period: "Trong tháng 9, …", "6 tháng đầu năm 2024, …", "Quý II năm 2024, …"
         period = dict(lex.scope_kinds)["period"]
         for cut in [body_start] + within(inline.sentence_cuts, body_start, end):
@@ -422,18 +449,86 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
         # a level or a unit named inside a clause: "tỷ lệ đúng hạn của cấp huyện (82.92%)", "… 9.127 hồ sơ
         # ở cấp xã", "Đơn vị nhiều nhất: phường Tân Mỹ với 1.204 hồ sơ"
         head = _head_span(ctx, node)[1] if ctx.node_scope.get(id(node)) is not ctx.node_scope.get(id(node.parent)) else body_start
-        for scope, s, e in _mentions(ctx, sc, base, head, end):
+        mentions = list(_mentions(ctx, sc, base, head, end))
+        for scope, s, e in mentions:
             clause_start, clause_end = inline.clause(s)
             figures_before = [q for q in ctx.between(clause_start, s) if q.role in ("quantity", "numerator")]
             a = clause_start if lex.level_after.match(f, max(clause_start, s - 4), s) and figures_before else s
-            if f[max(0, s - 4):s].rstrip().endswith(":"):
+            sentence = inline.sentence(s)
+            alone = sum(1 for _, s2, _ in mentions if sentence[0] <= s2 < sentence[1]) == 1
+            if alone and f[max(0, s - 4):s].rstrip().endswith(":"):
                 # "Dẫn đầu về nộp trực tuyến: xã Tân Lập, 298/300 hồ sơ …; chỉ 2 hồ sơ nộp trực tiếp": the
                 # unit a lead introduces is what the rest of its sentence speaks of
                 clause_end = inline.sentence(s)[1]
             spans.append((a, min(clause_end, end), scope))
         spans += _other_time_asides(ctx, sc, base, body_start, end)
+        spans += _subjects(ctx, sc, base, body_start, end)
         if spans:
-            ctx.sub_spans[id(node)] = spans
+            ctx.sub_spans[id(node)] = _nested(ctx, sc, spans)
+
+
+def _subjects(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[tuple[int, int, Scope]]:
+    """A sentence whose subject is an agency is that agency's: "- Sở Tư pháp tiếp nhận …", "Công an
+    huyện tiếp nhận mới 4.120 hồ sơ. Bảo hiểm xã hội huyện tiếp nhận …"."""
+    out = []
+    for cut in [start] + within(ctx.inline.sentence_cuts, start, end):
+        s = _skip_numbering(ctx.text, _skip_space(ctx.folded, cut))
+        found = _subject(ctx, s, end) if s < end else None
+        if found is None:
+            continue
+        scope = sc.of_words(base, s, found[1], lead=True)
+        if scope is not None and scope.kind != "other":
+            out.append((s, min(ctx.inline.sentence(s)[1], end), scope))
+    return out
+
+
+def _nested(ctx: Ctx, sc: Scopes, spans: list[tuple[int, int, Scope]]) -> list[tuple[int, int, Scope]]:
+    """A span inside another of the block speaks of a part of it: "Tính từ đầu năm, cấp xã tiếp nhận …"
+    is the commune level over the year so far, not over the report's period (and the other way round)."""
+    out = []
+    for a, b, s in spans:
+        sentence = ctx.inline.sentence(a)[0]
+        around = [(a2, b2, s2) for a2, b2, s2 in spans if a2 <= a and b <= b2 and (a2, b2) != (a, b)
+                  and ctx.inline.sentence(a2)[0] == sentence]
+        # "… cấp xã" inside "Tính từ đầu năm, …" of the commune level's section names the section again
+        narrower = [s2 for _, _, s2 in around if s in s2.chain()[:-1]]
+        outer = [(a2, b2, s2) for a2, b2, s2 in around
+                 if (s2.kind == "period") != (s.kind == "period") and s2.parent is s.parent]
+        if narrower:
+            s = narrower[0]
+        elif outer:
+            _, _, wide = min(outer, key=lambda sp: sp[1] - sp[0])
+            s = sc.new(wide, s.kind, s.name, s.label, s.start, s.end)
+        out.append((a, b, s))
+    return out
+
+
+def _clause_openers(ctx: Ctx, sc: Scopes, base: Scope, body_start: int, end: int) -> list[tuple[int, int, Scope]]:
+    """Clause openers, and phrase openers after a comma: "Riêng tháng 01 …", "Tại Bộ phận …", "…, trong
+    đó riêng quý III tiếp nhận …"."""
+    inline, f, lex = ctx.inline, ctx.folded, ctx.lex
+    spans: list[tuple[int, int, Scope]] = []
+    clause_cuts = set([body_start] + within(inline.clause_cuts, body_start, end))
+    for cut in sorted(clause_cuts | set(within(inline.phrase_cuts, body_start, end))):
+        m = lex.opener.match(f, cut) or lex.opener.match(f, _skip_space(f, cut))
+        if not m:
+            continue
+        if cut not in clause_cuts and (inline.aside(cut) is not None or not _written_lower(ctx.text, m.start(), m.end())):
+            continue  # after a comma only a lower-case "riêng", "tại" …: "(Tư pháp, Tài chính - Kế hoạch)" names fields
+        a = m.end()
+        b = min(inline.clause(a)[1], end)
+        head_end = min(b, a + _HEAD_REACH)
+        colon = f.find(":", a, head_end)
+        first = next((q.start for q in ctx.between(a, head_end) if q.role in ("quantity", "numerator", "rank")), head_end)
+        scope = sc.of_words(base, a, min(first, colon if colon >= 0 else head_end), lead=False)
+        if scope is not None and scope.kind != "other":
+            spans.append((m.start(), b, scope))
+    return spans
+
+
+def _written_lower(text: str, a: int, b: int) -> bool:
+    word = text[a:b].strip()
+    return bool(word) and word[0].islower()
 
 
 def _other_time_asides(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[tuple[int, int, Scope]]:
@@ -443,7 +538,12 @@ def _other_time_asides(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) 
         m = ctx.lex.aside_other_time.match(f, a + 1)
         if m:
             name = " ".join(f[a + 1:a + 1 + len(m.group(0))].split())
-            out.append((a, b + 1, sc.new(base, "period", name, ctx.text[a + 1:a + 1 + len(m.group(0))].strip(), a, b)))
+            reach = a
+            if not f[m.end():b].strip(" .,"):  # "từ 2.915 hồ sơ (quý I)": the aside names the figure's period
+                before = [q for q in ctx.between(max(start, a - 40), a)]
+                if before and not re.search(r"[,;:.(]", f[before[-1].end:a]):
+                    reach = before[-1].start
+            out.append((reach, b + 1, sc.new(base, "period", name, ctx.text[a + 1:a + 1 + len(m.group(0))].strip(), a, b)))
     return out
 
 

@@ -25,7 +25,7 @@ _HEADING_UNIT = re.compile(r"\bso(?: luong)? (?=\S)")
 class Column:
     j: int
     heading: str  # folded
-    kind: str = "count"  # index | label | group | notes | count | percent | rank | delta
+    kind: str = "count"  # index | label | group | notes | count | percent | rank | delta | ratio (checked by nothing)
     unit: str | None = None
     key: str | None = None
     year: int | None = None
@@ -45,6 +45,9 @@ class Layout:
     keyed: bool = False  # rows are named figures ("Tổng tiếp nhận | 9.604"), not units: no column sums
     rows_are_fields: bool = False  # the label column is headed "Lĩnh vực …": each row a field
     children: dict[int, list[Row]] = field(default_factory=dict)  # id(row) -> its sub-rows ("- Đúng hẹn")
+    subtotals: list[Row] = field(default_factory=list)  # "Cộng cấp xã", "II | Cấp xã": a sum of some rows
+    named_rows: bool = False  # most rows are named figures ("Tổng số hồ sơ tiếp nhận", "- Trực tuyến")
+    rates: bool = False  # "Đơn vị tính: %": every figure is a rate of its own row
 
 
 def read_tables(ctx: Ctx, sc: Scopes) -> None:
@@ -74,15 +77,29 @@ def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
     caption = _caption(ctx, node)
     um = lex.caption_unit.search(caption)
     unit = None
+    in_percent = False
     if um:
         found = lex.any_unit.search(caption, um.end())
         unit = ctx.lex.unit_of_group[found.lastgroup] if found else None
+        # "Đơn vị tính: %": every figure a rate
+        in_percent = any(caption[m.end():m.end() + 3].lstrip().startswith("%") for m in lex.caption_unit.finditer(caption))
     other_subject = bool(lex.not_dossier_table.search(caption + " " + " ".join(fold(table.heading(j)) for j in range(table.width))))
     if other_subject:
         unit = unit or "other"
     _place_groups(ctx, table)
     columns = [_column(ctx, table, j) for j in range(table.width)]
     _sub_columns(ctx, columns)
+    first = next((c for c in columns if c.kind == "count"), None)
+    if first is not None and first.unit == "procedures" and not any(lex.dossier_word.search(c.heading) for c in columns):
+        # "Tổng số TTHC | DVC trực tuyến toàn trình | …": a table of procedures counts procedures throughout
+        # (its online services are kinds of procedure), never dossiers
+        for c in columns:
+            if c.kind in ("count", "delta") and c.unit is None:
+                c.unit = "procedures"
+    if in_percent:
+        for c in columns:
+            if c.kind == "count":
+                c.kind = "percent"  # each row's own rate: its figures add up across no rows
     if other_subject:
         for c in columns:
             c.key = None  # complaints, staff, budget: not dossier counts
@@ -93,30 +110,94 @@ def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
         label = max(texts, key=lambda j: (distinct[j], -j))
         for j in texts:
             columns[j].kind = "label" if j == label else "group"
-    layout = Layout(table, columns, label, [j for j in texts if j != label], unit=unit)
+    layout = Layout(table, columns, label, [j for j in texts if j != label], unit=unit, rates=in_percent)
     layout.rows_are_fields = label is not None and bool(lex.field_list.pattern and re.search(
         r"\bl[a-z0-9]{1,2}nh v[a-z]{1,2}c\b", fold(table.heading(label))))
     for c in columns:
         if c.kind in ("count", "delta") and c.unit is None:
             c.unit = unit if unit != "other" else None
+    totals: list[Row] = []  # rows that sum others up: "Tổng cộng", "Cộng cấp xã", "Toàn tỉnh", a row numbered "I"
     for r in table.rows:
         if r in table.misaligned:
             continue
         figures = [c for j, c in enumerate(r.cells) if columns[j].kind in ("count", "percent", "rank", "delta") and c.text]
         if not figures:
             continue  # a group row ("Huyện, thành phố") or a note
-        index = r.cells[0].text.strip(". ") if r.cells and label != 0 else ""
-        if layout.total is None and label is not None and (lex.total_row.match(fold(r.cells[label].text))
-                                                           or _ROMAN.fullmatch(index)):
-            layout.total = r  # "Tổng cộng", "Toàn tỉnh", or a row numbered "I" above rows numbered 1, 2, …
-        else:
-            layout.data.append(r)
+        words = fold(r.cells[label].text) if label is not None else ""
+        if lex.not_part_row.match(words) and not lex.total_row.match(words):
+            continue  # "Bình quân/tháng", "Tỷ lệ (%)": figures about the rows, no part of their sums
+        if label is not None and (lex.total_row.match(words) or _ROMAN.fullmatch(_index(r, label))):
+            totals.append(r)
+        layout.data.append(r)
+    if totals:
+        first = next((j for j, c in enumerate(columns) if c.kind == "count"), None)
+        # the largest of them is the table's total; the others sum up a part of the rows
+        grand = max(totals, key=lambda r: _size(r, first)) if first is not None else totals[0]
+        layout.total = grand
+        layout.data.remove(grand)
+        layout.subtotals = [r for r in totals if r is not grand]
     _percent_bases(ctx, layout)
     _row_tree(ctx, layout)
     return layout
 
 
+def _index(r: Row, label: int | None) -> str:
+    return r.cells[0].text.strip(". ") if r.cells and label != 0 else ""
+
+
+def _size(r: Row, j: int) -> float:
+    cell = r.cells[j] if j < len(r.cells) else None
+    m = re.match(r"\s*([\d.,]+)", cell.text) if cell is not None else None
+    if not m:
+        return -1.0
+    digits = re.sub(r"[.,](?=\d{3}\b)", "", m.group(1)).replace(",", ".")
+    try:
+        return float(digits)
+    except ValueError:
+        return -1.0
+
+
 _ROMAN = re.compile(r"[IVX]{1,4}")
+_DOTTED = re.compile(r"(\d{1,2})\.\d{1,2}")
+
+
+def _sub_rows_of(layout: Layout) -> None:
+    """Which rows break down which: "- Đúng hẹn" under the row above it; rows numbered 1.1, 1.2 under
+    the row numbered 1; rows numbered 1, 2 under a row numbered II; the rows since the last sum under
+    "Cộng cấp huyện". Each row has one parent at most."""
+    owner: dict[int, Row] = {}
+
+    def adopt(parent: Row, kid: Row) -> None:
+        if id(kid) not in owner and kid is not parent:
+            owner[id(kid)] = parent
+            layout.children.setdefault(id(parent), []).append(kid)
+
+    parent = numbered = group = None
+    since: list[Row] = []
+    subtotals = {id(r) for r in layout.subtotals}
+    for r in layout.data:
+        cell, index = r.cells[layout.label], _index(r, layout.label)
+        dotted = _DOTTED.fullmatch(index)
+        if _SUB_ROW.match(cell.text) and parent is not None:
+            adopt(parent, r)
+        elif dotted and numbered is not None and _index(numbered, layout.label) == dotted.group(1):
+            adopt(numbered, r)
+        elif id(r) in subtotals and not _ROMAN.fullmatch(index):
+            for kid in since:
+                adopt(r, kid)  # "Cộng cấp huyện" sums the rows since the last sum
+            since, parent = [], r
+            continue
+        else:
+            parent = r
+            if index.isdigit():
+                numbered = r
+                if group is not None:
+                    adopt(group, r)
+            elif _ROMAN.fullmatch(index):
+                group, since = r, []
+                continue
+        if id(r) not in subtotals:
+            since.append(r)
 _SUB_ROW = re.compile(r"\s*(?:[-–+*·•]|[a-zđ]\)|\d{1,2}\.\d)")
 
 
@@ -125,16 +206,21 @@ def _row_tree(ctx: Ctx, layout: Layout) -> None:
     and a table whose rows are named figures (most labels are lexicon labels) is read as figures."""
     if layout.label is None:
         return
-    parent = None
-    for r in layout.data:
-        cell = r.cells[layout.label]
-        if _SUB_ROW.match(cell.text) and parent is not None:
-            layout.children.setdefault(id(parent), []).append(r)
-        else:
-            parent = r
     named = sum(1 for r in layout.data + ([layout.total] if layout.total else [])
                 if ctx.lex.label_regex.search(ctx.folded, r.cells[layout.label].start, r.cells[layout.label].end))
     counts = [c for c in layout.columns if c.kind == "count"]
+    rows = len(layout.data) + (1 if layout.total else 0)
+    layout.named_rows = named * 5 >= 3 * rows and not layout.rows_are_fields
+    total_words = fold(layout.total.cells[layout.label].text) if layout.total is not None else ""
+    tm = ctx.lex.total_row.match(total_words)
+    names_figure = bool(tm and ctx.lex.label_regex.search(total_words, tm.end()))
+    if layout.named_rows and layout.total is not None and len(counts) > 1 and names_figure:
+        # "Tổng số hồ sơ tiếp nhận | 3.536 | 4.130" over "- Trực tuyến | …": a named figure with its
+        # sub-rows, not the sum of the rows below it
+        layout.data.insert(next((i for i, r in enumerate(layout.data) if r.start > layout.total.start), len(layout.data)),
+                           layout.total)
+        layout.total, layout.subtotals = None, []
+    _sub_rows_of(layout)
     # "Kênh tiếp nhận | Số hồ sơ | Tỷ lệ": one column of figures, and maybe their shares beside it
     layout.keyed = named * 5 >= 3 * (len(layout.data) + (1 if layout.total else 0)) and len(counts) == 1 \
         and not counts[0].key
@@ -157,9 +243,11 @@ def _column(ctx: Ctx, table: Table, j: int) -> Column:
     elif lex.rank_heading.search(heading) or any("/" in c.text for c in figures) and lex.rank_heading.search(heading):
         col.kind = "rank"
     elif lex.delta_heading.search(heading):
-        col.kind = "delta"
+        # "Tỷ lệ tăng/giảm (%)" is a rate of change, not the change itself
+        col.kind = "ratio" if lex.percent_heading.search(heading) else "delta"
     elif lex.percent_heading.search(heading) or sum(c.text.endswith("%") for c in figures) * 2 >= len(figures) > 0:
-        col.kind = "percent"
+        # "So với năm 2023 (%)" compares two periods: no share of anything, it may pass 100
+        col.kind = "ratio" if lex.ratio_heading.search(heading) else "percent"
     um = _HEADING_UNIT.search(heading)
     um = lex.any_unit.match(heading, um.end() - 1) if um else None
     if um and col.kind in ("count", "delta"):  # "Số hồ sơ …", "Số lượng TTHC …", "Số phiếu …"
@@ -308,6 +396,8 @@ class _TableReader:
             kinds.add("field")  # rows under a "Lĩnh vực" heading name fields without the word
         while scope.parent is not None and scope.kind in ("level", "unit", "agency", "field", "group") and \
                 kinds & {"level", "unit", "agency", "field", "group"}:
+            if scope.kind == "level" and "level" not in kinds:
+                break  # the communes of "2. Cấp xã" are that level's rows: the table stays in it
             scope = scope.parent
         # a caption that names whose rows they are ("KẾT QUẢ … CẤP XÃ", "… tại Bộ phận Một cửa huyện") holds
         return self._caption_scope(scope)
@@ -342,7 +432,7 @@ class _TableReader:
         self._row_sums()
         self._shares()
         self._ranks()
-        self._count_of_rows()
+        _count_of_rows(self)
 
     def _scope_of(self, r: Row) -> Scope:
         lay = self.layout
@@ -435,9 +525,9 @@ class _TableReader:
             lab = next((lb for lb in labels if context and lb.parent in (context, ctx.lex.parents.get(context))), labels[0])
             parent_key[id(r)] = lab.key
             ctx.report.facts.append(Fact(lab.key, it[0], self.context, "column", tuple(lab.alternatives)))
-            self._keyed_shares(r, it[0], lab.key, total)
+            self._keyed_shares(r, it[0], lab.key, total, first)
 
-    def _keyed_shares(self, r: Row, count: Quantity, key: str, total: Item | None) -> None:
+    def _keyed_shares(self, r: Row, count: Quantity, key: str, total: Item | None, first: int) -> None:
         """The "Tỷ lệ" beside a named figure: its share of the total row, or, with none, of the total
         the figure's name implies (the prose above the table may state it)."""
         lay = self.layout
@@ -453,6 +543,11 @@ class _TableReader:
                 bases = [(total[0], "stated")]
             else:
                 bases = []
+            # "- Trước hạn | 800 | 84,21" under "Đã giải quyết | 950": a share of the row it breaks down, or of the total
+            parent = next((p for p in lay.data if r in lay.children.get(id(p), [])), None)
+            above = self.count(parent, first) if parent is not None else None
+            if above is not None and len(above) == 1:
+                bases.insert(0, (above[0], "stated"))
             base = self.ctx.lex.base_of(key)
             self.ctx.report.shares.append(Share(pct, self.context, count, None, key, (base,) if base else (),
                                                 via="table", bases=bases))
@@ -475,7 +570,7 @@ class _TableReader:
     def _column_sums(self) -> None:
         lay = self.layout
         top = [r for r in lay.data if not any(r in kids for kids in lay.children.values())]
-        if lay.total is None or len(top) < 2 or lay.table.misaligned:  # a shifted row is in the total too
+        if lay.total is None or len(top) < 2 or lay.table.misaligned or lay.rates:  # a shifted row is in the total too
             self._sub_rows()
             return
         for c in lay.columns:
@@ -508,7 +603,7 @@ class _TableReader:
             if len(parts) >= 2:
                 self._each_row(c.j, parts, "table_row", [1] * len(parts))
         deltas = [c for c in cols if c.kind == "delta"]
-        years = sorted((c for c in cols if c.kind == "count" and c.year), key=lambda c: c.year)
+        years = sorted((c for c in cols if c.kind in ("count", "percent") and c.year), key=lambda c: c.year)
         if len(deltas) == 1 and len(years) == 2:
             early, late = years
             self._each_row(late.j, [early.j, deltas[0].j], "table_change", None)
@@ -574,18 +669,19 @@ class _TableReader:
                 elif len(qs) == 1:
                     qs[0].role = "rank"
 
-    def _count_of_rows(self) -> None:
-        """"Cộng 06 cơ quan": the total row counts the rows above it."""
-        lay = self.layout
-        if lay.total is None or lay.label is None:
-            return
-        cell = lay.total.cells[lay.label]
-        qs = [q for q in self.ctx.between(cell.start, cell.end) if not q.percent]
-        if len(qs) != 1:
-            return
-        q = qs[0]
-        if not self.ctx.lex.countable.match(self.ctx.folded, q.end + 1):
-            return
-        q.role = "quantity"
-        items = [(r.cells[lay.label].start, r.cells[lay.label].end) for r in lay.data]
-        self.ctx.report.lists.append(ListClaim(q, None, items, cell.start, cell.end, None, "rows"))
+
+def _count_of_rows(self: "_TableReader") -> None:
+    """"Cộng 06 cơ quan": the total row counts the rows above it."""
+    lay = self.layout
+    if lay.total is None or lay.label is None:
+        return
+    cell = lay.total.cells[lay.label]
+    qs = [q for q in self.ctx.between(cell.start, cell.end) if not q.percent]
+    if len(qs) != 1:
+        return
+    q = qs[0]
+    if not self.ctx.lex.countable.match(self.ctx.folded, q.end + 1):
+        return
+    q.role = "quantity"
+    items = [(r.cells[lay.label].start, r.cells[lay.label].end) for r in lay.data]
+    self.ctx.report.lists.append(ListClaim(q, None, items, cell.start, cell.end, None, "rows"))

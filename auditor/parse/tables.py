@@ -305,7 +305,7 @@ def _headers(head_raw, width: int, place, text: str) -> list[Row]:
     """Header rows aligned to the columns. A group heading in a tab table spans the empty cells after
     it ("Số hồ sơ giải quyết" over "Trước hạn | Đúng hạn | Quá hạn")."""
     out = []
-    for s, e, cells in head_raw:
+    for k, (s, e, cells) in enumerate(head_raw):
         placed = _placed(cells, width, place, s, text)
         if place is None:
             last = None
@@ -315,8 +315,8 @@ def _headers(head_raw, width: int, place, text: str) -> list[Row]:
                     last = c
                     spread.append(c)
                 else:
-                    spread.append(Cell(last.text, c.start, c.end) if last is not None and len(head_raw) > 1 and
-                                  (s, e, cells) is not head_raw[-1] else c)
+                    # the bottom row's headings are leaves: an empty cell there is a heading merged from above
+                    spread.append(Cell(last.text, c.start, c.end) if last is not None and k < len(head_raw) - 1 else c)
             placed = spread
         out.append(Row(placed, s, e, len([c for c in cells if c.text])))
     return out

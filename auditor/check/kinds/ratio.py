@@ -100,18 +100,37 @@ def _derived(s: Share, ctx: Context, key: str | None) -> Quantity | None:
     return fa.q if fa is not None else None
 
 
+def _wider(s: Share, ctx: Context) -> list:
+    """The named base as the scopes around the share's state it, nearest first."""
+    out, scope = [], s.scope.parent
+    key = s.base_keys[0] if s.base_keys and not s.base_keys[0].startswith("*") else None
+    while key and scope is not None:
+        sf = ctx.scopes.get(scope.id)
+        fa = sf.first(key) if sf is not None else None
+        if fa is not None:
+            out.append((fa.q, "wider"))
+        scope = scope.parent
+    return out
+
+
 def _share(s: Share, ctx: Context, num: Quantity, bases: list) -> Outcome:
     pct = s.pct
     tried = []
-    for base, how in bases:
-        if base.value == 0 or base is num:
+    if all(b.value == num.value and h != "stated" for b, h in bases) and pct.value != 100:
+        # "Lĩnh vực Đất đai … 4.832 hồ sơ (65,64% tổng số hồ sơ tiếp nhận)": the field's own total is the
+        # figure itself; the words name the total of the scope around it
+        bases = list(bases) + _wider(s, ctx)
+    for i, (base, how) in enumerate(bases):
+        if base.value == 0 or base is num or base.value == num.value and pct.value != 100 and how != "stated":
             continue
+        if num.unit and base.unit and num.unit != base.unit:
+            continue  # "57 phản ánh … (48,31% số đã xử lý)": the petitions handled, not the dossiers resolved
         reading, exact = fits(num, base, pct)
         tried.append((base, how, reading, exact))
         if reading:
             break
-        if how in ("stated", "named"):
-            break
+        if how == "stated" or how == "named" and not any(h == "named" for _, h in bases[i + 1:]):
+            break  # a base the words name is the base; only another reading of the same words is tried
     if not tried:
         return Outcome("skip", num.start, pct.end, {}, [num.number, pct.number], scope=s.scope,
                        reason=ctx.t("không có mẫu số khác 0", "no non-zero base"))
@@ -125,7 +144,7 @@ def _share(s: Share, ctx: Context, num: Quantity, bases: list) -> Outcome:
     numbers = [num.number, base.number, pct.number]
     if reading:
         return Outcome("pass", start, end, values, numbers, related, values["arithmetic"], scope=s.scope)
-    sure = how in _SURE_BASES and num.sure and num.role != "derived" and base.sure and pct.sure and s.via in ("fraction", "of_total", "linked", "after", "table")
+    sure = how in _SURE_BASES and not s.base_unread and num.sure and num.role != "derived" and base.sure and pct.sure and s.via in ("fraction", "of_total", "linked", "after", "table")
     reason = ""
     if sure and _complement(s, base, exact, ctx):
         sure = False
@@ -160,7 +179,8 @@ def _values(ctx: Context, num: Quantity, base: Quantity, pct: Quantity, reading,
                  "breakdown": ctx.t("tổng mà số này là một phần", "the total this figure is part of"),
                  "breakdown_far": ctx.t("tổng nêu ở vế câu trước", "the total in the clause before"),
                  "key": ctx.t("mẫu số thường dùng", "the usual base"),
-                 "derived": ctx.t("mẫu số tính từ các phần đã nêu", "the base computed from the parts stated")}[how]
+                 "derived": ctx.t("mẫu số tính từ các phần đã nêu", "the base computed from the parts stated"),
+                 "wider": ctx.t("tổng của cả đơn vị báo cáo nêu", "the total the report states for the whole")}[how]
     return {"numerator": ctx.fmt(num.value), "denominator": ctx.fmt(base.value), "stated": ctx.q(pct),
             "computed": computed, "base": base_name,
             "reading": ctx.t("làm tròn", "rounded") if reading == "round" else ctx.t("cắt bớt", "truncated") if reading else "",

@@ -1,0 +1,75 @@
+"""Habits of structure that once merged figures of different things (false "lỗi") must keep their
+checks where the figures are of one thing: a table's sub-totals still add up, and break when a cell
+is changed; an agency named as a sentence's subject is its own scope, and still catches its own
+figure stated twice; a sentence about another period is apart from the report's own."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from auditor.check.catalog import load_catalog
+from auditor.engine import Selection, audit_text
+
+CATALOG = load_catalog([])
+CONSISTENT = Path(__file__).resolve().parent / "consistent"
+
+
+def _audit(text: str):
+    return audit_text("t.txt", text, "utf-8", CATALOG, Selection(), "vi")
+
+
+def _fails(audit, code: str | None = None):
+    return [c for c in audit.checks if c.status == "fail" and (code is None or c.code == code)]
+
+
+def _passes(audit, code: str):
+    return [c for c in audit.checks if c.status == "pass" and c.code == code]
+
+
+@pytest.mark.parametrize("name, cell, wrong, numbers", [
+    # roman group rows over arabic rows: the groups make the total, the communes make group II
+    ("e-bang-dong-tong-phu-la-ma.txt", "\t310\t", "\t315\t", [660, 315, 350]),
+    # "Cộng cấp …" rows sum the rows since the last sum
+    ("e-bang-dong-cong-tung-cap.txt", "\t210\t", "\t212\t", [305, 95, 212]),
+    # rows numbered 1.1, 1.2 under the row numbered 1
+    ("e-bang-muc-con-danh-so-cham.txt", "\t10\t9,25", "\t11\t9,25", [18, 11, 8]),
+])
+def test_sub_totals_add_up_and_a_changed_cell_breaks_its_own_sum(name, cell, wrong, numbers):
+    text = (CONSISTENT / name).read_text(encoding="utf-8")
+    assert not _fails(_audit(text)) and _passes(_audit(text), "TB001")
+    changed = _audit(text.replace(cell, wrong, 1))
+    failed = _fails(changed)
+    assert failed and all(c.severity == "error" for c in failed)
+    assert any(sorted(c.numbers) == sorted(numbers) for c in failed), [(c.code, c.numbers) for c in failed]
+
+
+def test_an_average_or_rate_row_is_no_part_of_the_sum():
+    text = (CONSISTENT / "e-bang-dong-binh-quan-ty-le.txt").read_text(encoding="utf-8")
+    audit = _audit(text)
+    sums = _passes(audit, "TB001")
+    assert sums and all(141.7 not in c.numbers and 94.72 not in c.numbers for c in sums)
+    assert _fails(_audit(text.replace("Tháng 8\t125", "Tháng 8\t126", 1)), "TB001")
+
+
+def test_an_agency_subject_is_its_own_scope_and_its_repeat_is_still_caught():
+    two = "- Sở Tư pháp đã giải quyết 840 hồ sơ.\n\n- Sở Tài nguyên và Môi trường đã giải quyết 312 hồ sơ.\n"
+    assert not _fails(_audit(two))
+    again = two + "\nSở Tư pháp đã giải quyết 850 hồ sơ.\n"
+    repeats = _fails(_audit(again), "XR010")
+    assert repeats and sorted(repeats[0].numbers) == [840, 850]
+
+
+def test_a_lowercase_so_is_no_agency():
+    # "Số hồ sơ …" opens many sentences; only "Sở" with a name after it is a department
+    audit = _audit("Số hồ sơ đã giải quyết: 500 hồ sơ.\nSố hồ sơ đã giải quyết: 520 hồ sơ.\n")
+    assert _fails(audit, "XR010")
+
+
+@pytest.mark.parametrize("opening", ["Tính từ đầu năm,", "Cùng kỳ năm 2024,", "Quý trước,", "Trong 9 tháng,",
+                                     "Riêng trong tháng 6,", "Từ đầu năm đến nay,"])
+def test_a_sentence_about_another_period_is_apart(opening):
+    text = f"Trong kỳ, xã tiếp nhận mới 610 hồ sơ.\n{opening} xã tiếp nhận mới 1.790 hồ sơ.\n"
+    assert not _fails(_audit(text), "XR010")
+    # the same sentence without its period is the report's own figure stated twice
+    assert _fails(_audit("Trong kỳ, xã tiếp nhận mới 610 hồ sơ.\nXã tiếp nhận mới 1.790 hồ sơ.\n"), "XR010")
