@@ -25,7 +25,7 @@ _HEAD_REACH = 110  # a heading's or lead's naming words sit in its first hundred
 _LEAD_MAX = 70  # "Cấp sở, ban, ngành:" — a lead label is short and holds no figure
 # a heading of a few words that names figures ("Kết quả giải quyết") stays in its scope; a long one
 # the reader does not otherwise understand ("+ Tiếp nhận … thông qua Hệ thống … của Tỉnh:") stays apart
-_TOPIC_WORDS = 9
+_TOPIC_WORDS = 16  # a heading that names figures in up to this many words is a topic, not a scope
 
 
 class Scopes:
@@ -42,7 +42,10 @@ class Scopes:
         if parent.kind == kind and parent.name == name:
             return parent  # "- Sở Tư pháp: …" whose sentence names "Sở Tư pháp" again
         if kind == "agency" and parent.kind in ("agency", "level", "own") and not _levels_named(name):
-            return parent  # "Bộ phận Một cửa của 19 xã …" under "1.2. Bộ phận Một cửa cấp xã": the same agency
+            return parent
+        named = _levels_named(name) if kind == "agency" else []
+        if len(named) == 1 and not self._own_level(kind, name):
+            kind, name = "level", named[0]  # "Bộ phận Một cửa cấp xã" speaks for the commune level, as "UBND cấp xã" does  # "Bộ phận Một cửa của 19 xã …" under "1.2. Bộ phận Một cửa cấp xã": the same agency
         if kind in ("level", "agency") and self._own_level(kind, name):
             # the reporting unit's own level ("UBND cấp huyện", "Bộ phận Một cửa huyện" in a district's
             # report) is one scope, apart from the whole ("toàn huyện") that includes its communes; a
