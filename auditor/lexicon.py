@@ -82,6 +82,7 @@ class RelationSpec(_Strict):
     complete_markers: list[str]
     total_words: list[str]
     list_stops: list[str]
+    respectively: list[str] = []
     not_parts: list[str]
     stated_sum: list[str]
     list_gap: list[str]
@@ -114,6 +115,7 @@ class TableSpec(_Strict):
     total_rows: list[str]
     not_part_rows: list[str]
     ratio_headings: list[str]
+    plan_headings: list[str]
     not_dossiers: list[str]
 
 
@@ -244,7 +246,9 @@ class Lexicon:
     total_row: re.Pattern
     not_part_row: re.Pattern
     list_stop: re.Pattern
+    respectively: re.Pattern
     dossier_word: re.Pattern
+    plan_heading: re.Pattern
     ratio_heading: re.Pattern
     not_dossier_table: re.Pattern
     # dates, documents, ranks
@@ -584,6 +588,7 @@ def _relation_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
     return dict(
         breakdown=_any(rel.breakdown_markers, a, f"{where}: relations.breakdown_markers"),
         list_stop=_any(rel.list_stops, a, f"{where}: relations.list_stops"),
+        respectively=_any(rel.respectively or ["(?!)"], a, f"{where}: relations.respectively"),
         complete_marker=_any(rel.complete_markers, a, f"{where}: relations.complete_markers"),
         total_words=_at(rel.total_words, a, f"{where}: relations.total_words"),
         not_parts=_any(rel.not_parts, a, f"{where}: relations.not_parts"),
@@ -627,6 +632,7 @@ def _other_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         not_part_row=_regex(r"^\W*(?:" + _alternation(tab.not_part_rows, a, f"{where}: tables.not_part_rows") + r")\b",
                             f"{where}: tables.not_part_rows", tab.not_part_rows, a),
         ratio_heading=_any(tab.ratio_headings, a, f"{where}: tables.ratio_headings"),
+        plan_heading=_any(tab.plan_headings, a, f"{where}: tables.plan_headings"),
         dossier_word=_any([r"\b{HS}\b"], a, f"{where}: aliases.HS"),
         not_dossier_table=_any(tab.not_dossiers, a, f"{where}: tables.not_dossiers"),
         issuer=_compile(spec.issuer, a, f"{where}: issuer"),

@@ -198,3 +198,15 @@ def _fractions(ctx: Ctx) -> None:
                 continue
             a.role, b.role = "numerator", "denominator"
             a.unit = b.unit
+
+
+def mark_respective(ctx: Ctx) -> None:
+    """"Số hồ sơ theo quý lần lượt là 1.012, 1.104, 1.125 và 1.167": figures given in turn for several
+    things are none of them the figure their words name (a quarter's is not the year's)."""
+    f = ctx.folded
+    for m in ctx.lex.respectively.finditer(f):
+        end = min(ctx.inline.clause(m.end())[1], ctx.inline.sentence(m.end())[1])
+        run = [q for q in ctx.between(m.end(), end) if q.role in ("quantity", "numerator")]
+        if len(run) >= 2:
+            for q in run:
+                q.role = "respective"

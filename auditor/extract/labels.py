@@ -245,7 +245,10 @@ def _zero_statements(ctx: Ctx, lab: Labeller) -> None:
         keys = list(dict.fromkeys(lb.key for lb in labels))
         # "không có hồ sơ quá hạn": of the resolved ones first; with no word to say which, it is unsure
         q = Quantity(Decimal(0), 0, ctx.text[m.start():m.end() + longest], m.start(), m.end() + longest, role="zero")
-        ctx.report.facts.append(Fact(keys[0], q, ctx.scope_at(m.start()), "before", undecided=len(keys) > 1))
+        scope = ctx.scope_at(m.start())
+        while scope.kind == "other" and scope.parent is not None:
+            scope = scope.parent  # "- Chỉ đạo … đúng thời gian, không có hồ sơ quá hạn": a claim about the unit itself
+        ctx.report.facts.append(Fact(keys[0], q, scope, "before", undecided=len(keys) > 1))
 
 
 def resolve_alternatives(ctx: Ctx) -> None:

@@ -313,7 +313,8 @@ def _counts(q) -> bool:
 def _lead_only(ctx: Ctx, node: Node) -> bool:
     """A line that is only a label ending in a colon ("UBND cấp huyện:"), naming the list after it."""
     body = ctx.text[node.body_start:node.end].strip()
-    return body.endswith(":") and len(body) <= _LEAD_MAX and not ctx.between(node.body_start, node.end)
+    # "Quý I/2024:", "Tháng 7/2025:": a year or a date names the lead; a count would be its figure
+    return body.endswith(":") and len(body) <= _LEAD_MAX and not any(_counts(q) for q in ctx.between(node.body_start, node.end))
 
 
 def assign_scopes(ctx: Ctx) -> Scopes:
@@ -417,7 +418,9 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
         spans += _clause_openers(ctx, sc, base, body_start, end)
         # a sentence opening with a period: "Trong tháng 9, …", "6 tháng đầu năm 2024, …", "Quý II năm 2024, …"
         period = dict(lex.scope_kinds)["period"]
-        for cut in [body_start] + within(inline.sentence_cuts, body_start, end):
+        # … and a clause after ";" ("Tháng 7 tiếp nhận mới 412 hồ sơ; tháng 8 tiếp nhận mới 389 hồ sơ")
+        for cut in sorted(set([body_start] + within(inline.sentence_cuts, body_start, end)
+                              + within(inline.clause_cuts, body_start, end))):
             s = _skip_space(f, cut)
             m = lex.period_opener.match(f, s)
             pm = period.match(f, m.end()) if m else None
@@ -523,8 +526,14 @@ def _clause_openers(ctx: Ctx, sc: Scopes, base: Scope, body_start: int, end: int
         head_end = min(b, a + _HEAD_REACH)
         colon = f.find(":", a, head_end)
         first = next((q.start for q in ctx.between(a, head_end) if q.role in ("quantity", "numerator", "rank")), head_end)
-        scope = sc.of_words(base, a, min(first, colon if colon >= 0 else head_end), lead=False)
-        if scope is not None and scope.kind != "other":
+        words_end = min(first, colon if colon >= 0 else head_end)
+        scope = sc.of_words(base, a, words_end, lead=False)
+        if (scope is None or scope.kind == "other") and "rieng" in m.group(0) and f[a:words_end].strip():
+            # "Riêng hồ sơ trực tuyến, tỷ lệ … (262/279)": "riêng" sets apart a part the reader cannot name
+            label = " ".join(ctx.text[a:words_end].split()).strip(" ,:")
+            scope = sc.new(base, "other", normal_name(f[a:words_end])[:60], label[:80], a, words_end)
+            spans.append((m.start(), b, scope))
+        elif scope is not None and scope.kind != "other":
             spans.append((m.start(), b, scope))
     return spans
 

@@ -651,8 +651,10 @@ class _TableReader:
                 if base is None or len(base) != 1:
                     continue
                 how = "stated" if c.share in ("of_total", "pair") else "key"
-                self.ctx.report.shares.append(Share(pct, self.row_scope[id(r)], num[0], None, via="table",
-                                                    bases=[(base[0], how)]))
+                share = Share(pct, self.row_scope[id(r)], num[0], None, via="table", bases=[(base[0], how)])
+                # "Kế hoạch | Thực hiện | Đạt (%)": a percentage of a plan may pass 100
+                share.compared = any(self.ctx.lex.plan_heading.search(k.heading) for k in lay.columns)
+                self.ctx.report.shares.append(share)
 
     # ---------------------------------------------------------------- ranks and counts
     def _ranks(self) -> None:

@@ -14,6 +14,8 @@ from pydantic import model_validator
 
 from ...facts import Fact
 from ...findings import Related
+from ...lexicon import default_lexicon
+from ...source.normalize import fold
 from .base import Context, Outcome, RuleBase, numbers_of_fact
 
 SLOTS = ("name", "first", "second", "difference", "where")
@@ -69,9 +71,29 @@ def _repeats(rule: Spec, ctx: Context) -> Iterator[Outcome]:
                     continue
                 if other.q.role == first.q.role == "numerator" and other.q.start - first.q.end < 200:
                     continue  # "a/b … c/b" in one sentence: two shares of one base, not one figure twice
+                if key.endswith("%") and _bases_differ(ctx, first.q, other.q):
+                    continue  # "99,59%" of the resolved and "99,51% trên số hồ sơ đến hạn": two rates
                 out = _pair(ctx, sf, key, first, other)
                 if out is not None:
                     yield out
+
+
+def _bases_differ(ctx: Context, a, b) -> bool:
+    """Whether two rates of one key name different bases: one names its base and the other does not,
+    or they name different ones."""
+    shares = {id(s.pct): s for s in ctx.report.shares}
+
+    text = ctx.report.text
+
+    def base(q):
+        s = shares.get(id(q))
+        if s is not None and (s.base_named or s.base_unread):
+            return (s.base_keys, s.denominator.value if s.denominator is not None else None, s.base_unread)
+        # "Tỷ lệ … trên số hồ sơ đến hạn là 99,51%": the base named before the figure, in its sentence
+        start = max(text.rfind(". ", 0, q.start) + 1, text.rfind("\n", 0, q.start), q.start - 300) + 1
+        named = default_lexicon().of_total.search(fold(text[start:q.start]))
+        return ("before", " ".join(fold(text[start + named.end():q.start]).split()[:6])) if named else None
+    return base(a) != base(b)
 
 
 def fits_headline(q, exact) -> bool:

@@ -78,8 +78,12 @@ def run(rule: Spec, ctx: Context) -> Iterator[Outcome]:
         if s.comparison or s.via not in rule.via:
             continue
         num = s.numerator if s.numerator is not None else _derived(s, ctx, s.numerator_key)
-        if num is None or num.unit == "money" or s.pct.role != "quantity" or s.pct.approx:
-            continue  # money; or "trên 80%": a threshold, not a share
+        # money only as a written fraction ("giải ngân 45,2/60 tỷ đồng, đạt 75,33%"): both figures in one
+        # unit; "trên 80%" is a threshold, not a share
+        money_fraction = num is not None and num.unit == "money" and s.via == "fraction" and bool(s.bases) \
+            and all(b.unit == "money" for b, _ in s.bases)
+        if num is None or num.unit == "money" and not money_fraction or s.pct.role != "quantity" or s.pct.approx:
+            continue
         bases = s.bases
         if not bases:
             base = _derived(s, ctx, s.base_keys[0]) if s.base_keys and (s.base_named or s.numerator is None) else None
