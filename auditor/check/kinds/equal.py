@@ -90,7 +90,7 @@ def _bases_differ(ctx: Context, a, b) -> bool:
         if s is not None and (s.base_named or s.base_unread):
             return (s.base_keys, s.denominator.value if s.denominator is not None else None, s.base_unread)
         # "Tỷ lệ … trên số hồ sơ đến hạn là 99,51%": the base named before the figure, in its sentence
-        start = max(text.rfind(". ", 0, q.start) + 1, text.rfind("\n", 0, q.start), q.start - 300) + 1
+        start = max(text.rfind(". ", 0, q.start) + 1, text.rfind("\n\n", 0, q.start) + 1, q.start - 300) + 1
         named = default_lexicon().of_total.search(fold(text[start:q.start]))
         return ("before", " ".join(fold(text[start + named.end():q.start]).split()[:6])) if named else None
     return base(a) != base(b)
