@@ -73,3 +73,17 @@ def test_a_sentence_about_another_period_is_apart(opening):
     assert not _fails(_audit(text), "XR010")
     # the same sentence without its period is the report's own figure stated twice
     assert _fails(_audit("Trong kỳ, xã tiếp nhận mới 610 hồ sơ.\nXã tiếp nhận mới 1.790 hồ sơ.\n"), "XR010")
+
+
+def test_the_official_form_reads_its_columns_and_a_changed_cell_is_caught_on_its_row():
+    """Biểu số 06a: "Số mới tiếp nhận trực tuyến" is the online column (the words after the head qualify
+    it), the numbered row ends the header (the group row "I | Cấp huyện" under it is no heading)."""
+    text = (CONSISTENT / "g-bieu-06a-nhom-cap.txt").read_text(encoding="utf-8")
+    audit = _audit(text)
+    assert not _fails(audit) and len(_passes(audit, "AR003")) >= 3
+    row = next(line for line in text.splitlines() if line.startswith("1\tHộ tịch"))
+    changed = _audit(text.replace(row, row.replace("\t90\t", "\t91\t", 1), 1))
+    failed = _fails(changed)
+    assert failed and all(c.severity == "error" for c in failed)
+    line = text.splitlines().index(row)
+    assert any(text.count("\n", 0, c.start) == line for c in failed), [(c.code, c.numbers) for c in failed]

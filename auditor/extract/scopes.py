@@ -370,7 +370,8 @@ def _names_scope(ctx: Ctx, node: Node, head_end: int) -> bool:
     found = classify(ctx, node.body_start, head_end)
     start = node.body_start + len(ctx.folded[node.body_start:head_end]) - len(ctx.folded[node.body_start:head_end].lstrip(" *-"))
     om = ctx.lex.opener.match(ctx.folded, start)
-    return found is not None and found[0] in _SUBJECT_KINDS and found[2] in (start, om.end() if om else start)
+    # "Toàn tỉnh tiếp nhận …" after the items of the levels: the whole again, not the last item's level
+    return found is not None and found[0] in _SUBJECT_KINDS + ("whole",) and found[2] in (start, om.end() if om else start)
 
 
 def _leads(ctx: Ctx) -> None:
@@ -434,7 +435,8 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
         if around is not base:
             for cut in within(inline.sentence_cuts, body_start, end):
                 s = _skip_space(f, cut)
-                if lex.summary_opener.match(f, s):
+                # … and "Toàn tỉnh tiếp nhận …" closing the item of the last level: the whole again
+                if lex.summary_opener.match(f, s) or dict(lex.scope_kinds)["whole"].match(f, s):
                     spans.append((s, min(inline.sentence(s)[1], end), around))
         # lead labels inside a block: "- Cấp sở, ban, ngành: tỷ lệ …", "Lũy kế 2 tháng: …", "…; Lĩnh vực X: a/b",
         # "… đạt tỷ lệ cao: Lĩnh vực Tư pháp: 596/605 hồ sơ; …"

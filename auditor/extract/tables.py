@@ -280,8 +280,18 @@ def _column_key(ctx: Ctx, group: str, leaf: str) -> str | None:
     lex = ctx.lex
 
     def best(words: str, keys=None):
-        cands = [c for c in lex.candidates(words) if keys is None or c[2].key in keys or c[2].parent in keys]
-        return max(cands, key=lambda c: (c[1] - c[0], -c[0]))[2] if cands else None
+        cands = [c for c in lex.candidates(words) if keys is None or c[2].key in keys
+                 or keys & set(lex.ancestors(c[2].key))]
+        if not cands:
+            return None
+        found = max(cands, key=lambda c: (c[1] - c[0], -c[0]))
+        # words after a head that name a part of it qualify it: "Số mới tiếp nhận trực tuyến" is the online
+        # ones, "Số mới tiếp nhận (trực tiếp hoặc dịch vụ bưu chính)" the direct ones (the first part named)
+        while True:
+            parts = [c for c in cands if c[0] >= found[1] and found[2].key in lex.ancestors(c[2].key)]
+            if not parts:
+                return found[2]
+            found = min(parts, key=lambda c: (c[0], -(c[1] - c[0])))
 
     whole = best(group) if group else None
     if whole is not None and (not leaf or lex.total_row.match(leaf) or leaf == group):
