@@ -458,12 +458,15 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
         # ở cấp xã", "Đơn vị nhiều nhất: phường Tân Mỹ với 1.204 hồ sơ"
         head = _head_span(ctx, node)[1] if ctx.node_scope.get(id(node)) is not ctx.node_scope.get(id(node.parent)) else body_start
         mentions = list(_mentions(ctx, sc, base, head, end))
+        per_sentence: dict[int, int] = {}
+        for _, s, _ in mentions:
+            key = inline.sentence(s)[0]
+            per_sentence[key] = per_sentence.get(key, 0) + 1
         for scope, s, e in mentions:
             clause_start, clause_end = inline.clause(s)
             figures_before = [q for q in ctx.between(clause_start, s) if q.role in ("quantity", "numerator")]
             a = clause_start if lex.level_after.match(f, max(clause_start, s - 4), s) and figures_before else s
-            sentence = inline.sentence(s)
-            alone = sum(1 for _, s2, _ in mentions if sentence[0] <= s2 < sentence[1]) == 1
+            alone = per_sentence[inline.sentence(s)[0]] == 1
             if alone and f[max(0, s - 4):s].rstrip().endswith(":"):
                 # "Dẫn đầu về nộp trực tuyến: xã Tân Lập, 298/300 hồ sơ …; chỉ 2 hồ sơ nộp trực tiếp": the
                 # unit a lead introduces is what the rest of its sentence speaks of
@@ -490,9 +493,14 @@ def _subjects(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[t
     return out
 
 
+_NESTED_MAX = 64
+
+
 def _nested(ctx: Ctx, sc: Scopes, spans: list[tuple[int, int, Scope]]) -> list[tuple[int, int, Scope]]:
     """A span inside another of the block speaks of a part of it: "Tính từ đầu năm, cấp xã tiếp nhận …"
     is the commune level over the year so far, not over the report's period (and the other way round)."""
+    if len(spans) > _NESTED_MAX:
+        return spans  # a block of hundreds of narrower spans is a list, not a sentence about a period (and pairs are quadratic)
     out = []
     for a, b, s in spans:
         sentence = ctx.inline.sentence(a)[0]

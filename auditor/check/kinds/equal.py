@@ -55,6 +55,7 @@ def run(rule: Spec, ctx: Context) -> Iterator[Outcome]:
 
 
 def _repeats(rule: Spec, ctx: Context) -> Iterator[Outcome]:
+    shares = {id(s.pct): s for s in ctx.report.shares}
     for sf in ctx.scopes.values():
         for key, facts in sf.stated.items():
             if len(facts) < 2:
@@ -71,18 +72,16 @@ def _repeats(rule: Spec, ctx: Context) -> Iterator[Outcome]:
                     continue
                 if other.q.role == first.q.role == "numerator" and other.q.start - first.q.end < 200:
                     continue  # "a/b … c/b" in one sentence: two shares of one base, not one figure twice
-                if key.endswith("%") and _bases_differ(ctx, first.q, other.q):
+                if key.endswith("%") and _bases_differ(ctx, shares, first.q, other.q):
                     continue  # "99,59%" of the resolved and "99,51% trên số hồ sơ đến hạn": two rates
                 out = _pair(ctx, sf, key, first, other)
                 if out is not None:
                     yield out
 
 
-def _bases_differ(ctx: Context, a, b) -> bool:
+def _bases_differ(ctx: Context, shares: dict, a, b) -> bool:
     """Whether two rates of one key name different bases: one names its base and the other does not,
-    or they name different ones."""
-    shares = {id(s.pct): s for s in ctx.report.shares}
-
+    or they name different ones (`shares`: the report's shares by their percentage)."""
     text = ctx.report.text
 
     def base(q):
