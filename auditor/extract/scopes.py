@@ -432,11 +432,12 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
                 spans.append((s, min(inline.sentence(s)[1], end), scope))
         # "Như vậy, tổng số …" after the items of a list: the scope around the list
         around = ctx.node_scope.get(id(node.parent), sc.root) if node.parent is not None else sc.root
+        whole = dict(lex.scope_kinds)["whole"]
         if around is not base:
             for cut in within(inline.sentence_cuts, body_start, end):
                 s = _skip_space(f, cut)
                 # … and "Toàn tỉnh tiếp nhận …" closing the item of the last level: the whole again
-                if lex.summary_opener.match(f, s) or dict(lex.scope_kinds)["whole"].match(f, s):
+                if lex.summary_opener.match(f, s) or whole.match(f, s):
                     spans.append((s, min(inline.sentence(s)[1], end), around))
         # lead labels inside a block: "- Cấp sở, ban, ngành: tỷ lệ …", "Lũy kế 2 tháng: …", "…; Lĩnh vực X: a/b",
         # "… đạt tỷ lệ cao: Lĩnh vực Tư pháp: 596/605 hồ sơ; …"

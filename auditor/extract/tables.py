@@ -132,7 +132,7 @@ def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
     if totals:
         first = next((j for j, c in enumerate(columns) if c.kind == "count"), None)
         # the largest of them is the table's total; the others sum up a part of the rows
-        grand = max(totals, key=lambda r: _size(r, first)) if first is not None else totals[0]
+        grand = max(totals, key=lambda r: _size(ctx, r, first)) if first is not None else totals[0]
         layout.total = grand
         layout.data.remove(grand)
         layout.subtotals = [r for r in totals if r is not grand]
@@ -145,16 +145,11 @@ def _index(r: Row, label: int | None) -> str:
     return r.cells[0].text.strip(". ") if r.cells and label != 0 else ""
 
 
-def _size(r: Row, j: int) -> float:
+def _size(ctx: Ctx, r: Row, j: int) -> float:
+    """The figure the figure reader found in the row's cell j (-1 with none)."""
     cell = r.cells[j] if j < len(r.cells) else None
-    m = re.match(r"\s*([\d.,]+)", cell.text) if cell is not None else None
-    if not m:
-        return -1.0
-    digits = re.sub(r"[.,](?=\d{3}\b)", "", m.group(1)).replace(",", ".")
-    try:
-        return float(digits)
-    except ValueError:
-        return -1.0
+    qs = ctx.between(cell.start, cell.end) if cell is not None else []
+    return float(qs[0].value) if qs else -1.0
 
 
 _ROMAN = re.compile(r"[IVX]{1,4}")
