@@ -25,6 +25,7 @@ Properties:
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
@@ -36,7 +37,7 @@ from auditor.check.catalog import load_catalog
 from auditor.engine import Selection, audit_text
 
 CATALOG = load_catalog()
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=int(os.environ.get("TTHC_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 ROWS = {
     "units": ("Đơn vị", ["Xã An Hòa", "Xã Tân Lập", "Phường 3", "Thị trấn Phú Mỹ", "Xã Bình Minh", "Phường An Lạc"]),

@@ -120,12 +120,14 @@ def _wider(s: Share, ctx: Context) -> list:
 def _share(s: Share, ctx: Context, num: Quantity, bases: list) -> Outcome:
     pct = s.pct
     tried = []
-    if all(b.value == num.value and h != "stated" for b, h in bases) and pct.value != 100:
+    # a table's row gives its base by its columns, so a base equal to the count is still that base
+    own_total = s.via != "table"
+    if own_total and all(b.value == num.value and h != "stated" for b, h in bases) and pct.value != 100:
         # "Lĩnh vực Đất đai … 4.832 hồ sơ (65,64% tổng số hồ sơ tiếp nhận)": the field's own total is the
         # figure itself; the words name the total of the scope around it
         bases = list(bases) + _wider(s, ctx)
     for i, (base, how) in enumerate(bases):
-        if base.value == 0 or base is num or base.value == num.value and pct.value != 100 and how != "stated":
+        if base.value == 0 or base is num or own_total and base.value == num.value and pct.value != 100 and how != "stated":
             continue
         if num.unit and base.unit and num.unit != base.unit:
             continue  # "57 phản ánh … (48,31% số đã xử lý)": the petitions handled, not the dossiers resolved
