@@ -87,3 +87,41 @@ def test_the_official_form_reads_its_columns_and_a_changed_cell_is_caught_on_its
     assert failed and all(c.severity == "error" for c in failed)
     line = text.splitlines().index(row)
     assert any(text.count("\n", 0, c.start) == line for c in failed), [(c.code, c.numbers) for c in failed]
+
+
+_FIELD_TEXT_AND_ROW = (
+    "Lĩnh vực Hộ tịch 103 hồ sơ. Trong đó tiếp nhận trực tuyến 90 hồ sơ, tiếp nhận trực tiếp 13 hồ sơ. "
+    "Đã giải quyết trước hạn {early} hồ sơ, {late} hồ sơ quá hạn.\n\n"
+    "Lĩnh vực Chứng thực 340 hồ sơ, đã giải quyết 338 hồ sơ, đang giải quyết 2 hồ sơ.\n\n"
+    "Phụ lục. Kết quả giải quyết hồ sơ theo lĩnh vực\n"
+    "STT\tLĩnh vực\tTiếp nhận\tĐã giải quyết\tĐang giải quyết\n"
+    "1\tHộ tịch\t103\t103\t{pending}\n"
+    "2\tChứng thực\t340\t338\t2\n"
+    "\tTổng cộng\t443\t441\t{total_pending}\n"
+)
+
+
+def test_a_field_stated_in_text_and_table_adds_up_in_each():
+    """The paragraph's own parts are checked against its total although the appendix row states the
+    same total too; the row is checked on its own cells."""
+    fine = _audit(_FIELD_TEXT_AND_ROW.format(early=80, late=23, pending=0, total_pending=2))
+    assert not _fails(fine)
+    assert any({103, 80, 23} <= set(c.numbers) for c in _passes(fine, "AR007"))
+    over = _fails(_audit(_FIELD_TEXT_AND_ROW.format(early=80, late=25, pending=0, total_pending=2)), "AR007")
+    assert over and {103, 80, 25} <= set(over[0].numbers)
+    assert "80 + 25 = 105" in over[0].arithmetic
+
+
+def test_a_table_cell_that_differs_from_the_text_is_one_error_and_the_row_sum_says_which():
+    text = ("Lĩnh vực Hộ tịch tiếp nhận 104 hồ sơ, đã giải quyết 103 hồ sơ, đang giải quyết 1 hồ sơ.\n\n"
+            "Lĩnh vực Chứng thực tiếp nhận 340 hồ sơ, đã giải quyết 338 hồ sơ, đang giải quyết 2 hồ sơ.\n\n"
+            "Phụ lục. Kết quả giải quyết hồ sơ theo lĩnh vực\n"
+            "STT\tLĩnh vực\tTiếp nhận\tĐã giải quyết\tĐang giải quyết\n"
+            "1\tHộ tịch\t104\t103\t1\n2\tChứng thực\t340\t338\t2\n\tTổng cộng\t444\t441\t3\n")
+    assert not _fails(_audit(text))
+    changed = _fails(_audit(text.replace("\t103\t1\n", "\t103\t5\n")))
+    shown = [(c.code, c.severity, c.numbers) for c in changed]
+    assert [c.severity for c in changed if c.code == "XR020"] == ["error"], shown
+    row = [c for c in changed if c.code == "AR007" and 5 in c.numbers]
+    assert len(row) == 1 and row[0].severity == "warning" and sorted(row[0].numbers) == [5, 103, 104], shown
+    assert "Với 1 như phần lời văn thì khớp" in row[0].message

@@ -31,7 +31,10 @@ class Selection:
 
 def context(report: Report, catalog: Catalog, lang: str) -> Context:
     ctx = Context(report, lang, catalog.key_name, scope_table(report), default_lexicon().parents)
-    derive([r for r in catalog.rules if r.kind == "sum"], ctx)
+    ctx.by_source = [side for sf in ctx.scopes.values() for side in sf.by_source()]
+    sums = [r for r in catalog.rules if r.kind == "sum"]
+    derive(sums, ctx.scopes.values())
+    derive(sums, ctx.by_source)
     return ctx
 
 

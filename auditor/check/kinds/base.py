@@ -117,6 +117,16 @@ class ScopeFacts:
     def stated_own(self, key: str) -> bool:
         return any(f.q.role not in ("denominator", "zero") for f in self.stated.get(key, []))
 
+    def by_source(self) -> list["ScopeFacts"]:
+        """The scope's text and its table rows apart, when it has both: an appendix row and the
+        paragraph on the same field each state their own total and parts, and each must add up."""
+        column = {id(f): f.label_at == "column" for fs in self.stated.values() for f in fs}
+        if len(set(column.values())) < 2:
+            return []
+        return [ScopeFacts(self.scope, {k: kept for k, fs in self.stated.items()
+                                        if (kept := [f for f in fs if column[id(f)] == side])})
+                for side in (False, True)]
+
 
 @dataclass
 class Context:
@@ -125,6 +135,7 @@ class Context:
     key_name: Callable[[str, str], str]
     scopes: dict[int, ScopeFacts] = field(default_factory=dict)
     parents: dict[str, str | None] = field(default_factory=dict)  # a key -> the key it is part of (lexicon)
+    by_source: list[ScopeFacts] = field(default_factory=list)  # scopes stated in text and table, each side apart
     _nodes: list = field(default_factory=list, repr=False)
     _starts: list[int] | None = field(default=None, repr=False)
     _shown: dict[int, str] = field(default_factory=dict, repr=False)  # a scope's display, once per report
