@@ -72,6 +72,7 @@ class ScopeSpec(_Strict):
     summary_openers: list[str] = []
     own_periods: list[str] = []
     unit_lookalikes: list[str] = []
+    group_not_after: list[str] = []
     subjects: list[str] = []
     unit_line: str
     report_level: dict[str, list[str]]
@@ -207,6 +208,7 @@ class Lexicon:
     summary_opener: re.Pattern
     own_period: re.Pattern
     unit_lookalikes: frozenset[str]
+    group_not_after: re.Pattern
     subject: re.Pattern
     unit_line: re.Pattern
     report_level: dict[str, re.Pattern]
@@ -577,6 +579,7 @@ def _scope_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         summary_opener=_at(sco.summary_openers or ["(?!)"], a, f"{where}: scopes.summary_openers"),
         own_period=_at(sco.own_periods or ["(?!)"], a, f"{where}: scopes.own_periods"),
         unit_lookalikes=frozenset(sco.unit_lookalikes),
+        group_not_after=_any(sco.group_not_after or ["(?!)"], a, f"{where}: scopes.group_not_after"),
         subject=_written(sco.subjects, f"{where}: scopes.subjects"),
         unit_line=_compile(sco.unit_line, a, f"{where}: scopes.unit_line"),
         report_level={lvl: _any(ps, a, f"{where}: scopes.report_level") for lvl, ps in sco.report_level.items()},

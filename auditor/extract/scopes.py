@@ -235,6 +235,9 @@ def _name(kind: str, m: re.Match, ctx: Ctx, offset: int, end: int) -> tuple[str,
     after it ("Phường An Lạc"; "các huyện" names no unit); other names' words without fillers."""
     if kind == "level":
         return m.lastgroup or "level", m.end()
+    at = offset + m.start()
+    if kind == "group" and ctx.lex.group_not_after.search(ctx.folded, max(0, at - 24), at):
+        return "", m.end()
     if kind == "unit":
         if not _administrative(ctx.text[offset + m.start():offset + m.end()], ctx.lex.unit_lookalikes):
             return "", m.end()

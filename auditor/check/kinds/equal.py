@@ -56,6 +56,8 @@ def run(rule: Spec, ctx: Context) -> Iterator[Outcome]:
 
 def _repeats(rule: Spec, ctx: Context) -> Iterator[Outcome]:
     shares = {id(s.pct): s for s in ctx.report.shares}
+    bases = {id(s.numerator): s.denominator for s in ctx.report.shares
+             if s.numerator is not None and s.denominator is not None and s.via == "fraction"}
     for sf in ctx.scopes.values():
         for key, facts in sf.stated.items():
             if len(facts) < 2:
@@ -75,8 +77,24 @@ def _repeats(rule: Spec, ctx: Context) -> Iterator[Outcome]:
                 if key.endswith("%") and _bases_differ(ctx, shares, first.q, other.q):
                     continue  # "99,59%" of the resolved and "99,51% trên số hồ sơ đến hạn": two rates
                 out = _pair(ctx, sf, key, first, other)
-                if out is not None:
-                    yield out
+                if out is None:
+                    continue
+                if out.status == "fail" and (_narrower(ctx, sf, first, bases) or _narrower(ctx, sf, other, bases)):
+                    out.sure = False
+                yield out
+
+
+def _narrower(ctx: Context, sf, fa: Fact, bases: dict) -> bool:
+    """A count stated over a base the scope gives for no whole it is part of ("843/1555 hồ sơ của TTHC
+    có cung cấp dịch vụ công trực tuyến" where the scope received 1.945): the count of a narrower set,
+    perhaps not the scope's own figure."""
+    base = bases.get(id(fa.q))
+    if base is None:
+        return False
+    key, wholes = fa.key.rstrip("%"), []
+    while (key := ctx.parents.get(key)) is not None:
+        wholes += [w.q.value for w in sf.stated.get(key, [])] + ([sf.derived[key].q.value] if key in sf.derived else [])
+    return base.value not in wholes
 
 
 def _bases_differ(ctx: Context, shares: dict, a, b) -> bool:
