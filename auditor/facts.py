@@ -167,6 +167,7 @@ class Clause:
     shape: str
     numbers: list[Quantity]
     scope: Scope | None = None
+    names_group: bool = False  # it names the group of procedures it counts: comparable under any group heading
 
 
 @dataclass(slots=True)

@@ -13,6 +13,7 @@ _MIN_WORDS = 8  # a shorter phrase ("chiếm #% số đã giải quyết") repea
 
 def read_clauses(ctx: Ctx) -> None:
     f = ctx.folded
+    group = next((rx for kind, rx in ctx.lex.scope_kinds if kind == "group"), None)
     for node in ctx.nodes:
         if node.kind not in ("item", "paragraph"):
             continue
@@ -29,4 +30,5 @@ def read_clauses(ctx: Ctx) -> None:
             words = _SHAPE_WORD.findall("".join(pieces))
             words = [w for k, w in enumerate(words) if k == 0 or w != words[k - 1]]
             if len(words) >= _MIN_WORDS:
-                ctx.report.clauses.append(Clause(a, b, " ".join(words), nums, ctx.scope_at(a)))
+                names = group is not None and group.search(f, a, b) is not None
+                ctx.report.clauses.append(Clause(a, b, " ".join(words), nums, ctx.scope_at(a), names))

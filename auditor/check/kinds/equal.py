@@ -182,7 +182,9 @@ def _clauses(ctx: Context) -> Iterator[Outcome]:
     seen: dict[tuple[int, str], object] = {}
     for c in ctx.report.clauses:
         scope = c.scope
-        while scope is not None and scope.kind == "other":  # a section not understood says nothing of scope
+        # a section not understood says nothing of scope; a clause that names its group of linked
+        # procedures says it wherever it stands
+        while scope is not None and (scope.kind == "other" or scope.kind == "group" and c.names_group):
             scope = scope.parent
         key = (scope.id if scope else -1, c.shape)
         first = seen.setdefault(key, c)
