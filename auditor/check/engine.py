@@ -31,10 +31,10 @@ class Selection:
 
 def context(report: Report, catalog: Catalog, lang: str) -> Context:
     ctx = Context(report, lang, catalog.key_name, scope_table(report), default_lexicon().parents)
-    ctx.by_source = [side for sf in ctx.scopes.values() for side in sf.by_source()]
+    ctx.by_source = {sid: sides for sid, sf in ctx.scopes.items() if (sides := sf.by_source())}
     sums = [r for r in catalog.rules if r.kind == "sum"]
     derive(sums, ctx.scopes.values())
-    derive(sums, ctx.by_source)
+    derive(sums, [side for sides in ctx.by_source.values() for side in sides])
     return ctx
 
 

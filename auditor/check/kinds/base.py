@@ -135,7 +135,7 @@ class Context:
     key_name: Callable[[str, str], str]
     scopes: dict[int, ScopeFacts] = field(default_factory=dict)
     parents: dict[str, str | None] = field(default_factory=dict)  # a key -> the key it is part of (lexicon)
-    by_source: list[ScopeFacts] = field(default_factory=list)  # scopes stated in text and table, each side apart
+    by_source: dict[int, list[ScopeFacts]] = field(default_factory=dict)  # a scope in text and table: each side
     _nodes: list = field(default_factory=list, repr=False)
     _starts: list[int] | None = field(default=None, repr=False)
     _shown: dict[int, str] = field(default_factory=dict, repr=False)  # a scope's display, once per report

@@ -233,24 +233,29 @@ def derive(rules: list[Spec], scopes: Iterable[ScopeFacts]) -> None:
 def _identities(rule: Spec, ctx: Context) -> Iterator[Outcome]:
     """Each scope's identity, then the same within the text alone and within the table alone where a
     scope has both; one set of figures is checked once."""
-    seen: list[frozenset[int]] = []
-    said: set[tuple] = set()
-    whole = {id(sf.scope): sf for sf in ctx.scopes.values()}
-    for sf in list(ctx.scopes.values()) + ctx.by_source:
+    for sf in ctx.scopes.values():
         found = _identity_in(rule, ctx, sf)
-        if found is None:
+        sides = ctx.by_source.get(sf.scope.id, ())
+        if found is not None:
+            yield found[1]
+        if not sides:
             continue
-        figures, out, operands = found
-        side = sf is not whole.get(id(sf.scope))
-        parts = frozenset(id(x.q) for _, f in operands[1:] for x in leaves(f))
-        same_sum = (out.status, tuple(sorted(out.numbers)), parts)
-        if side and (same_sum in said or any(figures <= other for other in seen)):
-            continue  # the whole scope's check already used these figures, or these parts for an equal total
-        seen.append(figures)
-        said.add(same_sum)
-        if out.status == "fail" and side:
-            _restated_elsewhere(out, operands, whole[id(sf.scope)], ctx)
-        yield out
+        seen = [found[0]] if found is not None else []
+        said = {_same_sum(found)} if found is not None else set()
+        for side in sides:
+            got = _identity_in(rule, ctx, side)
+            if got is None or _same_sum(got) in said or any(got[0] <= other for other in seen):
+                continue  # the whole scope's check already used these figures, or these parts for an equal total
+            seen.append(got[0])
+            said.add(_same_sum(got))
+            if got[1].status == "fail":
+                _restated_elsewhere(got[1], got[2], sf, ctx)
+            yield got[1]
+
+
+def _same_sum(found: tuple) -> tuple:
+    figures, out, operands = found
+    return out.status, tuple(sorted(out.numbers)), frozenset(id(x.q) for _, f in operands[1:] for x in leaves(f))
 
 
 def _restated_elsewhere(out: Outcome, operands: list[tuple[int, Fact]], sf: ScopeFacts, ctx: Context) -> None:
