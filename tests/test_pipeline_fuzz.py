@@ -177,6 +177,8 @@ REPEATED = st.tuples(
 @example("1 + 2 = 3, " * 1500)  # found by this test: 16 KB took 12 s
 @example("Tổng số hồ sơ 100 hồ sơ, " + "trong đó 5 hồ sơ, " * 4000)
 @example("\t".join(["7"] * 40000))
+@example("Tổng cộng 54 hồ sơ, đạt tỷ lệ 98,70% " * 2000)  # one run-on clause: every percentage read it whole
+@example("( " * 6000)  # brackets left open: each held the rest of the block
 def test_time_stays_linear_on_repeated_pieces(text):
     import time
     t0 = time.perf_counter()

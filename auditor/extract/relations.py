@@ -165,7 +165,11 @@ class Relations:
         ctx, f, inline = self.ctx, self.ctx.folded, self.ctx.inline
         start, end = node.body_start, _own_end(node)
         for a, b in inline.asides_in(start, end):
+            if b - a > _ASIDE_REACH:
+                continue  # a bracket left open to the block's end holds no list of parts
             inside = self.items(a + 1, b, depth_of=(a, b))
+            if not inside:
+                continue
             words = f[a + 1:b]
             if ctx.lex.breakdown.search(words) or ctx.lex.aside_other_time.match(f, a + 1) or ctx.lex.not_parts.search(words):
                 continue
@@ -308,7 +312,7 @@ def read_shares(ctx: Ctx, rel: Relations) -> None:
         window = f[max(c_start, p.start - 60):p.start]
         share.comparison = bool(lex.comparison_before.search(window)) and not lex.share_before.search(window) \
             or bool(lex.comparison_after.match(f, p.end))
-        share.compared = bool(lex.comparison_before.search(f, c_start, p.start))
+        share.compared = bool(lex.comparison_before.search(f, max(c_start, p.start - _CLAUSE_REACH), p.start))
         share.rate_named = bool(lex.rate_word.search(f, max(c_start, p.start - 120), p.start)) or bool(lex.share_before.search(window))
         _numerator(ctx, rel, share, i, c_start)
         _named_base(ctx, share)
@@ -426,7 +430,7 @@ def _figure_named(ctx: Ctx, p: Quantity, words: str) -> Quantity | None:
         return None
     f = ctx.folded
     rx = re.compile(r"\b" + r"\s+".join(map(re.escape, named.split())) + r"\b")
-    for q in reversed(ctx.between(node.body_start, p.start)):
+    for q in reversed(ctx.between(max(node.body_start, p.start - _NAMED_REACH), p.start)):
         if q.role != "quantity" or q.percent:
             continue
         phrase = f[ctx.inline.phrase(q.start)[0]:q.start]
@@ -460,6 +464,9 @@ def partitions(ctx: Ctx) -> None:
 
 
 _RATE_REACH = 150  # characters before a percentage in which the words naming its rate are read
+_CLAUSE_REACH = 400  # characters of a clause read back from a percentage (a run-on text is one clause)
+_ASIDE_REACH = 1500  # characters of a bracket that can hold the parts of the figure before it
+_NAMED_REACH = 1500  # characters back from a percentage that its named base may stand (a long block is not read whole)
 _SUM_REACH = 300  # characters around "=" or "so với" in which a written-out sum is read
 _LIST_REACH = 600  # characters after a colon in which its list of parts is read
 
