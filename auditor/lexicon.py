@@ -52,6 +52,7 @@ class FigureSpec(_Strict):
     scale_money: list[str]
     not_quantity_before: list[str]
     ocr_noise: list[str]
+    subject_units: list[str] = []
 
 
 class ScopeSpec(_Strict):
@@ -89,6 +90,8 @@ class RelationSpec(_Strict):
     list_gap: list[str]
     aside_note_words: list[str]
     share_link: list[str]
+    attained: list[str] = []
+    attaining_units: list[str] = []
     share_after: list[str]
     of_total: list[str]
     base_after: list[str]
@@ -192,6 +195,7 @@ class Lexicon:
     scale_money: re.Pattern
     not_quantity_before: re.Pattern
     ocr_noise: list[re.Pattern]
+    subject_units: frozenset[str]
     units: list[tuple[str, re.Pattern]]
     any_unit: re.Pattern  # every unit in one alternation, in lexicon order; lastgroup names it
     unit_of_group: dict[str, str]
@@ -221,6 +225,8 @@ class Lexicon:
     list_gap: re.Pattern
     aside_note: re.Pattern
     share_link: re.Pattern
+    attained: re.Pattern
+    attaining_units: frozenset[str]
     share_after: re.Pattern
     of_total: re.Pattern
     base_after: re.Pattern
@@ -552,6 +558,7 @@ def _figure_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         scale_money=_at(fig.scale_money, a, f"{where}: figures.scale_money"),
         not_quantity_before=_before_figure(fig.not_quantity_before, a, f"{where}: figures.not_quantity_before"),
         ocr_noise=[_compile(p, a, f"{where}: figures.ocr_noise", scanning=True) for p in fig.ocr_noise],
+        subject_units=frozenset(fig.subject_units),
         units=units,
         any_unit=re.compile("|".join(f"(?P<u{i}>{rx.pattern})" for i, (_, rx) in enumerate(units))),
         unit_of_group={f"u{i}": name for i, (name, _) in enumerate(units)},
@@ -599,6 +606,8 @@ def _relation_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         list_gap=_any(rel.list_gap, a, f"{where}: relations.list_gap"),
         aside_note=_any(rel.aside_note_words, a, f"{where}: relations.aside_note_words"),
         share_link=_any(rel.share_link, a, f"{where}: relations.share_link"),
+        attained=_any(rel.attained or ["(?!)"], a, f"{where}: relations.attained"),
+        attaining_units=frozenset(rel.attaining_units),
         share_after=_at(rel.share_after, a, f"{where}: relations.share_after"),
         of_total=_any(rel.of_total, a, f"{where}: relations.of_total"),
         base_after=_at(rel.base_after, a, f"{where}: relations.base_after"),

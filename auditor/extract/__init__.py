@@ -17,7 +17,7 @@ from ..parse.inline import analyse
 from .changes import read_changes
 from .clauses import read_clauses
 from .context import Ctx
-from .figures import mark_respective, read_figures
+from .figures import inherit_units, mark_respective, read_figures
 from .header import read_header, read_references
 from .labels import Labeller, fraction_facts, link_bases, prune_breakdowns, rate_facts, resolve_alternatives
 from .lists import read_lists
@@ -35,6 +35,7 @@ def extract(path: str, text: str, encoding: str = "utf-8", lex: Lexicon | None =
     tree = parse_document(text)
     ctx.set_tree(tree, analyse(tree, text))
     mark_respective(ctx)
+    inherit_units(ctx)
     for node in ctx.nodes:
         if node.kind == "item":
             ctx.mark(node.marker[0], node.marker[1], "marker")

@@ -200,6 +200,27 @@ def _fractions(ctx: Ctx) -> None:
             a.unit = b.unit
 
 
+def inherit_units(ctx: Ctx) -> None:
+    """"Tiếp nhận 12 phản ánh, kiến nghị; đã giải quyết 10, đang giải quyết 02": a bare count takes the
+    unit of the sentence's count before it when that counts something other than dossiers
+    (figures.subject_units), unless the words between name dossiers again."""
+    lex, f = ctx.lex, ctx.folded
+    dossiers = dict(lex.units).get("dossiers")
+    last: tuple[int, str, int] | None = None  # the sentence, the unit, where its count ends
+    for q in ctx.qs:
+        if q.percent or q.role not in ("quantity", "numerator", "denominator"):
+            continue
+        node = ctx.node_at(q.start)
+        if node is None or node.kind == "table":
+            continue
+        sentence = ctx.inline.sentence(q.start)[0]
+        if q.unit is not None:
+            last = (sentence, q.unit, q.end)
+        elif last is not None and last[0] == sentence and last[1] in lex.subject_units \
+                and not (dossiers is not None and dossiers.search(f, last[2], q.start)):
+            q.unit = last[1]
+
+
 def mark_respective(ctx: Ctx) -> None:
     """"Số hồ sơ theo quý lần lượt là 1.012, 1.104, 1.125 và 1.167": figures given in turn for several
     things are none of them the figure their words name (a quarter's is not the year's)."""

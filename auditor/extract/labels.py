@@ -127,6 +127,12 @@ class Labeller:
         if aside is not None:
             lo = max(lo, aside[0] + 1)
         seg = f[lo:q.start]
+        for a, b in ctx.inline.asides_in(lo, q.start):
+            # "24.450 hồ sơ (không có hồ sơ kỳ trước chuyển sang), gồm 22.102 …": a closed bracket names
+            # nothing after a break; "đúng hạn (kể cả trước hạn) là 2.942" still names its figure
+            after = f[b + 1:q.start]
+            if b < q.start and (re.search(r"[,;]", after) or ctx.lex.breakdown.search(after)):
+                seg = seg[:a - lo] + " " * (b + 1 - a) + seg[b + 1 - lo:]
         if not seg.strip() or ctx.lex.whole_before_part.search(seg):
             return [], "", 0
         cands = [c for c in ctx.lex.candidates(seg) if len(seg) - c[1] <= _LABEL_REACH]

@@ -342,6 +342,8 @@ def _numerator(ctx: Ctx, rel: Relations, share: Share, i: int, c_start: int) -> 
     if prev is not None:
         between = f[prev.end:p.start]
         if prev.role == "denominator" and len(between) <= 150 and ";" not in between:
+            if prev.unit in lex.attaining_units and lex.attained.fullmatch(between):
+                return  # "11/16 đơn vị đạt … 99%": what each unit attains, not the share the fraction makes
             share.numerator, share.denominator, share.via = qs[j - 1], prev, "fraction"
             return
         if prev.role == "quantity" and len(between) <= _LINK_GAP and lex.share_link.fullmatch(between):

@@ -123,10 +123,11 @@ def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
         figures = [c for j, c in enumerate(r.cells) if columns[j].kind in ("count", "percent", "rank", "delta") and c.text]
         if not figures:
             continue  # a group row ("Huyện, thành phố") or a note
-        words = fold(r.cells[label].text) if label is not None else ""
-        if lex.not_part_row.match(words) and not lex.total_row.match(words):
+        written = r.cells[label].text if label is not None else ""
+        words = fold(written)
+        if lex.not_part_row.match(words) and not total_label(lex, written):
             continue  # "Bình quân/tháng", "Tỷ lệ (%)": figures about the rows, no part of their sums
-        if label is not None and (lex.total_row.match(words) or _ROMAN.fullmatch(_index(r, label))):
+        if label is not None and (total_label(lex, written) or _ROMAN.fullmatch(_index(r, label))):
             totals.append(r)
         layout.data.append(r)
     if totals:
@@ -153,6 +154,17 @@ def _size(ctx: Ctx, r: Row, j: int) -> float:
 
 
 _ROMAN = re.compile(r"[IVX]{1,4}")
+_WRITTEN_CONG = re.compile(r"\b(?:[Cc]ông|CÔNG)\b")  # "Công chứng", "Tổng công ty": not "cộng", which folds the same
+
+
+def total_label(lex, written: str) -> re.Match | None:
+    """The words of a total row ("Tổng cộng", "Cộng", "Toàn tỉnh") opening a row's label, read on the
+    folded text; a "công" written with its marks is another word."""
+    m = lex.total_row.match(fold(written))
+    if m is None:
+        return None
+    after = re.match(r"\s*\S*", written[m.end():])  # "Tổng" matched, "công ty" after it
+    return None if _WRITTEN_CONG.search(written, 0, m.end() + after.end()) else m
 _DOTTED = re.compile(r"(\d{1,2})\.\d{1,2}")
 
 
@@ -206,8 +218,9 @@ def _row_tree(ctx: Ctx, layout: Layout) -> None:
     counts = [c for c in layout.columns if c.kind == "count"]
     rows = len(layout.data) + (1 if layout.total else 0)
     layout.named_rows = named * 5 >= 3 * rows and not layout.rows_are_fields
-    total_words = fold(layout.total.cells[layout.label].text) if layout.total is not None else ""
-    tm = ctx.lex.total_row.match(total_words)
+    total_written = layout.total.cells[layout.label].text if layout.total is not None else ""
+    total_words = fold(total_written)
+    tm = total_label(ctx.lex, total_written)
     names_figure = bool(tm and ctx.lex.label_regex.search(total_words, tm.end()))
     if layout.named_rows and layout.total is not None and len(counts) > 1 and names_figure:
         # "Tổng số hồ sơ tiếp nhận | 3.536 | 4.130" over "- Trực tuyến | …": a named figure with its
@@ -586,6 +599,8 @@ class _TableReader:
             parts = [get(r, c.j) for r in top]
             if total is None or any(p is None for p in parts) or any(len(p) != len(total) for p in parts):
                 continue
+            if c.unit == "points" and total[-1].value <= max(p[-1].value for p in parts):
+                continue  # the whole's own score or the rows' average ("Toàn tỉnh | 84,03"), not their sum
             self.ctx.report.breakdowns.append(Breakdown(
                 total, parts, "table_column", True, self.context, lay.total.start, lay.total.end,
                 [" ".join(r.cells[lay.label].text.split()) if lay.label is not None else "" for r in top],

@@ -32,12 +32,13 @@ class RawNumber(NamedTuple):  # a tuple: a long report has a hundred thousand of
     rejoined: bool = False  # OCR put a space inside its digits ("7. 846", "136, 350"): read joined
 
 
-# A figure whose thousands group OCR split with a space ("7. 846", "9 .604", "136, 350"): one to three
+# A figure whose thousands group OCR split with a space or a line break ("7. 846", "9 .604", "136, 350",
+# "4⏎.361"): one to three
 # digits, a separator with a space on one side, exactly three digits; not one of a run of figures
 # ("1, 2, 3") and not a percentage (those are read above).
 # ... and one whose decimals it set apart ("44 ,46", "tăng 3 ,55"): a space before the mark, none after
 _SPLIT_DECIMAL = re.compile(r"(?=\d)(?<![\d.,])(?<!\d[.,] )(\d{1,3}) ([.,])(\d{1,2})(?![\d.,%])(?! ?%)")
-_SPLIT_THOUSANDS = re.compile(r"(?=\d)(?<!\d[.,] )(?<![\d.,])(\d{1,3}(?:[.,]\d{3})*)( [.,] ?| ?[.,] )(\d{3})(?![\d%])(?! ?[.,] ?\d)(?! ?%)")
+_SPLIT_THOUSANDS = re.compile(r"(?=\d)(?<!\d[.,] )(?<![\d.,])(\d{1,3}(?:[.,]\d{3})*)( [.,] ?| ?[.,] |\n[.,])(\d{3})(?![\d%])(?! ?[.,] ?\d)(?! ?%)")
 
 
 def decimal_mark_of(text: str) -> str:
