@@ -26,7 +26,9 @@ class Quantity:
     # quantity | numerator | denominator | rank | year | date | docref | noise | delta | other | derived | zero
     role: str = "quantity"
     approx: str = ""  # "above" ("hơn", "trên"), "below" ("gần", "dưới"), "about" ("khoảng"): a headline, not a count
-    reading: str = "clean"  # clean | rejoined (OCR split its digits) | scaled ("3,2 nghìn")
+    # clean | rejoined (OCR split its digits) | scaled ("3,2 nghìn") | broken (a line ends in it and the next opens
+    # with digits: "đang giải quyết 44⏎5 hồ sơ" may be one figure)
+    reading: str = "clean"
     tolerance: Decimal = Decimal(0)  # a scaled figure stands for value ± tolerance
     _number: float | int | None = field(default=None, repr=False, compare=False)
 
@@ -41,7 +43,7 @@ class Quantity:
     @property
     def sure(self) -> bool:
         """Read exactly as written: not approximate, not pieced together from OCR fragments."""
-        return not self.approx and self.reading != "rejoined"
+        return not self.approx and self.reading not in ("rejoined", "broken")
 
 
 @dataclass(eq=False, slots=True)

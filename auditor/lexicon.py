@@ -53,6 +53,7 @@ class FigureSpec(_Strict):
     not_quantity_before: list[str]
     ocr_noise: list[str]
     subject_units: list[str] = []
+    page_furniture: list[str] = []
 
 
 class ScopeSpec(_Strict):
@@ -196,6 +197,7 @@ class Lexicon:
     not_quantity_before: re.Pattern
     ocr_noise: list[re.Pattern]
     subject_units: frozenset[str]
+    page_furniture: re.Pattern
     units: list[tuple[str, re.Pattern]]
     any_unit: re.Pattern  # every unit in one alternation, in lexicon order; lastgroup names it
     unit_of_group: dict[str, str]
@@ -559,6 +561,7 @@ def _figure_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         not_quantity_before=_before_figure(fig.not_quantity_before, a, f"{where}: figures.not_quantity_before"),
         ocr_noise=[_compile(p, a, f"{where}: figures.ocr_noise", scanning=True) for p in fig.ocr_noise],
         subject_units=frozenset(fig.subject_units),
+        page_furniture=_any(fig.page_furniture or ["(?!)"], a, f"{where}: figures.page_furniture"),
         units=units,
         any_unit=re.compile("|".join(f"(?P<u{i}>{rx.pattern})" for i, (_, rx) in enumerate(units))),
         unit_of_group={f"u{i}": name for i, (name, _) in enumerate(units)},

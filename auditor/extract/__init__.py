@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from ..facts import Header, Report
 from ..lexicon import Lexicon, default_lexicon
-from ..parse.numbers import decimal_mark_of
 from ..parse.document import parse_document
 from ..parse.inline import analyse
+from ..parse.numbers import decimal_mark_of
+from ..source.normalize import blank_page_furniture
 from .changes import read_changes
 from .clauses import read_clauses
 from .context import Ctx
-from .figures import inherit_units, mark_respective, read_figures
+from .figures import inherit_units, mark_broken, mark_respective, read_figures
 from .header import read_header, read_references
 from .labels import Labeller, fraction_facts, link_bases, prune_breakdowns, rate_facts, resolve_alternatives
 from .lists import read_lists
@@ -27,18 +28,20 @@ from .tables import read_tables
 
 
 def extract(path: str, text: str, encoding: str = "utf-8", lex: Lexicon | None = None) -> Report:
+    lex = lex or default_lexicon()
     report = Report(path, text, encoding, decimal_mark_of(text), Header())
-    ctx = Ctx(text, lex or default_lexicon(), report)
+    ctx = Ctx(blank_page_furniture(text, lex.page_furniture), lex, report)
     read_figures(ctx)
     read_header(ctx)
     read_references(ctx)
-    tree = parse_document(text)
-    ctx.set_tree(tree, analyse(tree, text))
+    tree = parse_document(ctx.text)
+    ctx.set_tree(tree, analyse(tree, ctx.text))
     mark_respective(ctx)
     inherit_units(ctx)
     for node in ctx.nodes:
         if node.kind == "item":
             ctx.mark(node.marker[0], node.marker[1], "marker")
+    mark_broken(ctx)
     scopes = assign_scopes(ctx)
     read_tables(ctx, scopes)
     rel = read_relations(ctx)

@@ -200,6 +200,26 @@ def _fractions(ctx: Ctx) -> None:
             a.unit = b.unit
 
 
+_LINE_BREAK = re.compile(r"[.,]? *\n *")
+
+
+def mark_broken(ctx: Ctx) -> None:
+    """A figure that ends a line when the next line opens with digits ("đang giải quyết 44⏎5 hồ sơ"): a
+    converted or scanned page may have broken one figure in two, so neither reading is sure."""
+    text, qs = ctx.text, ctx.qs
+    for a, b in zip(qs, qs[1:]):
+        if a.reading != "clean" or b.reading != "clean" or b.role in ("marker", "docref", "date") \
+                or not _LINE_BREAK.fullmatch(text, a.end, b.start):
+            continue
+        line_start = text.rfind("\n", 0, a.start) + 1
+        line_end = text.find("\n", b.end)
+        node_a, node_b = ctx.node_at(a.start), ctx.node_at(b.start)
+        if "\t" in text[line_start:line_end if line_end >= 0 else len(text)] \
+                or any(n is not None and n.kind == "table" for n in (node_a, node_b)):
+            continue  # a table's rows: the last cell of one, the first of the next
+        a.reading = b.reading = "broken"
+
+
 def inherit_units(ctx: Ctx) -> None:
     """"Tiếp nhận 12 phản ánh, kiến nghị; đã giải quyết 10, đang giải quyết 02": a bare count takes the
     unit of the sentence's count before it when that counts something other than dossiers

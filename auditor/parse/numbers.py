@@ -16,7 +16,8 @@ from typing import NamedTuple
 _PCT_SPACED = re.compile(r"(?=\d)(?<![\d.,])(\d{1,3}) ?([.,]) ?(\d{1,3}) ?%")
 _PCT_OCR_A = re.compile(r"(?=\d)(?<![\d.,])(\d{1,3}) (\d{2}) ?A\b")
 # A number not glued to a word ("S6" is OCR for "Số"), but a glued currency sign is allowed ("5.158.000đ").
-_NUMBER = re.compile(r"(?=\d)(?<![^\W\d_])(?<![\d.,])\d+(?:[.,]\d+)*(?!\d)(?:(?![^\W\d_])|(?=[đd]\b))")
+# a figure ends at a letter's edge, and a footnote mark ("12.032¹ hồ sơ") is no letter
+_NUMBER = re.compile(r"(?=\d)(?<![^\W\d_])(?<![\d.,])\d+(?:[.,]\d+)*(?!\d)(?:(?![^\W\d_\u00b9\u00b2\u00b3\u2070-\u2079])|(?=[đd]\b))")
 _PCT_AFTER = re.compile(r"\s?%")
 # both marks in one number: thousands groups of three, then one decimal part ("1.005,8", "1,005.8")
 _WELL_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:,\d{3})+\.\d+")
@@ -33,12 +34,19 @@ class RawNumber(NamedTuple):  # a tuple: a long report has a hundred thousand of
 
 
 # A figure whose thousands group OCR split with a space or a line break ("7. 846", "9 .604", "136, 350",
-# "4⏎.361"): one to three
+# "4⏎.361", "4.⏎449"): one to three
 # digits, a separator with a space on one side, exactly three digits; not one of a run of figures
 # ("1, 2, 3") and not a percentage (those are read above).
 # ... and one whose decimals it set apart ("44 ,46", "tăng 3 ,55"): a space before the mark, none after
 _SPLIT_DECIMAL = re.compile(r"(?=\d)(?<![\d.,])(?<!\d[.,] )(\d{1,3}) ([.,])(\d{1,2})(?![\d.,%])(?! ?%)")
-_SPLIT_THOUSANDS = re.compile(r"(?=\d)(?<!\d[.,] )(?<![\d.,])(\d{1,3}(?:[.,]\d{3})*)( [.,] ?| ?[.,] |\n[.,])(\d{3})(?![\d%])(?! ?[.,] ?\d)(?! ?%)")
+_SPLIT_THOUSANDS = re.compile(r"(?=\d)(?<!\d[.,] )(?<![\d.,])(\d{1,3}(?:[.,]\d{3})*)( [.,] ?| ?[.,] |\n[.,]|[.,]\n)(\d{3})(?![\d%])(?! ?[.,] ?\d)(?! ?%)")
+
+
+# OCR's letters for digits inside a figure ("1.O20", "2.0l6", "88,9l%", "trực tiếp 1l hồ sơ"): read as the
+# digits they stand for when the result is a well-formed figure; the reading is unsure (rejoined)
+_OCR_LETTERED = re.compile(r"(?<![^\W_])(?<![.,])(?=[\dOl]*\d)(?=[\d.,]*[Ol])[\dOl][\dOl.,]*(?<![.,])(?![^\W\d_])")
+_OCR_DIGITS = str.maketrans("Ol", "01")
+_WELL_FORMED = re.compile(r"\d{1,3}(?:[.,]\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?")
 
 
 def decimal_mark_of(text: str) -> str:
@@ -131,6 +139,13 @@ def scan(text: str) -> list[RawNumber]:
         if free(a, b):
             found.append(RawNumber(a, b, m.group(1) + m.group(2).strip() + m.group(3), False, True))
             insort(taken, (a, b))
+    for m in _OCR_LETTERED.finditer(text):
+        a, b = m.span()
+        digits = m.group().translate(_OCR_DIGITS)
+        if free(a, b) and _WELL_FORMED.fullmatch(digits):
+            pm = _PCT_AFTER.match(text, b) if "%" in text[b:b + 2] else None
+            found.append(RawNumber(a, pm.end() if pm else b, digits, pm is not None, True))
+            insort(taken, (a, pm.end() if pm else b))
     for m in _NUMBER.finditer(text):
         a, b = m.span()
         if taken and not free(a, b):

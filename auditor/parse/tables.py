@@ -151,6 +151,8 @@ def read_table(text: str, lines: list[tuple[int, int]]) -> Table | None:
     body_raw = raw[first_data:]
     numbers_row = next((r for r in head_raw if _is_column_numbers(r[2])), None)
     head_raw = [r for r in head_raw if r is not numbers_row]
+    if not spaced:
+        body_raw = _rejoined(body_raw)
     # cells as split: "   Tổng cộng   11 …" counts its empty first cell, like the rows under it
     counts = [len(cells) for _, _, cells in body_raw if _is_data(cells)]
     regular = bool(counts) and max(counts.count(n) for n in set(counts)) * 10 >= 7 * len(counts)
@@ -184,6 +186,25 @@ def read_table(text: str, lines: list[tuple[int, int]]) -> Table | None:
                 table.column_numbers[j] = (int(m.group(1)), m.group(2))
         _check_numbering(table, cells)
     return table
+
+
+def _rejoined(body_raw: list) -> list:
+    """A row a converted page broke over two lines ("2 | Xã Kỳ Văn | 1.067" ⏎ "1.054 | 896 | 158 | 0"): the
+    line that opens with a figure and completes the row before it to the table's usual width is its end."""
+    counts = [len(cells) for _, _, cells in body_raw]
+    if len(counts) < 3:
+        return body_raw
+    usual = max(set(counts), key=counts.count)
+    out = []
+    for row in body_raw:
+        if out:
+            s, _, cells = out[-1]
+            if len(cells) < usual and len(cells) + len(row[2]) == usual and row[2] and row[2][0].is_figure \
+                    and cells and not cells[-1].text == "":
+                out[-1] = (s, row[1], cells + row[2])
+                continue
+        out.append(row)
+    return out
 
 
 def _check_numbering(table: Table, numbers: list[Cell]) -> None:
