@@ -30,6 +30,7 @@ class Quantity:
     # with digits: "đang giải quyết 44⏎5 hồ sơ" may be one figure)
     reading: str = "clean"
     tolerance: Decimal = Decimal(0)  # a scaled figure stands for value ± tolerance
+    target: bool = False  # a denominator that is a plan or target ("38.412/35.000 tài khoản theo chỉ tiêu"): may be passed
     _number: float | int | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -140,6 +141,9 @@ class Share:
     # số N"), named (the words name a figure the scope states), breakdown (the total the numerator is a
     # part of), key (the lexicon's usual base for the numerator's key)
     bases: list[tuple[Quantity, str]] = field(default_factory=list)
+    # figures the rate may count with its numerator: a table's "Tỷ lệ đúng hạn (%)" beside "Trước hạn | Đúng
+    # hạn" columns counts the early ones too (relations.rate_includes)
+    numerator_with: tuple[Quantity, ...] = ()
 
 
 @dataclass(slots=True)

@@ -93,6 +93,8 @@ class RelationSpec(_Strict):
     share_link: list[str]
     attained: list[str] = []
     attaining_units: list[str] = []
+    target_after: list[str] = []
+    rate_includes: dict[str, list[str]] = {}
     share_after: list[str]
     of_total: list[str]
     base_after: list[str]
@@ -229,6 +231,8 @@ class Lexicon:
     share_link: re.Pattern
     attained: re.Pattern
     attaining_units: frozenset[str]
+    target_after: re.Pattern
+    rate_includes: dict[str, tuple[str, ...]]
     share_after: re.Pattern
     of_total: re.Pattern
     base_after: re.Pattern
@@ -611,6 +615,8 @@ def _relation_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         share_link=_any(rel.share_link, a, f"{where}: relations.share_link"),
         attained=_any(rel.attained or ["(?!)"], a, f"{where}: relations.attained"),
         attaining_units=frozenset(rel.attaining_units),
+        target_after=_at(rel.target_after or ["(?!)"], a, f"{where}: relations.target_after"),
+        rate_includes={k: tuple(v) for k, v in rel.rate_includes.items()},
         share_after=_at(rel.share_after, a, f"{where}: relations.share_after"),
         of_total=_any(rel.of_total, a, f"{where}: relations.of_total"),
         base_after=_at(rel.base_after, a, f"{where}: relations.base_after"),

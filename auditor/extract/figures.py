@@ -198,6 +198,8 @@ def _fractions(ctx: Ctx) -> None:
                 continue
             a.role, b.role = "numerator", "denominator"
             a.unit = b.unit
+            # only a count above its base needs the reading; "28/28 nhiệm vụ … theo Kế hoạch" is a part of its whole
+            b.target = a.value > b.value and ctx.lex.target_after.match(ctx.folded, b.end) is not None
 
 
 _LINE_BREAK = re.compile(r"[.,]? *\n *")
@@ -208,7 +210,7 @@ def mark_broken(ctx: Ctx) -> None:
     converted or scanned page may have broken one figure in two, so neither reading is sure."""
     text, qs = ctx.text, ctx.qs
     for a, b in zip(qs, qs[1:]):
-        if a.reading != "clean" or b.reading != "clean" or b.role in ("marker", "docref", "date") \
+        if a.reading != "clean" or b.role in ("marker", "docref", "date") \
                 or not _LINE_BREAK.fullmatch(text, a.end, b.start):
             continue
         line_start = text.rfind("\n", 0, a.start) + 1
@@ -217,7 +219,9 @@ def mark_broken(ctx: Ctx) -> None:
         if "\t" in text[line_start:line_end if line_end >= 0 else len(text)] \
                 or any(n is not None and n.kind == "table" for n in (node_a, node_b)):
             continue  # a table's rows: the last cell of one, the first of the next
-        a.reading = b.reading = "broken"
+        a.reading = "broken"
+        if b.reading == "clean":
+            b.reading = "broken"
 
 
 def inherit_units(ctx: Ctx) -> None:

@@ -53,6 +53,8 @@ class Scopes:
             if self.ctx.report.header.level == "commune":
                 return parent
             kind, name = "own", "own"
+            if parent.kind == "own":
+                return parent  # "UBND huyện …" in the district's own section: the same
         if parent is self.root and kind in ("level", "agency") and self._subject(kind, name):
             return parent  # "Điểm phục vụ hành chính công cấp xã" in a report on the communes: the whole
         if kind == "level":
@@ -234,6 +236,10 @@ def _name(kind: str, m: re.Match, ctx: Ctx, offset: int, end: int) -> tuple[str,
     """A canonical name and where it ends: a level's id; a unit's type word and the capitalised words
     after it ("Phường An Lạc"; "các huyện" names no unit); other names' words without fillers."""
     if kind == "level":
+        after = _NAME_WORD.match(ctx.text, offset + m.end(), end)
+        if ctx.text[offset + m.start():offset + m.end()].lower().startswith(("ubnd", "ủy ban", "uỷ ban")) \
+                and after and after.group(1)[:1].isupper():
+            return "", m.end()  # "UBND huyện Quỳnh Lưu": a named unit, not the level
         return m.lastgroup or "level", m.end()
     at = offset + m.start()
     if kind == "group" and ctx.lex.group_not_after.search(ctx.folded, max(0, at - 24), at):

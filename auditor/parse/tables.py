@@ -151,8 +151,11 @@ def read_table(text: str, lines: list[tuple[int, int]]) -> Table | None:
     body_raw = raw[first_data:]
     numbers_row = next((r for r in head_raw if _is_column_numbers(r[2])), None)
     head_raw = [r for r in head_raw if r is not numbers_row]
+    broken: set[int] = set()  # where rows start that a page broke
     if not spaced:
         body_raw = _rejoined(body_raw)
+    else:  # cells placed by position cannot be joined across lines: both halves stand apart from the sums
+        broken = {r[0] for pair in _broken_pairs(body_raw) for r in pair}
     # cells as split: "   Tổng cộng   11 …" counts its empty first cell, like the rows under it
     counts = [len(cells) for _, _, cells in body_raw if _is_data(cells)]
     regular = bool(counts) and max(counts.count(n) for n in set(counts)) * 10 >= 7 * len(counts)
@@ -175,6 +178,8 @@ def read_table(text: str, lines: list[tuple[int, int]]) -> Table | None:
         last = max((j for j, c in enumerate(cells) if c.text), default=-1)
         if not spaced and head_raw and last >= header_width and _is_data(cells):
             table.misaligned.append(row)  # a cell beyond the header's last column: the row is shifted
+        elif s in broken:
+            table.misaligned.append(row)
         elif any(row.cells[j].text for j in stray):
             table.misaligned.append(row)
     table.headers = _headers(head_raw, width, place, text)
@@ -188,6 +193,18 @@ def read_table(text: str, lines: list[tuple[int, int]]) -> Table | None:
     return table
 
 
+def _broken_pairs(body_raw: list) -> list:
+    """Rows a page broke over two lines: a short row, then a line that opens with a figure and makes up
+    the table's usual number of cells with it."""
+    counts = [len(cells) for _, _, cells in body_raw]
+    if len(counts) < 3:
+        return []
+    usual = max(set(counts), key=counts.count)
+    return [(a, b) for a, b in zip(body_raw, body_raw[1:])
+            if len(a[2]) < usual and len(a[2]) + len(b[2]) == usual and len(b[2]) >= 2
+            and b[2][0].is_figure and b[2][1].is_figure]
+
+
 def _rejoined(body_raw: list) -> list:
     """A row a converted page broke over two lines ("2 | Xã Kỳ Văn | 1.067" ⏎ "1.054 | 896 | 158 | 0"): the
     line that opens with a figure and completes the row before it to the table's usual width is its end."""
@@ -199,8 +216,8 @@ def _rejoined(body_raw: list) -> list:
     for row in body_raw:
         if out:
             s, _, cells = out[-1]
-            if len(cells) < usual and len(cells) + len(row[2]) == usual and row[2] and row[2][0].is_figure \
-                    and cells and not cells[-1].text == "":
+            if len(cells) < usual and len(cells) + len(row[2]) == usual and len(row[2]) >= 2 \
+                    and row[2][0].is_figure and row[2][1].is_figure and cells[-1].text != "":
                 out[-1] = (s, row[1], cells + row[2])
                 continue
         out.append(row)

@@ -29,8 +29,8 @@ def run(rule: Spec, ctx: Context) -> Iterator[Outcome]:
 def _fractions(ctx: Context) -> Iterator[Outcome]:
     qs = ctx.report.quantities
     for a, b in zip(qs, qs[1:]):
-        if a.role != "numerator" or b.role != "denominator":
-            continue
+        if a.role != "numerator" or b.role != "denominator" or b.target:
+            continue  # a target may be passed: "38.412/35.000 tài khoản theo chỉ tiêu"
         ok = a.value <= b.value
         values = {"value": ctx.fmt(a.value), "limit": ctx.fmt(b.value), "name": "", "where": ""}
         values["arithmetic"] = f"{values['value']} {'≤' if ok else '>'} {values['limit']}"

@@ -117,6 +117,27 @@ def _wider(s: Share, ctx: Context) -> list:
     return out
 
 
+def _counted_with(ctx: Context, s: Share, num: Quantity, tried: list) -> Outcome | None:
+    """The rate read as counting the figures beside its numerator too ("Tỷ lệ đúng hạn" of early and on
+    time): a pass when that reading fits; otherwise the first reading's failure stands."""
+    parts = (num, *s.numerator_with)
+    total = sum((q.value for q in parts), Decimal(0))
+    both = Quantity(total, 0, "", min(q.start for q in parts), max(q.end for q in parts), unit=num.unit, role="derived")
+    base = tried[0][0]
+    reading, exact = fits(both, base, s.pct)
+    if not reading:
+        return None
+    values = _values(ctx, both, base, s.pct, reading, exact, tried[0][1])
+    shown = " + ".join(ctx.fmt(q.value) for q in parts)
+    values["numerator"] = f"({shown})"
+    values["arithmetic"] = values["arithmetic"].replace(ctx.fmt(total), f"({shown})", 1)
+    numbers = [q.number for q in parts] + [base.number, s.pct.number]
+    related = [Related(values["base"], base.start, base.end)] + [Related(ctx.t("cùng tính", "counted with"), q.start, q.end)
+                                                               for q in s.numerator_with]
+    return Outcome("pass", min(num.start, s.pct.start), max(num.end, s.pct.end), values, numbers, related,
+                   values["arithmetic"], scope=s.scope)
+
+
 def _share(s: Share, ctx: Context, num: Quantity, bases: list) -> Outcome:
     pct = s.pct
     tried = []
@@ -140,6 +161,10 @@ def _share(s: Share, ctx: Context, num: Quantity, bases: list) -> Outcome:
     if not tried:
         return Outcome("skip", num.start, pct.end, {}, [num.number, pct.number], scope=s.scope,
                        reason=ctx.t("không có mẫu số khác 0", "no non-zero base"))
+    if not tried[-1][2] and s.numerator_with:
+        counted = _counted_with(ctx, s, num, tried)
+        if counted is not None:
+            return counted
     base, how, reading, exact = tried[-1] if tried[-1][2] else tried[0]
     values = _values(ctx, num, base, pct, reading, exact, how)
     start = min(num.start, pct.start)
