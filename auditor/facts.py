@@ -238,3 +238,6 @@ class Report:
     references: list[Reference] = field(default_factory=list)
     tables: list = field(default_factory=list)  # auditor.parse.tables.Table
     same_as: list[tuple[Scope, Scope]] = field(default_factory=list)  # a table row and the prose scope it restates
+    # a percentage's start -> the words naming its base before it in its sentence ("Tỷ lệ … trên số hồ sơ đến
+    # hạn là 99,51%"), so two rates of one key over different bases are told apart
+    bases_before: dict[int, str] = field(default_factory=dict)

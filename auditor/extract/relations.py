@@ -304,6 +304,7 @@ def read_shares(ctx: Ctx, rel: Relations) -> None:
     for i, p in enumerate(ctx.qs):
         if not p.percent or p.role not in ("quantity",):
             continue
+        _base_before(ctx, p)
         node = ctx.node_at(p.start)
         if node is None or node.kind == "table":
             continue
@@ -321,6 +322,16 @@ def read_shares(ctx: Ctx, rel: Relations) -> None:
             if bd is not None and len(bd.total) == 1:
                 share.breakdown_total = bd.total
         ctx.report.shares.append(share)
+
+
+def _base_before(ctx: Ctx, p: Quantity) -> None:
+    """"Tỷ lệ … trên số hồ sơ đến hạn là 99,51%": the words naming the base before the percentage, in its
+    sentence (at most 300 characters back)."""
+    text, f = ctx.text, ctx.folded
+    start = max(text.rfind(". ", 0, p.start) + 1, text.rfind("\n\n", 0, p.start) + 1, p.start - 300) + 1
+    named = ctx.lex.of_total.search(f, start, p.start)
+    if named is not None:
+        ctx.report.bases_before[p.start] = " ".join(f[named.end():p.start].split()[:6])
 
 
 def _numerator(ctx: Ctx, rel: Relations, share: Share, i: int, c_start: int) -> None:

@@ -142,6 +142,26 @@ def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
     return layout
 
 
+def _continued(lay: Layout) -> bool:
+    """The rows of a table a page broke, after its break: no heading, and the first row numbered past 1
+    ("5 | Lao động - TBXH | …" after the page's number and header). Its total row sums rows it does not hold."""
+    if lay.table.headers or not lay.data:
+        return False
+    first = _index(lay.data[0], lay.label)
+    return first.isdigit() and int(first) > 1
+
+
+def _counted_with(reader, r: Row, numerator: Column) -> tuple[Quantity, ...]:
+    """The row's figures of the columns a rate of the numerator's column may count with it."""
+    keys = reader.ctx.lex.rate_includes.get(numerator.key or "", ())
+    out = []
+    for c in reader.layout.columns:
+        got = reader.count(r, c.j) if c.kind == "count" and c.key in keys else None
+        if got is not None and len(got) == 1:
+            out.append(got[0])
+    return tuple(out) if len(out) == len(keys) else ()
+
+
 def _index(r: Row, label: int | None) -> str:
     return r.cells[0].text.strip(". ") if r.cells and label != 0 else ""
 
@@ -589,7 +609,7 @@ class _TableReader:
     def _column_sums(self) -> None:
         lay = self.layout
         top = [r for r in lay.data if not any(r in kids for kids in lay.children.values())]
-        if lay.total is None or len(top) < 2 or lay.table.misaligned or lay.rates or self._continued():
+        if lay.total is None or len(top) < 2 or lay.table.misaligned or lay.rates or _continued(lay):
             self._sub_rows()  # a shifted row is in the total too; a table's second page holds only some of its rows
             return
         for c in lay.columns:
@@ -607,15 +627,6 @@ class _TableReader:
                 [" ".join(r.cells[lay.label].text.split()) if lay.label is not None else "" for r in top],
                 total_is_percent=c.kind == "percent", column=" ".join(lay.table.heading(c.j).split())))
         self._sub_rows()
-
-    def _continued(self) -> bool:
-        """The rows of a table a page broke, after its break: no heading, and the first row numbered past 1
-        ("5 | Lao động - TBXH | …" after the page's number and header). Its total row sums rows it does not hold."""
-        lay = self.layout
-        if lay.table.headers or not lay.data:
-            return False
-        first = _index(lay.data[0], lay.label)
-        return first.isdigit() and int(first) > 1
 
     def _row_sums(self) -> None:
         """A "Cộng" column is the sum of the count columns before it in the same unit; a numbered
@@ -682,20 +693,10 @@ class _TableReader:
                     continue
                 how = "stated" if c.share in ("of_total", "pair") else "key"
                 share = Share(pct, self.row_scope[id(r)], num[0], None, via="table", bases=[(base[0], how)])
-                share.numerator_with = self._counted_with(r, lay.columns[num_j])
+                share.numerator_with = _counted_with(self, r, lay.columns[num_j])
                 # "Kế hoạch | Thực hiện | Đạt (%)": a percentage of a plan may pass 100
                 share.compared = any(self.ctx.lex.plan_heading.search(k.heading) for k in lay.columns)
                 self.ctx.report.shares.append(share)
-
-    def _counted_with(self, r: Row, numerator: Column) -> tuple[Quantity, ...]:
-        """The row's figures of the columns a rate of the numerator's column may count with it."""
-        keys = self.ctx.lex.rate_includes.get(numerator.key or "", ())
-        out = []
-        for c in self.layout.columns:
-            got = self.count(r, c.j) if c.kind == "count" and c.key in keys else None
-            if got is not None and len(got) == 1:
-                out.append(got[0])
-        return tuple(out) if len(out) == len(keys) else ()
 
     # ---------------------------------------------------------------- ranks and counts
     def _ranks(self) -> None:

@@ -14,8 +14,6 @@ from pydantic import model_validator
 
 from ...facts import Fact
 from ...findings import Related
-from ...lexicon import default_lexicon
-from ...source.normalize import fold
 from .base import Context, Outcome, RuleBase, numbers_of_fact
 
 SLOTS = ("name", "first", "second", "difference", "where")
@@ -100,16 +98,12 @@ def _narrower(ctx: Context, sf, fa: Fact, bases: dict) -> bool:
 def _bases_differ(ctx: Context, shares: dict, a, b) -> bool:
     """Whether two rates of one key name different bases: one names its base and the other does not,
     or they name different ones (`shares`: the report's shares by their percentage)."""
-    text = ctx.report.text
-
     def base(q):
         s = shares.get(id(q))
         if s is not None and (s.base_named or s.base_unread):
             return (s.base_keys, s.denominator.value if s.denominator is not None else None, s.base_unread)
-        # "Tỷ lệ … trên số hồ sơ đến hạn là 99,51%": the base named before the figure, in its sentence
-        start = max(text.rfind(". ", 0, q.start) + 1, text.rfind("\n\n", 0, q.start) + 1, q.start - 300) + 1
-        named = default_lexicon().of_total.search(fold(text[start:q.start]))
-        return ("before", " ".join(fold(text[start + named.end():q.start]).split()[:6])) if named else None
+        named = ctx.report.bases_before.get(q.start)
+        return ("before", named) if named is not None else None
     return base(a) != base(b)
 
 
