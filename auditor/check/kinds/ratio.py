@@ -75,7 +75,15 @@ def fits(num: Quantity, den: Quantity, stated: Quantity) -> tuple[str | None, Fr
 
 def run(rule: Spec, ctx: Context) -> Iterator[Outcome]:
     for s in ctx.report.shares:
-        if s.comparison or s.via not in rule.via:
+        if s.via not in rule.via:
+            continue
+        if s.comparison:
+            if s.numerator is not None and not s.bases and s.pct.role == "quantity" and not s.pct.approx:
+                # "thu ngân sách 3,2 tỷ đồng, bằng 105% kế hoạch": the plan it is measured against is not stated
+                yield Outcome("skip", min(s.numerator.start, s.pct.start), max(s.numerator.end, s.pct.end), {},
+                              [s.numerator.number, s.pct.number], scope=s.scope,
+                              reason=ctx.t("tỷ lệ so với kế hoạch hay kỳ khác mà báo cáo không nêu số",
+                                           "a percentage of a plan or another period whose figure the report does not state"))
             continue
         num = s.numerator if s.numerator is not None else _derived(s, ctx, s.numerator_key)
         # money only as a written fraction ("giải ngân 45,2/60 tỷ đồng, đạt 75,33%"): both figures in one
