@@ -313,9 +313,11 @@ def prune_breakdowns(ctx: Ctx, lab: Labeller) -> None:
     parents = ctx.lex.parents
     keep = []
     for bd in ctx.report.breakdowns:
-        if bd.how in ("marker", "aside") and len(bd.parts) >= 2:
+        if bd.how in ("marker", "aside", "children") and len(bd.parts) >= 2:
             keys = [lab.fact_of[id(p[0])].key if id(p[0]) in lab.fact_of else None for p in bd.parts]
-            if all(keys) and len({parents.get(k) for k in keys}) > 1:
+            known = [k for k in keys if k]
+            # "…, cụ thể: - Kỳ trước chuyển sang …; - Tiếp nhận mới …; - Đã giải quyết …": inputs and outcomes
+            if (all(keys) or len(known) >= 3) and len({parents.get(k) for k in known}) > 1:
                 continue
         keep.append(bd)
     ctx.report.breakdowns = keep

@@ -44,6 +44,11 @@ class Scopes:
         if kind == "agency" and parent.kind in ("agency", "level", "own") and not _levels_named(name):
             return parent
         named = _levels_named(name) if kind == "agency" else []
+        if named == ["province"] and "cap" not in name.split():
+            # a province's dossiers go to its service centre, its departments and the central agencies' branches:
+            # "Trung tâm Phục vụ hành chính công tỉnh" is one of them, not the level; a district's or a
+            # commune's one-stop office is its level's only door
+            return self._interned(parent, kind, name, label, start, end)
         if len(named) == 1 and not self._own_level(kind, name):
             kind, name = "level", named[0]  # "Bộ phận Một cửa cấp xã" speaks for the commune level, as "UBND cấp xã" does  # "Bộ phận Một cửa của 19 xã …" under "1.2. Bộ phận Một cửa cấp xã": the same agency
         if kind in ("level", "agency") and self._own_level(kind, name):
@@ -68,6 +73,9 @@ class Scopes:
             unit = self._unit_named(parent, name)
             if unit is not None:
                 return unit  # the row "Đông Hòa" of a table of units is the "Phường Đông Hòa" the text speaks of
+        return self._interned(parent, kind, name, label, start, end)
+
+    def _interned(self, parent: Scope, kind: str, name: str, label: str, start: int, end: int) -> Scope:
         key = (parent.id, kind, name)
         found = self.interned.get(key)
         if found is None:
@@ -492,14 +500,19 @@ def _subjects(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[t
     """A sentence whose subject is an agency is that agency's: "- Sở Tư pháp tiếp nhận …", "Công an
     huyện tiếp nhận mới 4.120 hồ sơ. Bảo hiểm xã hội huyện tiếp nhận …"."""
     out = []
-    for cut in [start] + within(ctx.inline.sentence_cuts, start, end):
+    sentences = set(within(ctx.inline.sentence_cuts, start, end))
+    # "Một số sở có số hồ sơ lớn: Sở Tư pháp 6.972 hồ sơ (…); Sở Xây dựng 5.580 hồ sơ (…)": each clause of a
+    # list after a colon or a semicolon whose subject is a body is that body's
+    listed = [c for c in within(ctx.inline.phrase_cuts, start, end) if ctx.text[c - 1:c] in (":", ";")]
+    for cut in sorted({start} | sentences | set(listed)):
         s = _skip_numbering(ctx.text, _skip_space(ctx.folded, cut))
         found = _subject(ctx, s, end) if s < end else None
         if found is None:
             continue
         scope = sc.of_words(base, s, found[1], lead=True)
         if scope is not None and scope.kind != "other":
-            out.append((s, min(ctx.inline.sentence(s)[1], end), scope))
+            until = ctx.inline.sentence(s)[1] if cut == start or cut in sentences else ctx.inline.clause(s)[1]
+            out.append((s, min(until, end), scope))
     return out
 
 
