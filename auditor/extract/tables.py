@@ -287,6 +287,11 @@ def _column(ctx: Ctx, table: Table, j: int) -> Column:
     return col
 
 
+def _rate_like(qs: tuple[Quantity, ...]) -> bool:
+    """Figures written with decimals, none above 100: rates more likely than counts."""
+    return len(qs) >= 2 and all(q.value <= 100 for q in qs) and sum(q.decimals > 0 for q in qs) * 2 > len(qs)
+
+
 def _sub_columns(ctx: Ctx, columns: list[Column]) -> None:
     """"Đang giải quyết | Trong đó quá hạn": a column headed "trong đó …" holds a part of the column
     before it, so its words take the key that is part of that one (overdue pending dossiers, not
@@ -622,6 +627,9 @@ class _TableReader:
                 continue
             if c.unit == "points" and total[-1].value <= max(p[-1].value for p in parts):
                 continue  # the whole's own score or the rows' average ("Toàn tỉnh | 84,03"), not their sum
+            if not c.heading.strip() and _rate_like(total + tuple(p[-1] for p in parts)) \
+                    and sum(p[-1].value for p in parts) != total[-1].value:
+                continue  # a heading the reader lost over "90,60 | 99,67 | 96,20": rates, unless they add up as shares
             self.ctx.report.breakdowns.append(Breakdown(
                 total, parts, "table_column", True, self.context, lay.total.start, lay.total.end,
                 [" ".join(r.cells[lay.label].text.split()) if lay.label is not None else "" for r in top],
