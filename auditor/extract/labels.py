@@ -32,6 +32,8 @@ class Labeller:
         for q in ctx.qs:
             if q.role not in ("quantity", "numerator") or q.percent or q.unit not in (None, "dossiers"):
                 continue
+            if q.decimals and q.reading != "scaled" and q.value != q.value.to_integral():
+                continue  # "80,12" is no count of dossiers: a rate that lost its "%", or another measure
             node = ctx.node_at(q.start)
             if node is None or node.kind == "table":
                 continue
