@@ -289,7 +289,7 @@ def _column(ctx: Ctx, table: Table, j: int) -> Column:
 
 def _rate_like(qs: tuple[Quantity, ...]) -> bool:
     """Figures written with decimals, none above 100: rates more likely than counts."""
-    return len(qs) >= 2 and all(q.value <= 100 for q in qs) and sum(q.decimals > 0 for q in qs) * 2 > len(qs)
+    return len(qs) >= 2 and all(q.value <= 100 for q in qs) and sum(q.decimals > 0 for q in qs) * 2 >= len(qs)
 
 
 def _sub_columns(ctx: Ctx, columns: list[Column]) -> None:
