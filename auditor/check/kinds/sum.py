@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Iterable, Iterator, Literal
 
 from pydantic import Field, model_validator
@@ -59,8 +60,8 @@ class Spec(RuleBase):
             raise ValueError("luật sum over: reports cần 'keys'")
         return self
 
-    def terms(self) -> list[tuple[int, str]]:
-        return signed_terms(parse_expr(self.parts or ""))
+    def terms(self) -> tuple[tuple[int, str], ...]:
+        return _terms_of(self.parts or "")
 
     def keys(self) -> list[str]:
         if self.over == "reports":
@@ -75,6 +76,12 @@ class Spec(RuleBase):
 
 _HALF_STEPS = [Decimal(5).scaleb(-d - 1) for d in range(12)]
 _STEPS = [Decimal(1).scaleb(-d) for d in range(12)]
+
+
+@lru_cache(maxsize=256)
+def _terms_of(parts: str) -> tuple[tuple[int, str], ...]:
+    """The signed keys of a rule's parts ("online + direct"), parsed once per expression."""
+    return tuple(signed_terms(parse_expr(parts)))
 
 
 def interval(q: Quantity, as_share: bool = False) -> tuple[Decimal, Decimal]:
