@@ -14,6 +14,12 @@ from ..parse.inline import Inline
 COUNT_ROLES = ("quantity", "numerator")
 
 
+def writes_cong(written: str) -> bool:
+    """Whether the words, as written, hold "công" ("công khai", "Công chứng", "Tổng công ty"), which folds
+    like the "cộng" of a total."""
+    return "công" in written.lower()
+
+
 @dataclass
 class Ctx:
     text: str
@@ -77,9 +83,7 @@ class Ctx:
     def total_word(self, pos: int) -> re.Match | None:
         """"Tổng cộng", "Cộng", "Tổng số" opening at `pos`; not "công" ("công khai"), which folds the same."""
         m = self.lex.total_words.match(self.folded, pos)
-        if m is not None and "công" in self.text[m.start():m.end()].lower():
-            return None
-        return m
+        return None if m is not None and writes_cong(self.text[m.start():m.end()]) else m
 
     def node_at(self, pos: int) -> Node | None:
         """The block holding `pos`: blocks do not overlap (an item's own lines end where its children begin)."""

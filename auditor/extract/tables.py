@@ -14,7 +14,7 @@ from ..facts import Breakdown, Fact, Item, ListClaim, Quantity, RankClaim, Scope
 from ..source.normalize import fold
 from ..parse.document import Node
 from ..parse.tables import Cell, Row, Table, read_table
-from .context import Ctx
+from .context import Ctx, writes_cong
 from .scopes import Scopes, _counts, classify, normal_name
 
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
@@ -174,7 +174,6 @@ def _size(ctx: Ctx, r: Row, j: int) -> float:
 
 
 _ROMAN = re.compile(r"[IVX]{1,4}")
-_WRITTEN_CONG = re.compile(r"\b(?:[Cc]ông|CÔNG)\b")  # "Công chứng", "Tổng công ty": not "cộng", which folds the same
 
 
 def total_label(lex, written: str) -> re.Match | None:
@@ -184,7 +183,7 @@ def total_label(lex, written: str) -> re.Match | None:
     if m is None:
         return None
     after = re.match(r"\s*\S*", written[m.end():])  # "Tổng" matched, "công ty" after it
-    return None if _WRITTEN_CONG.search(written, 0, m.end() + after.end()) else m
+    return None if writes_cong(written[:m.end() + after.end()]) else m
 _DOTTED = re.compile(r"(\d{1,2})\.\d{1,2}")
 
 

@@ -106,6 +106,12 @@ def parse_number(raw: str, decimal_mark: str, *, prefer_decimal: bool) -> tuple[
     return Decimal(intpart + "." + frac), len(frac)
 
 
+def _pct_end(text: str, b: int) -> int | None:
+    """Where the percent sign right after a figure ends ("98,70%", "98,70 %"); None with none."""
+    pm = _PCT_AFTER.match(text, b) if "%" in text[b:b + 2] else None
+    return pm.end() if pm else None
+
+
 def scan(text: str) -> list[RawNumber]:
     r"""Every number-like run in the text, in order, percentages marked; spans are half-open. (Each
     pattern opens with "(?=\d)": the engine then skips to the next digit instead of trying its
@@ -143,14 +149,14 @@ def scan(text: str) -> list[RawNumber]:
         a, b = m.span()
         digits = m.group().translate(_OCR_DIGITS)
         if free(a, b) and _WELL_FORMED.fullmatch(digits):
-            pm = _PCT_AFTER.match(text, b) if "%" in text[b:b + 2] else None
-            found.append(RawNumber(a, pm.end() if pm else b, digits, pm is not None, True))
-            insort(taken, (a, pm.end() if pm else b))
+            end = _pct_end(text, b)
+            found.append(RawNumber(a, end or b, digits, end is not None, True))
+            insort(taken, (a, end or b))
     for m in _NUMBER.finditer(text):
         a, b = m.span()
         if taken and not free(a, b):
             continue
-        pm = _PCT_AFTER.match(text, b) if "%" in text[b:b + 2] else None
-        found.append(RawNumber(a, pm.end() if pm else b, m.group(), pm is not None))
+        end = _pct_end(text, b)
+        found.append(RawNumber(a, end or b, m.group(), end is not None))
     found.sort()  # by start: spans are disjoint
     return found

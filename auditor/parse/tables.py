@@ -193,33 +193,34 @@ def read_table(text: str, lines: list[tuple[int, int]]) -> Table | None:
     return table
 
 
-def _broken_pairs(body_raw: list) -> list:
-    """Rows a page broke over two lines: a short row, then a line that opens with a figure and makes up
-    the table's usual number of cells with it."""
+def _usual_width(body_raw: list) -> int | None:
     counts = [len(cells) for _, _, cells in body_raw]
-    if len(counts) < 3:
-        return []
-    usual = max(set(counts), key=counts.count)
-    return [(a, b) for a, b in zip(body_raw, body_raw[1:])
-            if len(a[2]) < usual and len(a[2]) + len(b[2]) == usual and len(b[2]) >= 2
-            and b[2][0].is_figure and b[2][1].is_figure]
+    return max(set(counts), key=counts.count) if len(counts) >= 3 else None
+
+
+def _completes(cells: list[Cell], rest: list[Cell], usual: int) -> bool:
+    """Whether `rest` is the end of the row `cells` a page broke ("2 | Xã Kỳ Văn | 1.067" ⏎ "1.054 | 896 |
+    158 | 0"): a line that opens with two figures and makes up the table's usual number of cells with it."""
+    return len(cells) < usual and len(cells) + len(rest) == usual and len(rest) >= 2 \
+        and rest[0].is_figure and rest[1].is_figure
+
+
+def _broken_pairs(body_raw: list) -> list:
+    """Rows a page broke over two lines, each with its end."""
+    usual = _usual_width(body_raw)
+    return [] if usual is None else [(a, b) for a, b in zip(body_raw, body_raw[1:]) if _completes(a[2], b[2], usual)]
 
 
 def _rejoined(body_raw: list) -> list:
-    """A row a converted page broke over two lines ("2 | Xã Kỳ Văn | 1.067" ⏎ "1.054 | 896 | 158 | 0"): the
-    line that opens with a figure and completes the row before it to the table's usual width is its end."""
-    counts = [len(cells) for _, _, cells in body_raw]
-    if len(counts) < 3:
+    """The rows a page broke over two lines, joined again."""
+    usual = _usual_width(body_raw)
+    if usual is None:
         return body_raw
-    usual = max(set(counts), key=counts.count)
     out = []
     for row in body_raw:
-        if out:
-            s, _, cells = out[-1]
-            if len(cells) < usual and len(cells) + len(row[2]) == usual and len(row[2]) >= 2 \
-                    and row[2][0].is_figure and row[2][1].is_figure and cells[-1].text != "":
-                out[-1] = (s, row[1], cells + row[2])
-                continue
+        if out and out[-1][2] and out[-1][2][-1].text != "" and _completes(out[-1][2], row[2], usual):
+            out[-1] = (out[-1][0], row[1], out[-1][2] + row[2])
+            continue
         out.append(row)
     return out
 

@@ -56,10 +56,11 @@ def blank_page_furniture(text: str, furniture: re.Pattern) -> str:
     """The text with each line that is only a page's furniture (its number, "Trang 2/7", a bare number
     after a form feed) blanked out with the line break before it, length kept: figures there are no
     figures, and the paragraph or table the page broke runs on."""
-    chars, pos = None, 0
+    chars, pos, folded = None, 0, fold(text)
     for line in text.split("\n"):
         a, pos = pos, pos + len(line) + 1
-        if not line.strip() or not (furniture.fullmatch(fold(line)) or _BARE_PAGE_NUMBER.fullmatch(line.strip(" \t\r"))):
+        if not line.strip() or not (furniture.fullmatch(folded, a, a + len(line))
+                                    or _BARE_PAGE_NUMBER.fullmatch(line.strip(" \t\r"))):
             continue
         chars = chars if chars is not None else list(text)
         chars[max(a - 1, 0):a + len(line)] = " " * (a + len(line) - max(a - 1, 0))

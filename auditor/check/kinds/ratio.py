@@ -135,10 +135,8 @@ def _counted_with(ctx: Context, s: Share, num: Quantity, tried: list) -> Outcome
     reading, exact = fits(both, base, s.pct)
     if not reading:
         return None
-    values = _values(ctx, both, base, s.pct, reading, exact, tried[0][1])
-    shown = " + ".join(ctx.fmt(q.value) for q in parts)
-    values["numerator"] = f"({shown})"
-    values["arithmetic"] = values["arithmetic"].replace(ctx.fmt(total), f"({shown})", 1)
+    shown = "(" + " + ".join(ctx.fmt(q.value) for q in parts) + ")"
+    values = _values(ctx, both, base, s.pct, reading, exact, tried[0][1], shown)
     numbers = [q.number for q in parts] + [base.number, s.pct.number]
     related = [Related(values["base"], base.start, base.end)] + [Related(ctx.t("cùng tính", "counted with"), q.start, q.end)
                                                                for q in s.numerator_with]
@@ -202,8 +200,10 @@ def _complement(s: Share, base: Quantity, exact: Fraction, ctx: Context) -> bool
     return bool(others) and s.pct.value + sum(others) == 100
 
 
-def _values(ctx: Context, num: Quantity, base: Quantity, pct: Quantity, reading, exact: Fraction, how: str) -> dict[str, str]:
+def _values(ctx: Context, num: Quantity, base: Quantity, pct: Quantity, reading, exact: Fraction, how: str,
+            numerator: str = "") -> dict[str, str]:
     d = pct.decimals
+    numerator = numerator or ctx.fmt(num.value)
     computed = ctx.fmt(exact, max(d + 3, 3)) + "…%"
     if reading == "round":
         tail = ctx.t(f"→ {ctx.q(pct)} (làm tròn) ✓", f"→ {ctx.q(pct)} (rounded) ✓")
@@ -220,7 +220,7 @@ def _values(ctx: Context, num: Quantity, base: Quantity, pct: Quantity, reading,
                  "key": ctx.t("mẫu số thường dùng", "the usual base"),
                  "derived": ctx.t("mẫu số tính từ các phần đã nêu", "the base computed from the parts stated"),
                  "wider": ctx.t("tổng của cả đơn vị báo cáo nêu", "the total the report states for the whole")}[how]
-    return {"numerator": ctx.fmt(num.value), "denominator": ctx.fmt(base.value), "stated": ctx.q(pct),
+    return {"numerator": numerator, "denominator": ctx.fmt(base.value), "stated": ctx.q(pct),
             "computed": computed, "base": base_name,
             "reading": ctx.t("làm tròn", "rounded") if reading == "round" else ctx.t("cắt bớt", "truncated") if reading else "",
-            "arithmetic": f"{ctx.fmt(num.value)}/{ctx.fmt(base.value)} = {computed} {tail}", "where": ""}
+            "arithmetic": f"{numerator}/{ctx.fmt(base.value)} = {computed} {tail}", "where": ""}
