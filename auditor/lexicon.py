@@ -69,6 +69,7 @@ class ScopeSpec(_Strict):
     level_after: list[str]
     name_fillers: list[str]
     other_time_asides: list[str]
+    other_times: list[str] = []
     field_lists: list[str]
     period_openers: list[str]
     summary_openers: list[str] = []
@@ -199,6 +200,7 @@ class Lexicon:
     not_quantity_before: re.Pattern
     ocr_noise: list[re.Pattern]
     subject_units: frozenset[str]
+    subject_count: re.Pattern  # "(tổng) số <what is counted>": which subject unit, by group name
     page_furniture: re.Pattern
     units: list[tuple[str, re.Pattern]]
     any_unit: re.Pattern  # every unit in one alternation, in lexicon order; lastgroup names it
@@ -211,6 +213,7 @@ class Lexicon:
     level_after: re.Pattern
     name_filler: re.Pattern
     aside_other_time: re.Pattern
+    other_time: re.Pattern  # another period named right before a figure ("cùng kỳ năm 2023 là …")
     field_list: re.Pattern
     period_opener: re.Pattern
     summary_opener: re.Pattern
@@ -565,6 +568,10 @@ def _figure_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         not_quantity_before=_before_figure(fig.not_quantity_before, a, f"{where}: figures.not_quantity_before"),
         ocr_noise=[_compile(p, a, f"{where}: figures.ocr_noise", scanning=True) for p in fig.ocr_noise],
         subject_units=frozenset(fig.subject_units),
+        # "số" as in "số phản ánh", never the "sơ" of "hồ sơ TTHC" (both fold to "so")
+        subject_count=_regex(r"\bs(?<!h[o0d]\x20s)o(?:\s+luong)?\s+(?:" + "|".join(
+            f"(?P<{name}>{_alternation(spec.units[name], a, f'{where}: units')})" for name in fig.subject_units
+            if name in spec.units) + r")\b", f"{where}: figures.subject_units", [], a),
         page_furniture=_any(fig.page_furniture or ["(?!)"], a, f"{where}: figures.page_furniture"),
         units=units,
         any_unit=re.compile("|".join(f"(?P<u{i}>{rx.pattern})" for i, (_, rx) in enumerate(units))),
@@ -588,6 +595,7 @@ def _scope_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
                            f"{where}: scopes.level_after", sco.level_after, a),
         name_filler=_any(sco.name_fillers, a, f"{where}: scopes.name_fillers"),
         aside_other_time=_at(sco.other_time_asides, a, f"{where}: scopes.other_time_asides"),
+        other_time=_any(sco.other_times or ["(?!)"], a, f"{where}: scopes.other_times"),
         field_list=_any(sco.field_lists, a, f"{where}: scopes.field_lists"),
         period_opener=_at(sco.period_openers, a, f"{where}: scopes.period_openers"),
         summary_opener=_at(sco.summary_openers or ["(?!)"], a, f"{where}: scopes.summary_openers"),

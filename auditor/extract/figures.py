@@ -205,6 +205,10 @@ def _fractions(ctx: Ctx) -> None:
 _LINE_BREAK = re.compile(r"[.,]? *\n *")
 
 
+# a word of digits and OCR's look-alikes of them ("l3", "2O"), ending its line
+_OCR_DIGITS_END = re.compile(r"(?<![^\W\d_])(?=[\dlIO]*\d)(?=[\dlIO]*[lIO])[\dlIO]+[ \t]*\n")
+
+
 def mark_broken(ctx: Ctx) -> None:
     """A figure that ends a line when the next line opens with digits ("đang giải quyết 44⏎5 hồ sơ"): a
     converted or scanned page may have broken one figure in two, so neither reading is sure."""
@@ -222,15 +226,28 @@ def mark_broken(ctx: Ctx) -> None:
         a.reading = "broken"
         if b.reading == "clean":
             b.reading = "broken"
+    for b in qs:
+        # "… là l3⏎5' thủ tục": the line before ends with OCR's digits ("l" for 1, "O" for 0) that were
+        # read as no figure
+        line_start = text.rfind("\n", 0, b.start) + 1
+        if b.reading == "clean" and line_start > 0 and not text[line_start:b.start].strip() \
+                and _OCR_DIGITS_END.search(text, max(0, line_start - 12), line_start) \
+                and not any(n is not None and n.kind == "table" for n in (ctx.node_at(b.start),)):
+            b.reading = "broken"
 
 
 def inherit_units(ctx: Ctx) -> None:
     """"Tiếp nhận 12 phản ánh, kiến nghị; đã giải quyết 10, đang giải quyết 02": a bare count takes the
     unit of the sentence's count before it when that counts something other than dossiers
-    (figures.subject_units), unless the words between name dossiers again."""
+    (figures.subject_units), unless the words between name dossiers again. So does a bare count right
+    after the words that name what it counts ("Tổng số phản ánh, kiến nghị … là 06"), and a bare count
+    in the sub-items of a line whose counts are all of one such unit ("… 41 phản ánh, kiến nghị. Cụ thể:"
+    over "+ Cấp tỉnh: tiếp nhận 21")."""
     lex, f = ctx.lex, ctx.folded
     dossiers = dict(lex.units).get("dossiers")
+    names_dossiers = (lambda a, b: dossiers is not None and dossiers.search(f, a, b) is not None)
     last: tuple[int, str, int] | None = None  # the sentence, the unit, where its count ends
+    leads: dict[int, str | None] = {}
     for q in ctx.qs:
         if q.percent or q.role not in ("quantity", "numerator", "denominator"):
             continue
@@ -238,11 +255,67 @@ def inherit_units(ctx: Ctx) -> None:
         if node is None or node.kind == "table":
             continue
         sentence = ctx.inline.sentence(q.start)[0]
+        if q.unit is None and (last is None or last[0] != sentence):
+            q.unit = _named_before(ctx, q, sentence, names_dossiers) or _lead_unit(ctx, node, q, leads, names_dossiers)
+            if q.unit is not None and q.unit not in lex.subject_units:
+                q.unit = None
         if q.unit is not None:
             last = (sentence, q.unit, q.end)
         elif last is not None and last[0] == sentence and last[1] in lex.subject_units \
-                and not (dossiers is not None and dossiers.search(f, last[2], q.start)):
+                and not names_dossiers(last[2], q.start):
             q.unit = last[1]
+
+
+_NAMED_REACH = 120  # "Tổng số phản ánh, kiến nghị phải xử lý trong kỳ là 06": the words stand this close
+
+
+def _named_before(ctx: Ctx, q: Quantity, sentence: int, names_dossiers) -> str | None:
+    lo = max(sentence, q.start - _NAMED_REACH)
+    found = None
+    for m in ctx.lex.subject_count.finditer(ctx.folded, lo, q.start):
+        found = m
+    if found is None or names_dossiers(found.end(), q.start) or \
+            any(x.role in ("quantity", "numerator") and not x.percent for x in ctx.between(found.end(), q.start)):
+        return None
+    return found.lastgroup
+
+
+def _lead_unit(ctx: Ctx, node, q: Quantity, leads: dict, names_dossiers) -> str | None:
+    if node.kind != "item" or names_dossiers(node.body_start, q.start):
+        return None
+    if "lead_of" not in leads:
+        leads["lead_of"] = _leads_of_items(ctx.tree)
+    lead = leads["lead_of"].get(id(node))
+    if lead is None:
+        return None
+    if id(lead) not in leads:
+        end = lead.children[0].start if lead.children and lead.children[0].start < lead.end else lead.end
+        units = {x.unit for x in ctx.between(lead.body_start, end)
+                 if x.role in ("quantity", "numerator") and not x.percent}
+        leads[id(lead)] = units.pop() if len(units) == 1 and not names_dossiers(lead.body_start, end) else None
+    return leads[id(lead)]
+
+
+def _leads_of_items(tree) -> dict:
+    """The line each sub-item hangs from: the item it is under (a heading's lines under its title count
+    too: "II. PHẢN ÁNH, KIẾN NGHỊ⏎Toàn tỉnh tiếp nhận 41 …"), or the paragraph its run of items of one
+    style follows. One pass over the tree."""
+    out: dict = {}
+    for parent in tree.walk():
+        run_lead, run_style = None, None
+        for child in parent.children:
+            if child.kind != "item":
+                run_lead, run_style = (child if child.kind == "paragraph" else None), None
+                continue
+            if parent.kind == "item":
+                out[id(child)] = parent
+                continue
+            if run_style is not None and child.style != run_style:
+                run_lead = None  # a run of another style: not the paragraph's list any more
+            run_style = child.style
+            if run_lead is not None:
+                out[id(child)] = run_lead
+    return out
 
 
 def mark_respective(ctx: Ctx) -> None:

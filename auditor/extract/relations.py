@@ -89,6 +89,10 @@ class Relations:
             gap = f[total[-1].end:m.start()]
             if ";" in gap.rstrip(" ;") or ctx.lex.breakdown.search(gap):
                 continue
+            if total[0].end <= s_start and id(total[0]) in self.part_of:
+                # "… 125 TTHC, trong đó … bãi bỏ 20 TTHC. Phân theo cấp: …": the sentence before ends with a
+                # part; the new one breaks down the same whole again, not that part
+                total = self.part_of[id(total[0])].total
             list_end = min(aside[1] if aside else s_end, end)
             after_colon = f[m.end():min(list_end, m.end() + 3)].strip(" :") == "" and f.find(":", m.end() - 1, m.end() + 3) >= 0
             if after_colon and not ctx.between(m.end(), list_end):
