@@ -215,6 +215,7 @@ class Header:
     period_start: DateMention | None = None
     period_end: DateMention | None = None
     period_text: str | None = None
+    several_periods: bool = False  # the title names two ("Quý III và 9 tháng"): neither is the report's own
 
 
 @dataclass

@@ -66,6 +66,12 @@ def read_header(ctx: Ctx) -> None:
         qm = lex.period_named.search(f, after, head_end + 2000)
         if qm:
             h.period_text = text[qm.start():qm.end()]
+            # "… Quý III và 9 tháng năm 2024": a title naming two periods makes neither the report's own
+            period = dict(lex.scope_kinds)["period"]
+            other = [m for m in period.finditer(f, max(f.rfind("\n", 0, qm.start()) + 1, qm.start() - 40), qm.start())
+                     if re.fullmatch(r"\s*(?:va|,)\s*", f[m.end():qm.start()])]
+            if other:
+                h.period_text, h.several_periods = text[other[0].start():qm.end()], True
     ctx.report.periods = periods
 
 

@@ -94,7 +94,7 @@ class Scopes:
 
     def _own_period(self, name: str) -> bool:
         own = self.ctx.report.header.period_text
-        if not own or not name:
+        if not own or not name or self.ctx.report.header.several_periods:
             return False
         return re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", normal_name(fold(own))) is not None
 
@@ -434,19 +434,8 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
         if end <= body_start:
             continue
         spans += _clause_openers(ctx, sc, base, body_start, end)
-        # a sentence opening with a period: "Trong tháng 9, …", "6 tháng đầu năm 2024, …", "Quý II năm 2024, …"
-        period = dict(lex.scope_kinds)["period"]
-        # … and a clause after ";" ("Tháng 7 tiếp nhận mới 412 hồ sơ; tháng 8 tiếp nhận mới 389 hồ sơ")
-        for cut in sorted(set([body_start] + within(inline.sentence_cuts, body_start, end)
-                              + within(inline.clause_cuts, body_start, end))):
-            s = _skip_space(f, cut)
-            m = lex.period_opener.match(f, s)
-            pm = period.match(f, m.end()) if m else None
-            if pm and (f[pm.end():pm.end() + 16].lstrip(" 0123456789/").startswith((",", ":"))
-                       or re.search(r"\d|\b[ivx]+\b", f[pm.start():pm.end()])):  # "Tháng 3 tiếp nhận nhiều nhất …"
-                label = " ".join(ctx.text[pm.start():pm.end()].split())
-                scope = sc.new(base, "period", normal_name(f[pm.start():pm.end()]), label, pm.start(), pm.end())
-                spans.append((s, min(inline.sentence(s)[1], end), scope))
+        spans += _period_openers(ctx, sc, base, body_start, end)
+        spans += _other_time_before(ctx, sc, base, body_start, end)
         # "Như vậy, tổng số …" after the items of a list: the scope around the list
         around = ctx.node_scope.get(id(node.parent), sc.root) if node.parent is not None else sc.root
         whole = dict(lex.scope_kinds)["whole"]
@@ -589,6 +578,48 @@ def _other_time_asides(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) 
                 if before and not re.search(r"[,;:.(]", f[before[-1].end:a]):
                     reach = before[-1].start
             out.append((reach, b + 1, sc.new(base, "period", name, ctx.text[a + 1:a + 1 + len(m.group(0))].strip(), a, b)))
+    return out
+
+
+def _period_openers(ctx: Ctx, sc: Scopes, base: Scope, body_start: int, end: int) -> list[tuple[int, int, Scope]]:
+    """A sentence opening with a period: "Trong tháng 9, …", "6 tháng đầu năm 2024, …", "Quý II năm 2024, …"."""
+    inline, f, lex = ctx.inline, ctx.folded, ctx.lex
+    spans: list[tuple[int, int, Scope]] = []
+    period = dict(lex.scope_kinds)["period"]
+    # … and a clause after ";" ("Tháng 7 tiếp nhận mới 412 hồ sơ; tháng 8 tiếp nhận mới 389 hồ sơ")
+    clauses = set([body_start] + within(inline.sentence_cuts, body_start, end) + within(inline.clause_cuts, body_start, end))
+    # … and a phrase after a comma or a colon naming a numbered period ("…, trong đó: tháng 7 tiếp nhận
+    # 409 hồ sơ, tháng 8 tiếp nhận 421 hồ sơ", "Trong đó, Quý III tiếp nhận …")
+    phrases = {c for c in within(inline.phrase_cuts, body_start, end) if ctx.text[c - 1:c] in (",", ":")} - clauses
+    for cut in sorted(clauses | phrases):
+        s = _skip_space(f, cut)
+        m = lex.period_opener.match(f, s)
+        pm = period.match(f, m.end()) if m else None
+        numbered = pm is not None and re.search(r"\d|\b[ivx]+\b", f[pm.start():pm.end()]) is not None
+        if pm and (numbered or cut in clauses and f[pm.end():pm.end() + 16].lstrip(" 0123456789/").startswith((",", ":"))):
+            label = " ".join(ctx.text[pm.start():pm.end()].split())
+            scope = sc.new(base, "period", normal_name(f[pm.start():pm.end()]), label, pm.start(), pm.end())
+            reach = inline.sentence(s)[1] if cut in clauses else inline.clause(s)[1]
+            spans.append((s, min(reach, end), scope))
+    return spans
+
+
+_OTHER_TIME_GAP = 30  # "… cùng kỳ năm 2023 là 8.583 hồ sơ": the other period stands this close before its figure
+
+
+def _other_time_before(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[tuple[int, int, Scope]]:
+    """Another period named inside a clause right before a figure: "Tổng số hồ sơ mới tiếp nhận cùng kỳ
+    năm 2023 là 8.583 hồ sơ" is last year's figure, not the report's."""
+    f, out = ctx.folded, []
+    for m in ctx.lex.other_time.finditer(f, start, end):
+        if ctx.inline.aside(m.start()) is not None:
+            continue  # "(cùng kỳ năm 2023: …)": an aside of its own (_other_time_asides)
+        clause_end = min(ctx.inline.clause(m.start())[1], end)
+        after = next((q for q in ctx.between(m.end(), clause_end) if q.role in ("quantity", "numerator")), None)
+        if after is None or after.start - m.end() > _OTHER_TIME_GAP or re.search(r"[,;:(]", f[m.end():after.start]):
+            continue
+        label = " ".join(ctx.text[m.start():m.end()].split())
+        out.append((m.start(), clause_end, sc.new(base, "period", normal_name(f[m.start():m.end()]), label, m.start(), m.end())))
     return out
 
 
