@@ -30,7 +30,8 @@ class Selection:
 
 
 def context(report: Report, catalog: Catalog, lang: str) -> Context:
-    ctx = Context(report, lang, catalog.key_name, scope_table(report), default_lexicon().parents)
+    lex = default_lexicon()
+    ctx = Context(report, lang, catalog.key_name, scope_table(report), lex.parents, includes=lex.rate_includes)
     ctx.by_source = {sid: sides for sid, sf in ctx.scopes.items() if (sides := sf.by_source())}
     sums = [r for r in catalog.rules if r.kind == "sum"]
     derive(sums, ctx.scopes.values())

@@ -24,7 +24,7 @@ from .labels import Labeller, fraction_facts, link_bases, prune_breakdowns, rate
 from .lists import read_lists
 from .relations import partitions, read_relations, read_shares
 from .scopes import assign_scopes
-from .tables import read_tables
+from .tables import read_tables, text_about_rows
 
 
 def extract(path: str, text: str, encoding: str = "utf-8", lex: Lexicon | None = None) -> Report:
@@ -48,6 +48,7 @@ def extract(path: str, text: str, encoding: str = "utf-8", lex: Lexicon | None =
     read_shares(ctx, rel)
     labeller = Labeller(ctx, rel)
     labeller.run()
+    text_about_rows(ctx)
     prune_breakdowns(ctx, labeller)
     rate_facts(ctx)
     fraction_facts(ctx, labeller)

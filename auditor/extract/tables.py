@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from ..facts import Breakdown, Fact, Item, ListClaim, Quantity, RankClaim, Scope, Share
 from ..source.normalize import fold
@@ -48,9 +49,11 @@ class Layout:
     subtotals: list[Row] = field(default_factory=list)  # "Cộng cấp xã", "II | Cấp xã": a sum of some rows
     named_rows: bool = False  # most rows are named figures ("Tổng số hồ sơ tiếp nhận", "- Trực tuyến")
     rates: bool = False  # "Đơn vị tính: %": every figure is a rate of its own row
+    continued: list[Row] = field(default_factory=list)  # its rows after a page break, when the total row opens it
 
 
 def read_tables(ctx: Ctx, sc: Scopes) -> None:
+    read: list[tuple[Node, Layout]] = []
     for node in ctx.nodes:
         if node.kind != "table":
             continue
@@ -61,7 +64,22 @@ def read_tables(ctx: Ctx, sc: Scopes) -> None:
         layout = _layout(ctx, node, table)
         if layout is None:
             continue
+        read.append((node, layout))
+    for (_, before), (_, after) in zip(read, read[1:]):
+        if _continues(before, after):
+            before.continued = after.data
+    for node, layout in read:
         _TableReader(ctx, sc, node, layout).run()
+
+
+def _continues(before: Layout, after: Layout) -> bool:
+    """Whether `after` is the rows of `before` that a page break carried over: no heading, the same
+    columns, numbered on from where `before` stopped."""
+    if not _continued(after) or before.table.width != after.table.width or before.label != after.label \
+            or not before.data or before.total is None or before.total.start > before.data[0].start:
+        return False
+    last, first = _index(before.data[-1], before.label), _index(after.data[0], after.label)
+    return last.isdigit() and first.isdigit() and int(first) == int(last) + 1
 
 
 def _caption(ctx: Ctx, node: Node) -> str:
@@ -200,12 +218,20 @@ def _sub_rows_of(layout: Layout) -> None:
 
     parent = numbered = group = None
     since: list[Row] = []
+    marks: list[tuple[str, Row]] = []  # the sub-rows open under `parent`, by their mark: "-" then "+" under it
     subtotals = {id(r) for r in layout.subtotals}
     for r in layout.data:
         cell, index = r.cells[layout.label], _index(r, layout.label)
         dotted = _DOTTED.fullmatch(index)
-        if _SUB_ROW.match(cell.text) and parent is not None:
-            adopt(parent, r)
+        sub = _SUB_ROW.match(cell.text)
+        if sub and parent is not None:
+            mark = _mark_kind(sub.group(0))
+            if any(m == mark for m, _ in marks):
+                while marks[-1][0] != mark:
+                    marks.pop()
+                marks.pop()  # a sibling of the last row with this mark
+            adopt(marks[-1][1] if marks else parent, r)
+            marks.append((mark, r))
         elif dotted and numbered is not None and _index(numbered, layout.label) == dotted.group(1):
             adopt(numbered, r)
         elif id(r) in subtotals and not _ROMAN.fullmatch(index):
@@ -214,7 +240,7 @@ def _sub_rows_of(layout: Layout) -> None:
             since, parent = [], r
             continue
         else:
-            parent = r
+            parent, marks = r, []
             if index.isdigit():
                 numbered = r
                 if group is not None:
@@ -225,6 +251,16 @@ def _sub_rows_of(layout: Layout) -> None:
         if id(r) not in subtotals:
             since.append(r)
 _SUB_ROW = re.compile(r"\s*(?:[-–+*·•]|[a-zđ]\)|\d{1,2}\.\d)")
+
+
+def _mark_kind(mark: str) -> str:
+    """"-" and "–" are one kind of sub-row mark, "a)" and "b)" one, "1.1" and "1.2" one."""
+    mark = mark.strip()
+    if mark in "-–":
+        return "-"
+    if mark.endswith(")"):
+        return "a)"
+    return "1.1" if mark[:1].isdigit() else mark
 
 
 def _row_tree(ctx: Ctx, layout: Layout) -> None:
@@ -248,9 +284,83 @@ def _row_tree(ctx: Ctx, layout: Layout) -> None:
                            layout.total)
         layout.total, layout.subtotals = None, []
     _sub_rows_of(layout)
+    _subtotals_by_sum(ctx, layout)
     # "Kênh tiếp nhận | Số hồ sơ | Tỷ lệ": one column of figures, and maybe their shares beside it
     layout.keyed = named * 5 >= 3 * (len(layout.data) + (1 if layout.total else 0)) and len(counts) == 1 \
         and not counts[0].key
+
+
+def _subtotals_by_sum(ctx: Ctx, layout: Layout) -> None:
+    """A group row set apart only by bold type or an indent ("Khối sở, ngành" over its departments, with
+    no mark or number of its own): a row equal to the sum of the rows right after it, in every count
+    column, is their sub-total, when reading it so makes the rows add up to the total row and reading
+    them flat does not. Arithmetic is the only evidence here, so it must explain the whole table."""
+    if layout.total is None or layout.label is None:
+        return
+    cols = [c.j for c in layout.columns if c.kind == "count"]
+    kids = {id(k) for ks in layout.children.values() for k in ks}
+    top = [r for r in layout.data if id(r) not in kids]
+    if not cols or len(top) < 3:
+        return
+
+    def value(r: Row, j: int) -> Decimal | None:
+        cell = r.cells[j] if j < len(r.cells) else None
+        qs = [q for q in ctx.between(cell.start, cell.end) if not q.percent] if cell is not None and cell.text else []
+        return qs[0].value if len(qs) == 1 and qs[0].role not in ("numerator", "date", "docref", "year") else None
+
+    grid = [[value(r, j) for j in cols] for r in top]
+    total = [value(layout.total, j) for j in cols]
+
+    def adds_up(rows: list[int], whole: list[Decimal | None]) -> bool:
+        compared = False
+        for ci, w in enumerate(whole):
+            got = [grid[i][ci] for i in rows]
+            if w is None or any(g is None for g in got):
+                continue
+            if sum(got) != w:
+                return False
+            compared = True
+        return compared
+
+    if adds_up(list(range(len(top))), total):
+        return
+    groups: dict[int, int] = {}
+    checked: list[int] = []  # how many columns each sub-total was found equal to its rows in
+    i = 0
+    while i < len(top) - 2:
+        k, columns = _sum_run(grid, i)
+        if k:
+            groups[i] = k
+            checked.append(columns)
+        i += 1 + k
+    members = {m for g, k in groups.items() for m in range(g + 1, g + 1 + k)}
+    # a sub-total equal to its rows in two columns or more is one whatever the total row says (a wrong
+    # total is then checked against the right parts); one equal in a single column may be chance
+    if not groups or not (min(checked) >= 2 or adds_up([i for i in range(len(top)) if i not in members], total)):
+        return
+    for g, k in groups.items():
+        layout.children.setdefault(id(top[g]), []).extend(top[g + 1:g + 1 + k])
+
+
+_GROUP_MAX = 80  # a sub-total sums at most this many rows (a province's communes by district)
+
+
+def _sum_run(grid: list[list[Decimal | None]], i: int) -> tuple[int, int]:
+    """How many rows (two or more) right after row i add up to it in every column both state, and in
+    how many columns; (0, 0) when none do. The running sums stop once they pass the row's figures:
+    counts are never negative."""
+    head = grid[i]
+    sums: list[Decimal | None] = [Decimal(0)] * len(head)
+    for k, row in enumerate(grid[i + 1:i + 1 + _GROUP_MAX], start=1):
+        if any(v is not None and v < 0 for v in row):
+            return 0, 0
+        sums = [s + v if s is not None and v is not None else None for s, v in zip(sums, row)]
+        pairs = [(s, h) for s, h in zip(sums, head) if s is not None and h is not None]
+        if not pairs or any(s > h for s, h in pairs):
+            return 0, 0
+        if k >= 2 and all(s == h for s, h in pairs) and any(h for _, h in pairs):
+            return k, len(pairs)
+    return 0, 0
 
 
 def _column(ctx: Ctx, table: Table, j: int) -> Column:
@@ -373,7 +483,7 @@ def _percent_bases(ctx: Ctx, layout: Layout) -> None:
             continue
         left = [k for k in counts if k.j < c.j]
         formula = layout.table.column_numbers.get(c.j, (0, None))[1] or ""
-        fm = re.fullmatch(r"\(?(\d+)\)?\s*/\s*\(?(\d+)\)?", formula.strip())
+        fm = re.fullmatch(r"\(?(\d+)\)?\s*/\s*\(?(\d+)\)?(?:\s*[*x×]\s*100\s*%?)?", formula.strip())  # "(6)=(4)/(3)*100"
         by_key = _key_pair(ctx, c, counts)
         if fm and int(fm.group(1)) in where and int(fm.group(2)) in where:
             c.share, c.pair = "pair", (where[int(fm.group(1))], where[int(fm.group(2))])
@@ -612,7 +722,7 @@ class _TableReader:
     # ---------------------------------------------------------------- sums
     def _column_sums(self) -> None:
         lay = self.layout
-        top = [r for r in lay.data if not any(r in kids for kids in lay.children.values())]
+        top = [r for r in lay.data + lay.continued if not any(r in kids for kids in lay.children.values())]
         if lay.total is None or len(top) < 2 or lay.table.misaligned or lay.rates or _continued(lay):
             self._sub_rows()  # a shifted row is in the total too; a table's second page holds only some of its rows
             return
@@ -736,3 +846,32 @@ def _count_of_rows(self: "_TableReader") -> None:
     q.role = "quantity"
     items = [(r.cells[lay.label].start, r.cells[lay.label].end) for r in lay.data]
     self.ctx.report.lists.append(ListClaim(q, None, items, cell.start, cell.end, None, "rows"))
+
+
+_ROW_NAME_LEAD = 150  # a sentence about a row names it this close before its figures
+
+
+def text_about_rows(ctx: Ctx) -> None:
+    """"Lệ phí chứng thực có 615 hồ sơ" above a table with a row "Lệ phí chứng thực": the sentence gives
+    that row's figures, not those of the table's total row. A text figure whose sentence names exactly
+    one row of a table in its scope (a row of no level, unit or field: those the text names anyway)
+    moves to that row's scope."""
+    rows: dict[int, list[Scope]] = {}
+    for s in ctx.report.scopes:
+        if s.kind == "row" and s.parent is not None and len(s.name.split()) >= 2:
+            rows.setdefault(s.parent.id, []).append(s)
+    if not rows:
+        return
+    by_name = {pid: {s.name: s for s in found} for pid, found in rows.items()}
+    patterns = {pid: re.compile(r"(?<![a-z0-9])(?:" + "|".join(
+        r"\W+".join(map(re.escape, name.split())) for name in sorted(names, key=len, reverse=True)) + r")(?![a-z0-9])")
+        for pid, names in by_name.items()}
+    for fa in ctx.report.facts:
+        rx = patterns.get(fa.scope.id)
+        if rx is None or fa.label_at == "column":
+            continue
+        lead = max(ctx.inline.sentence(fa.q.start)[0], fa.q.start - _ROW_NAME_LEAD)
+        named = {" ".join(re.findall(r"[a-z0-9]+", m.group(0))) for m in rx.finditer(ctx.folded, lead, fa.q.start)}
+        row = by_name[fa.scope.id].get(named.pop()) if len(named) == 1 else None
+        if row is not None:
+            fa.scope = row

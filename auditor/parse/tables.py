@@ -19,6 +19,7 @@ _FIGURE_CELL = re.compile(r"(?:(?:gần|hơn|trên|khoảng|dưới|tăng|giảm
                           r"[-+]?\d[\d.,  ]*%?(?:\s*/\s*\d[\d.,]*)?(?:\s*\(\s*\d[\d.,]*\s*%?\s*\))?\s*(?:điểm|diem|%)?", re.I)
 _EMPTY_CELL = re.compile(r"[-–—x×.]?|k\.?\s*có|không|n/a", re.I)
 COLUMN_NUMBER = re.compile(r"^\(?(\d{1,2})\)?(?:\s*=\s*(.+))?$")
+_LABEL_LETTER = re.compile(r"\(?[A-E]\)?")
 
 
 @dataclass
@@ -120,7 +121,8 @@ def _is_column_numbers(cells: list[Cell]) -> bool:
     if len(texts) < 3:
         return False
     hits = sum(bool(COLUMN_NUMBER.match(t)) for t in texts)
-    if hits >= len(texts) - 1 and any(t.startswith("(") for t in texts):
+    letters = sum(bool(_LABEL_LETTER.fullmatch(t)) for t in texts)  # "A | B | (3) | (4)": letters over the labels
+    if hits >= 2 and hits + letters >= len(texts) - 1 and any(t.startswith("(") for t in texts):
         return True
     ints = [int(t) for t in texts if t.isdigit()]
     words = [t for t in texts if not t.isdigit()]

@@ -136,6 +136,8 @@ class Context:
     scopes: dict[int, ScopeFacts] = field(default_factory=dict)
     parents: dict[str, str | None] = field(default_factory=dict)  # a key -> the key it is part of (lexicon)
     by_source: dict[int, list[ScopeFacts]] = field(default_factory=dict)  # a scope in text and table: each side
+    # a key -> the keys a figure under its name may count with it ("đúng hạn" for early and on time alike)
+    includes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _nodes: list = field(default_factory=list, repr=False)
     _starts: list[int] | None = field(default=None, repr=False)
     _shown: dict[int, str] = field(default_factory=dict, repr=False)  # a scope's display, once per report

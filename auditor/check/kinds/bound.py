@@ -12,6 +12,7 @@ from typing import Iterator, Literal
 from ...findings import Related
 from ...lexicon import ancestors
 from .base import Context, Outcome, RuleBase, numbers_of_fact
+from .ratio import reversed_pair
 
 SLOTS = ("value", "limit", "name", "where")
 PASSED = {"vi": "{arithmetic}", "en": "{arithmetic}"}
@@ -28,8 +29,9 @@ def run(rule: Spec, ctx: Context) -> Iterator[Outcome]:
 
 def _fractions(ctx: Context) -> Iterator[Outcome]:
     qs = ctx.report.quantities
+    reversed_pairs = {id(s.numerator) for s in ctx.report.shares if reversed_pair(s)}
     for a, b in zip(qs, qs[1:]):
-        if a.role != "numerator" or b.role != "denominator" or b.target:
+        if a.role != "numerator" or b.role != "denominator" or b.target or id(a) in reversed_pairs:
             continue  # a target may be passed: "38.412/35.000 tài khoản theo chỉ tiêu"
         ok = a.value <= b.value
         values = {"value": ctx.fmt(a.value), "limit": ctx.fmt(b.value), "name": "", "where": ""}

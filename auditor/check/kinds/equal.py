@@ -137,12 +137,35 @@ def _pair(ctx: Context, sf, key: str, first: Fact, other: Fact) -> Outcome:
     values["arithmetic"] = f"{values['first']} {'=' if same else '≠'} {values['second']}"
     related = [Related(ctx.t("lần nêu trước", "stated before"), first.q.start, first.q.end)]
     numbers = [first.q.number, other.q.number]
+    with_others = None if same else _counted_with(ctx, sf, key, a, b)
+    if with_others:
+        # "giải quyết đúng hạn 2.962" against a table's "Trước hạn 2.343 | Đúng hạn 619": the text counts both
+        whole, part, extra = with_others
+        same = True
+        numbers += [x.q.number for x in extra]
+        related += [Related(ctx.name(x.key), x.q.start, x.q.end) for x in extra]
+        values["arithmetic"] = " + ".join(ctx.fmt(x.q.value) for x in [part] + extra) + f" = {ctx.fmt(whole.q.value)}"
+        counting = ", ".join(ctx.name(x.key) for x in extra)
+        values["first"] = values["second"] = ctx.fmt(whole.q.value) + ctx.t(f" (tính cả {counting})", f" (counting {counting})")
     if same:
         return Outcome("pass", other.q.start, other.q.end, values, numbers, related, values["arithmetic"], scope=sf.scope)
     sure = first.sure and other.sure and other.q.role != "zero" and first.q.role != "zero" \
         and not _grouped(sf, key, first, other)
     return Outcome("fail", other.q.start, other.q.end, values, numbers, related, values["arithmetic"], sure=sure,
                    scope=sf.scope)
+
+
+def _counted_with(ctx: Context, sf, key: str, a: Fact, b: Fact) -> tuple[Fact, Fact, list[Fact]] | None:
+    """Whether one place's figure is the other's counted with the figures its name may include
+    (relations.rate_includes), stated beside it in that place: (the whole, the part, the others)."""
+    keys = ctx.includes.get(key, ())
+    if not keys or _source(a) == _source(b):
+        return None
+    for whole, part in ((a, b), (b, a)):
+        extra = [next((f for f in sf.stated.get(k, []) if _source(f) == _source(part) and not f.q.approx), None) for k in keys]
+        if all(x is not None for x in extra) and part.q.value + sum(x.q.value for x in extra) == whole.q.value:
+            return whole, part, extra
+    return None
 
 
 def _grouped(sf, key: str, first: Fact, other: Fact) -> bool:

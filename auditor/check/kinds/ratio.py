@@ -101,6 +101,14 @@ def run(rule: Spec, ctx: Context) -> Iterator[Outcome]:
         yield _share(s, ctx, num, bases)
 
 
+def reversed_pair(s: Share) -> bool:
+    """"(tiếp nhận/giải quyết đúng hạn): 612/598 hồ sơ (97,7%)": a pair written in the order a legend
+    set, whose percentage is its second figure over its first; no part over its whole."""
+    num, den = s.numerator, s.denominator
+    return s.via == "fraction" and num is not None and den is not None and num.value > den.value > 0 \
+        and fits(den, num, s.pct)[0] is not None
+
+
 def _derived(s: Share, ctx: Context, key: str | None) -> Quantity | None:
     """A figure the words name but the scope leaves unstated, computed from its parts before the rules
     ("43,6% so với tổng số hồ sơ được tiếp nhận mới": online + in person; "tỷ lệ trước và đúng hạn
@@ -183,6 +191,14 @@ def _share(s: Share, ctx: Context, num: Quantity, bases: list) -> Outcome:
         return Outcome("pass", start, end, values, numbers, related, values["arithmetic"], scope=s.scope)
     sure = how in _SURE_BASES and not s.base_unread and num.sure and num.role != "derived" and base.sure and pct.sure and s.via in ("fraction", "of_total", "linked", "after", "table")
     reason = ""
+    if how == "stated" and reversed_pair(s):
+        # "(tiếp nhận/giải quyết đúng hạn): 612/598 hồ sơ (97,7%)": the pair in the order a legend set, the
+        # rate of its second figure over its first
+        return Outcome("skip", start, end, values, numbers, related, values["arithmetic"], scope=s.scope,
+                       reason=ctx.t(f"{ctx.q(pct)} khớp {ctx.fmt(base.value)}/{ctx.fmt(num.value)}: cặp số có thể ghi theo "
+                                    "thứ tự khác (số sau trên số trước)",
+                                    f"{ctx.q(pct)} fits {ctx.fmt(base.value)}/{ctx.fmt(num.value)}: the pair may be written "
+                                    "the other way round (the second figure over the first)"))
     if sure and _complement(s, base, exact, ctx):
         sure = False
         reason = ctx.t("tỷ lệ này bằng 100% trừ các tỷ lệ khác của cùng tổng, nên chênh một đơn vị có thể do làm tròn",
