@@ -102,17 +102,22 @@ class ScopeFacts:
     def first(self, key: str) -> Fact | None:
         """The figure's own exact statement; a headline ("gần 3.000"), a fraction's base or a "không
         có …" only when nothing else states it."""
-        got = self.stated.get(key) or []
+        got = self.stated.get(key)
+        if not got:
+            return self.derived.get(key)
         own = next((f for f in got if f.q.role not in ("denominator", "zero") and not f.q.approx), None)
         return own or self.derived.get(key) or next((f for f in got if not f.q.approx), None)
 
     def first_like(self, key: str, like: Fact) -> Fact | None:
         """The figure's statement from the same place as `like` (a table's column, or the text) when
         there is one: an identity is checked within the table, or within the text, before across them."""
+        stated = self.stated.get(key)
+        if not stated:
+            return self.derived.get(key)
         column = like.label_at == "column"
-        got = [f for f in self.stated.get(key) or [] if (f.label_at == "column") == column
-               and f.q.role not in ("denominator", "zero") and not f.q.approx]
-        return got[0] if got else self.first(key)
+        got = next((f for f in stated if (f.label_at == "column") == column
+                    and f.q.role not in ("denominator", "zero") and not f.q.approx), None)
+        return got or self.first(key)
 
     def stated_own(self, key: str) -> bool:
         return any(f.q.role not in ("denominator", "zero") for f in self.stated.get(key, []))
@@ -141,15 +146,24 @@ class Context:
     _nodes: list = field(default_factory=list, repr=False)
     _starts: list[int] | None = field(default=None, repr=False)
     _shown: dict[int, str] = field(default_factory=dict, repr=False)  # a scope's display, once per report
+    _names: dict[str, str] = field(default_factory=dict, repr=False)
+    _shown_numbers: dict[tuple, str] = field(default_factory=dict, repr=False)
 
     def t(self, vi: str, en: str) -> str:
         return vi if self.lang == "vi" else en
 
     def name(self, key: str) -> str:
-        return self.key_name(key, self.lang)
+        got = self._names.get(key)
+        if got is None:
+            got = self._names[key] = self.key_name(key, self.lang)
+        return got
 
     def fmt(self, value: Decimal | int | float, decimals: int | None = None) -> str:
-        return fmt(value, self.lang, decimals)
+        # a report's figures are shown again and again (each check's message and arithmetic)
+        got = self._shown_numbers.get((value, decimals))
+        if got is None:
+            got = self._shown_numbers[(value, decimals)] = fmt(value, self.lang, decimals)
+        return got
 
     def q(self, q: Quantity) -> str:
         return fmt_q(q, self.lang)
