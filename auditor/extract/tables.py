@@ -50,6 +50,7 @@ class Layout:
     named_rows: bool = False  # most rows are named figures ("Tổng số hồ sơ tiếp nhận", "- Trực tuyến")
     rates: bool = False  # "Đơn vị tính: %": every figure is a rate of its own row
     continued: list[Row] = field(default_factory=list)  # its rows after a page break, when the total row opens it
+    earlier: list[Row] = field(default_factory=list)  # its rows before a page break, when the total row closes it
 
 
 def read_tables(ctx: Ctx, sc: Scopes) -> None:
@@ -67,16 +68,21 @@ def read_tables(ctx: Ctx, sc: Scopes) -> None:
         read.append((node, layout))
     for (_, before), (_, after) in zip(read, read[1:]):
         if _continues(before, after):
-            before.continued = after.data
+            if before.total is not None and before.total.start < before.data[0].start:
+                before.continued = after.data  # "Tổng cộng" opens the table: it sums the next page's rows too
+            elif before.total is None and after.total is not None and after.total.start > after.data[-1].start:
+                after.earlier = before.data  # "Tổng cộng" closes it: it sums the first page's rows too
     for node, layout in read:
         _TableReader(ctx, sc, node, layout).run()
 
 
 def _continues(before: Layout, after: Layout) -> bool:
-    """Whether `after` is the rows of `before` that a page break carried over: no heading, the same
-    columns, numbered on from where `before` stopped."""
-    if not _continued(after) or before.table.width != after.table.width or before.label != after.label \
-            or not before.data or before.total is None or before.total.start > before.data[0].start:
+    """Whether `after` is the rows of `before` that a page broke off: no heading or the same heading
+    again, the same columns, numbered on from where `before` stopped."""
+    same_heading = [[c.text for c in h.cells] for h in before.table.headers] == \
+        [[c.text for c in h.cells] for h in after.table.headers]
+    if not after.data or not (_continued(after) or same_heading) or before.table.width != after.table.width \
+            or before.label != after.label or not before.data:
         return False
     last, first = _index(before.data[-1], before.label), _index(after.data[0], after.label)
     return last.isdigit() and first.isdigit() and int(first) == int(last) + 1
@@ -392,8 +398,45 @@ def _column(ctx: Ctx, table: Table, j: int) -> Column:
     if lex.points_heading.search(heading) and col.kind in ("count", "delta"):  # "Điểm", "Tổng điểm"
         col.unit = "points"
     if col.kind in ("count", "percent"):
-        col.key = _column_key(ctx, fold(table.group(j)), fold(table.leaf(j)))
+        col.key = _column_key(ctx, _group_words(ctx, table, j), fold(table.leaf(j)))
     return col
+
+
+def _group_words(ctx: Ctx, table: Table, j: int) -> str:
+    """The group heading over column j, narrowed by the leaf that opens its part of the group: under
+    "Kết quả giải quyết", "Tổng số đã giải quyết | Trả trước hạn | … | Tổng số đang giải quyết | Chưa đến
+    hạn | Quá hạn" puts the last "Quá hạn" among the pending dossiers. With one row of headings, a
+    short heading breaks down the column before it that names a whole ("Số hồ sơ đang giải quyết |
+    Chưa đến hạn | Quá hạn")."""
+    group = fold(table.group(j))
+    own = fold(table.leaf(j)).strip()
+    if _whole_words(ctx, own) is not None:
+        return group  # the opening leaf names itself
+    flat = not group.strip()
+    if flat and (len(own.split()) > 3 or ctx.lex.dossier_word.search(own)):
+        return group
+    for k in range(j - 1, -1, -1):
+        if fold(table.group(k)) != group:
+            break
+        words = _whole_words(ctx, fold(table.leaf(k)).strip(), total_first=not flat)
+        if words is not None:
+            return words
+    return group
+
+
+def _whole_words(ctx: Ctx, leaf: str, total_first: bool = True) -> str | None:
+    """What a heading says its column is the whole of: "Tổng số đang giải quyết", "Số hồ sơ đang giải
+    quyết: Tổng số" -> "đang giải quyết" (folded)."""
+    m = ctx.lex.total_row.match(leaf) if total_first else None
+    if m and len(leaf[m.end():].strip(" :")) >= 3:
+        return leaf[m.end():].strip(" :")
+    m = _WHOLE_HEADING.match(leaf)
+    d = ctx.lex.dossier_word.match(leaf, m.end()) if m else None
+    words = leaf[d.end():].split(":")[0].strip() if d else ""
+    return words if len(words) >= 3 else None
+
+
+_WHOLE_HEADING = re.compile(r"(?:tong )?so(?: luong)? ")
 
 
 def _rate_like(qs: tuple[Quantity, ...]) -> bool:
@@ -439,6 +482,10 @@ def _column_key(ctx: Ctx, group: str, leaf: str) -> str | None:
     if whole is not None and (not leaf or lex.total_row.match(leaf) or leaf == group):
         return whole.key
     part = best(leaf, {whole.key} if whole is not None else None) if whole is not None else None
+    if whole is not None and part is None:
+        # "Quá hạn" under "đang giải quyết" is a part of the pending only as "đang giải quyết quá hạn"
+        joined = best(f"{group} {leaf}", {whole.key})
+        part = joined if joined is not None and joined.key != whole.key else None
     part = part or best(leaf)
     return part.key if part is not None else (whole.key if whole is not None and not leaf else None)
 
@@ -722,8 +769,8 @@ class _TableReader:
     # ---------------------------------------------------------------- sums
     def _column_sums(self) -> None:
         lay = self.layout
-        top = [r for r in lay.data + lay.continued if not any(r in kids for kids in lay.children.values())]
-        if lay.total is None or len(top) < 2 or lay.table.misaligned or lay.rates or _continued(lay):
+        top = [r for r in lay.earlier + lay.data + lay.continued if not any(r in kids for kids in lay.children.values())]
+        if lay.total is None or len(top) < 2 or lay.table.misaligned or lay.rates or _continued(lay) and not lay.earlier:
             self._sub_rows()  # a shifted row is in the total too; a table's second page holds only some of its rows
             return
         for c in lay.columns:

@@ -153,6 +153,10 @@ def read_table(text: str, lines: list[tuple[int, int]]) -> Table | None:
     body_raw = raw[first_data:]
     numbers_row = next((r for r in head_raw if _is_column_numbers(r[2])), None)
     head_raw = [r for r in head_raw if r is not numbers_row]
+    # a heading a page break repeated inside the rows ("STT | Tên đơn vị | …", "(1) | (2) | …") heads nothing new
+    repeated = {tuple(c.text for c in cells) for _, _, cells in raw[:first_data]}
+    body_raw = [r for r in body_raw if tuple(c.text for c in r[2]) not in repeated
+                and not (numbers_row is not None and _is_column_numbers(r[2]))]
     broken: set[int] = set()  # where rows start that a page broke
     if not spaced:
         body_raw = _rejoined(body_raw)
