@@ -45,6 +45,12 @@ class Labeller:
         labels, at, end = self._before(q)
         if labels:
             labels, at, end = self._qualified(q, labels, at, end)
+        if labels and q.role != "numerator" and ":" in ctx.folded[end:q.start]:
+            # "Thanh toán trực tuyến: có 358 hồ sơ phát sinh phí, lệ phí, …": a topic before a colon names
+            # the paragraph; the words right after the figure name the figure, when they name another key
+            after, at_after, end_after = self._after(q)
+            if after and all(a.key != b.key for a in after for b in labels):
+                labels, at, end = after, at_after, end_after
         if not labels and q.role == "numerator":
             self._fraction_after(q)  # "(1.237/1.486 hồ sơ mới tiếp nhận)": the words after name the base
             return
@@ -351,6 +357,12 @@ def _named_rate(ctx: Ctx, lab: Labeller, s: Share, named: str | None) -> None:
 
 
 def _bases(ctx: Ctx, lab: Labeller, s: Share, first_of: dict) -> None:
+    own = lab.fact_of.get(id(s.numerator)) if s.numerator is not None else None
+    if own is not None and own.scope is not s.scope and s.scope in own.scope.chain():
+        # "…, cấp xã có 70 hồ sơ quá hạn, chiếm 0,81% số hồ sơ đã giải quyết": the share is of its
+        # numerator's narrower scope, whose base the report may not state
+        s.scope = own.scope
+
     def stated(key: str):
         scope = s.scope
         while scope is not None:
@@ -469,7 +481,8 @@ def rate_facts(ctx: Ctx) -> None:
         sentence = ctx.inline.sentence(p.start)[0]
         before = last.get(sentence)
         fact = _rate_named_before(ctx, p, before)
-        if fact is None and s.numerator is None:
+        if fact is None and (s.numerator is None or s.via == "linked"):
+            # "Đã giải quyết: 441 hồ sơ, 100% đúng hạn": the rate its words name, of the count before it
             fact = _rate_named_after(ctx, p, before)
         if fact is not None:
             ctx.report.facts.append(fact)

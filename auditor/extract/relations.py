@@ -359,6 +359,8 @@ def _numerator(ctx: Ctx, rel: Relations, share: Share, i: int, c_start: int) -> 
         if prev.role == "denominator" and len(between) <= 150 and ";" not in between:
             if prev.unit in lex.attaining_units and lex.attained.fullmatch(between):
                 return  # "11/16 đơn vị đạt … 99%": what each unit attains, not the share the fraction makes
+            if any(q.percent for q in ctx.between(prev.end, p.start)):
+                return  # "09/10 đơn vị (90,00%) đạt … từ 98%": the fraction's share was stated right after it
             share.numerator, share.denominator, share.via = qs[j - 1], prev, "fraction"
             return
         if prev.role == "quantity" and len(between) <= _LINK_GAP and lex.share_link.fullmatch(between):

@@ -90,12 +90,24 @@ def run(rule: Spec, ctx: Context) -> Iterator[Outcome]:
         # unit; "trên 80%" is a threshold, not a share
         money_fraction = num is not None and num.unit == "money" and s.via == "fraction" and bool(s.bases) \
             and all(b.unit == "money" for b, _ in s.bases)
+        if num is None and s.numerator_key and not s.pct.approx and s.pct.role == "quantity" and (s.bases or s.base_keys):
+            # "Đã giải quyết: 441 hồ sơ, 100% đúng hạn" with no count of those on time: a rate not checked, said so
+            yield Outcome("skip", s.pct.start, s.pct.end, {}, [s.pct.number], scope=s.scope,
+                          reason=ctx.t(f"báo cáo không nêu {ctx.name(s.numerator_key)} để tính tỷ lệ này",
+                                       f"the report does not state {ctx.name(s.numerator_key)} to compute this rate from"))
+            continue
         if num is None or num.unit == "money" and not money_fraction or s.pct.role != "quantity" or s.pct.approx:
             continue
         bases = s.bases
         if not bases:
             base = _derived(s, ctx, s.base_keys[0]) if s.base_keys and (s.base_named or s.numerator is None) else None
             if base is None:
+                if s.base_named and s.base_keys and not s.base_keys[0].startswith("*"):
+                    # "cấp xã có 70 hồ sơ quá hạn, chiếm 0,81% số hồ sơ đã giải quyết" with no such figure for the level
+                    name = ctx.name(s.base_keys[0])
+                    yield Outcome("skip", min(num.start, s.pct.start), max(num.end, s.pct.end), {}, [num.number, s.pct.number],
+                                  scope=s.scope, reason=ctx.t(f"báo cáo không nêu {name} của phạm vi này để làm mẫu số",
+                                                              f"the report does not state {name} for this scope to divide by"))
                 continue
             bases = [(base, "derived" if base.role == "derived" else "key")]
         yield _share(s, ctx, num, bases)
