@@ -22,7 +22,7 @@ from ..parse.inline import within
 from .context import Ctx
 
 _HEAD_REACH = 110  # a heading's or lead's naming words sit in its first hundred characters
-_LEAD_MAX = 70  # "Cấp sở, ban, ngành:" — a lead label is short and holds no figure
+_LEAD_MAX = 100  # "Cấp sở, ban, ngành:" — a lead label is short and holds no figure
 # a heading of a few words that names figures ("Kết quả giải quyết") stays in its scope; a long one
 # the reader does not otherwise understand ("+ Tiếp nhận … thông qua Hệ thống … của Tỉnh:") stays apart
 _TOPIC_WORDS = 16  # a heading that names figures in up to this many words is a topic, not a scope
@@ -354,7 +354,7 @@ def _walk(ctx: Ctx, sc: Scopes, node: Node, scope: Scope) -> None:
             a, b = _head_span(ctx, child)
             if _names_scope(ctx, child, b):
                 own = sc.of_words(scope, a, b, lead=True, title=child.is_heading) or scope
-            elif child.kind == "paragraph" and previous is not None:
+            elif child.kind == "paragraph" and previous is not None and not _names_another(ctx, child):
                 own = previous  # "- Bộ phận Một cửa cấp xã đã tiếp nhận …" then "Tỷ lệ … trực tuyến …"
         ctx.node_scope[id(child)] = own
         if child.kind == "item":
@@ -365,6 +365,18 @@ def _walk(ctx: Ctx, sc: Scopes, node: Node, scope: Scope) -> None:
 
 
 _SUBJECT_KINDS = ("field", "group", "level", "unit", "agency")
+
+
+def _names_another(ctx: Ctx, node: Node) -> bool:
+    """Whether a paragraph names a level or a body before its first figure ("Hồ sơ giải quyết quá hạn
+    cấp huyện là 37 hồ sơ" after the items of the district's offices): it speaks of that one, not of
+    the last item above it."""
+    first = next((q.start for q in ctx.between(node.body_start, node.end) if _counts(q)), None)
+    if first is None:
+        return False
+    f = ctx.folded
+    return ctx.lex.level_mention.search(f, node.body_start, first) is not None \
+        or ctx.lex.subject.search(ctx.text, node.body_start, first) is not None
 
 
 def _names_scope(ctx: Ctx, node: Node, head_end: int) -> bool:
@@ -448,7 +460,8 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
         # lead labels inside a block: "- Cấp sở, ban, ngành: tỷ lệ …", "Lũy kế 2 tháng: …", "…; Lĩnh vực X: a/b",
         # "… đạt tỷ lệ cao: Lĩnh vực Tư pháp: 596/605 hồ sơ; …"
         colons = [i + 1 for i in _all_colons(f, body_start, end)]
-        for cut in sorted(set([body_start] + within(inline.clause_cuts, body_start, end) + colons)):
+        for cut in sorted(set([body_start] + within(inline.sentence_cuts, body_start, end)
+                              + within(inline.clause_cuts, body_start, end) + colons)):
             s = _skip_space(f, cut)
             colon = f.find(":", s, min(end, s + _LEAD_MAX))
             if colon < 0 or any(_counts(q) for q in ctx.between(s, colon)):
@@ -482,7 +495,17 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
         spans += _other_time_asides(ctx, sc, base, body_start, end)
         spans += _subjects(ctx, sc, base, body_start, end)
         if spans:
-            ctx.sub_spans[id(node)] = _nested(ctx, sc, spans)
+            ctx.sub_spans[id(node)] = _nested(ctx, sc, _closed_by_brackets(ctx, spans))
+
+
+def _closed_by_brackets(ctx: Ctx, spans: list[tuple[int, int, Scope]]) -> list[tuple[int, int, Scope]]:
+    """A scope opened inside brackets closes with them: "(cấp huyện: 1.482 hồ sơ; cấp xã: 9.028 hồ sơ), đã
+    giải quyết 10.002 hồ sơ" - the resolved are the whole's again."""
+    out = []
+    for a, b, scope in spans:
+        aside = ctx.inline.aside(a)
+        out.append((a, min(b, aside[1]) if aside is not None else b, scope))
+    return out
 
 
 def _subjects(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[tuple[int, int, Scope]]:
