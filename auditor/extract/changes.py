@@ -4,6 +4,8 @@ so với năm 2020 tăng 39 bậc (tức năm 2020 đứng thứ 44/63)". The th
 figure plus (or minus) the change is the figure now. A rank that goes up moves its number down."""
 from __future__ import annotations
 
+import re
+
 from ..facts import Breakdown, Quantity
 from .context import Ctx
 
@@ -22,7 +24,9 @@ def read_changes(ctx: Ctx) -> None:
         if sign == 0:
             continue
         kind = "rank" if lex.rank_steps.match(f, d.end) else "percent" if d.percent else "count"
-        now = _current(ctx, d, kind, s0, totals)
+        # the figure now stands in the change's own clause: "…; số hồ sơ đã giải quyết giảm 44 hồ sơ so với
+        # quý II (852 hồ sơ)" states no figure now, and the one before the ";" is another's
+        now = _current(ctx, d, kind, max(s0, ctx.inline.clause(d.start)[0]), totals)
         if now is None:
             continue
         before = _earlier(ctx, d, now, kind, s0, s1, totals)
@@ -51,8 +55,22 @@ def _kind(q: Quantity) -> str:
 
 
 def _other_time(ctx: Ctx, q: Quantity) -> bool:
+    """A figure in a bracket about another time: "(quý II: 8.008 hồ sơ)", or "so với quý II (8.008 hồ sơ)"
+    where the words before the bracket name that time."""
     a = ctx.inline.aside(q.start)
-    return a is not None and ctx.lex.aside_other_time.match(ctx.folded, a[0] + 1) is not None
+    if a is None:
+        return False
+    f = ctx.folded
+    if ctx.lex.aside_other_time.match(f, a[0] + 1) is not None:
+        return True
+    m = _COMPARED_WITH.search(f, max(0, a[0] - 50), a[0])
+    if m is None:
+        return False
+    named = m.group(1)
+    return dict(ctx.lex.scope_kinds)["period"].search(named) is not None or ctx.lex.other_time.search(named) is not None
+
+
+_COMPARED_WITH = re.compile(r"\bso voi ([^,;.()\d]{2,40}?(?:\d{1,4}(?:/\d{4})?)?)\s*$")
 
 
 def _current(ctx: Ctx, d: Quantity, kind: str, s0: int, totals: set[int]) -> Quantity | None:
