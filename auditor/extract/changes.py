@@ -24,9 +24,12 @@ def read_changes(ctx: Ctx) -> None:
         if sign == 0:
             continue
         kind = "rank" if lex.rank_steps.match(f, d.end) else "percent" if d.percent else "count"
-        # the figure now stands in the change's own clause: "…; số hồ sơ đã giải quyết giảm 44 hồ sơ so với
-        # quý II (852 hồ sơ)" states no figure now, and the one before the ";" is another's
-        now = _current(ctx, d, kind, max(s0, ctx.inline.clause(d.start)[0]), totals)
+        # a clause that names its own figure holds the figure now: "…; số hồ sơ đã giải quyết giảm 44 hồ sơ so
+        # với quý II (852 hồ sơ)" states none, and the one before the ";" is another's ("14 đơn vị (năm 2022: 7
+        # đơn vị; tăng 7 đơn vị)" names nothing after its ";")
+        c0 = ctx.inline.clause(d.start)[0]
+        named = c0 > s0 and lex.label_regex.search(f, c0, d.start) is not None
+        now = _current(ctx, d, kind, c0 if named else s0, totals)
         if now is None:
             continue
         before = _earlier(ctx, d, now, kind, s0, s1, totals)

@@ -474,6 +474,7 @@ def rate_facts(ctx: Ctx) -> None:
     rate); and the clauses that go on from a rate, "…, đúng hạn 9,1%, quá hạn 0,7%"."""
     f, lex = ctx.folded, ctx.lex
     last: dict[int, Fact] = {}  # sentence start -> the rate fact read last in it
+    key_of = {id(fa.q): fa.key for fa in ctx.report.facts}
     for s in sorted(ctx.report.shares, key=lambda s: s.pct.start):
         p = s.pct
         if s.comparison or s.via == "table" or p.role != "quantity":
@@ -481,9 +482,15 @@ def rate_facts(ctx: Ctx) -> None:
         sentence = ctx.inline.sentence(p.start)[0]
         before = last.get(sentence)
         fact = _rate_named_before(ctx, p, before)
-        if fact is None and (s.numerator is None or s.via == "linked"):
-            # "Đã giải quyết: 441 hồ sơ, 100% đúng hạn": the rate its words name, of the count before it
+        if fact is None and s.numerator is None:
             fact = _rate_named_after(ctx, p, before)
+        elif fact is None and s.via == "linked":
+            # "Đã giải quyết: 441 hồ sơ, 100% đúng hạn": the rate of a part its words name, of the count before
+            # it ("1.758 hồ sơ, tương ứng 18,31% tổng số tiếp nhận" names the base instead: no part of it)
+            fact = _rate_named_after(ctx, p, before)
+            whole = key_of.get(id(s.numerator))
+            if fact is not None and (whole is None or whole not in ctx.lex.ancestors(fact.key[:-1])):
+                fact = None
         if fact is not None:
             ctx.report.facts.append(fact)
             last[sentence] = fact
