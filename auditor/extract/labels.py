@@ -45,9 +45,10 @@ class Labeller:
         labels, at, end = self._before(q)
         if labels:
             labels, at, end = self._qualified(q, labels, at, end)
-        if labels and q.role != "numerator" and ":" in ctx.folded[end:q.start]:
+        if labels and q.role != "numerator" and (":" in ctx.folded[end:q.start] or self._total_word_before(q)):
             # "Thanh toán trực tuyến: có 358 hồ sơ phát sinh phí, lệ phí, …": a topic before a colon names
-            # the paragraph; the words right after the figure name the figure, when they name another key
+            # the paragraph; the words right after the figure name the figure, when they name another key;
+            # so do they after a bare total word ("…, tổng cộng 52 hồ sơ quá hạn")
             after, at_after, end_after = self._after(q)
             if after and all(a.key != b.key for a in after for b in labels):
                 labels, at, end = after, at_after, end_after
@@ -74,6 +75,10 @@ class Labeller:
                 self.add(Fact(lab.base, den, scope, "position"))
             return
         self.add(fact)
+
+    def _total_word_before(self, q: Quantity) -> bool:
+        f = self.ctx.folded
+        return re.search("(?:" + self.ctx.lex.total_words.pattern + r")\W*$", f[max(0, q.start - 16):q.start]) is not None
 
     def _fraction_after(self, q: Quantity) -> None:
         """A fraction with no label before it: the rate named before its percentage gives the

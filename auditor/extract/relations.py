@@ -63,8 +63,21 @@ class Relations:
         """The parts that count what the total counts. A total of no stated unit takes parts of any
         unit but one that is surely no dossier count ("… tại 24 quầy, trong đó 38 công chức …")."""
         unit = self.unit_of(total)
+        if unit in ("time", "money"):
+            # "1 ngày làm việc (8 giờ), gồm 4 + 2 + 2 giờ", "1,25 tỷ đồng, gồm 850 triệu đồng …": days and hours,
+            # "tỷ" and "triệu" are one unit only to a reader who converts
+            word = self._unit_word(total[-1])
+            return [p for p in parts if len(p) == len(total) and self.unit_of(p) == unit and self._unit_word(p[-1]) == word]
         return [p for p in parts if len(p) == len(total) and p[0].role != "delta"
                 and (self.unit_of(p) in (unit, None) or unit is None and self.unit_of(p) == "dossiers")]
+
+    def _unit_word(self, q: Quantity) -> str:
+        """The words of a figure's unit as written, its scale word first ("ty dong", "trieu", "gio")."""
+        f, lex = self.ctx.folded, self.ctx.lex
+        sm = lex.scale.match(f, q.end)
+        um = lex.any_unit.match(f, sm.end() if sm else q.end)
+        words = ((sm.group(0) if sm else "") + " " + (um.group(0) if um else "")).split()
+        return words[0] if words else ""
 
     # ---------------------------------------------------------------- "N, trong đó a, b"
     def marker_breakdowns(self, node: Node) -> None:

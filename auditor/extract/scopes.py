@@ -451,12 +451,18 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
         # "Như vậy, tổng số …" after the items of a list: the scope around the list
         around = ctx.node_scope.get(id(node.parent), sc.root) if node.parent is not None else sc.root
         whole = dict(lex.scope_kinds)["whole"]
-        if around is not base:
-            for cut in within(inline.sentence_cuts, body_start, end):
-                s = _skip_space(f, cut)
+        for cut in [body_start] + within(inline.sentence_cuts, body_start, end):
+            s = _skip_space(f, cut)
+            opener = lex.summary_opener.match(f, s)
+            # "Tính chung toàn huyện, đã giải quyết …" closing the section of the last level: the whole itself
+            named_whole = whole.match(f, _skip_space(f, opener.end()) if opener else s)
+            own_whole = named_whole is not None and base.kind in _SUBJECT_KINDS and \
+                _levels_named(named_whole.group(0)) == [ctx.report.header.level]  # "toàn huyện" in a district's report
+            if own_whole:
+                spans.append((s, min(inline.sentence(s)[1], end), sc.root))
+            elif around is not base and cut != body_start and (opener or named_whole):
                 # … and "Toàn tỉnh tiếp nhận …" closing the item of the last level: the whole again
-                if lex.summary_opener.match(f, s) or whole.match(f, s):
-                    spans.append((s, min(inline.sentence(s)[1], end), around))
+                spans.append((s, min(inline.sentence(s)[1], end), around))
         # lead labels inside a block: "- Cấp sở, ban, ngành: tỷ lệ …", "Lũy kế 2 tháng: …", "…; Lĩnh vực X: a/b",
         # "… đạt tỷ lệ cao: Lĩnh vực Tư pháp: 596/605 hồ sơ; …"
         colons = [i + 1 for i in _all_colons(f, body_start, end)]
@@ -518,6 +524,9 @@ def _subjects(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[t
     listed = [c for c in within(ctx.inline.phrase_cuts, start, end) if ctx.text[c - 1:c] in (":", ";")]
     for cut in sorted({start} | sentences | set(listed)):
         s = _skip_numbering(ctx.text, _skip_space(ctx.folded, cut))
+        lead = ctx.lex.breakdown.match(ctx.folded, s)
+        if lead is not None and ctx.folded.startswith(",", lead.end()):
+            s = _skip_space(ctx.folded, lead.end() + 1)  # "Trong đó, Phòng Tài nguyên và Môi trường tiếp nhận …"
         found = _subject(ctx, s, end) if s < end else None
         if found is None:
             continue

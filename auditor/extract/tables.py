@@ -198,6 +198,7 @@ def _size(ctx: Ctx, r: Row, j: int) -> float:
 
 
 _ROMAN = re.compile(r"[IVX]{1,4}")
+_NO_NAME = re.compile(r"[\d.,\s]*")  # a label cell that names nothing: empty, or a figure shifted into it
 
 
 def total_label(lex, written: str) -> re.Match | None:
@@ -588,7 +589,7 @@ class _TableReader:
         section it happens to follow ("Bảng tổng hợp" after "3. Tại UBND các phường, xã")."""
         scope = self.ctx.node_scope.get(id(self.node), self.ctx.report.scopes[0])
         lay = self.layout
-        if lay.label is None:
+        if lay.label is None or self._restates_section(scope):
             return self._caption_scope(scope)
         kinds = {classify(self.ctx, r.cells[lay.label].start, r.cells[lay.label].end)[0]
                  for r in lay.data if r.cells[lay.label].text}
@@ -601,6 +602,19 @@ class _TableReader:
             scope = scope.parent
         # a caption that names whose rows they are ("KẾT QUẢ … CẤP XÃ", "… tại Bộ phận Một cửa huyện") holds
         return self._caption_scope(scope)
+
+    def _restates_section(self, scope: Scope) -> bool:
+        """"1. Chi cục Thú y⏎Tiếp nhận 425 hồ sơ … Chi tiết theo lĩnh vực:" over a table whose total row is
+        425: the table details the section it stands in, whatever its rows name."""
+        lay = self.layout
+        first = next((c.j for c in lay.columns if c.kind == "count"), None)
+        if lay.total is None or first is None or scope.parent is None:
+            return False
+        total = self.count(lay.total, first)
+        if total is None or len(total) != 1:
+            return False
+        said = [q for q in self.ctx.between(scope.start, self.node.start) if not q.percent and q.role == "quantity"]
+        return any(q.value == total[0].value for q in said)
 
     def _caption_scope(self, scope: Scope) -> Scope:
         """The agency, level or unit a caption right above the table names ("KẾT QUẢ … TẠI BỘ PHẬN MỘT
@@ -770,7 +784,10 @@ class _TableReader:
     def _column_sums(self) -> None:
         lay = self.layout
         top = [r for r in lay.earlier + lay.data + lay.continued if not any(r in kids for kids in lay.children.values())]
-        if lay.total is None or len(top) < 2 or lay.table.misaligned or lay.rates or _continued(lay) and not lay.earlier:
+        # a row of figures with no name and no number is the rest of a row a page broke ("   65   1" after the page's
+        # header): the rows cannot be told apart, so no column is summed
+        stray = lay.label is not None and any(_NO_NAME.fullmatch(r.cells[lay.label].text) for r in top)
+        if lay.total is None or len(top) < 2 or lay.table.misaligned or lay.rates or stray or _continued(lay) and not lay.earlier:
             self._sub_rows()  # a shifted row is in the total too; a table's second page holds only some of its rows
             return
         for c in lay.columns:

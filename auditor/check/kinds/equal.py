@@ -156,10 +156,12 @@ def _pair(ctx: Context, sf, key: str, first: Fact, other: Fact) -> Outcome:
 
 
 def _counted_with(ctx: Context, sf, key: str, a: Fact, b: Fact) -> tuple[Fact, Fact, list[Fact]] | None:
-    """Whether one place's figure is the other's counted with the figures its name may include
-    (relations.rate_includes), stated beside it in that place: (the whole, the part, the others)."""
+    """Whether one statement is the other counted with the figures its name may include
+    (relations.rate_includes: "đúng hạn" for early and on time alike), stated beside the other in the
+    same place (text or table): (the whole, the part, the others). A text against a table, or the
+    fraction of a rate against the breakdown before it ("1.061/1.068" after "trước hạn 833, đúng hạn 228")."""
     keys = ctx.includes.get(key, ())
-    if not keys or _source(a) == _source(b):
+    if not keys:
         return None
     for whole, part in ((a, b), (b, a)):
         extra = [next((f for f in sf.stated.get(k, []) if _source(f) == _source(part) and not f.q.approx), None) for k in keys]
