@@ -94,6 +94,7 @@ class RelationSpec(_Strict):
     share_link: list[str]
     attained: list[str] = []
     attaining_units: list[str] = []
+    overlapping_units: list[str] = []
     target_after: list[str] = []
     rate_includes: dict[str, list[str]] = {}
     share_after: list[str]
@@ -234,6 +235,7 @@ class Lexicon:
     share_link: re.Pattern
     attained: re.Pattern
     attaining_units: frozenset[str]
+    overlapping_units: frozenset[str]  # "21 cán bộ, trong đó: nữ 08, đảng viên 19": parts that may overlap
     target_after: re.Pattern
     rate_includes: dict[str, tuple[str, ...]]
     share_after: re.Pattern
@@ -623,6 +625,7 @@ def _relation_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         share_link=_any(rel.share_link, a, f"{where}: relations.share_link"),
         attained=_any(rel.attained or ["(?!)"], a, f"{where}: relations.attained"),
         attaining_units=frozenset(rel.attaining_units),
+        overlapping_units=frozenset(rel.overlapping_units),
         target_after=_at(rel.target_after or ["(?!)"], a, f"{where}: relations.target_after"),
         rate_includes={k: tuple(v) for k, v in rel.rate_includes.items()},
         share_after=_at(rel.share_after, a, f"{where}: relations.share_after"),

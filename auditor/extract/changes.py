@@ -35,6 +35,8 @@ def read_changes(ctx: Ctx) -> None:
         before = _earlier(ctx, d, now, kind, s0, s1, totals)
         if before is None:
             continue
+        if not _in_own_bracket(ctx, before) and now.start < ctx.inline.clause(d.start)[0]:
+            continue  # "… 9.876 người; số doanh nghiệp … tăng 137 … so với năm 2023 (1.108)": no figure now in the clause
         step = -sign if kind == "rank" else sign
         start = min(now.start, before.start, d.start)
         end = max(now.end, before.end, d.end)
@@ -55,6 +57,12 @@ def _direction(ctx: Ctx, a: int, b: int) -> int:
 
 def _kind(q: Quantity) -> str:
     return "rank" if q.role == "rank" else "percent" if q.percent else "count"
+
+
+def _in_own_bracket(ctx: Ctx, q: Quantity) -> bool:
+    """"(quý II: 8.008 hồ sơ)": the bracket names its period itself."""
+    a = ctx.inline.aside(q.start)
+    return a is not None and ctx.lex.aside_other_time.match(ctx.folded, a[0] + 1) is not None
 
 
 def _other_time(ctx: Ctx, q: Quantity) -> bool:
@@ -96,4 +104,10 @@ def _earlier(ctx: Ctx, d: Quantity, now: Quantity, kind: str, s0: int, s1: int, 
              # "87,45 điểm … (quý II: 5/9)": a fraction or a figure of another unit is no earlier score
              and (q.role in ("numerator", "denominator")) == (now.role in ("numerator", "denominator"))
              and (q.unit is None or now.unit is None or q.unit == now.unit)]
+    # "… tăng 38 so với tháng 4 (356) và tăng 93 so với cùng kỳ năm 2024 (301)": the bracket right after a change's
+    # own "so với …" is its earlier figure, before any other
+    ids = {id(q) for q in found}
+    nxt = next((q for q in ctx.between(d.end, s1) if q.role == "delta" or id(q) in ids), None) if found else None
+    if nxt is not None and id(nxt) in ids and not _in_own_bracket(ctx, nxt):
+        return nxt
     return min(found, key=lambda q: abs(q.start - d.start)) if len(found) >= 1 else None

@@ -45,6 +45,10 @@ class Labeller:
         labels, at, end = self._before(q)
         if labels:
             labels, at, end = self._qualified(q, labels, at, end)
+        if labels and self._total_word_before(q) and self._after_a_list(q):
+            # "Huyện A (14 hồ sơ), Huyện B (16 hồ sơ) (tổng cộng 30 hồ sơ)": the sum of the list, no figure of
+            # its own (and not the last unit's received)
+            labels = []
         if labels and q.role != "numerator" and (":" in ctx.folded[end:q.start] or self._total_word_before(q)):
             # "Thanh toán trực tuyến: có 358 hồ sơ phát sinh phí, lệ phí, …": a topic before a colon names
             # the paragraph; the words right after the figure name the figure, when they name another key;
@@ -75,6 +79,11 @@ class Labeller:
                 self.add(Fact(lab.base, den, scope, "position"))
             return
         self.add(fact)
+
+    def _after_a_list(self, q: Quantity) -> bool:
+        """Whether two or more counts stand before q in its sentence."""
+        s0 = self.ctx.inline.sentence(q.start)[0]
+        return sum(1 for x in self.ctx.between(s0, q.start) if x.role == "quantity" and not x.percent) >= 2
 
     def _total_word_before(self, q: Quantity) -> bool:
         f = self.ctx.folded

@@ -116,6 +116,9 @@ class Relations:
                 continue
             word = " ".join(m.group(0).split()).strip(" :")
             complete = bool(ctx.lex.complete_marker.fullmatch(word))
+            if not complete and self.unit_of(total) in ctx.lex.overlapping_units and \
+                    sum(p[0].value for p in parts) > total[0].value:
+                continue
             word = " ".join(ctx.text[m.start():m.end()].split()).strip(" :")  # as written, for messages
             gaps = any(q.role not in ("quantity", "numerator", "denominator", "delta") and not q.percent
                        for q in ctx.between(m.end(), list_end) if inline.aside(q.start) == aside)
@@ -154,6 +157,8 @@ class Relations:
         # and the last figure of the sentence before is not what the items add up to
         lead = max(node.body_start, self.ctx.inline.sentence(node.body_start + len(own) - 1)[0])
         head_items = [it for it in self.items(lead, _own_end(node)) if it[0].unit != "money"]
+        if len(head_items) >= 2 and self._side_by_side(head_items, kids, node):
+            return
         total = head_items[-1] if head_items else None
         parts: list[Item] = []
         names: list[str] = []
@@ -176,6 +181,23 @@ class Relations:
             return  # "02 nhóm TTHC liên thông:" counts the sub-items; it is not the total of their figures
         self.add(Breakdown(total, parts, "children", True, ctx.node_scope.get(id(node), ctx.report.scopes[0]),
                            total[0].start, kids[-1].end, names))
+
+    def _side_by_side(self, totals: list[Item], kids: list[Node], node: Node) -> bool:
+        """"649 TTHC … toàn trình và 902 TTHC … một phần, cụ thể:" over "+ Cấp tỉnh: 512 TTHC toàn trình, 708
+        TTHC một phần": each item gives one part of each total, in the same order. False when the items
+        do not give as many figures as the line has totals."""
+        ctx = self.ctx
+        kids = [kid for kid in kids if not ctx.total_word(kid.body_start)]
+        rows = [self.items(kid.body_start, _own_end(kid)) for kid in kids]
+        if len(rows) < 2 or any(len(r) != len(totals) for r in rows):
+            return False
+        names = [" ".join(ctx.text[kid.body_start:r[0][0].start].split()).strip(" :") for kid, r in zip(kids, rows)]
+        for i, total in enumerate(totals):
+            parts = [r[i] for r in rows]
+            if all(self.unit_of(p) == self.unit_of(total) and len(p) == len(total) for p in parts):
+                self.add(Breakdown(total, parts, "children", True, ctx.node_scope.get(id(node), ctx.report.scopes[0]),
+                                   total[0].start, kids[-1].end, names))
+        return True
 
     # ---------------------------------------------------------------- "N (a, b)" and "a và b (tổng cộng N)"
     def aside_breakdowns(self, node: Node) -> None:
@@ -244,6 +266,8 @@ class Relations:
             if not earlier:
                 continue
             total = earlier[-1]
+            if unit in ctx.lex.overlapping_units and sum(p[0].value for p in parts) > total[0].value:
+                continue  # "21 cán bộ, công chức, trong đó: nữ 08 người, đảng viên 19 người": traits that overlap
             self.add(Breakdown(total, parts, "colon_list", False, ctx.scope_at(total[0].start), total[0].start, s_end,
                                word=":"))
 

@@ -168,12 +168,16 @@ def classify(ctx: Ctx, start: int, end: int) -> tuple[str, str, int, int] | None
             if name:
                 best = (kind, name, start + m.start(), start + stop)
                 break
-    if best is not None:
-        return best
     lead = _skip_numbering(ctx.text, _skip_space(f, start))
+    if best is not None and (best[2] <= lead or best[0] != "period"):
+        return best
+    # "Sở Văn hóa, Thể thao và Du lịch, trong quý có …": a body named first is what the words are about, not
+    # the period named after it
     subject = _subject(ctx, lead, end) if lead < end else None
     if subject is not None:
         return ("group", subject[0], lead, subject[1])
+    if best is not None:
+        return best
     if len(words.split()) <= _TOPIC_WORDS and (lex.topic.search(words) or lex.label_regex.search(words)):
         return ("topic", "", start, end)
     return ("other", " ".join(words.split())[:60], start, end)
@@ -569,6 +573,7 @@ def _clause_openers(ctx: Ctx, sc: Scopes, base: Scope, body_start: int, end: int
     inline, f, lex = ctx.inline, ctx.folded, ctx.lex
     spans: list[tuple[int, int, Scope]] = []
     clause_cuts = set([body_start] + within(inline.clause_cuts, body_start, end))
+    sentences = {body_start} | set(within(inline.sentence_cuts, body_start, end))
     for cut in sorted(clause_cuts | set(within(inline.phrase_cuts, body_start, end))):
         m = lex.opener.match(f, cut) or lex.opener.match(f, _skip_space(f, cut))
         if not m:
@@ -576,7 +581,8 @@ def _clause_openers(ctx: Ctx, sc: Scopes, base: Scope, body_start: int, end: int
         if cut not in clause_cuts and (inline.aside(cut) is not None or not _written_lower(ctx.text, m.start(), m.end())):
             continue  # after a comma only a lower-case "riêng", "tại" …: "(Tư pháp, Tài chính - Kế hoạch)" names fields
         a = m.end()
-        b = min(inline.clause(a)[1], end)
+        # "Riêng Sở X, … 15 hồ sơ quá hạn; tỷ lệ … (2.099/2.114)": an opener that begins its sentence holds to its end
+        b = min(inline.sentence(a)[1] if cut in sentences else inline.clause(a)[1], end)
         head_end = min(b, a + _HEAD_REACH)
         colon = f.find(":", a, head_end)
         first = next((q.start for q in ctx.between(a, head_end) if q.role in ("quantity", "numerator", "rank")), head_end)
@@ -647,7 +653,8 @@ def _other_time_before(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) 
         if ctx.inline.aside(m.start()) is not None:
             continue  # "(cùng kỳ năm 2023: …)": an aside of its own (_other_time_asides)
         clause_end = min(ctx.inline.clause(m.start())[1], end)
-        after = next((q for q in ctx.between(m.end(), clause_end) if q.role in ("quantity", "numerator")), None)
+        near = min(clause_end, m.end() + _OTHER_TIME_GAP + 1)  # only the figure right after (a long clause costs nothing)
+        after = next((q for q in ctx.between(m.end(), near) if q.role in ("quantity", "numerator")), None)
         if after is None or after.start - m.end() > _OTHER_TIME_GAP or re.search(r"[,;:(]", f[m.end():after.start]):
             continue
         label = " ".join(ctx.text[m.start():m.end()].split())

@@ -414,14 +414,18 @@ def _group_words(ctx: Ctx, table: Table, j: int) -> str:
     if _whole_words(ctx, own) is not None:
         return group  # the opening leaf names itself
     flat = not group.strip()
-    if flat and (len(own.split()) > 3 or ctx.lex.dossier_word.search(own)):
-        return group
+    if flat and (len(own.split()) > 3 or ctx.lex.dossier_word.search(own) or ctx.lex.total_row.match(own)):
+        return group  # "… | Mới tiếp nhận | Tổng số |": a total of its own, no part of the column before
+    wholes = set(ctx.lex.parents.values())
     for k in range(j - 1, -1, -1):
         if fold(table.group(k)) != group:
             break
-        words = _whole_words(ctx, fold(table.leaf(k)).strip(), total_first=not flat)
+        leaf = fold(table.leaf(k)).strip()
+        words = _whole_words(ctx, leaf, total_first=not flat)
         if words is not None:
             return words
+        if flat and any(a == 0 and b >= len(leaf) - 1 and c.key in wholes for a, b, c in ctx.lex.candidates(leaf)):
+            return leaf  # "Đang giải quyết | Trong hạn | Quá hạn": the heading names a whole of its own
     return group
 
 
