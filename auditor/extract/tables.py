@@ -593,7 +593,7 @@ class _TableReader:
         section it happens to follow ("Bảng tổng hợp" after "3. Tại UBND các phường, xã")."""
         scope = self.ctx.node_scope.get(id(self.node), self.ctx.report.scopes[0])
         lay = self.layout
-        if lay.label is None or self._restates_section(scope):
+        if lay.label is None or _restates_section(self, scope):
             return self._caption_scope(scope)
         kinds = {classify(self.ctx, r.cells[lay.label].start, r.cells[lay.label].end)[0]
                  for r in lay.data if r.cells[lay.label].text}
@@ -606,19 +606,6 @@ class _TableReader:
             scope = scope.parent
         # a caption that names whose rows they are ("KẾT QUẢ … CẤP XÃ", "… tại Bộ phận Một cửa huyện") holds
         return self._caption_scope(scope)
-
-    def _restates_section(self, scope: Scope) -> bool:
-        """"1. Chi cục Thú y⏎Tiếp nhận 425 hồ sơ … Chi tiết theo lĩnh vực:" over a table whose total row is
-        425: the table details the section it stands in, whatever its rows name."""
-        lay = self.layout
-        first = next((c.j for c in lay.columns if c.kind == "count"), None)
-        if lay.total is None or first is None or scope.parent is None:
-            return False
-        total = self.count(lay.total, first)
-        if total is None or len(total) != 1:
-            return False
-        said = [q for q in self.ctx.between(scope.start, self.node.start) if not q.percent and q.role == "quantity"]
-        return any(q.value == total[0].value for q in said)
 
     def _caption_scope(self, scope: Scope) -> Scope:
         """The agency, level or unit a caption right above the table names ("KẾT QUẢ … TẠI BỘ PHẬN MỘT
@@ -788,10 +775,8 @@ class _TableReader:
     def _column_sums(self) -> None:
         lay = self.layout
         top = [r for r in lay.earlier + lay.data + lay.continued if not any(r in kids for kids in lay.children.values())]
-        # a row of figures with no name and no number is the rest of a row a page broke ("   65   1" after the page's
-        # header): the rows cannot be told apart, so no column is summed
-        stray = lay.label is not None and any(_NO_NAME.fullmatch(r.cells[lay.label].text) for r in top)
-        if lay.total is None or len(top) < 2 or lay.table.misaligned or lay.rates or stray or _continued(lay) and not lay.earlier:
+        if lay.total is None or len(top) < 2 or lay.table.misaligned or lay.rates or _stray_row(lay, top) \
+                or _continued(lay) and not lay.earlier:
             self._sub_rows()  # a shifted row is in the total too; a table's second page holds only some of its rows
             return
         for c in lay.columns:
@@ -897,6 +882,26 @@ class _TableReader:
                     self.ctx.report.ranks.append(RankClaim(qs[0], qs[1], cell.start, cell.end))
                 elif len(qs) == 1:
                     qs[0].role = "rank"
+
+
+def _restates_section(self: "_TableReader", scope: Scope) -> bool:
+    """"1. Chi cục Thú y⏎Tiếp nhận 425 hồ sơ … Chi tiết theo lĩnh vực:" over a table whose total row is
+    425: the table details the section it stands in, whatever its rows name."""
+    lay = self.layout
+    first = next((c.j for c in lay.columns if c.kind == "count"), None)
+    if lay.total is None or first is None or scope.parent is None:
+        return False
+    total = self.count(lay.total, first)
+    if total is None or len(total) != 1:
+        return False
+    said = [q for q in self.ctx.between(scope.start, self.node.start) if not q.percent and q.role == "quantity"]
+    return any(q.value == total[0].value for q in said)
+
+
+def _stray_row(lay: Layout, rows: list[Row]) -> bool:
+    """A row of figures with no name is the rest of a row a page broke ("   65   1" after the page's header):
+    the rows cannot be told apart, so no column is summed."""
+    return lay.label is not None and any(_NO_NAME.fullmatch(r.cells[lay.label].text) for r in rows)
 
 
 def _count_of_rows(self: "_TableReader") -> None:
