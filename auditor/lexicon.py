@@ -95,6 +95,7 @@ class RelationSpec(_Strict):
     attained: list[str] = []
     attaining_units: list[str] = []
     overlapping_units: list[str] = []
+    overlapping_traits: list[str] = []
     target_after: list[str] = []
     rate_includes: dict[str, list[str]] = {}
     share_after: list[str]
@@ -236,6 +237,7 @@ class Lexicon:
     attained: re.Pattern
     attaining_units: frozenset[str]
     overlapping_units: frozenset[str]  # "21 cán bộ, trong đó: nữ 08, đảng viên 19": parts that may overlap
+    overlapping_traits: re.Pattern  # … when they are named by such traits
     target_after: re.Pattern
     rate_includes: dict[str, tuple[str, ...]]
     share_after: re.Pattern
@@ -626,6 +628,7 @@ def _relation_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         attained=_any(rel.attained or ["(?!)"], a, f"{where}: relations.attained"),
         attaining_units=frozenset(rel.attaining_units),
         overlapping_units=frozenset(rel.overlapping_units),
+        overlapping_traits=_any(rel.overlapping_traits or ["(?!)"], a, f"{where}: relations.overlapping_traits"),
         target_after=_at(rel.target_after or ["(?!)"], a, f"{where}: relations.target_after"),
         rate_includes={k: tuple(v) for k, v in rel.rate_includes.items()},
         share_after=_at(rel.share_after, a, f"{where}: relations.share_after"),

@@ -116,8 +116,7 @@ class Relations:
                 continue
             word = " ".join(m.group(0).split()).strip(" :")
             complete = bool(ctx.lex.complete_marker.fullmatch(word))
-            if not complete and self.unit_of(total) in ctx.lex.overlapping_units and \
-                    sum(p[0].value for p in parts) > total[0].value:
+            if not complete and self._overlapping(total, parts, m.end(), list_end):
                 continue
             word = " ".join(ctx.text[m.start():m.end()].split()).strip(" :")  # as written, for messages
             gaps = any(q.role not in ("quantity", "numerator", "denominator", "delta") and not q.percent
@@ -181,6 +180,12 @@ class Relations:
             return  # "02 nhóm TTHC liên thông:" counts the sub-items; it is not the total of their figures
         self.add(Breakdown(total, parts, "children", True, ctx.node_scope.get(id(node), ctx.report.scopes[0]),
                            total[0].start, kids[-1].end, names))
+
+    def _overlapping(self, total: Item, parts: list[Item], a: int, b: int) -> bool:
+        """Parts above their total that count people by traits that overlap (relations.overlapping_traits)."""
+        lex = self.ctx.lex
+        return self.unit_of(total) in lex.overlapping_units and sum(p[0].value for p in parts) > total[0].value \
+            and lex.overlapping_traits.search(self.ctx.folded, a, b) is not None
 
     def _side_by_side(self, totals: list[Item], kids: list[Node], node: Node) -> bool:
         """"649 TTHC … toàn trình và 902 TTHC … một phần, cụ thể:" over "+ Cấp tỉnh: 512 TTHC toàn trình, 708
@@ -266,7 +271,7 @@ class Relations:
             if not earlier:
                 continue
             total = earlier[-1]
-            if unit in ctx.lex.overlapping_units and sum(p[0].value for p in parts) > total[0].value:
+            if self._overlapping(total, parts, colon, s_end):
                 continue  # "21 cán bộ, công chức, trong đó: nữ 08 người, đảng viên 19 người": traits that overlap
             self.add(Breakdown(total, parts, "colon_list", False, ctx.scope_at(total[0].start), total[0].start, s_end,
                                word=":"))
