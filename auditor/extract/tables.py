@@ -417,7 +417,7 @@ def _group_words(ctx: Ctx, table: Table, j: int) -> str:
     if flat and (len(own.split()) > 3 or ctx.lex.dossier_word.search(own) or ctx.lex.total_row.match(own)):
         return group  # "… | Mới tiếp nhận | Tổng số |": a total of its own, no part of the column before
     wholes = set(ctx.lex.parents.values())
-    for k in range(j - 1, -1, -1):
+    for k in range(j - 1, max(-1, j - 1 - _GROUP_SPAN), -1):  # bounded: a table of 40.000 columns stays linear
         if fold(table.group(k)) != group:
             break
         leaf = fold(table.leaf(k)).strip()
@@ -427,6 +427,9 @@ def _group_words(ctx: Ctx, table: Table, j: int) -> str:
         if flat and any(a == 0 and b >= len(leaf) - 1 and c.key in wholes for a, b, c in ctx.lex.candidates(leaf)):
             return leaf  # "Đang giải quyết | Trong hạn | Quá hạn": the heading names a whole of its own
     return group
+
+
+_GROUP_SPAN = 16  # a part of a merged heading spans at most this many columns
 
 
 def _whole_words(ctx: Ctx, leaf: str, total_first: bool = True) -> str | None:
