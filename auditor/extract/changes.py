@@ -109,5 +109,8 @@ def _earlier(ctx: Ctx, d: Quantity, now: Quantity, kind: str, s0: int, s1: int, 
     ids = {id(q) for q in found}
     nxt = next((q for q in ctx.between(d.end, s1) if q.role == "delta" or id(q) in ids), None) if found else None
     if nxt is not None and id(nxt) in ids and not _in_own_bracket(ctx, nxt):
-        return nxt
+        # only of the same unit as the figure now ("86,45 triệu đồng, tăng 445 giao dịch … (987 giao dịch)")
+        return nxt if now.unit == nxt.unit else None
+    # a bracket that only the words before it say is of another time belongs to the change it follows
+    found = [q for q in found if _in_own_bracket(ctx, q)]
     return min(found, key=lambda q: abs(q.start - d.start)) if len(found) >= 1 else None
