@@ -229,6 +229,7 @@ class Lexicon:
     breakdown: re.Pattern
     complete_marker: re.Pattern
     total_words: re.Pattern
+    total_word_end: re.Pattern  # a total word ending where a figure starts ("…, tổng cộng 52")
     not_parts: re.Pattern
     stated_sum: re.Pattern
     list_gap: re.Pattern
@@ -620,6 +621,8 @@ def _relation_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         respectively=_any(rel.respectively or ["(?!)"], a, f"{where}: relations.respectively"),
         complete_marker=_any(rel.complete_markers, a, f"{where}: relations.complete_markers"),
         total_words=_at(rel.total_words, a, f"{where}: relations.total_words"),
+        total_word_end=_regex(r"(?:" + _alternation(rel.total_words, a, f"{where}: relations.total_words") + r")\W*$",
+                              f"{where}: relations.total_words", rel.total_words, a),
         not_parts=_any(rel.not_parts, a, f"{where}: relations.not_parts"),
         stated_sum=_any(rel.stated_sum, a, f"{where}: relations.stated_sum"),
         list_gap=_any(rel.list_gap, a, f"{where}: relations.list_gap"),

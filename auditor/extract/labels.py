@@ -86,8 +86,7 @@ class Labeller:
         return sum(1 for x in self.ctx.between(s0, q.start) if x.role == "quantity" and not x.percent) >= 2
 
     def _total_word_before(self, q: Quantity) -> bool:
-        f = self.ctx.folded
-        return re.search("(?:" + self.ctx.lex.total_words.pattern + r")\W*$", f[max(0, q.start - 16):q.start]) is not None
+        return self.ctx.lex.total_word_end.search(self.ctx.folded, max(0, q.start - 16), q.start) is not None
 
     def _fraction_after(self, q: Quantity) -> None:
         """A fraction with no label before it: the rate named before its percentage gives the
