@@ -174,6 +174,8 @@ def read_table(text: str, lines: list[tuple[int, int]]) -> Table | None:
         # tab or pipe cells, or space-set rows that all have as many cells but do not line up (OCR
         # keeps the gaps, not the columns): cells are placed by their order
         width = max(len(cells) for _, _, cells in body_raw)
+        if numbers_row is not None:  # every numbered column is a column, whether or not a row fills it
+            width = max(width, len(numbers_row[2]))
         place = None
     table = Table(raw[0][0], raw[-1][1], [], [], width, spaced=spaced)
     header_width = max((len(c) for _, _, c in head_raw), default=width)
