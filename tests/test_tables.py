@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from auditor.check.catalog import load_catalog
 from auditor.engine import Selection, audit_text
+from auditor.extract import extract
 
 CATALOG = load_catalog()
 FIELDS = ["Hộ tịch", "Chứng thực", "Bảo trợ xã hội", "Người có công", "Đất đai", "Tư pháp"]
@@ -103,6 +104,23 @@ def test_shifted_row_is_reported_and_not_compared():
     codes = {c.code for c in a.checks if c.status == "fail"}
     assert codes == {"TB002"}
     assert "cột lệch" in next(c.message for c in a.checks if c.code == "TB002")
+
+
+def test_indented_column_number_row_stays_in_a_space_set_table():
+    """"(1)" alone, indented under the one figure column, is the table's numbered row, not a paragraph
+    that cuts the heading off the rows: the row with a figure beyond every heading is then reported once
+    and kept out of the column sum."""
+    text = ("Đơn vị       Số hồ sơ tiếp nhận\n"
+            "             (1)\n"
+            "Xã Tân Lập   40                  12\n"
+            "Xã Hòa Bình  25\n"
+            "Tổng cộng    52\n")
+    a = audit(text)
+    fails = [c for c in a.checks if c.status == "fail"]
+    assert [c.code for c in fails] == ["TB002"]
+    assert text.count("\n", 0, fails[0].start) == 2
+    (table,) = extract("t.txt", text).tables
+    assert text[table.start:].startswith("Đơn vị") and [h.cells[1].text for h in table.headers] == ["Số hồ sơ tiếp nhận", "(1)"]
 
 
 def test_row_with_a_cell_too_many_is_reported_and_not_compared():

@@ -263,7 +263,8 @@ def _stray_columns(head_raw, body_raw, place, text: str) -> set[int]:
     out = set()
     for j in range(len(place)):
         filled = sum(1 for s, cells in data if any(c.text and _column_of(place, c.start - s, c.end - s) == j for c in cells))
-        if j not in headed and filled * 4 <= len(data):
+        # few rows: a column only one of them fills is still that row's own (a short table has no quarter)
+        if j not in headed and (filled * 4 <= len(data) or filled == 1 < len(data)):
             out.add(j)
     return out
 
