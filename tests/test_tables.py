@@ -106,6 +106,30 @@ def test_shifted_row_is_reported_and_not_compared():
     assert "cột lệch" in next(c.message for c in a.checks if c.code == "TB002")
 
 
+@pytest.mark.parametrize("sep", ["\t", " | "])
+def test_row_that_lost_a_cell_is_reported_not_summed(sep):
+    """A commune's row with one figure fewer than the header and the other rows (its resolved count
+    was never typed, so its pending count stands under "Đã giải quyết"): one warning at the row, and no
+    column sum that would blame the total row. An average row that leaves its last columns out is no
+    such row."""
+    rows = [["STT", "Đơn vị", "Tiếp nhận", "Đã giải quyết", "Đang giải quyết"],
+            ["1", "Xã Tân Lập", "120", "100", "20"],
+            ["2", "Xã Hòa Bình", "60", "8"],
+            ["3", "Xã Đông Sơn", "40", "35", "5"],
+            ["", "Tổng cộng", "220", "187", "33"],
+            ["", "Bình quân mỗi xã", "73,3"]]
+    lines = [sep.join(r) for r in rows]
+    if sep != "\t":
+        lines = ["| " + line + " |" for line in lines]
+        lines.insert(1, "|" + "---|" * len(rows[0]))
+    text = "Kết quả của các xã trong kỳ:\n\n" + "\n".join(lines) + "\n"
+    a = audit(text)
+    fails = [c for c in a.checks if c.status == "fail"]
+    assert [(c.code, c.severity) for c in fails] == [("TB002", "warning")], [c.message for c in fails]
+    assert text[fails[0].start:].startswith(("2", "| 2"))
+    assert "cột lệch" in fails[0].message
+
+
 def test_indented_column_number_row_stays_in_a_space_set_table():
     """"(1)" alone, indented under the one figure column, is the table's numbered row, not a paragraph
     that cuts the heading off the rows: the row with a figure beyond every heading is then reported once

@@ -151,6 +151,9 @@ def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
         words = fold(written)
         if lex.not_part_row.match(words) and not total_label(lex, written):
             continue  # "Bình quân/tháng", "Tỷ lệ (%)": figures about the rows, no part of their sums
+        if r.short:
+            table.misaligned.append(r)
+            continue
         if label is not None and (total_label(lex, written) or _ROMAN.fullmatch(_index(r, label))):
             totals.append(r)
         layout.data.append(r)

@@ -43,6 +43,9 @@ class Row:
     start: int
     end: int
     raw_count: int = 0  # cells as written, before alignment
+    # fewer cells than the header and most rows: an average row may leave its last columns out, but a
+    # unit's row that does has lost a cell on the way, and its figures stand under the wrong headings
+    short: bool = False
 
     def cell(self, j: int) -> Cell | None:
         return self.cells[j] if 0 <= j < len(self.cells) else None
@@ -183,6 +186,7 @@ def read_table(text: str, lines: list[tuple[int, int]]) -> Table | None:
     for s, e, cells in body_raw:
         row = Row(_placed(cells, width, place, s, text), s, e, len([c for c in cells if c.text]))
         table.rows.append(row)
+        row.short = not spaced and _short(cells, modal, header_width if head_raw else modal)
         last = max((j for j, c in enumerate(cells) if c.text), default=-1)
         if not spaced and head_raw and last >= header_width and _is_data(cells):
             table.misaligned.append(row)  # a cell beyond the header's last column: the row is shifted
@@ -199,6 +203,11 @@ def read_table(text: str, lines: list[tuple[int, int]]) -> Table | None:
                 table.column_numbers[j] = (int(m.group(1)), m.group(2))
         _check_numbering(table, cells)
     return table
+
+
+def _short(cells: list[Cell], usual: int, header_width: int) -> bool:
+    """A tab or pipe row of figures with fewer cells than the header and than most rows."""
+    return len(cells) < min(usual, header_width) and _is_data(cells)
 
 
 def _usual_width(body_raw: list) -> int | None:
