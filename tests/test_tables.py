@@ -130,6 +130,16 @@ def test_row_that_lost_a_cell_is_reported_not_summed(sep):
     assert "cột lệch" in fails[0].message
 
 
+def test_row_without_its_note_is_whole():
+    """A last column of notes that most rows leave empty: a row that ends before it lost nothing."""
+    text = ("STT\tĐơn vị\tTiếp nhận\tĐã giải quyết\tGhi chú\n1\tXã Tân Lập\t120\t120\tđủ\n"
+            "2\tXã Hòa Bình\t60\t60\tđủ\n3\tXã Đông Sơn\t40\t40\n4\tXã Tây Hồ\t10\t10\tđủ\n"
+            "\tTổng cộng\t230\t230\t\n")
+    a = audit(text)
+    assert not [c for c in a.checks if c.status == "fail"]
+    assert [c.code for c in a.checks if c.code == "TB001" and c.status == "pass"] == ["TB001", "TB001"]
+
+
 def test_indented_column_number_row_stays_in_a_space_set_table():
     """"(1)" alone, indented under the one figure column, is the table's numbered row, not a paragraph
     that cuts the heading off the rows: the row with a figure beyond every heading is then reported once

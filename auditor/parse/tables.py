@@ -183,10 +183,12 @@ def read_table(text: str, lines: list[tuple[int, int]]) -> Table | None:
     table = Table(raw[0][0], raw[-1][1], [], [], width, spaced=spaced)
     header_width = max((len(c) for _, _, c in head_raw), default=width)
     stray = _stray_columns(head_raw, body_raw, place, text) if place is not None else set()
+    # columns most rows give a figure in ("Ghi chú" at the end is mostly empty and may be cut off)
+    figured = {j for j in range(width) if 2 * sum(1 for _, _, c in data_rows if j < len(c) and c[j].is_figure) > len(data_rows)}
     for s, e, cells in body_raw:
         row = Row(_placed(cells, width, place, s, text), s, e, len([c for c in cells if c.text]))
         table.rows.append(row)
-        row.short = not spaced and _short(cells, modal, header_width if head_raw else modal)
+        row.short = not spaced and _short(cells, modal, header_width if head_raw else modal, figured)
         last = max((j for j, c in enumerate(cells) if c.text), default=-1)
         if not spaced and head_raw and last >= header_width and _is_data(cells):
             table.misaligned.append(row)  # a cell beyond the header's last column: the row is shifted
@@ -205,9 +207,11 @@ def read_table(text: str, lines: list[tuple[int, int]]) -> Table | None:
     return table
 
 
-def _short(cells: list[Cell], usual: int, header_width: int) -> bool:
-    """A tab or pipe row of figures with fewer cells than the header and than most rows."""
-    return len(cells) < min(usual, header_width) and _is_data(cells)
+def _short(cells: list[Cell], usual: int, header_width: int, figured: set[int]) -> bool:
+    """A tab or pipe row of figures with fewer cells than the header and than most rows, where most
+    rows give a figure in a column it lacks."""
+    return len(cells) < min(usual, header_width) and _is_data(cells) \
+        and any(j in figured for j in range(len(cells), usual))
 
 
 def _usual_width(body_raw: list) -> int | None:
