@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -12,6 +13,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from .errors import ConfigError, first_to_fix
 from .resources import grammar_path
 from .yaml_lines import line_of_item, line_of_scalar
+
+T = TypeVar("T")
 
 
 class _Strict(BaseModel):
@@ -287,6 +290,7 @@ class Lexicon:
     parents: dict[str, str | None] = field(default_factory=dict)
     _labels_at: dict[str, list[Label]] = field(default_factory=dict)
     _candidates_of: dict[str, tuple] = field(default_factory=dict)
+    _remembered: dict[tuple, object] = field(default_factory=dict)
 
     def labels_starting(self, ch: str) -> list[Label]:
         """The labels (in lexicon order) whose pattern can begin with `ch`."""
@@ -307,9 +311,21 @@ class Lexicon:
             found = self._candidates_of[text] = self._read_candidates(text)
         return found
 
+    def remember(self, key: tuple, compute: Callable[[], T]) -> T:
+        """A reading that depends only on a short text and this lexicon (where a name ends), computed
+        once: reports repeat the same names field after field and row after row."""
+        try:
+            return self._remembered[key]  # type: ignore[return-value]
+        except KeyError:
+            if len(self._remembered) >= 20_000:
+                self._remembered.clear()  # bounded, like the label readings
+            found = self._remembered[key] = compute()
+            return found
+
     def forget_readings(self) -> None:
         """Empty the remembered label readings (a benchmark compares sizes from the same cold start)."""
         self._candidates_of.clear()
+        self._remembered.clear()
 
     def _read_candidates(self, text: str) -> tuple[tuple[int, int, Label], ...]:
         out = []

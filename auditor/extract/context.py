@@ -36,6 +36,7 @@ class Ctx:
     node_scope: dict[int, Scope] = field(default_factory=dict)  # id(node) -> its scope
     sub_spans: dict[int, list[tuple[int, int, Scope]]] = field(default_factory=dict)  # id(node) -> narrower spans in it
     _span_index: dict[int, tuple] = field(default_factory=dict, repr=False)  # id(node) -> its spans sorted, for scope_at
+    classified: dict[tuple[int, int], tuple | None] = field(default_factory=dict, repr=False)  # span -> what it names
 
     def __post_init__(self) -> None:
         self.folded = fold(self.text)

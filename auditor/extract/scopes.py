@@ -153,7 +153,15 @@ def _levels_named(name: str) -> list[str]:
 
 def classify(ctx: Ctx, start: int, end: int) -> tuple[str, str, int, int] | None:
     """What the words between start and end are about: (kind, name, span) of the first thing they
-    name; ("topic", …) when they name figures; ("other", …) when nothing is recognised."""
+    name; ("topic", …) when they name figures; ("other", …) when nothing is recognised. A table's
+    row labels are asked about more than once (the table's scope, then each row's)."""
+    key = (start, end)
+    if key not in ctx.classified:
+        ctx.classified[key] = _classify(ctx, start, end)
+    return ctx.classified[key]
+
+
+def _classify(ctx: Ctx, start: int, end: int) -> tuple[str, str, int, int] | None:
     f = ctx.folded
     words = f[start:end]
     if not words.strip():
@@ -291,9 +299,13 @@ def _name_end(ctx: Ctx, m: re.Match, written: str) -> int:
     tiếp nhận 820 hồ sơ" names "Hộ tịch"). The name's first words are kept even when they are a
     label's ("Lĩnh vực giải quyết khiếu nại, tố cáo")."""
     words = m.group(0)
+    return m.start() + ctx.lex.remember(("name_end", words, written), lambda: _name_length(ctx, words, written))
+
+
+def _name_length(ctx: Ctx, words: str, written: str) -> int:
     first = re.match(r"\S+(?:\s+\S+)?\s+\S+", words)  # the kind's word and the name's first word
     if first is None:
-        return m.end()
+        return len(words)
     stop = len(words)
     for lm in ctx.lex.label_regex.finditer(words, first.end()):
         if lm.start() > first.end() and words[lm.start() - 1] == " ":
@@ -306,8 +318,8 @@ def _name_end(ctx: Ctx, m: re.Match, written: str) -> int:
             stop = vm.start()
             break
     if stop == len(words):
-        return m.end()
-    return m.start() + len(_TRAILING_VERB.sub("", words[:stop]))
+        return len(words)
+    return len(_TRAILING_VERB.sub("", words[:stop]))
 
 
 def _head_span(ctx: Ctx, node: Node) -> tuple[int, int]:

@@ -98,10 +98,23 @@ class ScopeFacts:
     scope: Scope
     stated: dict[str, list[Fact]] = field(default_factory=dict)
     derived: dict[str, Fact] = field(default_factory=dict)
+    # every rule asks a scope for the same few keys: answers kept until a total is derived
+    _first: dict[tuple[str, bool | None], Fact | None] = field(default_factory=dict, repr=False)
+
+    def derive(self, key: str, fact: Fact) -> None:
+        self.derived[key] = fact
+        self._first.clear()
 
     def first(self, key: str) -> Fact | None:
         """The figure's own exact statement; a headline ("gần 3.000"), a fraction's base or a "không
         có …" only when nothing else states it."""
+        try:
+            return self._first[(key, None)]
+        except KeyError:
+            got = self._first[(key, None)] = self._first_of(key)
+            return got
+
+    def _first_of(self, key: str) -> Fact | None:
         got = self.stated.get(key)
         if not got:
             return self.derived.get(key)
@@ -111,10 +124,17 @@ class ScopeFacts:
     def first_like(self, key: str, like: Fact) -> Fact | None:
         """The figure's statement from the same place as `like` (a table's column, or the text) when
         there is one: an identity is checked within the table, or within the text, before across them."""
+        column = like.label_at == "column"
+        try:
+            return self._first[(key, column)]
+        except KeyError:
+            got = self._first[(key, column)] = self._first_like(key, column)
+            return got
+
+    def _first_like(self, key: str, column: bool) -> Fact | None:
         stated = self.stated.get(key)
         if not stated:
             return self.derived.get(key)
-        column = like.label_at == "column"
         got = next((f for f in stated if (f.label_at == "column") == column
                     and f.q.role not in ("denominator", "zero") and not f.q.approx), None)
         return got or self.first(key)

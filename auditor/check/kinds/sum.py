@@ -233,7 +233,7 @@ def derive(rules: list[Spec], scopes: Iterable[ScopeFacts]) -> None:
                 value = sum((s * f.q.value for s, f in found), Decimal(0))
                 anchor = found[0][1].q
                 q = Quantity(value, 0, "", anchor.start, anchor.end, unit=anchor.unit, role="derived")
-                sf.derived[rule.total] = Fact(rule.total, q, sf.scope, "position", (), tuple(f for _, f in found))
+                sf.derive(rule.total, Fact(rule.total, q, sf.scope, "position", (), tuple(f for _, f in found)))
                 changed = True
 
 
