@@ -107,6 +107,7 @@ class RelationSpec(_Strict):
     whole_base: list[str]
     comparison_before: list[str]
     comparison_after: list[str]
+    compared_with: list[str]
     share_before: list[str]
     zero_statements: list[str]
     whole_before_part: list[str]
@@ -123,6 +124,7 @@ class TableSpec(_Strict):
     rank_headings: list[str]
     notes_headings: list[str]
     change_headings: list[str]
+    whole_headings: list[str]
     percent_headings: list[str]
     points_headings: list[str]
     total_rows: list[str]
@@ -249,6 +251,7 @@ class Lexicon:
     base_after: re.Pattern
     whole_base: re.Pattern
     comparison_before: re.Pattern
+    compared_with: re.Pattern  # "so với <a time>" right before a bracket: the time in group 1
     comparison_after: re.Pattern
     share_before: re.Pattern
     zero_statement: re.Pattern
@@ -266,6 +269,7 @@ class Lexicon:
     rank_heading: re.Pattern
     notes_heading: re.Pattern
     delta_heading: re.Pattern
+    whole_heading: re.Pattern  # "tổng số", "số lượng" opening a heading, then what it counts
     percent_heading: re.Pattern
     points_heading: re.Pattern
     total_row: re.Pattern
@@ -655,6 +659,9 @@ def _relation_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         base_after=_at(rel.base_after, a, f"{where}: relations.base_after"),
         whole_base=_at(rel.whole_base, a, f"{where}: relations.whole_base"),
         comparison_before=_any(rel.comparison_before, a, f"{where}: relations.comparison_before"),
+        compared_with=_regex(r"\b(?:" + _alternation(rel.compared_with, a, f"{where}: relations.compared_with")
+                             + r") ([^,;.()\d]{2,40}?(?:\d{1,4}(?:/\d{4})?)?)\s*$",
+                             f"{where}: relations.compared_with", rel.compared_with, a),
         comparison_after=_at(rel.comparison_after, a, f"{where}: relations.comparison_after"),
         share_before=_any(rel.share_before, a, f"{where}: relations.share_before"),
         zero_statement=_any(rel.zero_statements, a, f"{where}: relations.zero_statements"),
@@ -679,6 +686,8 @@ def _other_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         rank_heading=_any(tab.rank_headings, a, f"{where}: tables.rank_headings"),
         notes_heading=_any(tab.notes_headings, a, f"{where}: tables.notes_headings"),
         delta_heading=_any(tab.change_headings, a, f"{where}: tables.change_headings"),
+        whole_heading=_regex(r"(?:" + _alternation(tab.whole_headings, a, f"{where}: tables.whole_headings") + r") ",
+                             f"{where}: tables.whole_headings", tab.whole_headings, a),
         percent_heading=_any(tab.percent_headings, a, f"{where}: tables.percent_headings"),
         points_heading=_any(tab.points_headings, a, f"{where}: tables.points_headings"),
         total_row=_regex(r"^\W*(?:" + _alternation(tab.total_rows, a, f"{where}: tables.total_rows") + r")\b",

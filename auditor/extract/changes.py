@@ -74,14 +74,11 @@ def _other_time(ctx: Ctx, q: Quantity) -> bool:
     f = ctx.folded
     if ctx.lex.aside_other_time.match(f, a[0] + 1) is not None:
         return True
-    m = _COMPARED_WITH.search(f, max(0, a[0] - 50), a[0])
+    m = ctx.lex.compared_with.search(f, max(0, a[0] - 50), a[0])
     if m is None:
         return False
     named = m.group(1)
     return dict(ctx.lex.scope_kinds)["period"].search(named) is not None or ctx.lex.other_time.search(named) is not None
-
-
-_COMPARED_WITH = re.compile(r"\bso voi ([^,;.()\d]{2,40}?(?:\d{1,4}(?:/\d{4})?)?)\s*$")
 
 
 def _current(ctx: Ctx, d: Quantity, kind: str, s0: int, totals: set[int]) -> Quantity | None:

@@ -441,13 +441,10 @@ def _whole_words(ctx: Ctx, leaf: str, total_first: bool = True) -> str | None:
     m = ctx.lex.total_row.match(leaf) if total_first else None
     if m and len(leaf[m.end():].strip(" :")) >= 3:
         return leaf[m.end():].strip(" :")
-    m = _WHOLE_HEADING.match(leaf)
+    m = ctx.lex.whole_heading.match(leaf)
     d = ctx.lex.dossier_word.match(leaf, m.end()) if m else None
     words = leaf[d.end():].split(":")[0].strip() if d else ""
     return words if len(words) >= 3 else None
-
-
-_WHOLE_HEADING = re.compile(r"(?:tong )?so(?: luong)? ")
 
 
 def _rate_like(qs: tuple[Quantity, ...]) -> bool:
