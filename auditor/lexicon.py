@@ -75,6 +75,7 @@ class ScopeSpec(_Strict):
     other_times: list[str] = []
     field_lists: list[str]
     period_openers: list[str]
+    sentence_period_openers: list[str] = []
     summary_openers: list[str] = []
     own_periods: list[str] = []
     unit_lookalikes: list[str] = []
@@ -223,6 +224,7 @@ class Lexicon:
     other_time: re.Pattern  # another period named right before a figure ("cùng kỳ năm 2023 là …")
     field_list: re.Pattern
     period_opener: re.Pattern
+    sentence_period_opener: re.Pattern  # a block-opening period that holds for its sentence only
     summary_opener: re.Pattern
     own_period: re.Pattern
     unit_lookalikes: frozenset[str]
@@ -623,6 +625,7 @@ def _scope_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         other_time=_any(sco.other_times or ["(?!)"], a, f"{where}: scopes.other_times"),
         field_list=_any(sco.field_lists, a, f"{where}: scopes.field_lists"),
         period_opener=_at(sco.period_openers, a, f"{where}: scopes.period_openers"),
+        sentence_period_opener=_at(sco.sentence_period_openers or ["(?!)"], a, f"{where}: scopes.sentence_period_openers"),
         summary_opener=_at(sco.summary_openers or ["(?!)"], a, f"{where}: scopes.summary_openers"),
         own_period=_at(sco.own_periods or ["(?!)"], a, f"{where}: scopes.own_periods"),
         unit_lookalikes=frozenset(sco.unit_lookalikes),

@@ -650,6 +650,8 @@ def _period_openers(ctx: Ctx, sc: Scopes, base: Scope, body_start: int, end: int
             label = " ".join(ctx.text[pm.start():pm.end()].split())
             scope = sc.new(base, "period", normal_name(f[pm.start():pm.end()]), label, pm.start(), pm.end())
             reach = inline.sentence(s)[1] if cut in clauses else inline.clause(s)[1]
+            if cut == body_start and not lex.sentence_period_opener.match(f, s):
+                reach = end  # the block's own period: later openers in it narrow it again
             spans.append((s, min(reach, end), scope))
     return spans
 
