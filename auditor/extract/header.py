@@ -88,7 +88,8 @@ def _subject_level(ctx: Ctx, head_end: int) -> str | None:
         end = start + len(ln)
         if _BODY_START.search(ln) or any(start <= p < end for p in figures[:64]):
             break
-        named.update(m.lastgroup for m in rx.finditer(ln) if m.lastgroup)
+        # "Văn phòng UBND tỉnh báo cáo …", "ỦY BAN NHÂN DÂN TỈNH …": who reports, not what about
+        named.update(m.lastgroup for m in rx.finditer(ln) if m.lastgroup and not m.group(0).startswith(("ubnd", "uy ban")))
         start = end + 1
     return named.pop() if len(named) == 1 else None
 

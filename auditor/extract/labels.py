@@ -342,6 +342,71 @@ def prune_breakdowns(ctx: Ctx, lab: Labeller) -> None:
                 continue
         keep.append(bd)
     ctx.report.breakdowns = keep
+    for bd in keep:
+        if bd.how in ("marker", "children"):
+            _narrow_total(ctx, lab, bd)
+    _unname_parts_like_their_total(ctx, lab)
+
+
+def _unname_parts_like_their_total(ctx: Ctx, lab: Labeller) -> None:
+    """"Hồ sơ trực tuyến: 700; trong đó nộp qua Cổng Dịch vụ công quốc gia 420": a part is never its own
+    total; the words that read it as "online" name the kind of part, not the figure, which stays a part
+    of the breakdown and states no online count of its own. A part of another scope ("Trong đó, Quý III
+    tiếp nhận 950") is that scope's own figure."""
+    drop: set[int] = set()
+    for bd in ctx.report.breakdowns:
+        if bd.how not in ("marker", "children", "aside") or len(bd.total) != 1:
+            continue
+        total = lab.fact_of.get(id(bd.total[0]))
+        if total is None:
+            continue
+        for p in bd.parts:
+            fa = lab.fact_of.get(id(p[0]))
+            if fa is not None and fa.key == total.key and fa.scope is total.scope and p[0] is not bd.total[0]:
+                drop.add(id(fa))
+    # "Hồ sơ trực tuyến: 3.391 hồ sơ (qua Cổng Dịch vụ công quốc gia 2.488 hồ sơ)": one part in brackets
+    for fa in ctx.report.facts:
+        outer = _figure_before_bracket(ctx, fa.q)
+        whole = lab.fact_of.get(id(outer)) if outer is not None else None
+        if whole is not None and whole.key == fa.key and whole.scope is fa.scope and fa.q.value < whole.q.value:
+            drop.add(id(fa))
+    if drop:
+        ctx.report.facts = [fa for fa in ctx.report.facts if id(fa) not in drop]
+        lab.fact_of = {k: fa for k, fa in lab.fact_of.items() if id(fa) not in drop}
+
+
+def _narrow_total(ctx: Ctx, lab: Labeller, bd) -> None:
+    """"tiếp nhận 640 hồ sơ (kỳ trước chuyển sang 25; mới tiếp nhận 615), trong đó: trực tuyến 470;
+    trực tiếp 145": the parts are of the new dossiers, which the bracket after the total states; they
+    add up to that part of it, not to the whole."""
+    fa = lab.fact_of.get(id(bd.total[0]))
+    keys = {lab.fact_of[id(p[0])].key if id(p[0]) in lab.fact_of else None for p in bd.parts}
+    if fa is None or None in keys:
+        return
+    wholes = {ctx.lex.parents.get(k) for k in keys}
+    if len(wholes) != 1:
+        return
+    whole = wholes.pop()
+    if whole is None or whole == fa.key or fa.key not in ctx.lex.ancestors(whole):
+        return
+    for other in ctx.report.breakdowns:
+        if other.how == "aside" and other.total[0] is bd.total[0]:
+            named = [p for p in other.parts if id(p[0]) in lab.fact_of and lab.fact_of[id(p[0])].key == whole]
+            if len(named) == 1 and len(named[0]) == len(bd.total):
+                bd.total = named[0]
+                return
+
+
+def _figure_before_bracket(ctx: Ctx, q: Quantity) -> Quantity | None:
+    """The figure a bracket holding `q` follows, with at most its unit between: "3.391 hồ sơ (… 2.488 …)"."""
+    aside = ctx.inline.aside(q.start)
+    if aside is None:
+        return None
+    before = ctx.between(max(0, aside[0] - 24), aside[0])
+    if not before:
+        return None
+    gap = ctx.folded[before[-1].end:aside[0]]
+    return before[-1] if len(gap.split()) <= 3 and not any(ch in gap for ch in ",;:.") else None
 
 
 def link_bases(ctx: Ctx, lab: Labeller) -> None:

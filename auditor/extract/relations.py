@@ -159,8 +159,7 @@ class Relations:
         if len(head_items) >= 2 and self._side_by_side(head_items, kids, node):
             return
         total = head_items[-1] if head_items else None
-        parts: list[Item] = []
-        names: list[str] = []
+        found: list[tuple[Node, list[Item]]] = []
         for kid in kids:
             first = self.items(kid.body_start, _own_end(kid))
             if not first:
@@ -170,12 +169,15 @@ class Relations:
                 continue
             if ctx.total_word(kid.body_start):
                 continue
-            parts.append(first[0])
-            names.append(" ".join(ctx.text[kid.body_start:first[0][0].start].split()).strip(" :"))
+            found.append((kid, first))
         if total is None:
             return
         unit = self.unit_of(total)
-        parts = [p for p in parts if self.unit_of(p) == unit and len(p) == len(total)]
+        # an item's part is its first figure of the total's unit: "Hồ sơ do 02 xã cũ bàn giao …: 40 hồ sơ"
+        picked = [(kid, next((it for it in items if self.unit_of(it) == unit), items[0])) for kid, items in found]
+        picked = [(kid, p) for kid, p in picked if self.unit_of(p) == unit and len(p) == len(total)]
+        parts = [p for _, p in picked]
+        names = [" ".join(ctx.text[kid.body_start:p[0].start].split()).strip(" :") for kid, p in picked]
         if len(parts) < 2:
             return  # "02 nhóm TTHC liên thông:" counts the sub-items; it is not the total of their figures
         self.add(Breakdown(total, parts, "children", True, ctx.node_scope.get(id(node), ctx.report.scopes[0]),
