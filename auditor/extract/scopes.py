@@ -374,7 +374,9 @@ def _walk(ctx: Ctx, sc: Scopes, node: Node, scope: Scope) -> None:
                 own = previous  # "- Bộ phận Một cửa cấp xã đã tiếp nhận …" then "Tỷ lệ … trực tuyến …"
         ctx.node_scope[id(child)] = own
         if child.kind == "item":
-            previous = own if own is not scope and not child.is_heading else None
+            # a kind of dossier named only by its item ("- Đăng ký thường trú: 600 hồ sơ (…)") ends with it
+            previous = own if own is not scope and not child.is_heading \
+                and not (own.kind == "other" and _broken_down(ctx, child)) else None
         elif child.kind != "paragraph":
             previous = None
         _walk(ctx, sc, child, own)
@@ -407,7 +409,8 @@ def _names_scope(ctx: Ctx, node: Node, head_end: int) -> bool:
     if ctx.folded.startswith(":", head_end):
         # "Cấp huyện: 44 nhân viên …" names a scope; "Thủ tục đang thực hiện: 396" only names its figure
         after = ctx.folded[head_end + 1:head_end + 12].lstrip()
-        return not after[:1].isdigit() or (classify(ctx, node.body_start, head_end) or ("topic",))[0] not in ("other", "topic")
+        kind = (classify(ctx, node.body_start, head_end) or ("topic",))[0]
+        return not after[:1].isdigit() or kind not in ("other", "topic") or kind == "other" and _broken_down(ctx, node)
     title_end = node.head_end if node.is_heading else node.end
     figures = [q for q in ctx.between(node.body_start, title_end) if _counts(q)]
     if node.kind == "item" and not figures:
@@ -417,6 +420,16 @@ def _names_scope(ctx: Ctx, node: Node, head_end: int) -> bool:
     om = ctx.lex.opener.match(ctx.folded, start)
     # "Toàn tỉnh tiếp nhận …" after the items of the levels: the whole again, not the last item's level
     return found is not None and found[0] in _SUBJECT_KINDS + ("whole",) and found[2] in (start, om.end() if om else start)
+
+
+def _broken_down(ctx: Ctx, node: Node) -> bool:
+    """An item that breaks its own figure down in brackets ("- Đăng ký thường trú: 600 hồ sơ (trực
+    tuyến 550, trực tiếp 50)"): the name before the colon is a kind of its own, and the figures in the
+    brackets are that kind's, apart from its siblings'."""
+    if node.kind != "item":
+        return False
+    end = min(node.children[0].start if node.children else node.end, ctx.inline.sentence(node.body_start)[1])
+    return any(len([q for q in ctx.between(a, b) if _counts(q)]) >= 2 for a, b in ctx.inline.asides_in(node.body_start, end))
 
 
 def _leads(ctx: Ctx) -> None:
@@ -461,6 +474,12 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
         body_start = node.body_start
         if end <= body_start:
             continue
+        if base.kind == "other" and base.parent is not None and _broken_down(ctx, node):
+            # "- Đăng ký tạm trú: 900 hồ sơ (…).⏎Số hồ sơ nộp trực tuyến là …": the kind its item names is
+            # its first sentence's; a sentence run on after it speaks of the whole again
+            first_end = inline.sentence(body_start)[1]
+            if first_end < end:
+                spans.append((first_end, end, base.parent))
         spans += _clause_openers(ctx, sc, base, body_start, end)
         spans += _period_openers(ctx, sc, base, body_start, end)
         spans += _other_time_before(ctx, sc, base, body_start, end)

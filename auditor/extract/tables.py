@@ -809,12 +809,17 @@ class _TableReader:
         for c in cols:
             if c.kind != "count" or not lex.total_row.match(c.heading) or c.key:
                 continue
-            parts = []
+            parts: list[int] | None = []
             for k in reversed(cols[:c.j]):
                 if k.kind != "count" or (k.unit and c.unit and k.unit != c.unit) or (k.unit and not c.unit and lay.unit and k.unit != lay.unit):
                     break
+                if lex.total_row.match(k.heading):
+                    # "Tổng số hồ sơ | Kỳ trước | Trực tuyến | Trực tiếp | Tổng số | Đúng hạn | …": the columns before
+                    # have their total already; this one heads the columns after it (a group heading lost)
+                    parts = None
+                    break
                 parts.insert(0, k.j)
-            if len(parts) >= 2:
+            if parts is not None and len(parts) >= 2:
                 self._each_row(c.j, parts, "table_row", [1] * len(parts))
         deltas = [c for c in cols if c.kind == "delta"]
         years = sorted((c for c in cols if c.kind in ("count", "percent") and c.year), key=lambda c: c.year)

@@ -259,7 +259,9 @@ def _check_numbering(table: Table, numbers: list[Cell]) -> None:
     numbered = sum(1 for j in table.column_numbers if j > label)
     for row in table.rows:
         figures = sum(1 for j, c in enumerate(row.cells) if j > label and c.is_figure)
-        if figures and (shifted or figures < numbered) and row not in table.misaligned:
+        # "-", "x", "không" stand in a column as a figure does: the cell is there, nothing moved
+        filled = figures + sum(1 for j, c in enumerate(row.cells) if j > label and c.text and c.is_empty)
+        if figures and (shifted or filled < numbered) and row not in table.misaligned:
             row.raw_count = figures
             table.misaligned.append(row)
     if shifted or table.misaligned:
