@@ -371,18 +371,23 @@ def _headers(head_raw, width: int, place, text: str) -> list[Row]:
     """Header rows aligned to the columns. A group heading in a tab table spans the empty cells after
     it ("Số hồ sơ giải quyết" over "Trước hạn | Đúng hạn | Quá hạn")."""
     out = []
+    headed_above: set[int] = set()  # columns where a row above starts a heading of its own
     for k, (s, e, cells) in enumerate(head_raw):
         placed = _placed(cells, width, place, s, text)
+        own = {j for j, c in enumerate(placed) if c.text}
         if place is None:
             last = None
             spread = []
-            for c in placed:
+            for j, c in enumerate(placed):
                 if c.text:
                     last = c
                     spread.append(c)
                 else:
+                    if j in headed_above:
+                        last = None  # "… Quá hạn | | " under "… | Số hồ sơ đang giải quyết": another group begins
                     # the bottom row's headings are leaves: an empty cell there is a heading merged from above
                     spread.append(Cell(last.text, c.start, c.end) if last is not None and k < len(head_raw) - 1 else c)
             placed = spread
+        headed_above |= own
         out.append(Row(placed, s, e, len([c for c in cells if c.text])))
     return out
