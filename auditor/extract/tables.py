@@ -62,6 +62,8 @@ def read_tables(ctx: Ctx, sc: Scopes) -> None:
         if table is None:
             continue
         ctx.report.tables.append(table)
+        if table.numbers_at is not None:
+            ctx.mark(*table.numbers_at, "marker")  # "14=9/8" numbers columns: no fraction, no figure
         layout = _layout(ctx, node, table)
         if layout is None:
             continue
@@ -160,7 +162,11 @@ def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
     if totals:
         first = next((j for j, c in enumerate(columns) if c.kind == "count"), None)
         # the largest of them is the table's total; the others sum up a part of the rows
-        grand = max(totals, key=lambda r: _size(ctx, r, first)) if first is not None else totals[0]
+        # (a tie in that column, "II | Cấp huyện | 17.281" over "Cộng | 17.281" when the first level had "-" there,
+        # goes to the row that says it is a total, then to the later row)
+        worded = {id(r) for r in totals if label is not None and total_label(lex, r.cells[label].text)}
+        grand = max(totals, key=lambda r: (_size(ctx, r, first), id(r) in worded, totals.index(r))) \
+            if first is not None else totals[0]
         layout.total = grand
         layout.data.remove(grand)
         layout.subtotals = [r for r in totals if r is not grand]

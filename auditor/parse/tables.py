@@ -20,6 +20,7 @@ _FIGURE_CELL = re.compile(r"(?:(?:gần|hơn|trên|khoảng|dưới|tăng|giảm
 _EMPTY_CELL = re.compile(r"[-–—x×.]?|k\.?\s*có|không|n/a", re.I)
 COLUMN_NUMBER = re.compile(r"^\(?(\d{1,2})\)?(?:\s*=\s*(.+))?$")
 _LABEL_LETTER = re.compile(r"\(?[A-E]\)?")
+_FORMULA = re.compile(r"\(?\d{1,2}\)?\s*=\s*[\d()+\-*/x., ]+")
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Table:
     spaced: bool = False
     misaligned: list[Row] = field(default_factory=list)  # rows whose cells do not fall under the header's columns
     numbered_width: int = 0  # data columns a numbered header names, when rows do not match it
+    numbers_at: tuple[int, int] | None = None  # the row of column numbers ("1 | 2 | 3=4+5 | … | 14=9/8"), if any
 
     def heading(self, j: int) -> str:
         """Every header row's words over column j, group headings first."""
@@ -125,7 +127,8 @@ def _is_column_numbers(cells: list[Cell]) -> bool:
         return False
     hits = sum(bool(COLUMN_NUMBER.match(t)) for t in texts)
     letters = sum(bool(_LABEL_LETTER.fullmatch(t)) for t in texts)  # "A | B | (3) | (4)": letters over the labels
-    if hits >= 2 and hits + letters >= len(texts) - 1 and any(t.startswith("(") for t in texts):
+    # "(1) (2) (3)=(1)+(2)", or "1 2 3=4+5+6+7 … 13=5/(5+6+7)": brackets or a formula tell numbers from figures
+    if hits >= 2 and hits + letters >= len(texts) - 1 and any(t.startswith("(") or _FORMULA.fullmatch(t) for t in texts):
         return True
     ints = [int(t) for t in texts if t.isdigit()]
     words = [t for t in texts if not t.isdigit()]
@@ -198,6 +201,7 @@ def read_table(text: str, lines: list[tuple[int, int]]) -> Table | None:
             table.misaligned.append(row)
     table.headers = _headers(head_raw, width, place, text)
     if numbers_row is not None:
+        table.numbers_at = (numbers_row[0], numbers_row[1])
         cells = _placed(numbers_row[2], width, place, numbers_row[0], text)
         for j, c in enumerate(cells):
             m = COLUMN_NUMBER.match(c.text) if c.text else None
