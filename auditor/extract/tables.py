@@ -769,10 +769,14 @@ class _TableReader:
     def _sub_rows(self) -> None:
         lay = self.layout
         cols = [c for c in lay.columns if c.kind == "count"]
+        rows = sorted(lay.data + ([lay.total] if lay.total else []), key=lambda r: r.start)
         for r in lay.data:
             kids = lay.children.get(id(r))
             if not kids or len(kids) < 2:
                 continue
+            after = next((x.start for x in rows if x.start > kids[-1].start and x not in kids), lay.table.end)
+            if any(r.start < m.start < after for m in lay.table.misaligned):
+                continue  # a shifted row among its rows is in no sum: the rest would fall short of it
             for c in cols:
                 total, parts = self.count(r, c.j), [self.count(k, c.j) for k in kids]
                 if total is None or any(p is None or len(p) != len(total) for p in parts):

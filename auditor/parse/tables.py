@@ -20,6 +20,7 @@ _FIGURE_CELL = re.compile(r"(?:(?:gần|hơn|trên|khoảng|dưới|tăng|giảm
 _EMPTY_CELL = re.compile(r"[-–—x×.]?|k\.?\s*có|không|n/a", re.I)
 COLUMN_NUMBER = re.compile(r"^\(?(\d{1,2})\)?(?:\s*=\s*(.+))?$")
 _LABEL_LETTER = re.compile(r"\(?[A-E]\)?")
+_OCR_RULES = {"|", "¦", "!"}
 _FORMULA = re.compile(r"\(?\d{1,2}\)?\s*=\s*[\d()+\-*/x., ]+")
 
 
@@ -146,6 +147,9 @@ def _is_data(cells: list[Cell]) -> bool:
 def read_table(text: str, lines: list[tuple[int, int]]) -> Table | None:
     raw = [(s, e, split_cells(text, s, e)) for s, e in lines if text[s:e].strip()]
     raw = [r for r in raw if not _is_rule(r[2])]
+    if not any("\t" in text[s:e] or _PIPED.match(text[s:e]) for s, e, _ in raw):
+        # a space-set table's ruling that OCR read as a character of its own ("1.811   |   1.722"): no cell
+        raw = [(s, e, [c for c in cells if c.text not in _OCR_RULES]) for s, e, cells in raw]
     if not raw:
         return None
     spaced = not any("\t" in text[s:e] or _PIPED.match(text[s:e]) for s, e, _ in raw)
