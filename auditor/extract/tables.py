@@ -175,6 +175,27 @@ def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
     return layout
 
 
+def _holds_shifted(lay: Layout, r: Row, kids: list[Row]) -> bool:
+    """Whether a shifted row stands among a group's rows: it is in no sum, so the rest would fall short."""
+    rows = sorted(lay.data + ([lay.total] if lay.total else []), key=lambda x: x.start)
+    after = next((x.start for x in rows if x.start > kids[-1].start and x not in kids), lay.table.end)
+    return any(r.start < m.start < after for m in lay.table.misaligned)
+
+
+def _summed_before(lay: Layout, lex, c: Column) -> list[int] | None:
+    """The count columns right before a "Cộng" column, in its unit; None when a total column stands among
+    them ("Tổng số hồ sơ | Kỳ trước | Trực tuyến | Trực tiếp | Tổng số | Đúng hạn | …": the columns before
+    have their total already, and this one heads the columns after it, under a group heading lost)."""
+    parts: list[int] = []
+    for k in reversed(lay.columns[:c.j]):
+        if k.kind != "count" or (k.unit and c.unit and k.unit != c.unit) or (k.unit and not c.unit and lay.unit and k.unit != lay.unit):
+            break
+        if lex.total_row.match(k.heading):
+            return None
+        parts.insert(0, k.j)
+    return parts
+
+
 def _continued(lay: Layout) -> bool:
     """The rows of a table a page broke, after its break: no heading, and the first row numbered past 1
     ("5 | Lao động - TBXH | …" after the page's number and header). Its total row sums rows it does not hold."""
@@ -769,14 +790,10 @@ class _TableReader:
     def _sub_rows(self) -> None:
         lay = self.layout
         cols = [c for c in lay.columns if c.kind == "count"]
-        rows = sorted(lay.data + ([lay.total] if lay.total else []), key=lambda r: r.start)
         for r in lay.data:
             kids = lay.children.get(id(r))
-            if not kids or len(kids) < 2:
+            if not kids or len(kids) < 2 or _holds_shifted(lay, r, kids):
                 continue
-            after = next((x.start for x in rows if x.start > kids[-1].start and x not in kids), lay.table.end)
-            if any(r.start < m.start < after for m in lay.table.misaligned):
-                continue  # a shifted row among its rows is in no sum: the rest would fall short of it
             for c in cols:
                 total, parts = self.count(r, c.j), [self.count(k, c.j) for k in kids]
                 if total is None or any(p is None or len(p) != len(total) for p in parts):
@@ -819,16 +836,7 @@ class _TableReader:
         for c in cols:
             if c.kind != "count" or not lex.total_row.match(c.heading) or c.key:
                 continue
-            parts: list[int] | None = []
-            for k in reversed(cols[:c.j]):
-                if k.kind != "count" or (k.unit and c.unit and k.unit != c.unit) or (k.unit and not c.unit and lay.unit and k.unit != lay.unit):
-                    break
-                if lex.total_row.match(k.heading):
-                    # "Tổng số hồ sơ | Kỳ trước | Trực tuyến | Trực tiếp | Tổng số | Đúng hạn | …": the columns before
-                    # have their total already; this one heads the columns after it (a group heading lost)
-                    parts = None
-                    break
-                parts.insert(0, k.j)
+            parts = _summed_before(lay, lex, c)
             if parts is not None and len(parts) >= 2:
                 self._each_row(c.j, parts, "table_row", [1] * len(parts))
         deltas = [c for c in cols if c.kind == "delta"]
