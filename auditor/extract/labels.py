@@ -342,9 +342,10 @@ def prune_breakdowns(ctx: Ctx, lab: Labeller) -> None:
                 continue
         keep.append(bd)
     ctx.report.breakdowns = keep
+    asides = {id(bd.total[0]): bd for bd in keep if bd.how == "aside"}
     for bd in keep:
-        if bd.how in ("marker", "children"):
-            _narrow_total(ctx, lab, bd)
+        if bd.how in ("marker", "children") and id(bd.total[0]) in asides:
+            _narrow_total(ctx, lab, bd, asides[id(bd.total[0])])
     _unname_parts_like_their_total(ctx, lab)
 
 
@@ -375,7 +376,7 @@ def _unname_parts_like_their_total(ctx: Ctx, lab: Labeller) -> None:
         lab.fact_of = {k: fa for k, fa in lab.fact_of.items() if id(fa) not in drop}
 
 
-def _narrow_total(ctx: Ctx, lab: Labeller, bd) -> None:
+def _narrow_total(ctx: Ctx, lab: Labeller, bd, aside) -> None:
     """"tiếp nhận 640 hồ sơ (kỳ trước chuyển sang 25; mới tiếp nhận 615), trong đó: trực tuyến 470;
     trực tiếp 145": the parts are of the new dossiers, which the bracket after the total states; they
     add up to that part of it, not to the whole."""
@@ -389,12 +390,9 @@ def _narrow_total(ctx: Ctx, lab: Labeller, bd) -> None:
     whole = wholes.pop()
     if whole is None or whole == fa.key or fa.key not in ctx.lex.ancestors(whole):
         return
-    for other in ctx.report.breakdowns:
-        if other.how == "aside" and other.total[0] is bd.total[0]:
-            named = [p for p in other.parts if id(p[0]) in lab.fact_of and lab.fact_of[id(p[0])].key == whole]
-            if len(named) == 1 and len(named[0]) == len(bd.total):
-                bd.total = named[0]
-                return
+    named = [p for p in aside.parts if id(p[0]) in lab.fact_of and lab.fact_of[id(p[0])].key == whole]
+    if len(named) == 1 and len(named[0]) == len(bd.total):
+        bd.total = named[0]
 
 
 def _figure_before_bracket(ctx: Ctx, q: Quantity) -> Quantity | None:

@@ -8,6 +8,7 @@ scope and their figures are compared.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -175,10 +176,11 @@ def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
     return layout
 
 
-def _holds_shifted(lay: Layout, r: Row, kids: list[Row]) -> bool:
-    """Whether a shifted row stands among a group's rows: it is in no sum, so the rest would fall short."""
-    rows = sorted(lay.data + ([lay.total] if lay.total else []), key=lambda x: x.start)
-    after = next((x.start for x in rows if x.start > kids[-1].start and x not in kids), lay.table.end)
+def _holds_shifted(lay: Layout, starts: list[int], r: Row, kids: list[Row]) -> bool:
+    """Whether a shifted row stands among a group's rows (`starts`: where the table's rows start, in
+    order): it is in no sum, so the rest would fall short."""
+    i = bisect_right(starts, kids[-1].start)
+    after = starts[i] if i < len(starts) else lay.table.end
     return any(r.start < m.start < after for m in lay.table.misaligned)
 
 
@@ -790,9 +792,10 @@ class _TableReader:
     def _sub_rows(self) -> None:
         lay = self.layout
         cols = [c for c in lay.columns if c.kind == "count"]
+        starts = sorted(x.start for x in lay.data + ([lay.total] if lay.total else []))
         for r in lay.data:
             kids = lay.children.get(id(r))
-            if not kids or len(kids) < 2 or _holds_shifted(lay, r, kids):
+            if not kids or len(kids) < 2 or lay.table.misaligned and _holds_shifted(lay, starts, r, kids):
                 continue
             for c in cols:
                 total, parts = self.count(r, c.j), [self.count(k, c.j) for k in kids]
