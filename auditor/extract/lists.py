@@ -48,11 +48,18 @@ def _node_lists(ctx: Ctx, node: Node) -> None:
         else:
             body_end = s_end
             semi = f.find(";", body_start, s_end)
-            if semi >= 0 and "," in f[body_start:semi] and (_VA.search(f, body_start, semi) or _counts_in(ctx, semi, s_end)):
+            # the clause after the ";" (not the list's last item, with a bracket of last year's figure)
+            after = f.find(";", semi + 1, s_end) if semi >= 0 else -1
+            if semi >= 0 and "," in f[body_start:semi] and (_VA.search(f, body_start, semi)
+                                                            or _counts_in(ctx, semi, after if after >= 0 else s_end)):
                 # "03 xã: A, B và C; Trung tâm đặt tại …", "02 cơ quan: A, B; tỷ lệ … 98%": the list ends
                 # with its clause; "5 nhóm là A, B; C, D; E và F": its items are set off by ";"
                 body_end = semi
         body = text[body_start:body_end].rstrip(" .;")
+        bracket = body.rfind("(")
+        if not om.group(1) and bracket > max(body.rfind(";"), body.rfind(","), 0) and body.rstrip().endswith(")") \
+                and ctx.lex.aside_other_time.match(f, body_start + bracket + 1):
+            body = body[:bracket].rstrip()  # "…; cư trú; căn cước (cùng kỳ năm 2024: 89.442 hồ sơ)": last year's aside
         if not body.strip() and om.group(2):
             kids = [c for c in node.children if c.kind == "item"]
             if any(_counts_in(ctx, c.body_start, c.end) for c in kids):
