@@ -133,7 +133,11 @@ def split_items(body: str, offset: int, named: re.Pattern | None = None) -> tupl
     elif any(_VA.search(o) for o in others):  # names of this list hold "và" ("Tài nguyên và Môi trường")
         split, sure = False, True
     elif len(firsts) == 1 and head in firsts:  # every item opens with one type word: "Sở …", "xã …"
-        split = bool(after) and after[0].lower() in firsts
+        # "… và Phòng Tài nguyên và Môi trường": the "và" before the type word joins the last two names
+        typed = [v for v in _VA.finditer(last) if last[v.end():].split()[:1] and last[v.end():].split()[0].lower() in firsts]
+        if typed:
+            m = typed[-1]
+        split = bool(typed)
         sure = True
     else:
         split = bool(after) and (after[0][:1].isupper() or after[0].lower() in firsts | {head})
