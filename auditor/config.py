@@ -17,7 +17,7 @@ CONFIG_NAME = ".tthc-audit.yaml"
 
 
 class Config(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     select: list[str] = []
     ignore: list[str] = []
     severity: dict[str, Literal["error", "warning", "info"]] = {}

@@ -10,6 +10,7 @@ from typing import Callable, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from .build_cache import built
 from .errors import ConfigError, first_to_fix
 from .resources import grammar_path
 from .yaml_lines import line_of_item, line_of_scalar
@@ -18,7 +19,7 @@ T = TypeVar("T")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class LabelSpec(_Strict):
@@ -29,7 +30,7 @@ class LabelSpec(_Strict):
     # other keys the same words may stand for (resolved against the report's other figures)
     or_: list[str] = []
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
     def __init__(self, **data):
         if "or" in data:
@@ -716,7 +717,8 @@ def _other_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
 
 @lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
-    return load_lexicon()
+    path = grammar_path("lexicon.yaml")
+    return built("lexicon", [path], lambda: load_lexicon(path))
 
 
 def ancestors(parents: dict[str, str | None], key: str) -> list[str]:

@@ -5,8 +5,12 @@ Chromium or the DejaVu font is missing would otherwise hide that the README's pr
 from __future__ import annotations
 
 import os
+import tempfile
 
 import pytest
+
+# the tests never write into the user's own cache (auditor/build_cache.py); the CLI they start inherits this
+os.environ.setdefault("TTHC_AUDIT_CACHE_DIR", tempfile.mkdtemp(prefix="tthc-audit-test-cache-"))
 
 ALLOWED_SKIPS = ("../shared", "network namespace", "unshare", "interface in the namespace", "process groups")
 

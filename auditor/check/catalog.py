@@ -23,7 +23,7 @@ _RULE = TypeAdapter(Rule)
 
 
 class KeyName(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     vi: str
     en: str
 

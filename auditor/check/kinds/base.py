@@ -16,7 +16,7 @@ Severity = Literal["error", "warning", "info"]
 
 
 class Text(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     vi: str
     en: str
 
@@ -25,7 +25,7 @@ class Text(BaseModel):
 
 
 class Examples(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
     fail: str | None = None
     pass_: str | None = None
 
@@ -37,7 +37,7 @@ class Examples(BaseModel):
 
 class RuleBase(BaseModel):
     """Fields every rule has, whatever its kind. A kind adds its own (its `Spec`)."""
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     code: str
     name: str
     kind: str
