@@ -1,6 +1,8 @@
 """The pipeline for one report: read its bytes, extract its figures, run the rule catalog."""
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,9 +103,26 @@ def report_rules(catalog: Catalog, selection: Selection) -> int:
 
 
 def audit_text(path: str, text: str, encoding: str, catalog: Catalog, selection: Selection, lang: str) -> Audit:
-    report = extract(path, text, encoding)
-    return Audit(path, report, run_rules(report, catalog, selection, lang), [], encoding,
-                 figures=len(report.facts), rules=report_rules(catalog, selection))
+    with _collector_paused():
+        report = extract(path, text, encoding)
+        checks = run_rules(report, catalog, selection, lang)
+    return Audit(path, report, checks, [], encoding, figures=len(report.facts), rules=report_rules(catalog, selection))
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cycle collector paused while one report is read and checked. Reading a report makes
+    hundreds of thousands of small objects that live until it is done, and each collection walks all of
+    them again: a quarter of the time spent checking, for almost no garbage (reference counting frees
+    nearly everything; the few cycles are collected once the collector runs again, after the report)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def audit_bytes(path: str, data: bytes, catalog: Catalog, selection: Selection, lang: str,

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
+from typing import Callable
 
 from .facts import Quantity
 
@@ -24,6 +25,27 @@ class Related:
     quote: str = ""
 
 
+class _WrittenWhenRead:
+    """A check's message or arithmetic that may be written the first time it is read (Check.write_later).
+    A report makes thousands of checks and most pass; the text output prints the failures, and writing
+    every passed check's sentence up front was a fifth of the time spent checking."""
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, obj, owner=None) -> str:
+        if obj is None:
+            return ""  # the field's default
+        value = obj.__dict__.get(self.slot)
+        if value is None:
+            obj._write()
+            value = obj.__dict__[self.slot]
+        return value
+
+    def __set__(self, obj, value: str | None) -> None:
+        obj.__dict__[self.slot] = value
+
+
 @dataclass
 class Check:
     """One check a rule made. A check across reports (auditor/across/checks.py) is the same record: it sits in
@@ -34,12 +56,27 @@ class Check:
     severity: str
     start: int
     end: int
-    message: str
+    message: str = _WrittenWhenRead()  # type: ignore[assignment]
     numbers: list[float | int] = field(default_factory=list)
     related: list[Related] = field(default_factory=list)
-    arithmetic: str = ""
+    arithmetic: str = _WrittenWhenRead()  # type: ignore[assignment]
     scope: str = ""
     culprit: str = ""
+
+    def write_later(self, writer: Callable[[], tuple[str, str]]) -> None:
+        """The message and the arithmetic, from `writer()` when one of them is first read."""
+        self.__dict__.update(_message=None, _arithmetic=None, _writer=writer)
+
+    def _write(self) -> None:
+        writer = self.__dict__.pop("_writer", None)
+        message, arithmetic = writer() if writer is not None else ("", "")
+        self.__dict__.update(_message=message, _arithmetic=arithmetic)
+
+    def __getstate__(self) -> dict:
+        """To another process (a batch worker's pipe) go the words, not the means of writing them."""
+        if "_writer" in self.__dict__:
+            self._write()
+        return dict(self.__dict__)
 
 
 def numbers_of(*qs: Quantity | None) -> list[float | int]:

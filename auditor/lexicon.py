@@ -359,9 +359,13 @@ class Lexicon:
         return ancestors(self.parents, key)
 
 
-def first_chars(pattern: str) -> frozenset[str] | None:
+_ANY_DIGIT = r"\d"  # among first_chars(…, digits=True): any digit, written as in a character class
+
+
+def first_chars(pattern: str, digits: bool = False) -> frozenset[str] | None:
     """The characters a match of `pattern` can begin with, or None when any may (or it cannot tell).
-    Lets the label matcher skip the patterns that cannot match at a position."""
+    Lets the label matcher skip the patterns that cannot match at a position. With `digits`, a
+    pattern that may begin with any digit has _ANY_DIGIT among them, for a lookahead's class."""
     try:  # the standard library's own regex parser
         from re import _constants as c, _parser as sre_parse
     except ImportError:  # Python < 3.11
@@ -393,6 +397,8 @@ def first_chars(pattern: str) -> frozenset[str] | None:
                     chars.add(chr(iav))
                 elif iop is c.RANGE and iav[1] - iav[0] < 256:
                     chars.update(chr(x) for x in range(iav[0], iav[1] + 1))
+                elif iop is c.CATEGORY and iav is c.CATEGORY_DIGIT and digits:
+                    chars.add(_ANY_DIGIT)
                 else:
                     return None
             return frozenset(chars)
@@ -463,9 +469,10 @@ def _regex(text: str, where: str, patterns: list[str], aliases: dict[str, str], 
     lookahead on the characters every match must start with restores the skipping (4x on
     not_quantity_before)."""
     if scanning:
-        chars = chars or first_chars(text)
+        chars = chars or first_chars(text, digits=True)
         if chars:
-            text = f"(?=[{''.join(re.escape(c) for c in sorted(chars))}])(?:{text})"
+            starts = "".join(c if c == _ANY_DIGIT else re.escape(c) for c in sorted(chars))
+            text = f"(?=[{starts}])(?:{text})"
     try:
         return re.compile(text)
     except re.error as exc:
@@ -532,10 +539,10 @@ def _at(patterns: list[str], a: dict[str, str], where: str) -> re.Pattern:
     return _regex(r"(?:" + _alternation(patterns, a, where) + r")", where, patterns, a)
 
 
-def _named(groups: dict[str, list[str]], a: dict[str, str], where: str) -> re.Pattern:
+def _named(groups: dict[str, list[str]], a: dict[str, str], where: str, *, scanning: bool = False) -> re.Pattern:
     """One alternation whose matched group's name says which entry matched."""
     text = "|".join(f"(?P<{name}>{_alternation(ps, a, where)})" for name, ps in groups.items())
-    return _regex(text, where, [p for ps in groups.values() for p in ps], a)
+    return _regex(text, where, [p for ps in groups.values() for p in ps], a, scanning=scanning)
 
 
 def _build(spec: LexiconSpec, where: str) -> Lexicon:
@@ -609,11 +616,10 @@ def _figure_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
 
 def _scope_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
     sco = spec.scopes
-    level = _named(sco.level, a, f"{where}: scopes.level")
-    kinds = [("agency", _any(sco.agency, a, f"{where}: scopes.agency")), ("level", level),
-             ("field", _any(sco.field, a, f"{where}: scopes.field")), ("group", _any(sco.group, a, f"{where}: scopes.group")),
-             ("unit", _any(sco.unit, a, f"{where}: scopes.unit")), ("period", _any(sco.period, a, f"{where}: scopes.period")),
-             ("whole", _any(sco.whole, a, f"{where}: scopes.whole"))]
+    # searched through whole blocks: each starts with a look at the characters a match can begin with
+    level = _named(sco.level, a, f"{where}: scopes.level", scanning=True)
+    kinds = [(kind, level if kind == "level" else _any(getattr(sco, kind), a, f"{where}: scopes.{kind}", scanning=True))
+             for kind in ("agency", "level", "field", "group", "unit", "period", "whole")]
     return dict(
         scope_kinds=kinds,
         level_mention=level,

@@ -96,19 +96,30 @@ def _check(rule, out: Outcome, ctx: Context, override: str | None) -> Check:
         severity = "warning"  # it rests on a guess: a default base, a link across sentences, an unsure reading
     if out.status == "skip":
         severity = "info"
+    where = ctx.where(out.scope)
+    if out.status == "pass":
+        check = Check(rule.code, rule.name, out.status, severity, out.start, out.end, numbers=list(out.numbers),
+                      related=list(out.related), scope=where)
+        check.write_later(lambda: _passed(rule, out, ctx, where))
+        return check
     values = dict(out.values)
-    values.setdefault("where", ctx.where(out.scope))
+    values.setdefault("where", where)
     if out.status == "fail":
         message = _fill(rule.message.get(ctx.lang), values)
         if out.reason:
             message += f" {_sentence(out.reason)}."
-    elif out.status == "pass":
-        template = rule.passed.get(ctx.lang) if rule.passed else KINDS[rule.kind].PASSED[ctx.lang]
-        message = _fill(template, values)
     else:
         message = ctx.t(f"Không kiểm tra được {rule.code}: {out.reason}.", f"Could not check {rule.code}: {out.reason}.")
     return Check(rule.code, rule.name, out.status, severity, out.start, out.end, _sentence(message), list(out.numbers),
-                 list(out.related), out.arithmetic, ctx.where(out.scope))
+                 list(out.related), out.arithmetic, where)
+
+
+def _passed(rule, out: Outcome, ctx: Context, where: str) -> tuple[str, str]:
+    """A passed check's message and arithmetic, written when first read."""
+    values = out.explain() if out.explain is not None else dict(out.values)
+    values.setdefault("where", where)
+    template = rule.passed.get(ctx.lang) if rule.passed else KINDS[rule.kind].PASSED[ctx.lang]
+    return _sentence(_fill(template, values)), values.get("arithmetic", "") if out.explain is not None else out.arithmetic
 
 
 class _Slots(dict):

@@ -90,6 +90,8 @@ class Outcome:
     scope: Scope | None = None
     reason: str = ""  # why a check was not made (skip), in the run's language
     culprit: tuple[int, int] | None = None  # the figure most likely wrong
+    # a passed check's slots, computed only if its message is read (most never are): `values` stays empty
+    explain: Callable[[], dict[str, str]] | None = None
 
 
 @dataclass
