@@ -77,6 +77,8 @@ class ScopeSpec(_Strict):
     field_lists: list[str]
     period_openers: list[str]
     sentence_period_openers: list[str] = []
+    period_list_joins: list[str] = []
+    numbered_periods: list[str] = ["\\d", "\\b[ivx]+\\b"]
     summary_openers: list[str] = []
     own_periods: list[str] = []
     unit_lookalikes: list[str] = []
@@ -95,6 +97,7 @@ class RelationSpec(_Strict):
     not_parts: list[str]
     stated_sum: list[str]
     list_gap: list[str]
+    item_joins: list[str] = []
     aside_note_words: list[str]
     share_link: list[str]
     attained: list[str] = []
@@ -125,6 +128,7 @@ class TableSpec(_Strict):
     index_headings: list[str]
     rank_headings: list[str]
     notes_headings: list[str]
+    period_headings: list[str] = []
     change_headings: list[str]
     whole_headings: list[str]
     percent_headings: list[str]
@@ -226,6 +230,8 @@ class Lexicon:
     field_list: re.Pattern
     period_opener: re.Pattern
     sentence_period_opener: re.Pattern  # a block-opening period that holds for its sentence only
+    period_list_join: re.Pattern  # the word before the last of a list of periods ("… và tháng 12 …")
+    numbered_period: re.Pattern  # searched in a period's name: one period of several ("tháng 7", "quý II")
     summary_opener: re.Pattern
     own_period: re.Pattern
     unit_lookalikes: frozenset[str]
@@ -241,6 +247,7 @@ class Lexicon:
     not_parts: re.Pattern
     stated_sum: re.Pattern
     list_gap: re.Pattern
+    item_join: re.Pattern  # fullmatched on the words between two items' figures: "và", ", "
     aside_note: re.Pattern
     share_link: re.Pattern
     attained: re.Pattern
@@ -271,6 +278,7 @@ class Lexicon:
     index_heading: re.Pattern
     rank_heading: re.Pattern
     notes_heading: re.Pattern
+    period_heading: re.Pattern  # a column naming each row's period ("Tháng" over "01/2026"): names, not figures
     delta_heading: re.Pattern
     whole_heading: re.Pattern  # "tổng số", "số lượng" opening a heading, then what it counts
     percent_heading: re.Pattern
@@ -633,6 +641,9 @@ def _scope_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         field_list=_any(sco.field_lists, a, f"{where}: scopes.field_lists"),
         period_opener=_at(sco.period_openers, a, f"{where}: scopes.period_openers"),
         sentence_period_opener=_at(sco.sentence_period_openers or ["(?!)"], a, f"{where}: scopes.sentence_period_openers"),
+        numbered_period=_any(sco.numbered_periods, a, f"{where}: scopes.numbered_periods"),
+        period_list_join=_any([rf"\b(?:{p})\s+" for p in sco.period_list_joins] or ["(?!)"], a,
+                              f"{where}: scopes.period_list_joins", scanning=True),
         summary_opener=_at(sco.summary_openers or ["(?!)"], a, f"{where}: scopes.summary_openers"),
         own_period=_at(sco.own_periods or ["(?!)"], a, f"{where}: scopes.own_periods"),
         unit_lookalikes=frozenset(sco.unit_lookalikes),
@@ -656,6 +667,8 @@ def _relation_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         not_parts=_any(rel.not_parts, a, f"{where}: relations.not_parts"),
         stated_sum=_any(rel.stated_sum, a, f"{where}: relations.stated_sum"),
         list_gap=_any(rel.list_gap, a, f"{where}: relations.list_gap"),
+        item_join=_any([rf"\s*[,;]?\s*(?:\b(?:{p})\b)?\s*" for p in rel.item_joins] or ["(?!)"], a,
+                       f"{where}: relations.item_joins"),
         aside_note=_any(rel.aside_note_words, a, f"{where}: relations.aside_note_words"),
         share_link=_any(rel.share_link, a, f"{where}: relations.share_link"),
         attained=_any(rel.attained or ["(?!)"], a, f"{where}: relations.attained"),
@@ -695,6 +708,7 @@ def _other_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         index_heading=_any(tab.index_headings, a, f"{where}: tables.index_headings"),
         rank_heading=_any(tab.rank_headings, a, f"{where}: tables.rank_headings"),
         notes_heading=_any(tab.notes_headings, a, f"{where}: tables.notes_headings"),
+        period_heading=_any(tab.period_headings or ["(?!)"], a, f"{where}: tables.period_headings"),
         delta_heading=_any(tab.change_headings, a, f"{where}: tables.change_headings"),
         whole_heading=_regex(r"(?:" + _alternation(tab.whole_headings, a, f"{where}: tables.whole_headings") + r") ",
                              f"{where}: tables.whole_headings", tab.whole_headings, a),

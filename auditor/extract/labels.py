@@ -56,6 +56,10 @@ class Labeller:
             after, at_after, end_after = self._after(q)
             if after and all(a.key != b.key for a in after for b in labels):
                 labels, at, end = after, at_after, end_after
+        if labels and at == "before" and self._joined_after_another(q, end):
+            after, at_after, end_after = self._after(q)
+            if after:
+                labels, at, end = after, at_after, end_after
         if not labels and q.role == "numerator":
             self._fraction_after(q)  # "(1.237/1.486 hồ sơ mới tiếp nhận)": the words after name the base
             return
@@ -79,6 +83,16 @@ class Labeller:
                 self.add(Fact(lab.base, den, scope, "position"))
             return
         self.add(fact)
+
+    def _joined_after_another(self, q: Quantity, label_end: int) -> bool:
+        """"… 7 hồ sơ đất đai giải quyết quá hạn và 1 hồ sơ đang quá hạn": the words before q end with a joiner
+        and follow another figure of its clause, so they name that figure; q is named by the words after it."""
+        f = self.ctx.folded
+        if not self.ctx.lex.item_join.fullmatch(f, label_end, q.start) or not f[label_end:q.start].strip():
+            return False
+        prev = self.ctx.prev_figure(q)
+        return prev is not None and prev.role == "quantity" and prev.end >= self.ctx.inline.clause(q.start)[0] \
+            and id(prev) not in self.fact_of
 
     def _after_a_list(self, q: Quantity) -> bool:
         """Whether two or more counts stand before q in its sentence."""

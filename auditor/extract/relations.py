@@ -102,9 +102,10 @@ class Relations:
             gap = f[total[-1].end:m.start()]
             if ";" in gap.rstrip(" ;") or ctx.lex.breakdown.search(gap):
                 continue
-            if total[0].end <= s_start and id(total[0]) in self.part_of:
+            if (total[0].end <= s_start or ";" in gap) and id(total[0]) in self.part_of:
                 # "… 125 TTHC, trong đó … bãi bỏ 20 TTHC. Phân theo cấp: …": the sentence before ends with a
-                # part; the new one breaks down the same whole again, not that part
+                # part; the new one breaks down the same whole again, not that part; so does a marker after
+                # the ";" that closes a list ("157 hồ sơ, gồm: …, khai báo tạm vắng 9; trong đó 149 …")
                 total = self.part_of[id(total[0])].total
             list_end = min(aside[1] if aside else s_end, end)
             after_colon = f[m.end():min(list_end, m.end() + 3)].strip(" :") == "" and f.find(":", m.end() - 1, m.end() + 3) >= 0
@@ -238,7 +239,7 @@ class Relations:
             if gap and not ctx.lex.any_unit.fullmatch(gap) and not (same_unit and len(gap) <= 80 and "," not in gap):
                 continue  # "24 văn bản chỉ đạo … (12 kế hoạch, 8 công văn, 4 quyết định)" is one; words elsewhere not
             parts = self.same_unit(total, inside)
-            if len(parts) >= 2 and id(parts[0][0]) not in self.listed_in:
+            if len(parts) >= 2 and id(parts[0][0]) not in self.listed_in and not self._overlapping(total, parts, a, b):
                 self.add(Breakdown(total, parts, "aside", False, ctx.scope_at(total[0].start), total[0].start, b))
 
     def _total_after(self, node: Node, total: Item, aside_start: int) -> None:

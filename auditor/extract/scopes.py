@@ -96,7 +96,8 @@ class Scopes:
         own = self.ctx.report.header.period_text
         if not own or not name or self.ctx.report.header.several_periods:
             return False
-        return re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", normal_name(fold(own))) is not None
+        # a whole word of the report's period, not the tail of one of its dates ("01 2026" of "từ ngày 01/01/2026")
+        return re.search(r"(?<!\w)(?<!\d\s)" + re.escape(name) + r"(?!\w)", normal_name(fold(own))) is not None
 
     def _unit_named(self, parent: Scope, name: str) -> Scope | None:
         unit_word = dict(self.ctx.lex.scope_kinds)["unit"]
@@ -660,11 +661,13 @@ def _period_openers(ctx: Ctx, sc: Scopes, base: Scope, body_start: int, end: int
     # … and a phrase after a comma or a colon naming a numbered period ("…, trong đó: tháng 7 tiếp nhận
     # 409 hồ sơ, tháng 8 tiếp nhận 421 hồ sơ", "Trong đó, Quý III tiếp nhận …")
     phrases = {c for c in within(inline.phrase_cuts, body_start, end) if ctx.text[c - 1:c] in (",", ":")} - clauses
+    # … and the last of such a list, after "và" ("…, tháng 11 tiếp nhận 250 hồ sơ và tháng 12 tiếp nhận 350 hồ sơ")
+    phrases |= {m.end() for m in lex.period_list_join.finditer(f, body_start, end)} - clauses
     for cut in sorted(clauses | phrases):
         s = _skip_space(f, cut)
         m = lex.period_opener.match(f, s)
         pm = period.match(f, m.end()) if m else None
-        numbered = pm is not None and re.search(r"\d|\b[ivx]+\b", f[pm.start():pm.end()]) is not None
+        numbered = pm is not None and lex.numbered_period.search(f, pm.start(), pm.end()) is not None
         if pm and (numbered or cut in clauses and f[pm.end():pm.end() + 16].lstrip(" 0123456789/").startswith((",", ":"))):
             label = " ".join(ctx.text[pm.start():pm.end()].split())
             scope = sc.new(base, "period", normal_name(f[pm.start():pm.end()]), label, pm.start(), pm.end())

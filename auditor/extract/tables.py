@@ -192,6 +192,8 @@ def _summed_before(lay: Layout, lex, c: Column) -> list[int] | None:
     for k in reversed(lay.columns[:c.j]):
         if k.kind != "count" or (k.unit and c.unit and k.unit != c.unit) or (k.unit and not c.unit and lay.unit and k.unit != lay.unit):
             break
+        if k.unit and not c.unit and len(parts) >= 2 and all(lay.columns[j].unit != k.unit for j in parts):
+            break  # "Số quyết định công bố | Mới ban hành | Sửa đổi | Bãi bỏ | Cộng": decisions, then procedures
         if lex.total_row.match(k.heading):
             return None
         parts.insert(0, k.j)
@@ -414,6 +416,8 @@ def _column(ctx: Ctx, table: Table, j: int) -> Column:
         col.kind = "index"
     elif lex.notes_heading.search(heading):
         col.kind = "notes"
+    elif lex.period_heading.search(heading):
+        col.kind = "text"
     elif len(figures) < max(1, len(cells) // 2):
         col.kind = "text"
     elif lex.rank_heading.search(heading) or any("/" in c.text for c in figures) and lex.rank_heading.search(heading):

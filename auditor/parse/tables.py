@@ -156,9 +156,11 @@ def read_table(text: str, lines: list[tuple[int, int]]) -> Table | None:
     first_data = next((i for i, (_, _, cells) in enumerate(raw) if _is_data(cells) and not _is_column_numbers(cells)), None)
     if first_data is None:
         return None
-    numbered = next((i for i, (_, _, cells) in enumerate(raw[:first_data]) if _is_column_numbers(cells)), None)
+    # the header ends with its numbered row: "I | Cấp tỉnh" under it is a group row; a row of figures just above
+    # it ("(Điểm tối đa) | 18 | 20 | …", the maximum of each column) is the header's too
+    numbered = next((i for i, (_, _, cells) in enumerate(raw[:first_data + 2]) if _is_column_numbers(cells)), None)
     if numbered is not None:
-        first_data = numbered + 1  # the header ends with its numbered row: "I | Cấp tỉnh" under it is a group row
+        first_data = numbered + 1
     head_raw = raw[:first_data]
     body_raw = raw[first_data:]
     numbers_row = next((r for r in head_raw if _is_column_numbers(r[2])), None)
