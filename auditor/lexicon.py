@@ -564,7 +564,7 @@ def _build(spec: LexiconSpec, where: str) -> Lexicon:
             rx = _compile(p, a, f"{where}: labels[{ls.key}]")
             lab = Label(ls.key, ls.parent, ls.base, list(ls.or_), rx, first_chars(rx.pattern))
             labels.append(lab)
-            group_parts.append(f"(?P<g{len(label_of_group)}>\\b{rx.pattern}\\b)")
+            group_parts.append(f"(?P<g{len(label_of_group)}>{rx.pattern}\\b)")
             label_of_group.append(lab)
         keys.setdefault(ls.key, Label(ls.key, ls.parent, ls.base, [], re.compile("")))
     lex = Lexicon(
@@ -578,7 +578,8 @@ def _build(spec: LexiconSpec, where: str) -> Lexicon:
 def _label_fields(spec: LexiconSpec, a: dict[str, str], where: str, labels, keys, group_parts, label_of_group) -> dict:
     return dict(
         labels=labels,
-        label_regex=_regex("|".join(group_parts), f"{where}: labels", [], a, scanning=True,
+        # every label starts a word: one \b before them all fails a position inside a word once, not once per label
+        label_regex=_regex("\\b(?:" + "|".join(group_parts) + ")", f"{where}: labels", [], a, scanning=True,
                            chars=_union(lab.first for lab in labels)),
         label_of_group=label_of_group,
         label_by_group={f"g{i}": lab for i, lab in enumerate(label_of_group)},
