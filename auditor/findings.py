@@ -63,13 +63,14 @@ class Check:
     scope: str = ""
     culprit: str = ""
 
-    def write_later(self, writer: Callable[[], tuple[str, str]]) -> None:
-        """The message and the arithmetic, from `writer()` when one of them is first read."""
-        self.__dict__.update(_message=None, _arithmetic=None, _writer=writer)
+    def write_later(self, writer: Callable[..., tuple[str, str]], *args) -> None:
+        """The message and the arithmetic, from `writer(*args)` when one of them is first read. One tuple
+        per check, not a closure: a report keeps thousands of them, and the cycle collector walks each."""
+        self.__dict__.update(_message=None, _arithmetic=None, _writer=(writer, *args))
 
     def _write(self) -> None:
         writer = self.__dict__.pop("_writer", None)
-        message, arithmetic = writer() if writer is not None else ("", "")
+        message, arithmetic = writer[0](*writer[1:]) if writer is not None else ("", "")
         self.__dict__.update(_message=message, _arithmetic=arithmetic)
 
     def __getstate__(self) -> dict:

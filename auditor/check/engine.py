@@ -97,10 +97,10 @@ def _check(rule, out: Outcome, ctx: Context, override: str | None) -> Check:
     if out.status == "skip":
         severity = "info"
     where = ctx.where(out.scope)
-    if out.status == "pass":
-        check = Check(rule.code, rule.name, out.status, severity, out.start, out.end, numbers=list(out.numbers),
-                      related=list(out.related), scope=where)
-        check.write_later(lambda: _passed(rule, out, ctx, where))
+    if out.status == "pass":  # the outcome's lists are its own: the check takes them over
+        check = Check(rule.code, rule.name, out.status, severity, out.start, out.end, numbers=out.numbers,
+                      related=out.related, scope=where)
+        check.write_later(_passed, rule, out.explain or out.values, out.arithmetic, ctx, where)
         return check
     values = dict(out.values)
     values.setdefault("where", where)
@@ -114,12 +114,15 @@ def _check(rule, out: Outcome, ctx: Context, override: str | None) -> Check:
                  list(out.related), out.arithmetic, where)
 
 
-def _passed(rule, out: Outcome, ctx: Context, where: str) -> tuple[str, str]:
-    """A passed check's message and arithmetic, written when first read."""
-    values = out.explain() if out.explain is not None else dict(out.values)
+def _passed(rule, explained: dict | tuple, arithmetic: str, ctx: Context, where: str) -> tuple[str, str]:
+    """A passed check's message and arithmetic, written when first read: from its slots, or from the
+    kind's (function, *arguments) that computes them (Outcome.explain)."""
+    values = dict(explained) if isinstance(explained, dict) else explained[0](*explained[1:])
+    if isinstance(explained, tuple):
+        arithmetic = values.get("arithmetic", "")
     values.setdefault("where", where)
     template = rule.passed.get(ctx.lang) if rule.passed else KINDS[rule.kind].PASSED[ctx.lang]
-    return _sentence(_fill(template, values)), values.get("arithmetic", "") if out.explain is not None else out.arithmetic
+    return _sentence(_fill(template, values)), arithmetic
 
 
 class _Slots(dict):

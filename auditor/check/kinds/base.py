@@ -90,8 +90,9 @@ class Outcome:
     scope: Scope | None = None
     reason: str = ""  # why a check was not made (skip), in the run's language
     culprit: tuple[int, int] | None = None  # the figure most likely wrong
-    # a passed check's slots, computed only if its message is read (most never are): `values` stays empty
-    explain: Callable[[], dict[str, str]] | None = None
+    # a passed check's slots, computed only if its message is read (most never are), as (function,
+    # *arguments) rather than a closure (one object per check, not one per captured name); `values` stays empty
+    explain: tuple | None = None
 
 
 @dataclass

@@ -326,22 +326,15 @@ def _identity(rule: Spec, ctx: Context, sf, lhs: Fact, present, assumed: list[st
             present[0][2].q.value == sum((p.q.value for p in present[0][2].derived_from), Decimal(0)):
         shown = [(present[0][0], p) for p in present[0][2].derived_from]  # "80 + 25 = 105", not "105 = 105"
 
-    def explain() -> dict[str, str]:
-        values = _values(ctx, [f.q for _, f in shown], [s for s, _ in shown], exact, lhs.q.value, False, 0, 1)
-        values["names"] = " + ".join(ctx.name(k) for _, k, _ in present)
-        values["assumed"] = ", ".join(ctx.name(k) for k in assumed)
-        if assumed:
-            values["arithmetic"] += ctx.t(f" (coi bằng 0 vì không nêu: {values['assumed']})", f" (taken as 0, not stated: {values['assumed']})")
-        return values
-
     anchor = lhs if not lhs.derived else next(f for _, _, f in present if not f.derived)
     related = [Related(ctx.name(f.key), f.q.start, f.q.end) for _, f in shown if f.q is not anchor.q and not f.derived]
     if lhs.derived:
         related += [Related(ctx.name(p.key), p.q.start, p.q.end) for p in lhs.derived_from if p.q is not anchor.q]
     numbers = numbers_of_fact(lhs) + [n for _, _, f in present for n in numbers_of_fact(f)]
+    explain = (_identity_values, ctx, shown, present, assumed, exact, lhs.q.value)
     if ok:
         return Outcome("pass", anchor.q.start, anchor.q.end, {}, numbers, related, scope=sf.scope, explain=explain)
-    values = explain()
+    values = _identity_values(*explain[1:])
     operands = [lhs] + [f for _, _, f in present]
     sure = all(f.sure and not f.derived for f in operands) and (not assumed or exact > lhs.q.value) \
         and ctx.linked(lhs.q, [f.q for f in operands[1:]])
@@ -353,6 +346,15 @@ def _identity(rule: Spec, ctx: Context, sf, lhs: Fact, present, assumed: list[st
                        reason=ctx.t(f"báo cáo không nêu {values['assumed']}", f"the report does not state {values['assumed']}"))
     return Outcome("fail", anchor.q.start, anchor.q.end, values, numbers, related, values["arithmetic"], sure=sure,
                    scope=sf.scope)
+
+
+def _identity_values(ctx: Context, shown, present, assumed: list[str], exact: Decimal, total: Decimal) -> dict[str, str]:
+    values = _values(ctx, [f.q for _, f in shown], [s for s, _ in shown], exact, total, False, 0, 1)
+    values["names"] = " + ".join(ctx.name(k) for _, k, _ in present)
+    values["assumed"] = ", ".join(ctx.name(k) for k in assumed)
+    if assumed:
+        values["arithmetic"] += ctx.t(f" (coi bằng 0 vì không nêu: {values['assumed']})", f" (taken as 0, not stated: {values['assumed']})")
+    return values
 
 
 def _rates(rule: Spec, ctx: Context) -> Iterator[Outcome]:
