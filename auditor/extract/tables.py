@@ -169,8 +169,15 @@ def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
         grand = max(totals, key=lambda r: (_size(ctx, r, first), id(r) in worded, totals.index(r))) \
             if first is not None else totals[0]
         layout.total = grand
-        layout.data.remove(grand)
-        layout.subtotals = [r for r in totals if r is not grand]
+        at = layout.data.index(grand)
+        if at > 0:
+            # a total under its rows ends them: "Quý I/2026", "Lũy kế 6 tháng" after "Cộng quý II" are other
+            # periods beside the table's sum, no parts of it
+            layout.data = layout.data[:at]
+        else:
+            layout.data.remove(grand)
+        kept = {id(r) for r in layout.data}
+        layout.subtotals = [r for r in totals if r is not grand and id(r) in kept]
     _percent_bases(ctx, layout)
     _row_tree(ctx, layout)
     return layout
