@@ -48,13 +48,14 @@ def run_rules(report: Report, catalog: Catalog, selection: Selection, lang: str)
             continue
         for out in KINDS[rule.kind].run(rule, ctx):
             check = _check(rule, out, ctx, selection.severity.get(rule.code))
-            key = (check.status, check.start, tuple(sorted(map(float, check.numbers))))
-            if check.status == "fail" and key in seen:
-                i = seen[key]
-                if _RANK[check.severity] > _RANK[checks[i].severity]:
-                    checks[i] = check
-                continue
-            seen[key] = len(checks)
+            if check.status == "fail":
+                key = (check.start, tuple(sorted(map(float, check.numbers))))
+                if key in seen:
+                    i = seen[key]
+                    if _RANK[check.severity] > _RANK[checks[i].severity]:
+                        checks[i] = check
+                    continue
+                seen[key] = len(checks)
             checks.append(check)
     checks = _explained(checks, {r.code for r in catalog.rules if r.kind == "bound"})
     checks.sort(key=lambda c: (c.start, SEVERITY_ORDER[c.severity], c.code, c.end))

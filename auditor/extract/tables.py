@@ -161,26 +161,29 @@ def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
             totals.append(r)
         layout.data.append(r)
     if totals:
-        first = next((j for j, c in enumerate(columns) if c.kind == "count"), None)
-        # the largest of them is the table's total; the others sum up a part of the rows
-        # (a tie in that column, "II | Cấp huyện | 17.281" over "Cộng | 17.281" when the first level had "-" there,
-        # goes to the row that says it is a total, then to the later row)
-        worded = {id(r) for r in totals if label is not None and total_label(lex, r.cells[label].text)}
-        grand = max(totals, key=lambda r: (_size(ctx, r, first), id(r) in worded, totals.index(r))) \
-            if first is not None else totals[0]
-        layout.total = grand
-        at = layout.data.index(grand)
-        if at > 0:
-            # a total under its rows ends them: "Quý I/2026", "Lũy kế 6 tháng" after "Cộng quý II" are other
-            # periods beside the table's sum, no parts of it
-            layout.data = layout.data[:at]
-        else:
-            layout.data.remove(grand)
-        kept = {id(r) for r in layout.data}
-        layout.subtotals = [r for r in totals if r is not grand and id(r) in kept]
+        _grand_total(ctx, layout, totals)
     _percent_bases(ctx, layout)
     _row_tree(ctx, layout)
     return layout
+
+
+def _grand_total(ctx: Ctx, layout: Layout, totals: list[Row]) -> None:
+    """The table's total among the rows that sum others up; the others are subtotals."""
+    lex, columns, label = ctx.lex, layout.columns, layout.label
+    first = next((j for j, c in enumerate(columns) if c.kind == "count"), None)
+    # the largest of them is the table's total; the others sum up a part of the rows
+    # (a tie in that column, "II | Cấp huyện | 17.281" over "Cộng | 17.281" when the first level had "-" there,
+    # goes to the row that says it is a total, then to the later row)
+    worded = {id(r) for r in totals if label is not None and total_label(lex, r.cells[label].text)}
+    grand = max(totals, key=lambda r: (_size(ctx, r, first), id(r) in worded, totals.index(r))) \
+        if first is not None else totals[0]
+    layout.total = grand
+    at = next(i for i, r in enumerate(layout.data) if r is grand)
+    # a total under its rows ends them: "Quý I/2026", "Lũy kế 6 tháng" after "Cộng quý II" are other
+    # periods beside the table's sum, no parts of it
+    layout.data = layout.data[:at] if at > 0 else layout.data[1:]
+    kept = {id(r) for r in layout.data}
+    layout.subtotals = [r for r in totals if r is not grand and id(r) in kept]
 
 
 def _holds_shifted(lay: Layout, starts: list[int], r: Row, kids: list[Row]) -> bool:
