@@ -137,3 +137,22 @@ def test_the_cli_reads_the_same_with_and_without_the_cache(cache):
     assert list(cache.glob("lexicon-*.pickle"))
     assert json.loads(off.stdout) == json.loads(first.stdout) == json.loads(second.stdout)
     assert off.returncode == first.returncode == second.returncode == 1
+
+
+def test_the_kept_catalog_is_the_read_one_and_extra_rules_are_still_checked(cache, monkeypatch, tmp_path):
+    from auditor.check.catalog import load_catalog
+    from auditor.errors import ConfigError
+
+    first, kept = load_catalog([]), load_catalog([])
+    assert list(cache.glob("catalog-*.pickle"))
+    monkeypatch.setenv("TTHC_AUDIT_NO_CACHE", "1")
+    fresh = load_catalog([])
+    dump = lambda c: ([(r.code, r.model_dump(), r.source, r.line) for r in c.rules], c.keys)  # noqa: E731
+    assert dump(kept) == dump(fresh) == dump(first) and len(fresh.rules) > 20
+    monkeypatch.delenv("TTHC_AUDIT_NO_CACHE")
+    twice = tmp_path / "own.yaml"
+    code = fresh.rules[0].code
+    twice.write_text(f"rules:\n  - code: {code}\n    name: again\n    kind: bound\n    over: ranks\n"
+                     "    severity: error\n    message: {vi: 'x', en: 'x'}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=code):
+        load_catalog([twice])

@@ -8,18 +8,25 @@ from __future__ import annotations
 
 import re
 import string
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
+from ..build_cache import built
 from ..errors import ConfigError, first_to_fix
 from ..lexicon import default_lexicon
-from ..resources import rules_dir
+from ..resources import grammar_path, rules_dir
 from ..yaml_lines import line_of_item
 from .kinds import KINDS, Rule
 
-_RULE = TypeAdapter(Rule)
+
+
+@lru_cache(maxsize=1)
+def _rule_adapter() -> TypeAdapter:
+    # built when a rule file is validated, not at import: a start that reads the kept catalog needs none
+    return TypeAdapter(Rule)
 
 
 class KeyName(BaseModel):
@@ -135,7 +142,7 @@ def _rules_from(path: Path, data, keys: set[str]) -> list:
             return line_of_item(path, *steps, index, *found) if found else line
 
         try:
-            rule = _RULE.validate_python(_strip_lines(item))
+            rule = _rule_adapter().validate_python(_strip_lines(item))
         except ValidationError as exc:
             err = first_to_fix(exc.errors())
             fields = [x for x in err["loc"] if not (isinstance(x, str) and x in KINDS)]
@@ -192,10 +199,18 @@ def _files(target: Path) -> list[Path]:
 
 
 def load_catalog(extra: list[Path] | None = None) -> Catalog:
-    rules: list = []
-    names: dict[str, KeyName] = {}
+    """The bundled rules (kept between runs, like the lexicon: auditor/build_cache.py), then the user's."""
+    bundled = _files(rules_dir())
+    rules, names = built("catalog", bundled + [grammar_path("lexicon.yaml")], lambda: _read_rules(bundled, [], {}))
+    extras = [f for t in (extra or []) for f in _files(t)]
+    if extras:
+        rules, names = _read_rules(extras, list(rules), dict(names))
+    return Catalog(rules, names)
+
+
+def _read_rules(paths: list[Path], rules: list, names: dict[str, KeyName]) -> tuple[list, dict[str, KeyName]]:
     keys = known_keys()
-    for path in _files(rules_dir()) + [f for t in (extra or []) for f in _files(t)]:
+    for path in paths:
         data = _load_yaml(path)
         if isinstance(data, dict) and "keys" in data:
             if not isinstance(data["keys"], dict):
@@ -212,4 +227,4 @@ def load_catalog(extra: list[Path] | None = None) -> Catalog:
                 first = next(r for r in rules if r.code == rule.code)
                 raise ConfigError(f"{path}:{rule.line}: mã luật {rule.code} trùng với {first.source}:{first.line}")
             rules.append(rule)
-    return Catalog(rules, names)
+    return rules, names
