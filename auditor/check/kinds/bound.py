@@ -89,11 +89,21 @@ def _parts(ctx: Context) -> Iterator[Outcome]:
             if part is None or whole is None or part.q.role == "zero":
                 continue
             ok = part.q.value <= whole.q.value + part.q.tolerance + whole.q.tolerance
-            values = {"value": ctx.fmt(part.q.value), "limit": ctx.fmt(whole.q.value),
-                      "name": f"{ctx.name(key)} / {ctx.name(whole_key)}", "where": ctx.where(sf.scope)}
-            values["arithmetic"] = f"{ctx.name(key)} ({values['value']}) {'≤' if ok else '>'} {ctx.name(whole_key)} ({values['limit']})"
+            explain = (_part_values, ctx, key, whole_key, part.q.value, whole.q.value, ok, sf.scope)
+            numbers = [part.q.number] + numbers_of_fact(whole)
+            related = [Related(ctx.name(whole_key), whole.q.start, whole.q.end)]
+            if ok:
+                yield Outcome("pass", part.q.start, part.q.end, {}, numbers, related, scope=sf.scope, explain=explain)
+                continue
+            values = _part_values(*explain[1:])
             sure = part.sure and whole.sure and not whole.derived and ctx.linked(whole.q, [part.q])
-            yield Outcome("pass" if ok else "fail", part.q.start, part.q.end, values, [part.q.number] + numbers_of_fact(whole),
-                          [Related(ctx.name(whole_key), whole.q.start, whole.q.end)], values["arithmetic"], sure=sure,
+            yield Outcome("fail", part.q.start, part.q.end, values, numbers, related, values["arithmetic"], sure=sure,
                           scope=sf.scope)
+
+
+def _part_values(ctx: Context, key: str, whole_key: str, part, whole, ok: bool, scope) -> dict[str, str]:
+    values = {"value": ctx.fmt(part), "limit": ctx.fmt(whole), "name": f"{ctx.name(key)} / {ctx.name(whole_key)}",
+              "where": ctx.where(scope)}
+    values["arithmetic"] = f"{ctx.name(key)} ({values['value']}) {'≤' if ok else '>'} {ctx.name(whole_key)} ({values['limit']})"
+    return values
 

@@ -127,17 +127,15 @@ def _pair(ctx: Context, sf, key: str, first: Fact, other: Fact) -> Outcome:
     else:
         same = first.q.value == other.q.value or (first.q.tolerance or other.q.tolerance) and \
             abs(first.q.value - other.q.value) <= first.q.tolerance + other.q.tolerance
-    pct = "%" if key.endswith("%") else ""
     # text against table: "first" is what the text says, "second" what the table says, whichever comes first
     a, b = (other, first) if _source(first) == "table" and _source(other) == "text" else (first, other)
-    values = {"name": ctx.name(key.rstrip("%")) + (ctx.t(" (tỷ lệ)", " (rate)") if pct else ""),
-              "first": ctx.q(a.q) if pct else ctx.fmt(a.q.value),
-              "second": ctx.q(b.q) if pct else ctx.fmt(b.q.value),
-              "difference": ctx.fmt(abs(first.q.value - other.q.value)) + pct, "where": ctx.where(sf.scope)}
-    values["arithmetic"] = f"{values['first']} {'=' if same else '≠'} {values['second']}"
     related = [Related(ctx.t("lần nêu trước", "stated before"), first.q.start, first.q.end)]
     numbers = [first.q.number, other.q.number]
-    with_others = None if same else _counted_with(ctx, sf, key, a, b)
+    explain = (_pair_values, ctx, sf.scope, key, a, b, abs(first.q.value - other.q.value), same)
+    if same:
+        return Outcome("pass", other.q.start, other.q.end, {}, numbers, related, scope=sf.scope, explain=explain)
+    values = _pair_values(*explain[1:])
+    with_others = _counted_with(ctx, sf, key, a, b)
     if with_others:
         # "giải quyết đúng hạn 2.962" against a table's "Trước hạn 2.343 | Đúng hạn 619": the text counts both
         whole, part, extra = with_others
@@ -153,6 +151,16 @@ def _pair(ctx: Context, sf, key: str, first: Fact, other: Fact) -> Outcome:
         and not _grouped(sf, key, first, other)
     return Outcome("fail", other.q.start, other.q.end, values, numbers, related, values["arithmetic"], sure=sure,
                    scope=sf.scope)
+
+
+def _pair_values(ctx: Context, scope, key: str, a: Fact, b: Fact, difference, same: bool) -> dict[str, str]:
+    pct = "%" if key.endswith("%") else ""
+    values = {"name": ctx.name(key.rstrip("%")) + (ctx.t(" (tỷ lệ)", " (rate)") if pct else ""),
+              "first": ctx.q(a.q) if pct else ctx.fmt(a.q.value),
+              "second": ctx.q(b.q) if pct else ctx.fmt(b.q.value),
+              "difference": ctx.fmt(difference) + pct, "where": ctx.where(scope)}
+    values["arithmetic"] = f"{values['first']} {'=' if same else '≠'} {values['second']}"
+    return values
 
 
 def _counted_with(ctx: Context, sf, key: str, a: Fact, b: Fact) -> tuple[Fact, Fact, list[Fact]] | None:
