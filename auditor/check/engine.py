@@ -153,11 +153,14 @@ def name_culprits(checks: list[Check], text: str, lang: str, bound_codes: set[st
     """A figure that takes part in two or more failing checks and in no passing one explains them all
     at once: each of those failures names it as a related place, labelled as the likely culprit. A
     passing bound ("1.225 ≤ 1.245") vouches for nothing: a wrong figure is often still below its whole."""
+    failing = {span for c in checks if c.status == "fail" for span in ((c.start, c.end), *((r.start, r.end) for r in c.related))}
+    if not failing:
+        return  # most reports: nothing to explain
     uses: dict[tuple[int, int], list[Check]] = {}
     for c in checks:
         if c.status == "skip" or c.status == "pass" and c.code in bound_codes:
             continue
-        for span in {(c.start, c.end), *((r.start, r.end) for r in c.related)}:
+        for span in {(c.start, c.end), *((r.start, r.end) for r in c.related)} & failing:
             uses.setdefault(span, []).append(c)
     only_failing = {span for span, used in uses.items() if len(used) >= 2 and all(u.status == "fail" for u in used)}
     label = "số có khả năng sai" if lang == "vi" else "likely culprit"
