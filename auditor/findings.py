@@ -33,17 +33,18 @@ class _WrittenWhenRead:
     def __set_name__(self, owner, name: str) -> None:
         self.slot = "_" + name
 
+    # (attributes, not obj.__dict__: reading the dict would make Python build one for every check)
     def __get__(self, obj, owner=None) -> str:
         if obj is None:
             return ""  # the field's default
-        value = obj.__dict__.get(self.slot)
+        value = getattr(obj, self.slot)
         if value is None:
             obj._write()
-            value = obj.__dict__[self.slot]
+            value = getattr(obj, self.slot)
         return value
 
     def __set__(self, obj, value: str | None) -> None:
-        obj.__dict__[self.slot] = value
+        object.__setattr__(obj, self.slot, value)
 
 
 @dataclass
@@ -66,18 +67,19 @@ class Check:
     def write_later(self, writer: Callable[..., tuple[str, str]], *args) -> None:
         """The message and the arithmetic, from `writer(*args)` when one of them is first read. One tuple
         per check, not a closure: a report keeps thousands of them, and the cycle collector walks each."""
-        self.__dict__.update(_message=None, _arithmetic=None, _writer=(writer, *args))
+        self._message = self._arithmetic = None
+        self._writer = (writer, *args)
 
     def _write(self) -> None:
-        writer = self.__dict__.pop("_writer", None)
+        writer = getattr(self, "_writer", None)
         message, arithmetic = writer[0](*writer[1:]) if writer is not None else ("", "")
-        self.__dict__.update(_message=message, _arithmetic=arithmetic)
+        self._message, self._arithmetic, self._writer = message, arithmetic, None
 
     def __getstate__(self) -> dict:
         """To another process (a batch worker's pipe) go the words, not the means of writing them."""
-        if "_writer" in self.__dict__:
+        if getattr(self, "_writer", None) is not None:
             self._write()
-        return dict(self.__dict__)
+        return {k: v for k, v in self.__dict__.items() if k != "_writer"}
 
 
 def numbers_of(*qs: Quantity | None) -> list[float | int]:
