@@ -383,6 +383,13 @@ def _base_before(ctx: Ctx, p: Quantity) -> None:
         ctx.report.bases_before[p.start] = " ".join(f[named.end():p.start].split()[:6])
 
 
+def _names_its_own(ctx: Ctx, between: str) -> bool:
+    """"đã giải quyết 200 hồ sơ, đúng hạn 99,50%": words after the count's phrase name what the percentage
+    is the rate of; the count is its base at most, not its numerator."""
+    comma = between.find(",")
+    return comma >= 0 and bool(ctx.lex.candidates(between[comma + 1:].strip()))
+
+
 def _numerator(ctx: Ctx, rel: Relations, share: Share, i: int, c_start: int) -> None:
     lex, f, qs = ctx.lex, ctx.folded, ctx.qs
     p = share.pct
@@ -408,7 +415,8 @@ def _numerator(ctx: Ctx, rel: Relations, share: Share, i: int, c_start: int) -> 
                 return  # "09/10 đơn vị (90,00%) đạt … từ 98%": the fraction's share was stated right after it
             share.numerator, share.denominator, share.via = qs[j - 1], prev, "fraction"
             return
-        if prev.role == "quantity" and len(between) <= _LINK_GAP and lex.share_link.fullmatch(between):
+        if prev.role == "quantity" and len(between) <= _LINK_GAP and lex.share_link.fullmatch(between) \
+                and not _names_its_own(ctx, between):
             share.numerator, share.via = prev, "linked"
             # "2,373 trong tổng số 3,297 hồ sơ (đạt 71.97%)": the base stands between
             pj = j - 1
