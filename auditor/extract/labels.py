@@ -279,7 +279,7 @@ def _zero_statements(ctx: Ctx, lab: Labeller) -> None:
         end = min(ctx.inline.phrase(m.end())[1], m.end() + 40)
         seg = f[m.end():end]
         cands = [c for c in ctx.lex.candidates(seg) if c[0] == 0]
-        if not cands:
+        if not cands or _said_of_counted_units(ctx, m.start()):
             continue
         longest = max(e for _, e, _ in cands)
         labels = [lb for s, e, lb in cands if e == longest]
@@ -290,6 +290,13 @@ def _zero_statements(ctx: Ctx, lab: Labeller) -> None:
         while scope.kind == "other" and scope.parent is not None:
             scope = scope.parent  # "- Chỉ đạo … đúng thời gian, không có hồ sơ quá hạn": a claim about the unit itself
         ctx.report.facts.append(Fact(keys[0], q, scope, "before", undecided=len(keys) > 1))
+
+
+def _said_of_counted_units(ctx: Ctx, pos: int) -> bool:
+    """"Có 08/13 sở không có hồ sơ quá hạn", "5 xã không phát sinh hồ sơ quá hạn": the claim is about the units
+    counted before it in its clause, not a zero for the whole report."""
+    start = ctx.inline.clause(pos)[0]
+    return any(q.unit == "units" for q in ctx.between(start, pos))
 
 
 def resolve_alternatives(ctx: Ctx) -> None:
