@@ -2,8 +2,8 @@
 
 Building the lexicon is a third of a run's start on a commune-sized report: Python's `re` module
 compiles its ~230 regular expressions with Python code (~65 ms), after the YAML is parsed and
-validated; the rule catalog's YAML and its validation are another ~15 ms. Like Lark's `cache=True` (which this package already uses for its grammars), the built
-object is pickled, under a name made from everything it was built from (its input files, this
+validated; the rule catalog's YAML and its validation are another ~15 ms. Like Lark's `cache=True`
+(which this package already uses for its grammars), the built object is pickled, under a name made from everything it was built from (its input files, this
 package's source, the Python version), and read back while none of those changed.
 
 A compiled pattern pickles as its text and is compiled again when read back, which would keep the
@@ -19,7 +19,6 @@ written to, or a damaged file, only means building again.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import pickle
 import re
@@ -96,12 +95,13 @@ def _read(path: Path):
 def _write(folder: Path, name: str, path: Path, made) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        buffer = io.BytesIO()
-        _ProgramPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(made)
         fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{name}-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(buffer.getvalue())
-        os.replace(temp, path)  # whole or not at all, whatever another process does meanwhile
+        try:
+            with os.fdopen(fd, "wb") as f:
+                _ProgramPickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump(made)
+            os.replace(temp, path)  # whole or not at all, whatever another process does meanwhile
+        finally:
+            Path(temp).unlink(missing_ok=True)  # left only when the dump failed
         for old in folder.glob(f"{name}-*.pickle"):
             if old != path:
                 old.unlink(missing_ok=True)

@@ -78,7 +78,7 @@ class ScopeSpec(_Strict):
     period_openers: list[str]
     sentence_period_openers: list[str] = []
     period_list_joins: list[str] = []
-    numbered_periods: list[str] = ["\\d", "\\b[ivx]+\\b"]
+    numbered_periods: list[str] = []
     summary_openers: list[str] = []
     own_periods: list[str] = []
     unit_lookalikes: list[str] = []
@@ -642,7 +642,7 @@ def _scope_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         field_list=_any(sco.field_lists, a, f"{where}: scopes.field_lists"),
         period_opener=_at(sco.period_openers, a, f"{where}: scopes.period_openers"),
         sentence_period_opener=_at(sco.sentence_period_openers or ["(?!)"], a, f"{where}: scopes.sentence_period_openers"),
-        numbered_period=_any(sco.numbered_periods, a, f"{where}: scopes.numbered_periods"),
+        numbered_period=_any(sco.numbered_periods or ["(?!)"], a, f"{where}: scopes.numbered_periods"),
         period_list_join=_any([rf"\b(?:{p})\s+" for p in sco.period_list_joins] or ["(?!)"], a,
                               f"{where}: scopes.period_list_joins", scanning=True),
         summary_opener=_at(sco.summary_openers or ["(?!)"], a, f"{where}: scopes.summary_openers"),

@@ -22,7 +22,6 @@ from ..yaml_lines import line_of_item
 from .kinds import KINDS, Rule
 
 
-
 @lru_cache(maxsize=1)
 def _rule_adapter() -> TypeAdapter:
     # built when a rule file is validated, not at import: a start that reads the kept catalog needs none

@@ -101,7 +101,7 @@ def _check(rule, out: Outcome, ctx: Context, override: str | None) -> Check:
     if out.status == "pass":  # the outcome's lists are its own: the check takes them over
         check = Check(rule.code, rule.name, out.status, severity, out.start, out.end, numbers=out.numbers,
                       related=out.related, scope=where)
-        check.write_later(_passed, rule, out.explain or out.values, out.arithmetic, ctx, where)
+        check.write_later(_passed, rule, out.explain, out.values, out.arithmetic, ctx, where)
         return check
     values = dict(out.values)
     values.setdefault("where", where)
@@ -115,12 +115,15 @@ def _check(rule, out: Outcome, ctx: Context, override: str | None) -> Check:
                  list(out.related), out.arithmetic, where)
 
 
-def _passed(rule, explained: dict | tuple, arithmetic: str, ctx: Context, where: str) -> tuple[str, str]:
-    """A passed check's message and arithmetic, written when first read: from its slots, or from the
-    kind's (function, *arguments) that computes them (Outcome.explain)."""
-    values = dict(explained) if isinstance(explained, dict) else explained[0](*explained[1:])
-    if isinstance(explained, tuple):
+def _passed(rule, explain: tuple | None, values: dict, arithmetic: str, ctx: Context, where: str) -> tuple[str, str]:
+    """A passed check's message and arithmetic, written when first read: from the outcome's slots, or
+    from the kind's (function, *arguments) that computes them (Outcome.explain). The outcome itself is
+    not kept: a report holds thousands of passed checks."""
+    if explain is not None:
+        values = explain[0](*explain[1:])
         arithmetic = values.get("arithmetic", "")
+    else:
+        values = dict(values)
     values.setdefault("where", where)
     template = rule.passed.get(ctx.lang) if rule.passed else KINDS[rule.kind].PASSED[ctx.lang]
     return _sentence(_fill(template, values)), arithmetic

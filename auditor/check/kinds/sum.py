@@ -325,7 +325,6 @@ def _identity(rule: Spec, ctx: Context, sf, lhs: Fact, present, assumed: list[st
     if len(present) == 1 and _pieced(present[0][2]) and \
             present[0][2].q.value == sum((p.q.value for p in present[0][2].derived_from), Decimal(0)):
         shown = [(present[0][0], p) for p in present[0][2].derived_from]  # "80 + 25 = 105", not "105 = 105"
-
     anchor = lhs if not lhs.derived else next(f for _, _, f in present if not f.derived)
     related = [Related(ctx.name(f.key), f.q.start, f.q.end) for _, f in shown if f.q is not anchor.q and not f.derived]
     if lhs.derived:
