@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 _PIPED = re.compile(r"\s*\|(.*)\|\s*$")
 _WIDE_GAP = re.compile(r" {2,}|\t")
@@ -30,11 +31,12 @@ class Cell:
     start: int
     end: int
 
-    @property
+    # a cell never changes once read, and reading a table asks each of its cells these many times over
+    @cached_property
     def is_figure(self) -> bool:
         return bool(self.text) and bool(_FIGURE_CELL.fullmatch(self.text.strip()))
 
-    @property
+    @cached_property
     def is_empty(self) -> bool:
         return bool(_EMPTY_CELL.fullmatch(self.text.strip()))
 
