@@ -23,6 +23,8 @@ COLUMN_NUMBER = re.compile(r"^\(?(\d{1,2})\)?(?:\s*=\s*(.+))?$")
 _LABEL_LETTER = re.compile(r"\(?[A-E]\)?")
 _OCR_RULES = {"|", "¦", "!"}
 _FORMULA = re.compile(r"\(?\d{1,2}\)?\s*=\s*[\d()+\-*/x., ]+")
+# a heading that names its group's total ("Tổng số", "Cộng"), as written or as OCR leaves it
+_TOTAL_LEAF = re.compile(r"\s*(?:t[ổôo]ng|c[ộôo]ng)\b", re.I)
 
 
 @dataclass
@@ -379,27 +381,114 @@ def _beside(place: list[tuple[int, int]], a: int) -> int:
     return next((j for j, (_, e) in enumerate(place) if e >= a), len(place) - 1)
 
 
+def _leaf_words(cells: list[Cell], place, line_start: int, text: str) -> list[Cell]:
+    """The bottom heading row of a space-set table, each heading over one column, when the row was set
+    in the columns. A heading cell over two or more columns there is headings typed with one space
+    between them ("Tiếp nhận Trực tuyến" over two columns of figures): its words go to the columns they
+    stand over. (A heading over several columns is a group's, and groups sit in the rows above.)"""
+    if not _headings_line_up(cells, place, line_start):
+        return cells
+    covered = {j for c in cells if c.text for j in _over(place, c.start - line_start, c.end - line_start)}
+    out: list[Cell] = []
+    for c in cells:
+        over = _over(place, c.start - line_start, c.end - line_start)
+        if c.text and not over and _beside(place, c.start - line_start) in covered:
+            # over a column every row leaves blank ("Quá hạn" with no late dossiers), beside a column that has
+            # a heading of its own: the heading of no figure
+            continue
+        if len(over) < 2:
+            out.append(c)
+            continue
+        groups: list[list[int]] = []  # [column, start, end] of the words over each column
+        for m in re.finditer(r"\S+", text[c.start:c.end]):
+            ws, we = c.start + m.start(), c.start + m.end()
+            j = _column_of(place, ws - line_start, we - line_start)
+            if groups and groups[-1][0] == j:
+                groups[-1][2] = we
+            else:
+                groups.append([j, ws, we])
+        out += [Cell(text[ws:we], ws, we) for _, ws, we in groups]
+    return out
+
+
+def _over(place, a: int, b: int) -> list[int]:
+    """The columns a span [a, b) of its line stands over."""
+    return [j for j, (ps, pe) in enumerate(place) if min(b, pe) - max(a, ps) > 0]
+
+
+def _headings_line_up(cells: list[Cell], place, line_start: int) -> bool:
+    """Whether a row's headings were set in the columns, not only apart by gaps (OCR keeps the gaps,
+    not the columns): no column under two headings, and most headings over a column of figures."""
+    over = [_over(place, c.start - line_start, c.end - line_start) for c in cells if c.text]
+    flat = [j for js in over for j in js]
+    return len(over) >= 3 and len(flat) == len(set(flat)) and sum(1 for js in over if js) * 3 >= 2 * len(over)
+
+
+def _spread_right(placed: list[Cell], headed_above: set[int]) -> list[Cell]:
+    """A tab or pipe table's group heading over the empty cells after it, up to the next heading."""
+    last = None
+    spread = []
+    for j, c in enumerate(placed):
+        if c.text:
+            last = c
+            spread.append(c)
+            continue
+        if j in headed_above:
+            last = None  # "… Quá hạn | | " under "… | Số hồ sơ đang giải quyết": another group begins
+        spread.append(Cell(last.text, c.start, c.end) if last is not None else c)
+    return spread
+
+
+def _spread_over(placed: list[Cell], cells: list[Cell], reach, line_start: int, leaves: dict[int, str]) -> list[Cell]:
+    """A space-set table's group heading over the columns under it: those it stands over ("Đang giải
+    quyết" over "Tổng số  Trong hạn"; a column reaching as far as its figures and its leaf heading do),
+    and the columns right after them that open before the next heading of its row, unless such a
+    column names a total: a group's total comes first, so "Tổng số" there opens the next group, whose
+    heading centred over it does not reach it (that column stays without a group: unread, not misread)."""
+    out = list(placed)
+    heads = sorted((c for c in cells if c.text), key=lambda c: c.start)
+    for i, c in enumerate(heads):
+        a, b = c.start - line_start, c.end - line_start
+        stop = heads[i + 1].start - line_start if i + 1 < len(heads) else None
+        covering = False
+        for j, (ps, pe) in enumerate(reach):
+            if j not in leaves:
+                continue
+            if min(b, pe) - max(a, ps) > 0:
+                covering = True
+            elif not (covering and stop is not None and ps < stop and not _TOTAL_LEAF.match(leaves[j])):
+                covering = False
+                continue
+            if not out[j].text:
+                out[j] = Cell(c.text, c.start, c.end)
+    return out
+
+
 def _headers(head_raw, width: int, place, text: str) -> list[Row]:
-    """Header rows aligned to the columns. A group heading in a tab table spans the empty cells after
+    """Header rows aligned to the columns. A group heading spans the empty cells after
     it ("Số hồ sơ giải quyết" over "Trước hạn | Đúng hạn | Quá hạn")."""
     out = []
     headed_above: set[int] = set()  # columns where a row above starts a heading of its own
+    leaves: dict[int, str] = {}  # columns a space-set table's bottom heading row names, with their words
+    reach = place  # how far each column reaches, its leaf heading included
+    if place is not None and head_raw:
+        s, _, cells = head_raw[-1]
+        head_raw = head_raw[:-1] + [(s, head_raw[-1][1], _leaf_words(cells, place, s, text))]
+        reach = [list(span) for span in place]
+        for c in head_raw[-1][2]:
+            if c.text:
+                j = _column_of(place, c.start - s, c.end - s)
+                leaves[j] = (leaves.get(j, "") + " " + c.text).strip()
+                reach[j] = [min(reach[j][0], c.start - s), max(reach[j][1], c.end - s)]
     for k, (s, e, cells) in enumerate(head_raw):
         placed = _placed(cells, width, place, s, text)
         own = {j for j, c in enumerate(placed) if c.text}
-        if place is None:
-            last = None
-            spread = []
-            for j, c in enumerate(placed):
-                if c.text:
-                    last = c
-                    spread.append(c)
-                else:
-                    if j in headed_above:
-                        last = None  # "… Quá hạn | | " under "… | Số hồ sơ đang giải quyết": another group begins
-                    # the bottom row's headings are leaves: an empty cell there is a heading merged from above
-                    spread.append(Cell(last.text, c.start, c.end) if last is not None and k < len(head_raw) - 1 else c)
-            placed = spread
+        if k == len(head_raw) - 1:
+            pass  # the bottom row's headings are leaves: an empty cell there merges no heading from above
+        elif place is None:
+            placed = _spread_right(placed, headed_above)
+        else:
+            placed = _spread_over(placed, cells, reach, s, leaves)
         headed_above |= own
         out.append(Row(placed, s, e, len([c for c in cells if c.text])))
     return out
