@@ -11,6 +11,7 @@ Each records how it was stated (`how`, `via`), which decides how sure a failed c
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from ..facts import Breakdown, Item, Quantity, Scope, Share
 from ..parse.document import Node
@@ -96,6 +97,8 @@ class Relations:
                 # "… 2.528/2.532 hồ sơ. Phát sinh ở lĩnh vực: …": a sentence opening with the marker breaks
                 # down the figure the sentence before ends with
                 before = self.items(max(start, m.start() - _TOTAL_GAP), m.start(), depth_of=aside)
+                if before and self._ends_a_list(before[-1], m.start()):
+                    continue
             if not before:
                 continue
             total = before[-1]
@@ -124,6 +127,14 @@ class Relations:
                        for q in ctx.between(m.end(), list_end) if inline.aside(q.start) == aside)
             self.add(Breakdown(total, parts, "marker", complete, ctx.scope_at(total[0].start), total[0].start, list_end,
                                word=word, gaps=gaps))
+
+    def _ends_a_list(self, last: Item, before: int) -> bool:
+        """"Có 9 phản ánh về quy định và 79 về hành vi. Phân theo lĩnh vực: …": the sentence before ends
+        with one of two or more figures it lists side by side, so its last figure is no whole the new
+        sentence could break down (their whole may stand earlier still): which one it is, is not said."""
+        s_start = self.ctx.inline.sentence(last[0].start)[0]
+        unit = self.unit_of(last)
+        return sum(1 for it in self.items(s_start, before) if self.unit_of(it) == unit and len(it) == len(last)) >= 2
 
     def _list_end(self, start: int, end: int, aside) -> int:
         """A list ends at the next "trong đó" of its own bracket level (that part breaks down further),
@@ -181,6 +192,14 @@ class Relations:
         names = [" ".join(ctx.text[kid.body_start:p[0].start].split()).strip(" :") for kid, p in picked]
         if len(parts) < 2:
             return  # "02 nhóm TTHC liên thông:" counts the sub-items; it is not the total of their figures
+        whole = self.part_of.get(id(total[0]))
+        if whole is not None and whole.total[0].start >= lead and len(total) == len(whole.total) == 1:
+            # "tiếp nhận 4.210 hồ sơ, trong đó trực tuyến 2.645 hồ sơ, cụ thể:": the items may break down the
+            # whole or its part; the words do not say which, so only a list that adds up to one of them is read
+            added = sum((p[0].value for p in parts), Decimal(0))
+            total = next((t for t in (total, whole.total) if t[0].value == added), None)
+            if total is None:
+                return
         self.add(Breakdown(total, parts, "children", True, ctx.node_scope.get(id(node), ctx.report.scopes[0]),
                            total[0].start, kids[-1].end, names))
 
@@ -409,7 +428,7 @@ def _numerator(ctx: Ctx, rel: Relations, share: Share, i: int, c_start: int) -> 
     if prev is not None:
         between = f[prev.end:p.start]
         if prev.role == "denominator" and len(between) <= 150 and ";" not in between:
-            if prev.unit in lex.attaining_units and lex.attained.fullmatch(between):
+            if prev.unit in lex.attaining_units and lex.attained.fullmatch(f, _past_units(ctx, prev.end, p.start), p.start):
                 return  # "11/16 đơn vị đạt … 99%": what each unit attains, not the share the fraction makes
             if any(q.percent for q in ctx.between(prev.end, p.start)):
                 return  # "09/10 đơn vị (90,00%) đạt … từ 98%": the fraction's share was stated right after it
@@ -434,6 +453,21 @@ def _numerator(ctx: Ctx, rel: Relations, share: Share, i: int, c_start: int) -> 
     # a rate named in words: "Tỷ lệ hồ sơ nộp trực tuyến đạt 43,6%"
     if _rate_keys(lex, share, f[max(c_start, p.start - _RATE_REACH):p.start]):
         share.via = "rate"
+
+
+_UNIT_JOIN = re.compile(r"\s*(?:,|va\b|hoac\b)?\s*")
+
+
+def _past_units(ctx: Ctx, pos: int, end: int) -> int:
+    """Past the units a count names, one or several ("12/54 xã, phường đạt …", "sở, ngành và địa phương")."""
+    f, lex = ctx.folded, ctx.lex
+    while pos < end:
+        join = _UNIT_JOIN.match(f, pos, end)
+        um = lex.any_unit.match(f, join.end(), end)
+        if um is None or um.end() == join.end():
+            break
+        pos = um.end()
+    return pos
 
 
 def _rate_keys(lex, share: Share, clause: str) -> bool:
