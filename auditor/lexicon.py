@@ -55,6 +55,7 @@ class FigureSpec(_Strict):
     scale: dict[str, list[str]]
     scale_money: list[str]
     not_quantity_before: list[str]
+    range_to: list[str] = []
     ocr_noise: list[str]
     subject_units: list[str] = []
     page_furniture: list[str] = []
@@ -128,6 +129,7 @@ class TableSpec(_Strict):
     index_headings: list[str]
     rank_headings: list[str]
     notes_headings: list[str]
+    procedure_headings: list[str] = []
     period_headings: list[str] = []
     change_headings: list[str]
     whole_headings: list[str]
@@ -211,6 +213,7 @@ class Lexicon:
     scale_of: dict[str, int]
     scale_money: re.Pattern
     not_quantity_before: re.Pattern
+    range_to: re.Pattern
     ocr_noise: list[re.Pattern]
     subject_units: frozenset[str]
     subject_count: re.Pattern  # "(tổng) số <what is counted>": which subject unit, by group name
@@ -278,6 +281,7 @@ class Lexicon:
     index_heading: re.Pattern
     rank_heading: re.Pattern
     notes_heading: re.Pattern
+    procedure_heading: re.Pattern
     period_heading: re.Pattern  # a column naming each row's period ("Tháng" over "01/2026"): names, not figures
     delta_heading: re.Pattern
     whole_heading: re.Pattern  # "tổng số", "số lượng" opening a heading, then what it counts
@@ -610,6 +614,7 @@ def _figure_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         scale_of={f"x{factor}": int(factor) for factor in fig.scale},
         scale_money=_at(fig.scale_money, a, f"{where}: figures.scale_money"),
         not_quantity_before=_before_figure(fig.not_quantity_before, a, f"{where}: figures.not_quantity_before"),
+        range_to=_at(fig.range_to or ["(?!)"], a, f"{where}: figures.range_to"),
         ocr_noise=[_compile(p, a, f"{where}: figures.ocr_noise", scanning=True) for p in fig.ocr_noise],
         subject_units=frozenset(fig.subject_units),
         # "số" as in "số phản ánh", never the "sơ" of "hồ sơ TTHC" (both fold to "so")
@@ -709,6 +714,7 @@ def _other_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         index_heading=_any(tab.index_headings, a, f"{where}: tables.index_headings"),
         rank_heading=_any(tab.rank_headings, a, f"{where}: tables.rank_headings"),
         notes_heading=_any(tab.notes_headings, a, f"{where}: tables.notes_headings"),
+        procedure_heading=_any(tab.procedure_headings or ["(?!)"], a, f"{where}: tables.procedure_headings"),
         period_heading=_any(tab.period_headings or ["(?!)"], a, f"{where}: tables.period_headings"),
         delta_heading=_any(tab.change_headings, a, f"{where}: tables.change_headings"),
         whole_heading=_regex(r"(?:" + _alternation(tab.whole_headings, a, f"{where}: tables.whole_headings") + r") ",

@@ -101,6 +101,16 @@ def read_figures(ctx: Ctx) -> None:
                 and lex.year_before.search(f, max(0, q.start - 12), q.start):
             q.role = "year"
     _fractions(ctx)
+    _ranges(ctx)
+
+
+def _ranges(ctx: Ctx) -> None:
+    """"từ 01 đến 03 ngày làm việc": the first end of a range takes the unit written after the last."""
+    for a, b in zip(ctx.qs, ctx.qs[1:]):
+        if a.unit is None and b.unit is not None and a.percent == b.percent and a.role == b.role == "quantity":
+            m = ctx.lex.range_to.match(ctx.folded, a.end)
+            if m is not None and m.end() == b.start:
+                a.unit = b.unit
 
 
 def _direction(lex, words: str) -> str:

@@ -192,7 +192,8 @@ def _classify(ctx: Ctx, start: int, end: int) -> tuple[str, str, int, int] | Non
     return ("other", " ".join(words.split())[:60], start, end)
 
 
-_ADMINISTRATIVE = {"phường", "xã", "thị trấn", "quận", "huyện", "thị xã", "thành phố", "tỉnh", "tp", "tp."}
+_ADMINISTRATIVE = {"phường", "xã", "thị trấn", "quận", "huyện", "thị xã", "thành phố", "tỉnh", "tp", "tp.",
+                   "thôn", "khu phố", "tổ dân phố", "xóm", "khóm"}
 _ADMINISTRATIVE_FOLDED = {fold(w) for w in _ADMINISTRATIVE}
 
 
@@ -551,8 +552,8 @@ def _closed_by_brackets(ctx: Ctx, spans: list[tuple[int, int, Scope]]) -> list[t
 
 
 def _subjects(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[tuple[int, int, Scope]]:
-    """A sentence whose subject is an agency is that agency's: "- Sở Tư pháp tiếp nhận …", "Công an
-    huyện tiếp nhận mới 4.120 hồ sơ. Bảo hiểm xã hội huyện tiếp nhận …"."""
+    """A sentence whose subject is an agency or a named unit is that one's: "- Sở Tư pháp tiếp nhận …",
+    "Công an huyện tiếp nhận mới 4.120 hồ sơ. Bảo hiểm xã hội huyện tiếp nhận …", "Thôn Bắc tiếp nhận …"."""
     out = []
     sentences = set(within(ctx.inline.sentence_cuts, start, end))
     # "Một số sở có số hồ sơ lớn: Sở Tư pháp 6.972 hồ sơ (…); Sở Xây dựng 5.580 hồ sơ (…)": each clause of a
@@ -564,6 +565,8 @@ def _subjects(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[t
         if lead is not None and ctx.folded.startswith(",", lead.end()):
             s = _skip_space(ctx.folded, lead.end() + 1)  # "Trong đó, Phòng Tài nguyên và Môi trường tiếp nhận …"
         found = _subject(ctx, s, end) if s < end else None
+        if found is None and s < end and (cut == start or cut in sentences):
+            found = _unit_subject(ctx, s, end)
         if found is None:
             continue
         scope = sc.of_words(base, s, found[1], lead=True)
@@ -571,6 +574,17 @@ def _subjects(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[t
             until = ctx.inline.sentence(s)[1] if cut == start or cut in sentences else ctx.inline.clause(s)[1]
             out.append((s, min(until, end), scope))
     return out
+
+
+def _unit_subject(ctx: Ctx, s: int, end: int) -> tuple[str, int] | None:
+    """A sentence that opens with a named unit ("Thôn Bắc tiếp nhận 412 hồ sơ; …", "Phường Tây đã giải quyết
+    …"): the unit's name and where it ends, when something is said of it before any figure."""
+    stop = min(ctx.inline.sentence(s)[1], end)
+    first = next((q.start for q in ctx.between(s, stop) if _counts(q)), stop)
+    found = classify(ctx, s, first) if first > s else None
+    if found is None or found[0] != "unit" or found[2] != s:
+        return None
+    return found[1], found[3]
 
 
 _NESTED_MAX = 64

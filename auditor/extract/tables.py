@@ -46,12 +46,14 @@ class Layout:
     unit: str | None = None  # the caption's "đơn vị tính"
     keyed: bool = False  # rows are named figures ("Tổng tiếp nhận | 9.604"), not units: no column sums
     rows_are_fields: bool = False  # the label column is headed "Lĩnh vực …": each row a field
+    rows_are_procedures: bool = False  # headed "Tên thủ tục": each row a procedure, never a unit or an office
     children: dict[int, list[Row]] = field(default_factory=dict)  # id(row) -> its sub-rows ("- Đúng hẹn")
     subtotals: list[Row] = field(default_factory=list)  # "Cộng cấp xã", "II | Cấp xã": a sum of some rows
     named_rows: bool = False  # most rows are named figures ("Tổng số hồ sơ tiếp nhận", "- Trực tuyến")
     rates: bool = False  # "Đơn vị tính: %": every figure is a rate of its own row
     continued: list[Row] = field(default_factory=list)  # its rows after a page break, when the total row opens it
     earlier: list[Row] = field(default_factory=list)  # its rows before a page break, when the total row closes it
+    follows: bool = False  # it carries on the table before it, which a page broke off
 
 
 def read_tables(ctx: Ctx, sc: Scopes) -> None:
@@ -71,6 +73,9 @@ def read_tables(ctx: Ctx, sc: Scopes) -> None:
         read.append((node, layout))
     for (_, before), (_, after) in zip(read, read[1:]):
         if _continues(before, after):
+            after.follows = True
+            if before.subtotals or before.children or after.subtotals or after.children:
+                continue  # groups a page broke: which rows its total adds up is not read across the break
             if before.total is not None and before.total.start < before.data[0].start:
                 before.continued = after.data  # "Tổng cộng" opens the table: it sums the next page's rows too
             elif before.total is None and after.total is not None and after.total.start > after.data[-1].start:
@@ -140,6 +145,8 @@ def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
     layout = Layout(table, columns, label, [j for j in texts if j != label], unit=unit, rates=in_percent)
     layout.rows_are_fields = label is not None and bool(lex.field_list.pattern and re.search(
         r"\bl[a-z0-9]{1,2}nh v[a-z]{1,2}c\b", fold(table.heading(label))))
+    layout.rows_are_procedures = label is not None and not layout.rows_are_fields \
+        and lex.procedure_heading.search(fold(table.heading(label))) is not None
     for c in columns:
         if c.kind in ("count", "delta") and c.unit is None:
             c.unit = unit if unit != "other" else None
@@ -642,7 +649,7 @@ class _TableReader:
         if lay.label is None or _restates_section(self, scope):
             return self._caption_scope(scope)
         kinds = {classify(self.ctx, r.cells[lay.label].start, r.cells[lay.label].end)[0]
-                 for r in lay.data if r.cells[lay.label].text}
+                 for r in lay.data if r.cells[lay.label].text} if not lay.rows_are_procedures else set()
         if lay.rows_are_fields:
             kinds.add("field")  # rows under a "Lĩnh vực" heading name fields without the word
         while scope.parent is not None and scope.kind in ("level", "unit", "agency", "field", "group") and \
@@ -696,7 +703,7 @@ class _TableReader:
         kind, name, a, b = found
         if kind == "whole":
             return self.context
-        if kind in ("topic", "other"):
+        if kind in ("topic", "other") or lay.rows_are_procedures:
             words = " ".join(re.sub(r"\([^)]*\)", " ", fold(cell.text)).split())
             if lay.rows_are_fields:
                 kind, name = "field", normal_name("linh vuc " + words)
@@ -823,7 +830,7 @@ class _TableReader:
         lay = self.layout
         top = [r for r in lay.earlier + lay.data + lay.continued if not any(r in kids for kids in lay.children.values())]
         if lay.total is None or len(top) < 2 or lay.table.misaligned or lay.rates or _stray_row(lay, top) \
-                or _continued(lay) and not lay.earlier:
+                or (_continued(lay) or lay.follows) and not lay.earlier:
             self._sub_rows()  # a shifted row is in the total too; a table's second page holds only some of its rows
             return
         for c in lay.columns:
