@@ -92,7 +92,9 @@ def _continues(before: Layout, after: Layout) -> bool:
     if not after.data or not (_continued(after) or same_heading) or before.table.width != after.table.width \
             or before.label != after.label or not before.data:
         return False
-    last, first = _index(before.data[-1], before.label), _index(after.data[0], after.label)
+    # the last numbered row of the table as written: a group row read as its total may close `before.data`
+    last = next((i for r in reversed(before.table.rows) if (i := _index(r, before.label)).isdigit()), "")
+    first = _index(after.data[0], after.label)
     return last.isdigit() and first.isdigit() and int(first) == int(last) + 1
 
 
@@ -566,7 +568,8 @@ def _place_groups(ctx: Ctx, table: Table) -> None:
         return
     for k, j0 in enumerate(opens):
         for j in range(j0, opens[k + 1] if k + 1 < len(opens) else len(group.cells)):
-            group.cells[j] = groups[k]
+            if j < len(leaf.cells) and leaf.cells[j].text:  # a column headed from the rows above ("Tỷ lệ (%)") is no leaf of it
+                group.cells[j] = groups[k]
 
 
 def _consecutive(texts: list[str]) -> bool:
@@ -710,7 +713,13 @@ class _TableReader:
             else:
                 kind, name = "row", normal_name(words)
         label = " ".join(self.ctx.text[cell.start:cell.end].split())
-        return self.sc.new(self.context, kind, name, label[:80], cell.start, cell.end)
+        scope = self.sc.new(self.context, kind, name, label[:80], cell.start, cell.end)
+        if scope is self.context and lay.total is not None:
+            # "Bộ phận Một cửa xã" as one row among the commune's reception points, over "Tổng cộng": the
+            # reporting body's own office is one part here, not the whole the total row gives
+            words = " ".join(re.sub(r"\([^)]*\)", " ", fold(cell.text)).split())
+            scope = self.sc.new(self.context, "row", normal_name(words), label[:80], cell.start, cell.end)
+        return scope
 
     # ---------------------------------------------------------------- cells
     def count(self, r: Row, j: int) -> Item | None:
