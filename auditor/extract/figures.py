@@ -74,7 +74,7 @@ def read_figures(ctx: Ctx) -> None:
             q = ctx.at(m.start(1))
             if q and not q.percent:
                 q.role = "noise"
-    not_quantity_at = {m.end() for m in _near(lex.not_quantity_before, f, near)}
+    not_quantity_at = {m.end() for m in _near(lex.not_quantity_before, f, near) if not _inside_a_name(text, m.start())}
     delta_at = {m.end() for m in _near(lex.delta_before, f, near)}
     for i, q in enumerate(qs):
         if q.start in approx_at and q.start not in exact_at:
@@ -111,6 +111,20 @@ def _ranges(ctx: Ctx) -> None:
             m = ctx.lex.range_to.match(ctx.folded, a.end)
             if m is not None and m.end() == b.start:
                 a.unit = b.unit
+
+
+_WORD_BEFORE = re.compile(r"(\w+) $")
+_WORD_AT = re.compile(r"\w+")
+
+
+def _inside_a_name(text: str, pos: int) -> bool:
+    """"xã Chiến Thắng 6 việc": a capitalised word right after another capitalised one is part of a name,
+    not the "tháng" of a month (folded, the two are one word); "Tháng 6" opening a sentence still is."""
+    word = _WORD_AT.match(text, pos)
+    if word is None or not word.group().istitle():
+        return False  # "tháng 6"; and a heading in capitals ("QUYẾT ĐỊNH SỐ 2114") capitalises every word
+    m = _WORD_BEFORE.search(text, max(0, pos - 30), pos)
+    return m is not None and m.group(1).istitle()
 
 
 def _direction(lex, words: str) -> str:

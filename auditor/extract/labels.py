@@ -17,6 +17,8 @@ from .relations import Relations
 
 _LABEL_REACH = 45  # a label ending further than this before its figure names something else
 _AFTER_REACH = 3  # a label after a figure starts right after it (fillers "đã", "được" aside)
+# "(,) qua bưu chính và ": the words of one more kind of the figure before, a joiner (folded text)
+_NAMES_ON = re.compile(r"\s*,?\s*[^,;:()\d]{2,40}?\s(?:va|hoac)\s+")
 
 
 class Labeller:
@@ -56,7 +58,7 @@ class Labeller:
             after, at_after, end_after = self._after(q)
             if after and all(a.key != b.key for a in after for b in labels):
                 labels, at, end = after, at_after, end_after
-        if labels and at == "before" and self._joined_after_another(q, end):
+        if labels and at == "before" and (self._joined_after_another(q, end) or self._kind_of_the_one_before(q)):
             after, at_after, end_after = self._after(q)
             if after:
                 labels, at, end = after, at_after, end_after
@@ -93,6 +95,17 @@ class Labeller:
         prev = self.ctx.prev_figure(q)
         return prev is not None and prev.role == "quantity" and prev.end >= self.ctx.inline.clause(q.start)[0] \
             and id(prev) not in self.fact_of
+
+    def _kind_of_the_one_before(self, q: Quantity) -> bool:
+        """"644 hồ sơ trực tiếp, qua bưu chính và 55 hồ sơ kỳ trước chuyển sang": the words between the two
+        figures go on naming the one before (its second channel) up to the joiner; q is named after it."""
+        prev = self.ctx.prev_figure(q)
+        if prev is None or prev.role != "quantity" or id(prev) not in self.fact_of:
+            return False
+        f = self.ctx.folded
+        um = self.ctx.lex.any_unit.match(f, prev.end)
+        said = max(um.end() if um else prev.end, self.label_end.get(id(prev), 0))
+        return _NAMES_ON.fullmatch(f, said, q.start) is not None
 
     def _after_a_list(self, q: Quantity) -> bool:
         """Whether two or more counts stand before q in its sentence."""

@@ -273,7 +273,10 @@ def _name(kind: str, m: re.Match, ctx: Ctx, offset: int, end: int) -> tuple[str,
         text = ctx.text
         while len(words) < 5:
             wm = _NAME_WORD.match(text, pos, end)
-            if not wm or not (wm.group(1)[0].isupper() or _NUMBERED_NAME.fullmatch(wm.group(1))) or "\t" in text[pos:wm.start(1)] \
+            # a number names a unit right after its type word ("Phường 3", "Khu phố 2"); after a name, it is a
+            # figure ("xã An Phú 5 việc")
+            if not wm or not (wm.group(1)[0].isupper() or not words and _NUMBERED_NAME.fullmatch(wm.group(1))) \
+                    or "\t" in text[pos:wm.start(1)] \
                     or "  " in text[pos:wm.start(1)]:
                 break
             words.append(wm.group(1))
@@ -576,13 +579,20 @@ def _subjects(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[t
     return out
 
 
+_COUNT_WORDS = re.compile(r"(?:\d{1,2}|hai|ba|bon|nam|sau|bay|tam|chin|muoi|cac|nhung)\s+")
+
+
 def _unit_subject(ctx: Ctx, s: int, end: int) -> tuple[str, int] | None:
-    """A sentence that opens with a named unit ("Thôn Bắc tiếp nhận 412 hồ sơ; …", "Phường Tây đã giải quyết
-    …"): the unit's name and where it ends, when something is said of it before any figure."""
+    """A sentence that opens with a named unit or a group of procedures ("Thôn Bắc tiếp nhận 412 hồ sơ; …",
+    "Hai nhóm thủ tục liên thông tiếp nhận 2.905 hồ sơ: …"): its name and where it ends, when something
+    is said of it before any figure."""
     stop = min(ctx.inline.sentence(s)[1], end)
     first = next((q.start for q in ctx.between(s, stop) if _counts(q)), stop)
     found = classify(ctx, s, first) if first > s else None
-    if found is None or found[0] != "unit" or found[2] != s:
+    if found is None or found[0] not in ("unit", "group"):
+        return None
+    counted = _COUNT_WORDS.match(ctx.folded, s)
+    if found[2] != s and not (found[0] == "group" and counted is not None and counted.end() == found[2]):
         return None
     return found[1], found[3]
 
