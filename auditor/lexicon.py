@@ -76,6 +76,7 @@ class ScopeSpec(_Strict):
     other_time_asides: list[str]
     other_times: list[str] = []
     field_lists: list[str]
+    field_announcements: list[str] = []
     period_openers: list[str]
     sentence_period_openers: list[str] = []
     period_list_joins: list[str] = []
@@ -231,6 +232,7 @@ class Lexicon:
     aside_other_time: re.Pattern
     other_time: re.Pattern  # another period named right before a figure ("cùng kỳ năm 2023 là …")
     field_list: re.Pattern
+    field_announcement: re.Pattern
     period_opener: re.Pattern
     sentence_period_opener: re.Pattern  # a block-opening period that holds for its sentence only
     period_list_join: re.Pattern  # the word before the last of a list of periods ("… và tháng 12 …")
@@ -645,6 +647,7 @@ def _scope_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         aside_other_time=_at(sco.other_time_asides, a, f"{where}: scopes.other_time_asides"),
         other_time=_any(sco.other_times or ["(?!)"], a, f"{where}: scopes.other_times"),
         field_list=_any(sco.field_lists, a, f"{where}: scopes.field_lists"),
+        field_announcement=_any(sco.field_announcements or ["(?!)"], a, f"{where}: scopes.field_announcements"),
         period_opener=_at(sco.period_openers, a, f"{where}: scopes.period_openers"),
         sentence_period_opener=_at(sco.sentence_period_openers or ["(?!)"], a, f"{where}: scopes.sentence_period_openers"),
         numbered_period=_any(sco.numbered_periods or ["(?!)"], a, f"{where}: scopes.numbered_periods"),

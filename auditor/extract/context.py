@@ -37,6 +37,7 @@ class Ctx:
     sub_spans: dict[int, list[tuple[int, int, Scope]]] = field(default_factory=dict)  # id(node) -> narrower spans in it
     _span_index: dict[int, tuple] = field(default_factory=dict, repr=False)  # id(node) -> its spans sorted, for scope_at
     classified: dict[tuple[int, int], tuple | None] = field(default_factory=dict, repr=False)  # span -> what it names
+    field_lines: set[int] = field(default_factory=set, repr=False)  # id(node) of blocks whose lines each name a field
 
     def __post_init__(self) -> None:
         self.folded = fold(self.text)

@@ -97,7 +97,7 @@ class Relations:
                 # "… 2.528/2.532 hồ sơ. Phát sinh ở lĩnh vực: …": a sentence opening with the marker breaks
                 # down the figure the sentence before ends with
                 before = self.items(max(start, m.start() - _TOTAL_GAP), m.start(), depth_of=aside)
-                if before and self._ends_a_list(before[-1], m.start()):
+                if before and _ends_a_list(self, before[-1], m.start()):
                     continue
             if not before:
                 continue
@@ -127,14 +127,6 @@ class Relations:
                        for q in ctx.between(m.end(), list_end) if inline.aside(q.start) == aside)
             self.add(Breakdown(total, parts, "marker", complete, ctx.scope_at(total[0].start), total[0].start, list_end,
                                word=word, gaps=gaps))
-
-    def _ends_a_list(self, last: Item, before: int) -> bool:
-        """"Có 9 phản ánh về quy định và 79 về hành vi. Phân theo lĩnh vực: …": the sentence before ends
-        with one of two or more figures it lists side by side, so its last figure is no whole the new
-        sentence could break down (their whole may stand earlier still): which one it is, is not said."""
-        s_start = self.ctx.inline.sentence(last[0].start)[0]
-        unit = self.unit_of(last)
-        return sum(1 for it in self.items(s_start, before) if self.unit_of(it) == unit and len(it) == len(last)) >= 2
 
     def _list_end(self, start: int, end: int, aside) -> int:
         """A list ends at the next "trong đó" of its own bracket level (that part breaks down further),
@@ -583,6 +575,15 @@ def _all(text: str, ch: str, start: int, end: int):
     while i >= 0:
         yield i
         i = text.find(ch, i + 1, end)
+
+
+def _ends_a_list(rel: Relations, last: Item, before: int) -> bool:
+    """"Có 9 phản ánh về quy định và 79 về hành vi. Phân theo lĩnh vực: …": the sentence before ends
+    with one of two or more figures it lists side by side, so its last figure is no whole the new
+    sentence could break down (their whole may stand earlier still): which one it is, is not said."""
+    s_start = rel.ctx.inline.sentence(last[0].start)[0]
+    unit = rel.unit_of(last)
+    return sum(1 for it in rel.items(s_start, before) if rel.unit_of(it) == unit and len(it) == len(last)) >= 2
 
 
 def read_relations(ctx: Ctx) -> Relations:

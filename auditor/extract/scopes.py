@@ -367,11 +367,17 @@ def assign_scopes(ctx: Ctx) -> Scopes:
     return sc
 
 
-def _walk(ctx: Ctx, sc: Scopes, node: Node, scope: Scope) -> None:
+def _walk(ctx: Ctx, sc: Scopes, node: Node, scope: Scope, announced: bool = False) -> None:
     previous = None  # the scope the item before opened, which a paragraph after it continues
     for child in node.children:
         own = scope
-        if child.kind in ("item", "paragraph"):
+        lead = _field_lead(ctx, child.body_start, child.end, announced) if child.kind in ("item", "paragraph") else None
+        if lead is not None:
+            # "Chia theo lĩnh vực:" over "- Hộ tịch (617): …": each line names a field the lexicon need not know
+            own = _field_scope(ctx, sc, scope, *lead)
+            ctx.field_lines.add(id(child))
+        elif child.kind in ("item", "paragraph"):
+            announced = False
             a, b = _head_span(ctx, child)
             if _names_scope(ctx, child, b):
                 own = sc.of_words(scope, a, b, lead=True, title=child.is_heading) or scope
@@ -384,10 +390,51 @@ def _walk(ctx: Ctx, sc: Scopes, node: Node, scope: Scope) -> None:
                 and not (own.kind == "other" and _broken_down(ctx, child)) else None
         elif child.kind != "paragraph":
             previous = None
-        _walk(ctx, sc, child, own)
+        announces = _announces_fields(ctx, child)
+        _walk(ctx, sc, child, own, announces)
+        announced = announced or announces
 
 
 _SUBJECT_KINDS = ("field", "group", "level", "unit", "agency")
+_PAREN_FIGURE = re.compile(r"\s*\(\s*[\d.,]+\s*(?:[a-z]{1,6}\s*)?\)\s*$")  # "(617)", "(617 hs)" closing a lead
+
+
+def _announces_fields(ctx: Ctx, node: Node) -> bool:
+    """A block whose own words end by announcing lines by field ("Chia theo lĩnh vực:", "4. Theo lĩnh vực")."""
+    if node.kind not in ("item", "paragraph", "heading", "section"):
+        return False
+    end = node.children[0].start if node.children and node.children[0].start < node.end else node.end
+    own = ctx.folded[max(node.body_start, end - 80):end]
+    return ctx.lex.field_announcement.search(own.rstrip()) is not None
+
+
+def _field_lead(ctx: Ctx, start: int, end: int, announced: bool) -> tuple[int, int] | None:
+    """The name before the colon that opens a line ("Hộ tịch: …" after "Chia theo lĩnh vực:", or anywhere
+    "Chứng thực (505): …", a name with its total in brackets), without the bracketed total; None when
+    the line opens otherwise, or its lead names a level, a unit, a period … (those open their own scopes)."""
+    f = ctx.folded
+    s = _skip_numbering(ctx.text, _skip_space(f, start))
+    colon = f.find(":", s, min(end, s + _LEAD_MAX))
+    if colon < 0 or "\n" in f[s:colon]:
+        return None
+    paren = _PAREN_FIGURE.search(f, s, colon)
+    if paren is None and not announced:
+        return None
+    stop = paren.start() if paren else colon
+    words = f[s:stop].split()
+    if not 1 <= len(words) <= 6 or any(ch.isdigit() for ch in f[s:stop]) or ctx.between(s, stop):
+        return None
+    found = classify(ctx, s, stop)
+    if found is not None and found[0] not in ("topic", "other", "field"):
+        return None
+    return s, stop
+
+
+def _field_scope(ctx: Ctx, sc: Scopes, parent: Scope, a: int, b: int) -> Scope:
+    words = ctx.folded[a:b]
+    name = normal_name(words if ctx.lex.scope_kinds and words.lstrip().startswith("linh vuc") else "linh vuc " + words)
+    label = " ".join(ctx.text[a:b].split()).strip(" :;,.-–")
+    return sc.new(parent, "field", name, f"lĩnh vực {label}" if not label.lower().startswith("lĩnh vực") else label, a, b)
 
 
 def _names_another(ctx: Ctx, node: Node) -> bool:
@@ -520,6 +567,7 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
                 reach = inline.sentence(colon)[1] if whole else inline.clause(colon)[1]
                 spans.append((s, min(reach, end), scope))
         spans += _field_list(ctx, sc, base, body_start, end)
+        spans += _field_lines(ctx, sc, base, body_start, end, id(node) in ctx.field_lines)
         # a level or a unit named inside a clause: "tỷ lệ đúng hạn của cấp huyện (82.92%)", "… 9.127 hồ sơ
         # ở cấp xã", "Đơn vị nhiều nhất: phường Tân Mỹ với 1.204 hồ sơ"
         head = _head_span(ctx, node)[1] if ctx.node_scope.get(id(node)) is not ctx.node_scope.get(id(node.parent)) else body_start
@@ -745,6 +793,23 @@ def _field_list(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list
             name = normal_name("linh vuc " + f[s:colon])
             label = " ".join(ctx.text[s:colon].split())
             out.append((s, b, sc.new(base, "field", name, f"lĩnh vực {label}", s, colon)))
+    return out
+
+
+def _field_lines(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int, announced: bool) -> list[tuple[int, int, Scope]]:
+    """The lines after the first of a block that open with a field's name ("Hộ tịch: …;⏎Chứng thực: …"
+    after "Theo lĩnh vực:", or "Chứng thực (505): …" anywhere): each line its own field's, to its end."""
+    out = []
+    pos = ctx.text.find("\n", start, end)
+    # "4. Theo lĩnh vực:⏎Hộ tịch: …⏎Chứng thực: …" as one block: its first line announces the lines after it
+    announced = announced or pos >= 0 and ctx.lex.field_announcement.search(ctx.folded[start:pos].rstrip()) is not None
+    while pos >= 0:
+        line_end = ctx.text.find("\n", pos + 1, end)
+        stop = line_end if line_end >= 0 else end
+        lead = _field_lead(ctx, pos + 1, stop, announced)
+        if lead is not None:
+            out.append((lead[0], stop, _field_scope(ctx, sc, base, *lead)))
+        pos = line_end
     return out
 
 

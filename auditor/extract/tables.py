@@ -714,12 +714,7 @@ class _TableReader:
                 kind, name = "row", normal_name(words)
         label = " ".join(self.ctx.text[cell.start:cell.end].split())
         scope = self.sc.new(self.context, kind, name, label[:80], cell.start, cell.end)
-        if scope is self.context and lay.total is not None:
-            # "Bộ phận Một cửa xã" as one row among the commune's reception points, over "Tổng cộng": the
-            # reporting body's own office is one part here, not the whole the total row gives
-            words = " ".join(re.sub(r"\([^)]*\)", " ", fold(cell.text)).split())
-            scope = self.sc.new(self.context, "row", normal_name(words), label[:80], cell.start, cell.end)
-        return scope
+        return _part_row(self, cell, label) if scope is self.context and lay.total is not None else scope
 
     # ---------------------------------------------------------------- cells
     def count(self, r: Row, j: int) -> Item | None:
@@ -941,6 +936,13 @@ class _TableReader:
                     self.ctx.report.ranks.append(RankClaim(qs[0], qs[1], cell.start, cell.end))
                 elif len(qs) == 1:
                     qs[0].role = "rank"
+
+
+def _part_row(reader: "_TableReader", cell: Cell, label: str) -> Scope:
+    """"Bộ phận Một cửa xã" as one row among the commune's reception points, over "Tổng cộng": the
+    reporting body's own office is one part here, not the whole the total row gives."""
+    words = " ".join(re.sub(r"\([^)]*\)", " ", fold(cell.text)).split())
+    return reader.sc.new(reader.context, "row", normal_name(words), label[:80], cell.start, cell.end)
 
 
 def _restates_section(self: "_TableReader", scope: Scope) -> bool:
