@@ -223,7 +223,25 @@ def _fractions(ctx: Ctx) -> None:
             a.role, b.role = "numerator", "denominator"
             a.unit = b.unit
             # only a count above its base needs the reading; "28/28 nhiệm vụ … theo Kế hoạch" is a part of its whole
-            b.target = a.value > b.value and ctx.lex.target_after.match(ctx.folded, b.end) is not None
+            b.target = a.value > b.value and (ctx.lex.target_after.match(ctx.folded, b.end) is not None
+                                              or _compares_periods(ctx, a))
+
+
+_COMPARED_REACH = 40  # "bằng 123,9% cùng kỳ năm 2023 (216.203/…)": the percentage stands this close before
+
+
+def _compares_periods(ctx: Ctx, a: Quantity) -> bool:
+    """A fraction in brackets after a change or a comparison ("tăng 62,5% (5.312/3.269)", "bằng 123,9% cùng
+    kỳ năm 2023 (216.203/174.498)"): now over then, which may pass 100%, not a part over its whole."""
+    i = ctx.index(a) - 1
+    while i >= 0 and ctx.qs[i].role in ("year", "date", "other", "docref"):
+        i -= 1  # "… cùng kỳ năm 2023 (…"
+    p = ctx.qs[i] if i >= 0 else None
+    if p is None or not p.percent or a.start - p.end > _COMPARED_REACH or "(" not in ctx.text[p.end:a.start]:
+        return False
+    f = ctx.folded
+    return p.role == "delta" or ctx.lex.comparison_after.match(f, p.end) is not None \
+        or ctx.lex.comparison_before.search(f, max(0, p.start - _COMPARED_REACH), p.start) is not None
 
 
 _LINE_BREAK = re.compile(r"[.,]? *\n *")

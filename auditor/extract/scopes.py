@@ -380,7 +380,7 @@ def _walk(ctx: Ctx, sc: Scopes, node: Node, scope: Scope, announced: bool = Fals
             announced = False
             a, b = _head_span(ctx, child)
             if _names_scope(ctx, child, b):
-                own = sc.of_words(scope, a, b, lead=True, title=child.is_heading) or scope
+                own = _with_period(ctx, sc, sc.of_words(scope, a, b, lead=True, title=child.is_heading) or scope, b)
             elif child.kind == "paragraph" and previous is not None and not _names_another(ctx, child):
                 own = previous  # "- Bộ phận Một cửa cấp xã đã tiếp nhận …" then "Tỷ lệ … trực tuyến …"
         ctx.node_scope[id(child)] = own
@@ -397,6 +397,23 @@ def _walk(ctx: Ctx, sc: Scopes, node: Node, scope: Scope, announced: bool = Fals
 
 _SUBJECT_KINDS = ("field", "group", "level", "unit", "agency")
 _PAREN_FIGURE = re.compile(r"\s*\(\s*[\d.,]+\s*(?:[a-z]{1,6}\s*)?\)\s*$")  # "(617)", "(617 hs)" closing a lead
+
+
+def _with_period(ctx: Ctx, sc: Scopes, own: Scope, head_end: int) -> Scope:
+    """"- Cấp huyện lũy kế 9 tháng tiếp nhận …" beside "- Cấp huyện quý III tiếp nhận …": a period named
+    after the level or the unit a head opens with narrows it to that period."""
+    if own.kind not in ("level", "unit", "agency", "field", "group") or not own.start < own.end < head_end:
+        return own
+    rest = own.end
+    for kind, rx in ctx.lex.scope_kinds:
+        if kind != "period":
+            continue
+        m = rx.search(ctx.folded, rest, head_end)
+        if m is None or ctx.folded[rest:m.start()].strip(" ,"):
+            return own  # only a period right after the name ("Cấp huyện lũy kế …"), not one further on
+        label = " ".join(ctx.text[m.start():m.end()].split())
+        return sc.new(own, "period", normal_name(m.group(0)), label, m.start(), m.end())
+    return own
 
 
 def _announces_fields(ctx: Ctx, node: Node) -> bool:
@@ -624,7 +641,30 @@ def _subjects(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[t
         if scope is not None and scope.kind != "other":
             until = ctx.inline.sentence(s)[1] if cut == start or cut in sentences else ctx.inline.clause(s)[1]
             out.append((s, min(until, end), scope))
-    return out
+    return out + _named_items(ctx, sc, base, listed, end)
+
+
+def _named_items(ctx: Ctx, sc: Scopes, base: Scope, cuts: list[int], end: int) -> list[tuple[int, int, Scope]]:
+    """"… tại các xã (373 hồ sơ, trực tuyến 300): Tân Lập 120 (trực tuyến 100); An Hòa 253 (…)": clauses of
+    a list that each open with a proper name and its figure are each that one's, when two or more do.
+    A name is capitalised words that the lexicon does not read as a label ("Trực tuyến 300" is one)."""
+    found = []
+    for cut in cuts:
+        s = _skip_space(ctx.folded, cut)
+        stop = min(ctx.inline.clause(s)[1], end)
+        first = next((q for q in ctx.between(s, stop) if _counts(q)), None)
+        if first is None:
+            continue
+        words = ctx.text[s:first.start].split()
+        if not 1 <= len(words) <= 4 or not all(w.istitle() and w.isalpha() for w in words):
+            continue
+        kind = classify(ctx, s, first.start)
+        if kind is not None and kind[0] not in ("other",) or ctx.lex.label_regex.search(ctx.folded, s, first.start):
+            continue
+        found.append((s, stop, " ".join(words)))
+    if len(found) < 2:
+        return []
+    return [(a, b, sc.new(base, "row", normal_name(fold(name)), name, a, a + len(name))) for a, b, name in found]
 
 
 _COUNT_WORDS = re.compile(r"(?:\d{1,2}|hai|ba|bon|nam|sau|bay|tam|chin|muoi|cac|nhung)\s+")
