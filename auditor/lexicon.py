@@ -107,6 +107,7 @@ class RelationSpec(_Strict):
     overlapping_units: list[str] = []
     overlapping_traits: list[str] = []
     target_after: list[str] = []
+    deducted_before: list[str] = []
     rate_includes: dict[str, list[str]] = {}
     share_after: list[str]
     of_total: list[str]
@@ -260,6 +261,7 @@ class Lexicon:
     overlapping_units: frozenset[str]  # "21 cán bộ, trong đó: nữ 08, đảng viên 19": parts that may overlap
     overlapping_traits: re.Pattern  # … when they are named by such traits
     target_after: re.Pattern
+    deducted_before: re.Pattern
     rate_includes: dict[str, tuple[str, ...]]
     share_after: re.Pattern
     of_total: re.Pattern
@@ -389,8 +391,8 @@ def first_chars(pattern: str, digits: bool = False) -> frozenset[str] | None:
     def of(items) -> frozenset[str] | None:
         optional: set[str] = set()  # first characters of optional parts met so far
         for op, av in items:
-            if op is c.AT:  # \b, ^: zero width, look at what follows
-                continue
+            if op is c.AT or op in (c.ASSERT, c.ASSERT_NOT):
+                continue  # \b, ^, look-arounds: zero width, the first character is what follows
             if op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] == 0:
                 sub = of(av[2])
                 if sub is None:
@@ -685,6 +687,7 @@ def _relation_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         overlapping_units=frozenset(rel.overlapping_units),
         overlapping_traits=_any(rel.overlapping_traits or ["(?!)"], a, f"{where}: relations.overlapping_traits"),
         target_after=_at(rel.target_after or ["(?!)"], a, f"{where}: relations.target_after"),
+        deducted_before=_any(rel.deducted_before or ["(?!)"], a, f"{where}: relations.deducted_before"),
         rate_includes={k: tuple(v) for k, v in rel.rate_includes.items()},
         share_after=_at(rel.share_after, a, f"{where}: relations.share_after"),
         of_total=_any(rel.of_total, a, f"{where}: relations.of_total"),

@@ -641,7 +641,7 @@ def _subjects(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[t
         if scope is not None and scope.kind != "other":
             until = ctx.inline.sentence(s)[1] if cut == start or cut in sentences else ctx.inline.clause(s)[1]
             out.append((s, min(until, end), scope))
-    return out + _named_items(ctx, sc, base, listed, end)
+    return out + _named_items(ctx, sc, base, [start] + listed, end)
 
 
 def _named_items(ctx: Ctx, sc: Scopes, base: Scope, cuts: list[int], end: int) -> list[tuple[int, int, Scope]]:

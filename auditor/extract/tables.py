@@ -678,6 +678,8 @@ class _TableReader:
         if start <= 0 or start >= cap.end:
             return scope
         named = self.sc.of_words(scope, start, cap.end, lead=True, title=True)
+        if named is not None and named.kind == "period":
+            return _other_period(self, scope, named)
         return named if named is not None and named.kind in ("agency", "level", "own", "unit", "group", "field") else scope
 
     def run(self) -> None:
@@ -936,6 +938,16 @@ class _TableReader:
                     self.ctx.report.ranks.append(RankClaim(qs[0], qs[1], cell.start, cell.end))
                 elif len(qs) == 1:
                     qs[0].role = "rank"
+
+
+def _other_period(reader: "_TableReader", scope: Scope, named: Scope) -> Scope:
+    """"Bảng 2. Kết quả quý III theo cấp" inside the section "Lũy kế 9 tháng": a caption that names another
+    period than the section's holds its rows apart from it. (A caption naming a period in a section of
+    none is as a rule the report's own period, as in "QUÝ III NĂM 2024" over a quarter's appendix.)"""
+    section = next((s for s in reversed(scope.chain()) if s.kind == "period"), None)
+    if section is None or section.name == named.name or section.parent is None:
+        return scope
+    return reader.sc.new(section.parent, "period", named.name, named.label, named.start, named.end)
 
 
 def _part_row(reader: "_TableReader", cell: Cell, label: str) -> Scope:

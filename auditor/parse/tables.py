@@ -96,6 +96,12 @@ def split_cells(text: str, start: int, end: int) -> list[Cell]:
             pos = m.end()
         cells.append(_cell(text, inner + pos, inner + len(body)))
         return cells
+    if "\t" not in line and line.count("|") >= 3:  # "STT | Đơn vị | Tiếp nhận | …": pipes without the outer ones
+        cells, pos = [], 0
+        for part in line.split("|"):
+            cells.append(_cell(text, start + pos, start + pos + len(part)))
+            pos += len(part) + 1
+        return cells
     if "\t" in line:
         cells, pos = [], 0
         for part in line.split("\t"):
@@ -112,6 +118,11 @@ def split_cells(text: str, start: int, end: int) -> list[Cell]:
         pos = m.end()
     cells.append(_cell(text, start + pos, end))
     return cells
+
+
+def _set_apart(line: str) -> bool:
+    """Cells set apart by tabs or pipes, not by their place on the line."""
+    return "\t" in line or bool(_PIPED.match(line)) or line.count("|") >= 3
 
 
 def _cell(text: str, a: int, b: int) -> Cell:
@@ -151,12 +162,12 @@ def _is_data(cells: list[Cell]) -> bool:
 def read_table(text: str, lines: list[tuple[int, int]]) -> Table | None:
     raw = [(s, e, split_cells(text, s, e)) for s, e in lines if text[s:e].strip()]
     raw = [r for r in raw if not _is_rule(r[2])]
-    if not any("\t" in text[s:e] or _PIPED.match(text[s:e]) for s, e, _ in raw):
+    if not any(_set_apart(text[s:e]) for s, e, _ in raw):
         # a space-set table's ruling that OCR read as a character of its own ("1.811   |   1.722"): no cell
         raw = [(s, e, [c for c in cells if c.text not in _OCR_RULES]) for s, e, cells in raw]
     if not raw:
         return None
-    spaced = not any("\t" in text[s:e] or _PIPED.match(text[s:e]) for s, e, _ in raw)
+    spaced = not any(_set_apart(text[s:e]) for s, e, _ in raw)
     first_data = next((i for i, (_, _, cells) in enumerate(raw) if _is_data(cells) and not _is_column_numbers(cells)), None)
     if first_data is None:
         return None
