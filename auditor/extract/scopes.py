@@ -44,9 +44,10 @@ class Scopes:
         if kind == "agency" and parent.kind in ("agency", "level", "own") and not _levels_named(name):
             return parent
         named = _levels_named(name) if kind == "agency" else []
-        if named == ["province"] and "cap" not in name.split():
+        province = self.ctx.report.header.level == "province"
+        if kind == "agency" and (named == ["province"] or not named and province) and "cap" not in name.split():
             # a province's dossiers go to its service centre, its departments and the central agencies' branches:
-            # "Trung tâm Phục vụ hành chính công tỉnh" is one of them, not the level; a district's or a
+            # "Trung tâm Phục vụ hành chính công (tỉnh)" is one of them, not the level; a district's or a
             # commune's one-stop office is its level's only door
             return self._interned(parent, kind, name, label, start, end)
         if len(named) == 1 and not self._own_level(kind, name):
