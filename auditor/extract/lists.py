@@ -116,6 +116,8 @@ def split_items(body: str, offset: int, named: re.Pattern | None = None) -> tupl
             items.append((offset + s + len(part) - len(part.lstrip()), offset + e - (len(part) - len(part.rstrip()))))
     if not items:
         return items, None
+    if sep == "," and named is not None:
+        items = _joined_names(body, offset, items, named)
     s, e = items[-1]
     last = body[s - offset:e - offset]
     m = None
@@ -147,3 +149,15 @@ def split_items(body: str, offset: int, named: re.Pattern | None = None) -> tupl
         items[-1:] = [(s, s + m.start()), (s + m.end(), e)]
         other = len(items) - 1
     return items, (None if sure else other)
+
+
+def _joined_names(body: str, offset: int, items: list[tuple[int, int]], named: re.Pattern) -> list[tuple[int, int]]:
+    """Items a known name with a comma in it spans, as one ("Sở Văn hóa, Thể thao và Du lịch")."""
+    folded = fold(body)
+    for m in named.finditer(folded):
+        a, b = offset + m.start(), offset + m.end()
+        inside = [i for i, (s, e) in enumerate(items) if s < b and a < e]
+        if len(inside) >= 2:
+            first, last = inside[0], inside[-1]
+            items = items[:first] + [(items[first][0], items[last][1])] + items[last + 1:]
+    return items
