@@ -224,7 +224,7 @@ def _fractions(ctx: Ctx) -> None:
             a.unit = b.unit
             # only a count above its base needs the reading; "28/28 nhiệm vụ … theo Kế hoạch" is a part of its whole
             b.target = a.value > b.value and (ctx.lex.target_after.match(ctx.folded, b.end) is not None
-                                              or _compares_periods(ctx, a))
+                                              or _compares_periods(ctx, a) or _quotient(ctx, a))
 
 
 _COMPARED_REACH = 40  # "bằng 123,9% cùng kỳ năm 2023 (216.203/…)": the percentage stands this close before
@@ -242,6 +242,15 @@ def _compares_periods(ctx: Ctx, a: Quantity) -> bool:
     f = ctx.folded
     return p.role == "delta" or ctx.lex.comparison_after.match(f, p.end) is not None \
         or ctx.lex.comparison_before.search(f, max(0, p.start - _COMPARED_REACH), p.start) is not None
+
+
+def _quotient(ctx: Ctx, a: Quantity) -> bool:
+    """"bình quân 25,6 hồ sơ/ngày (1.589/62)": a fraction in brackets right after the average it works out,
+    a quotient, not a part of a whole."""
+    i = ctx.index(a) - 1
+    p = ctx.qs[i] if i >= 0 else None
+    return p is not None and not p.percent and p.decimals > 0 and a.start - p.end <= _COMPARED_REACH \
+        and "(" in ctx.text[p.end:a.start] and not ctx.between(p.end, a.start)
 
 
 _LINE_BREAK = re.compile(r"[.,]? *\n *")

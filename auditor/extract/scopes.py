@@ -672,13 +672,13 @@ _COUNT_WORDS = re.compile(r"(?:\d{1,2}|hai|ba|bon|nam|sau|bay|tam|chin|muoi|cac|
 
 
 def _unit_subject(ctx: Ctx, s: int, end: int) -> tuple[str, int] | None:
-    """A sentence that opens with a named unit or a group of procedures ("Thôn Bắc tiếp nhận 412 hồ sơ; …",
-    "Hai nhóm thủ tục liên thông tiếp nhận 2.905 hồ sơ: …"): its name and where it ends, when something
-    is said of it before any figure."""
+    """A sentence that opens with a named unit, a field or a group of procedures ("Thôn Bắc tiếp nhận 412 hồ
+    sơ; …", "Trong đó, lĩnh vực Đất đai tiếp nhận nhiều nhất với …", "Hai nhóm thủ tục liên thông tiếp nhận
+    2.905 hồ sơ: …"): its name and where it ends, when something is said of it before any figure."""
     stop = min(ctx.inline.sentence(s)[1], end)
     first = next((q.start for q in ctx.between(s, stop) if _counts(q)), stop)
     found = classify(ctx, s, first) if first > s else None
-    if found is None or found[0] not in ("unit", "group"):
+    if found is None or found[0] not in ("unit", "group", "field"):
         return None
     counted = _COUNT_WORDS.match(ctx.folded, s)
     if found[2] != s and not (found[0] == "group" and counted is not None and counted.end() == found[2]):

@@ -650,7 +650,7 @@ class _TableReader:
         scope = self.ctx.node_scope.get(id(self.node), self.ctx.report.scopes[0])
         lay = self.layout
         if lay.label is None or _restates_section(self, scope):
-            return self._caption_scope(scope)
+            return _caption_scope(self, scope)
         kinds = {classify(self.ctx, r.cells[lay.label].start, r.cells[lay.label].end)[0]
                  for r in lay.data if r.cells[lay.label].text} if not lay.rows_are_procedures else set()
         if lay.rows_are_fields:
@@ -661,31 +661,13 @@ class _TableReader:
                 break  # the communes of "2. Cấp xã" are that level's rows: the table stays in it
             scope = scope.parent
         # a caption that names whose rows they are ("KẾT QUẢ … CẤP XÃ", "… tại Bộ phận Một cửa huyện") holds
-        return self._caption_scope(scope)
-
-    def _caption_scope(self, scope: Scope) -> Scope:
-        """The agency, level or unit a caption right above the table names ("KẾT QUẢ … TẠI BỘ PHẬN MỘT
-        CỬA HUYỆN NĂM 2024"): its rows are that one's."""
-        ctx = self.ctx
-        i = next((k for k, n in enumerate(ctx.nodes) if n is self.node), 0)
-        cap = ctx.nodes[i - 1] if i > 0 else None
-        if cap is None or cap.kind != "paragraph" or ctx.text.count("\n", cap.end, self.node.start) > 2:
-            return scope
-        # the caption is what follows the paragraph's last figure's line ("… 21.999 hồ sơ.⏎Biểu: KẾT QUẢ …
-        # CẤP XÃ" reads as one paragraph)
-        counted = [q for q in ctx.between(cap.body_start, cap.end) if _counts(q)]
-        start = ctx.text.find("\n", counted[-1].end, cap.end) + 1 if counted else cap.body_start
-        if start <= 0 or start >= cap.end:
-            return scope
-        named = self.sc.of_words(scope, start, cap.end, lead=True, title=True)
-        if named is not None and named.kind == "period":
-            return _other_period(self, scope, named)
-        return named if named is not None and named.kind in ("agency", "level", "own", "unit", "group", "field") else scope
+        return _caption_scope(self, scope)
 
     def run(self) -> None:
         lay = self.layout
         for r in lay.data + ([lay.total] if lay.total else []):
             self.row_scope[id(r)] = self.context if lay.keyed else self._scope_of(r)
+        _rows_apart(self)
         if lay.keyed:
             self._keyed_facts()
             self._sub_rows()
@@ -940,6 +922,26 @@ class _TableReader:
                     qs[0].role = "rank"
 
 
+def _caption_scope(self: "_TableReader", scope: Scope) -> Scope:
+    """The agency, level or unit a caption right above the table names ("KẾT QUẢ … TẠI BỘ PHẬN MỘT
+    CỬA HUYỆN NĂM 2024"): its rows are that one's."""
+    ctx = self.ctx
+    i = next((k for k, n in enumerate(ctx.nodes) if n is self.node), 0)
+    cap = ctx.nodes[i - 1] if i > 0 else None
+    if cap is None or cap.kind != "paragraph" or ctx.text.count("\n", cap.end, self.node.start) > 2:
+        return scope
+    # the caption is what follows the paragraph's last figure's line ("… 21.999 hồ sơ.⏎Biểu: KẾT QUẢ …
+    # CẤP XÃ" reads as one paragraph)
+    counted = [q for q in ctx.between(cap.body_start, cap.end) if _counts(q)]
+    start = ctx.text.find("\n", counted[-1].end, cap.end) + 1 if counted else cap.body_start
+    if start <= 0 or start >= cap.end:
+        return scope
+    named = self.sc.of_words(scope, start, cap.end, lead=True, title=True)
+    if named is not None and named.kind == "period":
+        return _other_period(self, scope, named)
+    return named if named is not None and named.kind in ("agency", "level", "own", "unit", "group", "field") else scope
+
+
 def _other_period(reader: "_TableReader", scope: Scope, named: Scope) -> Scope:
     """"Bảng 2. Kết quả quý III theo cấp" inside the section "Lũy kế 9 tháng": a caption that names another
     period than the section's holds its rows apart from it. (A caption naming a period in a section of
@@ -948,6 +950,22 @@ def _other_period(reader: "_TableReader", scope: Scope, named: Scope) -> Scope:
     if section is None or section.name == named.name or section.parent is None:
         return scope
     return reader.sc.new(section.parent, "period", named.name, named.label, named.start, named.end)
+
+
+def _rows_apart(reader: "_TableReader") -> None:
+    """Two rows of one table read as one scope ("Các xã thuộc huyện A", "Các xã thuộc huyện B" both as the
+    commune level) are two parts of it, neither the whole: each row apart, by its own words."""
+    lay = reader.layout
+    if lay.keyed or lay.label is None:
+        return
+    seen: dict[int, int] = {}
+    for r in lay.data:
+        seen[id(reader.row_scope[id(r)])] = seen.get(id(reader.row_scope[id(r)]), 0) + 1
+    for r in lay.data:
+        scope = reader.row_scope[id(r)]
+        if scope is not reader.context and seen[id(scope)] >= 2 and scope.kind in ("level", "own", "agency"):
+            cell = r.cells[lay.label]
+            reader.row_scope[id(r)] = _part_row(reader, cell, " ".join(reader.ctx.text[cell.start:cell.end].split()))
 
 
 def _part_row(reader: "_TableReader", cell: Cell, label: str) -> Scope:

@@ -19,6 +19,10 @@ _PCT_OCR_A = re.compile(r"(?=\d)(?<![\d.,])(\d{1,3}) (\d{2}) ?A\b")
 # a figure ends at a letter's edge, and a footnote mark ("12.032¹ hồ sơ") is no letter
 _NUMBER = re.compile(r"(?=\d)(?<![^\W\d_])(?<![\d.,])\d+(?:[.,]\d+)*(?!\d)(?:(?![^\W\d_\u00b9\u00b2\u00b3\u2070-\u2079])|(?=[đd]\b))")
 _PCT_AFTER = re.compile(r"\s?%")
+# thousands set apart by a space ("2 130", "12 345,5"), as some offices and some converters write them
+_SPACED_THOUSANDS = re.compile(r"(?=\d)(?<![^\W\d_])(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?(?!\d)(?![ \u00a0\u202f]\d)")
+_MARK_GROUPED = re.compile(r"(?=\d)(?<![\d.,])\d{1,3}(?:[.,]\d{3})+(?![\d]|[.,]\d)")
+_SPACES = re.compile(r"[ \u00a0\u202f]")
 # both marks in one number: thousands groups of three, then one decimal part ("1.005,8", "1,005.8")
 _WELL_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:,\d{3})+\.\d+")
 _SEPARATOR = re.compile(r"[.,]")
@@ -112,6 +116,31 @@ def _pct_end(text: str, b: int) -> int | None:
     return pm.end() if pm else None
 
 
+def spaced_thousands(text: str) -> bool:
+    """Whether the document groups thousands with spaces: two or more figures written so, and none
+    grouped with a dot or a comma. Only then is "2 130" one figure; in a text that groups with dots,
+    "14 998" may be OCR's "là 998", two words."""
+    spaced = 0
+    for _ in _SPACED_THOUSANDS.finditer(text):
+        spaced += 1
+        if spaced >= 2:
+            return _MARK_GROUPED.search(text) is None
+    return False
+
+
+_CELL_EDGE_BEFORE = re.compile(r"(?:^|(?<=\n)|[|\t])[ ]*$")
+_CELL_EDGE_AFTER = re.compile(r"[ ]*(?:$|[|\t])")
+
+
+def _whole_cell(text: str, a: int, b: int) -> bool:
+    """A figure that is all of a pipe or tab cell ("| 6 425 |"): its spaces can only group thousands."""
+    line_start = text.rfind("\n", 0, a) + 1
+    line_end = text.find("\n", b)
+    line_end = len(text) if line_end < 0 else line_end
+    return _CELL_EDGE_BEFORE.search(text, line_start, a) is not None and _CELL_EDGE_AFTER.match(text, b, line_end) is not None \
+        and ("|" in text[line_start:line_end] or "\t" in text[line_start:line_end])
+
+
 def scan(text: str) -> list[RawNumber]:
     r"""Every number-like run in the text, in order, percentages marked; spans are half-open. (Each
     pattern opens with "(?=\d)": the engine then skips to the next digit instead of trying its
@@ -135,6 +164,13 @@ def scan(text: str) -> list[RawNumber]:
                 digits = digits.replace(",", sep) if rx is _PCT_SPACED else digits
                 found.append(RawNumber(a, b, digits, True))
                 insort(taken, (a, b))
+    spaced = spaced_thousands(text)
+    for m in _SPACED_THOUSANDS.finditer(text):
+        a, b = m.span()
+        if (spaced or _whole_cell(text, a, b)) and free(a, b):
+            end = _pct_end(text, b)
+            found.append(RawNumber(a, end or b, _SPACES.sub("", m.group()), end is not None))
+            insort(taken, (a, end or b))
     for m in _SPLIT_DECIMAL.finditer(text):
         a, b = m.span()
         if free(a, b):
