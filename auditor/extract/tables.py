@@ -79,7 +79,7 @@ def read_tables(ctx: Ctx, sc: Scopes) -> None:
             if before.total is not None and before.total.start < before.data[0].start:
                 before.continued = after.data  # "Tổng cộng" opens the table: it sums the next page's rows too
             elif before.total is None and after.total is not None and after.total.start > after.data[-1].start:
-                after.earlier = before.data  # "Tổng cộng" closes it: it sums the first page's rows too
+                after.earlier = before.earlier + before.data  # "Tổng cộng" closes it: it sums the rows before too
     for node, layout in read:
         _TableReader(ctx, sc, node, layout).run()
 
@@ -225,6 +225,13 @@ def _continued(lay: Layout) -> bool:
     if lay.table.headers or not lay.data:
         return False
     first = _index(lay.data[0], lay.label)
+    return first.isdigit() and int(first) > 1
+
+
+def _starts_midway(lay: Layout) -> bool:
+    """A table whose numbered rows start past 1 ("2 | Bảo trợ xã hội | …" when a wrapped name broke the
+    rows above it off): its total row sums rows it does not hold."""
+    first = next((_index(r, lay.label) for r in lay.earlier + lay.data if _index(r, lay.label).isdigit()), "")
     return first.isdigit() and int(first) > 1
 
 
@@ -818,7 +825,7 @@ class _TableReader:
         lay = self.layout
         top = [r for r in lay.earlier + lay.data + lay.continued if not any(r in kids for kids in lay.children.values())]
         if lay.total is None or len(top) < 2 or lay.table.misaligned or lay.rates or _stray_row(lay, top) \
-                or (_continued(lay) or lay.follows) and not lay.earlier:
+                or (_continued(lay) or lay.follows) and not lay.earlier or _starts_midway(lay):
             self._sub_rows()  # a shifted row is in the total too; a table's second page holds only some of its rows
             return
         for c in lay.columns:
