@@ -21,6 +21,11 @@ _AFTER_REACH = 3  # a label after a figure starts right after it (fillers "đã"
 _NAMES_ON = re.compile(r"\s*,?\s*[^,;:()\d]{2,40}?\s(?:va|hoac)\s+")
 
 
+def _line_end(f: str, pos: int) -> int:
+    end = f.find("\n", pos)
+    return len(f) if end < 0 else end
+
+
 class Labeller:
     def __init__(self, ctx: Ctx, rel: Relations):
         self.ctx, self.rel = ctx, rel
@@ -171,6 +176,9 @@ class Labeller:
     def _before(self, q: Quantity) -> tuple[list[Label], str, int]:
         ctx, f = self.ctx, self.ctx.folded
         lo = max(ctx.inline.clause(q.start)[0], self._prev_end(q))
+        line_start = f.rfind("\n", 0, q.start) + 1
+        if not f[line_start:q.start].strip() and not f[q.end:_line_end(f, q.end)].strip():
+            lo = max(lo, line_start)  # a figure alone on its line is a table's cell: the line above is no label of it
         aside = ctx.inline.aside(q.start)
         if aside is not None:
             lo = max(lo, aside[0] + 1)
