@@ -668,7 +668,7 @@ class _TableReader:
                 break  # the communes of "2. Cấp xã" are that level's rows: the table stays in it
             scope = scope.parent
         # a caption that names whose rows they are ("KẾT QUẢ … CẤP XÃ", "… tại Bộ phận Một cửa huyện") holds
-        return _caption_scope(self, scope)
+        return _caption_scope(self, _departments_level(self, scope))
 
     def run(self) -> None:
         lay = self.layout
@@ -927,6 +927,21 @@ class _TableReader:
                     self.ctx.report.ranks.append(RankClaim(qs[0], qs[1], cell.start, cell.end))
                 elif len(qs) == 1:
                     qs[0].role = "rank"
+
+
+_PROVINCIAL = re.compile(r"(?:Sở|SỞ)\s|.*\btỉnh\b", re.S)
+
+
+def _departments_level(reader: "_TableReader", scope: Scope) -> Scope:
+    """A province's table whose rows are all its departments ("Sở Tư pháp", "Sở Y tế", "Văn phòng UBND
+    tỉnh"): its total is the provincial level's, not the whole province's ("Toàn tỉnh" counts the
+    communes too)."""
+    lay, ctx = reader.layout, reader.ctx
+    if scope.parent is not None or ctx.report.header.level != "province" or lay.label is None or len(lay.data) < 2:
+        return scope
+    if not all(_PROVINCIAL.match(r.cells[lay.label].text) for r in lay.data):
+        return scope
+    return reader.sc.new(scope, "level", "province", "cấp tỉnh", reader.node.start, reader.node.start)
 
 
 def _caption_scope(self: "_TableReader", scope: Scope) -> Scope:
