@@ -502,4 +502,23 @@ def _headers(head_raw, width: int, place, text: str) -> list[Row]:
             placed = _spread_over(placed, cells, reach, s, leaves)
         headed_above |= own
         out.append(Row(placed, s, e, len([c for c in cells if c.text])))
-    return out
+    return _unwrapped(out) if place is None else out
+
+
+def _unwrapped(rows: list[Row]) -> list[Row]:
+    """Heading rows that are one heading per column wrapped over lines ("| Hồ sơ mới |" over "| tiếp nhận |"):
+    every column the lower rows name is named in the top row too, so no heading spans columns; the
+    column's words read top to bottom are its one heading."""
+    if len(rows) < 2:
+        return rows
+    top, width = rows[0], len(rows[0].cells)
+    named_below = {j for r in rows[1:] for j, c in enumerate(r.cells) if c.text}
+    if not named_below or any(j >= width or not top.cells[j].text for j in named_below):
+        return rows
+    if any(len([c for c in r.cells if c.text]) > r.raw_count for r in rows):
+        return rows  # a spanning cell was spread over the columns after it: a group, not a wrap
+    cells = []
+    for j in range(width):
+        parts = [r.cells[j] for r in rows if j < len(r.cells) and r.cells[j].text]
+        cells.append(Cell(" ".join(c.text for c in parts), parts[0].start, parts[-1].end) if parts else top.cells[j])
+    return [Row(cells, rows[0].start, rows[-1].end, sum(1 for c in cells if c.text))]
