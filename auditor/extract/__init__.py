@@ -18,7 +18,7 @@ from ..source.normalize import blank_page_furniture
 from .changes import read_changes
 from .clauses import read_clauses
 from .context import Ctx
-from .figures import inherit_units, mark_broken, mark_respective, read_figures
+from .figures import inherit_units, mark_broken, mark_page_numbers, mark_respective, read_figures
 from .header import read_header, read_references
 from .labels import Labeller, fraction_facts, link_bases, prune_breakdowns, rate_facts, resolve_alternatives
 from .lists import read_lists
@@ -42,6 +42,7 @@ def extract(path: str, text: str, encoding: str = "utf-8", lex: Lexicon | None =
         if node.kind == "item":
             ctx.mark(node.marker[0], node.marker[1], "marker")
     mark_broken(ctx)
+    mark_page_numbers(ctx)
     scopes = assign_scopes(ctx)
     read_tables(ctx, scopes)
     rel = read_relations(ctx)

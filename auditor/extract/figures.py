@@ -287,6 +287,25 @@ def mark_broken(ctx: Ctx) -> None:
             b.reading = "broken"
 
 
+_PAGE_NUMBER_LINE = re.compile(r"[^\S\n]*\d{1,3}[^\S\n]*\n")
+
+
+def mark_page_numbers(ctx: Ctx) -> None:
+    """A number alone on its line in the middle of a sentence ("… 33 phản ánh⏎4⏎về hành vi …"): a page
+    number that a scan or a conversion left inside the text, no figure of the sentence around it."""
+    text = ctx.text
+    for q in ctx.qs:
+        if q.role != "quantity" or q.percent or q.decimals:
+            continue
+        line_start = text.rfind("\n", 0, q.start) + 1
+        if line_start == 0 or not _PAGE_NUMBER_LINE.fullmatch(text, line_start, text.find("\n", q.end) + 1 or len(text)):
+            continue
+        before = text[max(0, line_start - 2):line_start - 1].strip()
+        after = text[text.find("\n", q.end) + 1:text.find("\n", q.end) + 3].lstrip()
+        if before and before[-1].isalpha() and after[:1].islower():
+            q.role = "noise"
+
+
 def inherit_units(ctx: Ctx) -> None:
     """"Tiếp nhận 12 phản ánh, kiến nghị; đã giải quyết 10, đang giải quyết 02": a bare count takes the
     unit of the sentence's count before it when that counts something other than dossiers
