@@ -77,6 +77,7 @@ class ScopeSpec(_Strict):
     other_times: list[str] = []
     field_lists: list[str]
     field_announcements: list[str] = []
+    count_words: list[str] = []
     period_openers: list[str]
     sentence_period_openers: list[str] = []
     period_list_joins: list[str] = []
@@ -132,6 +133,7 @@ class TableSpec(_Strict):
     rank_headings: list[str]
     notes_headings: list[str]
     procedure_headings: list[str] = []
+    provincial_rows: list[str] = []
     period_headings: list[str] = []
     change_headings: list[str]
     whole_headings: list[str]
@@ -234,6 +236,7 @@ class Lexicon:
     other_time: re.Pattern  # another period named right before a figure ("cùng kỳ năm 2023 là …")
     field_list: re.Pattern
     field_announcement: re.Pattern
+    count_words: re.Pattern
     period_opener: re.Pattern
     sentence_period_opener: re.Pattern  # a block-opening period that holds for its sentence only
     period_list_join: re.Pattern  # the word before the last of a list of periods ("… và tháng 12 …")
@@ -286,6 +289,7 @@ class Lexicon:
     rank_heading: re.Pattern
     notes_heading: re.Pattern
     procedure_heading: re.Pattern
+    provincial_row: re.Pattern
     period_heading: re.Pattern  # a column naming each row's period ("Tháng" over "01/2026"): names, not figures
     delta_heading: re.Pattern
     whole_heading: re.Pattern  # "tổng số", "số lượng" opening a heading, then what it counts
@@ -650,6 +654,7 @@ def _scope_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         other_time=_any(sco.other_times or ["(?!)"], a, f"{where}: scopes.other_times"),
         field_list=_any(sco.field_lists, a, f"{where}: scopes.field_lists"),
         field_announcement=_any(sco.field_announcements or ["(?!)"], a, f"{where}: scopes.field_announcements"),
+        count_words=_at(sco.count_words or ["(?!)"], a, f"{where}: scopes.count_words"),
         period_opener=_at(sco.period_openers, a, f"{where}: scopes.period_openers"),
         sentence_period_opener=_at(sco.sentence_period_openers or ["(?!)"], a, f"{where}: scopes.sentence_period_openers"),
         numbered_period=_any(sco.numbered_periods or ["(?!)"], a, f"{where}: scopes.numbered_periods"),
@@ -721,6 +726,7 @@ def _other_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         rank_heading=_any(tab.rank_headings, a, f"{where}: tables.rank_headings"),
         notes_heading=_any(tab.notes_headings, a, f"{where}: tables.notes_headings"),
         procedure_heading=_any(tab.procedure_headings or ["(?!)"], a, f"{where}: tables.procedure_headings"),
+        provincial_row=_any(tab.provincial_rows or ["(?!)"], a, f"{where}: tables.provincial_rows"),
         period_heading=_any(tab.period_headings or ["(?!)"], a, f"{where}: tables.period_headings"),
         delta_heading=_any(tab.change_headings, a, f"{where}: tables.change_headings"),
         whole_heading=_regex(r"(?:" + _alternation(tab.whole_headings, a, f"{where}: tables.whole_headings") + r") ",

@@ -230,14 +230,23 @@ def _fractions(ctx: Ctx) -> None:
 _COMPARED_REACH = 40  # "bằng 123,9% cùng kỳ năm 2023 (216.203/…)": the percentage stands this close before
 
 
+def _figure_before_bracket(ctx: Ctx, a: Quantity, skipped: tuple[str, ...] = ()) -> Quantity | None:
+    """The figure a bracket opening right before `a` follows ("62,5% (5.312/…"), past figures of the roles
+    `skipped` ("… cùng kỳ năm 2023 (…")."""
+    i = ctx.index(a) - 1
+    while i >= 0 and ctx.qs[i].role in skipped:
+        i -= 1
+    p = ctx.qs[i] if i >= 0 else None
+    if p is None or a.start - p.end > _COMPARED_REACH or "(" not in ctx.text[p.end:a.start]:
+        return None
+    return p
+
+
 def _compares_periods(ctx: Ctx, a: Quantity) -> bool:
     """A fraction in brackets after a change or a comparison ("tăng 62,5% (5.312/3.269)", "bằng 123,9% cùng
     kỳ năm 2023 (216.203/174.498)"): now over then, which may pass 100%, not a part over its whole."""
-    i = ctx.index(a) - 1
-    while i >= 0 and ctx.qs[i].role in ("year", "date", "other", "docref"):
-        i -= 1  # "… cùng kỳ năm 2023 (…"
-    p = ctx.qs[i] if i >= 0 else None
-    if p is None or not p.percent or a.start - p.end > _COMPARED_REACH or "(" not in ctx.text[p.end:a.start]:
+    p = _figure_before_bracket(ctx, a, ("year", "date", "other", "docref"))
+    if p is None or not p.percent:
         return False
     f = ctx.folded
     return p.role == "delta" or ctx.lex.comparison_after.match(f, p.end) is not None \
@@ -247,10 +256,8 @@ def _compares_periods(ctx: Ctx, a: Quantity) -> bool:
 def _quotient(ctx: Ctx, a: Quantity) -> bool:
     """"bình quân 25,6 hồ sơ/ngày (1.589/62)": a fraction in brackets right after the average it works out,
     a quotient, not a part of a whole."""
-    i = ctx.index(a) - 1
-    p = ctx.qs[i] if i >= 0 else None
-    return p is not None and not p.percent and p.decimals > 0 and a.start - p.end <= _COMPARED_REACH \
-        and "(" in ctx.text[p.end:a.start] and not ctx.between(p.end, a.start)
+    p = _figure_before_bracket(ctx, a)
+    return p is not None and not p.percent and p.decimals > 0
 
 
 _LINE_BREAK = re.compile(r"[.,]? *\n *")
@@ -298,11 +305,12 @@ def mark_page_numbers(ctx: Ctx) -> None:
         if q.role != "quantity" or q.percent or q.decimals:
             continue
         line_start = text.rfind("\n", 0, q.start) + 1
-        if line_start == 0 or not _PAGE_NUMBER_LINE.fullmatch(text, line_start, text.find("\n", q.end) + 1 or len(text)):
+        next_line = text.find("\n", q.end) + 1
+        if line_start == 0 or next_line == 0 or not _PAGE_NUMBER_LINE.fullmatch(text, line_start, next_line):
             continue
-        before = text[max(0, line_start - 2):line_start - 1].strip()
-        after = text[text.find("\n", q.end) + 1:text.find("\n", q.end) + 3].lstrip()
-        if before and before[-1].isalpha() and after[:1].islower():
+        before = text[line_start - 2:line_start - 1]
+        after = text[next_line:next_line + 2].lstrip()
+        if before.isalpha() and after[:1].islower():
             q.role = "noise"
 
 

@@ -449,14 +449,11 @@ def _numerator(ctx: Ctx, rel: Relations, share: Share, i: int, c_start: int) -> 
         share.via = "rate"
 
 
-_UNIT_JOIN = re.compile(r"\s*(?:,|va\b|hoac\b)?\s*")
-
-
 def _past_units(ctx: Ctx, pos: int, end: int) -> int:
     """Past the units a count names, one or several ("12/54 xã, phường đạt …", "sở, ngành và địa phương")."""
     f, lex = ctx.folded, ctx.lex
     while pos < end:
-        join = _UNIT_JOIN.match(f, pos, end)
+        join = lex.item_join.match(f, pos, end)
         um = lex.any_unit.match(f, join.end(), end)
         if um is None or um.end() == join.end():
             break

@@ -405,16 +405,11 @@ def _with_period(ctx: Ctx, sc: Scopes, own: Scope, head_end: int) -> Scope:
     after the level or the unit a head opens with narrows it to that period."""
     if own.kind not in ("level", "unit", "agency", "field", "group") or not own.start < own.end < head_end:
         return own
-    rest = own.end
-    for kind, rx in ctx.lex.scope_kinds:
-        if kind != "period":
-            continue
-        m = rx.search(ctx.folded, rest, head_end)
-        if m is None or ctx.folded[rest:m.start()].strip(" ,"):
-            return own  # only a period right after the name ("Cấp huyện lũy kế …"), not one further on
-        label = " ".join(ctx.text[m.start():m.end()].split())
-        return sc.new(own, "period", normal_name(m.group(0)), label, m.start(), m.end())
-    return own
+    m = dict(ctx.lex.scope_kinds)["period"].search(ctx.folded, own.end, head_end)
+    if m is None or ctx.folded[own.end:m.start()].strip(" ,"):
+        return own  # only a period right after the name ("Cấp huyện lũy kế …"), not one further on
+    label = " ".join(ctx.text[m.start():m.end()].split())
+    return sc.new(own, "period", normal_name(m.group(0)), label, m.start(), m.end())
 
 
 def _announces_fields(ctx: Ctx, node: Node) -> bool:
@@ -449,10 +444,11 @@ def _field_lead(ctx: Ctx, start: int, end: int, announced: bool) -> tuple[int, i
 
 
 def _field_scope(ctx: Ctx, sc: Scopes, parent: Scope, a: int, b: int) -> Scope:
+    """The field a line's lead names, whether or not it writes "lĩnh vực" itself."""
     words = ctx.folded[a:b]
-    name = normal_name(words if ctx.lex.scope_kinds and words.lstrip().startswith("linh vuc") else "linh vuc " + words)
+    name = normal_name(words if words.lstrip().startswith("linh vuc") else "linh vuc " + words)
     label = " ".join(ctx.text[a:b].split()).strip(" :;,.-–")
-    return sc.new(parent, "field", name, f"lĩnh vực {label}" if not label.lower().startswith("lĩnh vực") else label, a, b)
+    return sc.new(parent, "field", name, label if label.lower().startswith("lĩnh vực") else f"lĩnh vực {label}", a, b)
 
 
 def _names_another(ctx: Ctx, node: Node) -> bool:
@@ -668,9 +664,6 @@ def _named_items(ctx: Ctx, sc: Scopes, base: Scope, cuts: list[int], end: int) -
     return [(a, b, sc.new(base, "row", normal_name(fold(name)), name, a, a + len(name))) for a, b, name in found]
 
 
-_COUNT_WORDS = re.compile(r"(?:\d{1,2}|hai|ba|bon|nam|sau|bay|tam|chin|muoi|cac|nhung)\s+")
-
-
 def _unit_subject(ctx: Ctx, s: int, end: int) -> tuple[str, int] | None:
     """A sentence that opens with a named unit, a field or a group of procedures ("Thôn Bắc tiếp nhận 412 hồ
     sơ; …", "Trong đó, lĩnh vực Đất đai tiếp nhận nhiều nhất với …", "Hai nhóm thủ tục liên thông tiếp nhận
@@ -680,7 +673,7 @@ def _unit_subject(ctx: Ctx, s: int, end: int) -> tuple[str, int] | None:
     found = classify(ctx, s, first) if first > s else None
     if found is None or found[0] not in ("unit", "group", "field"):
         return None
-    counted = _COUNT_WORDS.match(ctx.folded, s)
+    counted = ctx.lex.count_words.match(ctx.folded, s)
     if found[2] != s and not (found[0] == "group" and counted is not None and counted.end() == found[2]):
         return None
     return found[1], found[3]

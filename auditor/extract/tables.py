@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -698,7 +699,7 @@ class _TableReader:
         if kind == "whole":
             return self.context
         if kind in ("topic", "other") or lay.rows_are_procedures:
-            words = " ".join(re.sub(r"\([^)]*\)", " ", fold(cell.text)).split())
+            words = _row_words(cell)
             if lay.rows_are_fields:
                 kind, name = "field", normal_name("linh vuc " + words)
             else:
@@ -825,7 +826,7 @@ class _TableReader:
         lay = self.layout
         top = [r for r in lay.earlier + lay.data + lay.continued if not any(r in kids for kids in lay.children.values())]
         if lay.total is None or len(top) < 2 or lay.table.misaligned or lay.rates or _stray_row(lay, top) \
-                or (_continued(lay) or lay.follows) and not lay.earlier or _starts_midway(lay):
+                or lay.follows and not lay.earlier or _starts_midway(lay):
             self._sub_rows()  # a shifted row is in the total too; a table's second page holds only some of its rows
             return
         for c in lay.columns:
@@ -929,9 +930,6 @@ class _TableReader:
                     qs[0].role = "rank"
 
 
-_PROVINCIAL = re.compile(r"(?:Sở|SỞ)\s|.*\btỉnh\b", re.S)
-
-
 def _departments_level(reader: "_TableReader", scope: Scope) -> Scope:
     """A province's table whose rows are all its departments ("Sở Tư pháp", "Sở Y tế", "Văn phòng UBND
     tỉnh"): its total is the provincial level's, not the whole province's ("Toàn tỉnh" counts the
@@ -939,7 +937,7 @@ def _departments_level(reader: "_TableReader", scope: Scope) -> Scope:
     lay, ctx = reader.layout, reader.ctx
     if scope.parent is not None or ctx.report.header.level != "province" or lay.label is None or len(lay.data) < 2:
         return scope
-    if not all(_PROVINCIAL.match(r.cells[lay.label].text) for r in lay.data):
+    if not all(ctx.lex.provincial_row.search(r.cells[lay.label].text) for r in lay.data):
         return scope
     return reader.sc.new(scope, "level", "province", "cấp tỉnh", reader.node.start, reader.node.start)
 
@@ -980,9 +978,7 @@ def _rows_apart(reader: "_TableReader") -> None:
     lay = reader.layout
     if lay.keyed or lay.label is None:
         return
-    seen: dict[int, int] = {}
-    for r in lay.data:
-        seen[id(reader.row_scope[id(r)])] = seen.get(id(reader.row_scope[id(r)]), 0) + 1
+    seen = Counter(id(reader.row_scope[id(r)]) for r in lay.data)
     for r in lay.data:
         scope = reader.row_scope[id(r)]
         if scope is not reader.context and seen[id(scope)] >= 2 and scope.kind in ("level", "own", "agency"):
@@ -993,8 +989,12 @@ def _rows_apart(reader: "_TableReader") -> None:
 def _part_row(reader: "_TableReader", cell: Cell, label: str) -> Scope:
     """"Bộ phận Một cửa xã" as one row among the commune's reception points, over "Tổng cộng": the
     reporting body's own office is one part here, not the whole the total row gives."""
-    words = " ".join(re.sub(r"\([^)]*\)", " ", fold(cell.text)).split())
-    return reader.sc.new(reader.context, "row", normal_name(words), label[:80], cell.start, cell.end)
+    return reader.sc.new(reader.context, "row", normal_name(_row_words(cell)), label[:80], cell.start, cell.end)
+
+
+def _row_words(cell: Cell) -> str:
+    """A row label's words, folded, without its brackets ("Hộ tịch (cấp xã)" -> "ho tich")."""
+    return " ".join(re.sub(r"\([^)]*\)", " ", fold(cell.text)).split())
 
 
 def _restates_section(self: "_TableReader", scope: Scope) -> bool:

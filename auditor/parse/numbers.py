@@ -116,16 +116,11 @@ def _pct_end(text: str, b: int) -> int | None:
     return pm.end() if pm else None
 
 
-def spaced_thousands(text: str) -> bool:
-    """Whether the document groups thousands with spaces: two or more figures written so, and none
-    grouped with a dot or a comma. Only then is "2 130" one figure; in a text that groups with dots,
-    "14 998" may be OCR's "là 998", two words."""
-    spaced = 0
-    for _ in _SPACED_THOUSANDS.finditer(text):
-        spaced += 1
-        if spaced >= 2:
-            return _MARK_GROUPED.search(text) is None
-    return False
+def _spaced_thousands(text: str, found: list[re.Match]) -> bool:
+    """Whether the document groups thousands with spaces (`found`: its figures written so): two or more,
+    and none grouped with a dot or a comma. Only then is "2 130" one figure; in a text that groups with
+    dots, "14 998" may be OCR's "là 998", two words."""
+    return len(found) >= 2 and _MARK_GROUPED.search(text) is None
 
 
 _CELL_EDGE_BEFORE = re.compile(r"(?:^|(?<=\n)|[|\t])[ ]*$")
@@ -164,8 +159,9 @@ def scan(text: str) -> list[RawNumber]:
                 digits = digits.replace(",", sep) if rx is _PCT_SPACED else digits
                 found.append(RawNumber(a, b, digits, True))
                 insort(taken, (a, b))
-    spaced = spaced_thousands(text)
-    for m in _SPACED_THOUSANDS.finditer(text):
+    grouped = list(_SPACED_THOUSANDS.finditer(text))
+    spaced = _spaced_thousands(text, grouped)
+    for m in grouped:
         a, b = m.span()
         if (spaced or _whole_cell(text, a, b)) and free(a, b):
             end = _pct_end(text, b)
