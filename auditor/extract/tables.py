@@ -107,6 +107,21 @@ def _caption(ctx: Ctx, node: Node) -> str:
     return prev[cut:]
 
 
+def _title_unit(ctx: Ctx, node: Node) -> str | None:
+    """What a table's title says it counts, when it opens with "Số <what>" ("Biểu 1. Số thủ tục hành chính
+    cung cấp trực tuyến", "Bảng 2 - Số TTHC theo cấp"): procedures, petitions…, never dossiers. The title is
+    the line right above the table, or a numbered title a blank line above it."""
+    before = ctx.folded[max(0, node.start - 200):node.start]
+    right_above = not before.rstrip(" \t").endswith("\n\n")
+    paragraph = before.rstrip().rsplit("\n\n", 1)[-1]
+    title = (paragraph.strip().split("\n")[-1] if right_above else paragraph.strip().split("\n")[0]).strip()
+    opener = ctx.lex.caption_title.match(title)
+    if opener is None and not right_above:
+        return None
+    m = ctx.lex.subject_count.match(title, opener.end() if opener else 0)
+    return m.lastgroup if m is not None else None
+
+
 def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
     lex = ctx.lex
     caption = _caption(ctx, node)
@@ -125,12 +140,13 @@ def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
     columns = [_column(ctx, table, j) for j in range(table.width)]
     _sub_columns(ctx, columns)
     first = next((c for c in columns if c.kind == "count"), None)
-    if first is not None and first.unit == "procedures" and not any(lex.dossier_word.search(c.heading) for c in columns):
-        # "Tổng số TTHC | DVC trực tuyến toàn trình | …": a table of procedures counts procedures throughout
-        # (its online services are kinds of procedure), never dossiers
+    counted = first.unit if first is not None and first.unit == "procedures" else _title_unit(ctx, node)
+    if counted is not None and not any(lex.dossier_word.search(c.heading) for c in columns):
+        # "Tổng số TTHC | DVC trực tuyến toàn trình | …", "Bảng 1. Số thủ tục hành chính theo cấp": a table of
+        # procedures counts procedures throughout (its online services are kinds of procedure), never dossiers
         for c in columns:
             if c.kind in ("count", "delta") and c.unit is None:
-                c.unit = "procedures"
+                c.unit = counted
     if in_percent:
         for c in columns:
             if c.kind == "count":
@@ -273,8 +289,8 @@ def total_label(lex, written: str) -> re.Match | None:
 _DOTTED = re.compile(r"(\d{1,2})\.\d{1,2}")
 
 
-def _sub_rows_of(layout: Layout) -> None:
-    """Which rows break down which: "- Đúng hẹn" under the row above it; rows numbered 1.1, 1.2 under
+def _sub_rows_of(layout: Layout, lex) -> None:
+    """Which rows break down which: "- Đúng hẹn" or "Trong đó: trực tuyến" under the row above it; rows numbered 1.1, 1.2 under
     the row numbered 1; rows numbered 1, 2 under a row numbered II; the rows since the last sum under
     "Cộng cấp huyện". Each row has one parent at most."""
     owner: dict[int, Row] = {}
@@ -291,7 +307,7 @@ def _sub_rows_of(layout: Layout) -> None:
     for r in layout.data:
         cell, index = r.cells[layout.label], _index(r, layout.label)
         dotted = _DOTTED.fullmatch(index)
-        sub = _SUB_ROW.match(cell.text)
+        sub = _SUB_ROW.match(cell.text) or lex.breakdown.match(fold(cell.text).lstrip())
         if sub and parent is not None:
             mark = _mark_kind(sub.group(0))
             if any(m == mark for m, _ in marks):
@@ -351,7 +367,7 @@ def _row_tree(ctx: Ctx, layout: Layout) -> None:
         layout.data.insert(next((i for i, r in enumerate(layout.data) if r.start > layout.total.start), len(layout.data)),
                            layout.total)
         layout.total, layout.subtotals = None, []
-    _sub_rows_of(layout)
+    _sub_rows_of(layout, ctx.lex)
     _subtotals_by_sum(ctx, layout)
     # "Kênh tiếp nhận | Số hồ sơ | Tỷ lệ": one column of figures, and maybe their shares beside it
     layout.keyed = named * 5 >= 3 * (len(layout.data) + (1 if layout.total else 0)) and len(counts) == 1 \
@@ -1034,6 +1050,15 @@ def _count_of_rows(self: "_TableReader") -> None:
     self.ctx.report.lists.append(ListClaim(q, None, items, cell.start, cell.end, None, "rows"))
 
 
+def _names_a_kind(ctx: Ctx, name: str) -> bool:
+    """A sub-row named by what it counts ("- Trực tuyến", "Trong đó: qua bưu chính"), not by whose
+    figures it holds: the text's "trực tuyến" names that kind of dossier anywhere, never the row."""
+    for s, e, _ in ctx.lex.candidates(name):
+        if e == len(name) and (s == 0 or ctx.lex.breakdown.fullmatch(name[:s].strip(" :"))):
+            return True
+    return False
+
+
 _ROW_NAME_LEAD = 150  # a sentence about a row names it this close before its figures
 
 
@@ -1044,7 +1069,7 @@ def text_about_rows(ctx: Ctx) -> None:
     moves to that row's scope."""
     rows: dict[int, list[Scope]] = {}
     for s in ctx.report.scopes:
-        if s.kind == "row" and s.parent is not None and len(s.name.split()) >= 2:
+        if s.kind == "row" and s.parent is not None and len(s.name.split()) >= 2 and not _names_a_kind(ctx, s.name):
             rows.setdefault(s.parent.id, []).append(s)
     if not rows:
         return
