@@ -75,6 +75,7 @@ class ScopeSpec(_Strict):
     name_fillers: list[str]
     other_time_asides: list[str]
     other_times: list[str] = []
+    subset_sentences: list[str] = []
     field_lists: list[str]
     field_announcements: list[str] = []
     count_words: list[str] = []
@@ -122,6 +123,7 @@ class RelationSpec(_Strict):
     whole_before_part: list[str]
     named_total_gap: list[str]
     label_fillers: list[str]
+    reason_after: list[str] = []
     change_up: list[str]
     change_down: list[str]
     rank_steps: list[str]
@@ -234,6 +236,7 @@ class Lexicon:
     level_after: re.Pattern
     name_filler: re.Pattern
     aside_other_time: re.Pattern
+    subset_sentence: re.Pattern  # a sentence about some dossiers apart ("… được bàn giao và đã xử lý xong …")
     other_time: re.Pattern  # another period named right before a figure ("cùng kỳ năm 2023 là …")
     field_list: re.Pattern
     field_announcement: re.Pattern
@@ -282,6 +285,7 @@ class Lexicon:
     change_down: re.Pattern
     rank_steps: re.Pattern  # matched right after a change: "tăng 39 bậc"
     label_filler: re.Pattern
+    reason_after: re.Pattern  # "4 hồ sơ do …": a reason for the figure before, up to its phrase's end
     countable: re.Pattern
     name_with_va: re.Pattern  # searched in a folded list item
     # tables
@@ -654,6 +658,7 @@ def _scope_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         name_filler=_any(sco.name_fillers, a, f"{where}: scopes.name_fillers"),
         aside_other_time=_at(sco.other_time_asides, a, f"{where}: scopes.other_time_asides"),
         other_time=_any(sco.other_times or ["(?!)"], a, f"{where}: scopes.other_times"),
+        subset_sentence=_any(sco.subset_sentences or ["(?!)"], a, f"{where}: scopes.subset_sentences"),
         field_list=_any(sco.field_lists, a, f"{where}: scopes.field_lists"),
         field_announcement=_any(sco.field_announcements or ["(?!)"], a, f"{where}: scopes.field_announcements"),
         count_words=_at(sco.count_words or ["(?!)"], a, f"{where}: scopes.count_words"),
@@ -712,6 +717,7 @@ def _relation_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         change_up=_any(rel.change_up, a, f"{where}: relations.change_up", scanning=True),
         change_down=_any(rel.change_down, a, f"{where}: relations.change_down", scanning=True),
         rank_steps=_any(rel.rank_steps, a, f"{where}: relations.rank_steps"),
+        reason_after=_at(rel.reason_after or ["(?!)"], a, f"{where}: relations.reason_after"),
         label_filler=_regex(r"\s*(?:(?:" + _alternation(rel.label_fillers, a, f"{where}: relations.label_fillers") + r")\s+)?",
                             f"{where}: relations.label_fillers", rel.label_fillers, a),
     )

@@ -52,9 +52,11 @@ class Labeller:
         labels, at, end = self._before(q)
         if labels:
             labels, at, end = self._qualified(q, labels, at, end)
-        if labels and self._total_word_before(q) and self._after_a_list(q):
+        if labels and self._total_word_before(q) and (self._after_a_list(q) or self._after_named_units(q)):
             # "Huyện A (14 hồ sơ), Huyện B (16 hồ sơ) (tổng cộng 30 hồ sơ)": the sum of the list, no figure of
             # its own (and not the last unit's received)
+            labels = []
+        if labels and at == "before" and self._total_of_a_subject(q, labels):
             labels = []
         if labels and q.role != "numerator" and (":" in ctx.folded[end:q.start] or self._total_word_before(q)):
             # "Thanh toán trực tuyến: có 358 hồ sơ phát sinh phí, lệ phí, …": a topic before a colon names
@@ -116,6 +118,26 @@ class Labeller:
         """Whether two or more counts stand before q in its sentence."""
         s0 = self.ctx.inline.sentence(q.start)[0]
         return sum(1 for x in self.ctx.between(s0, q.start) if x.role == "quantity" and not x.percent) >= 2
+
+    def _after_named_units(self, q: Quantity) -> bool:
+        """Whether two or more units are named before q in its sentence ("Còn 2 đơn vị có hồ sơ trễ hạn là xã
+        Tân Phú và phường An Lạc, với tổng cộng 9 hồ sơ"): a total after them is theirs together."""
+        s0 = self.ctx.inline.sentence(q.start)[0]
+        return sum(1 for s in self.ctx.report.scopes if s.kind == "unit" and s0 <= s.start < q.start) >= 2
+
+    def _total_of_a_subject(self, q: Quantity, labels: list[Label]) -> bool:
+        """"Còn 1 đơn vị có hồ sơ trễ hạn là …, với tổng cộng 3 hồ sơ": a bare total word after its sentence has
+        named what it speaks of (another key, no figure read under it yet) totals that, not what the total word
+        alone reads as."""
+        ctx, f = self.ctx, self.ctx.folded
+        tm = ctx.lex.total_word_end.search(f, max(0, q.start - 16), q.start)
+        if tm is None or {lab.key for _, _, lab in ctx.lex.candidates(f[tm.start():q.start])} != {lab.key for lab in labels}:
+            return False
+        s0 = ctx.inline.sentence(q.start)[0]
+        if any(id(x) in self.fact_of for x in ctx.between(s0, q.start)):
+            return False
+        named = {lab.key for _, _, lab in ctx.lex.candidates(f[s0:tm.start()])}
+        return bool(named - {lab.key for lab in labels})
 
     def _total_word_before(self, q: Quantity) -> bool:
         return self.ctx.lex.total_word_end.search(self.ctx.folded, max(0, q.start - 16), q.start) is not None
@@ -253,6 +275,8 @@ class Labeller:
             return 0
         um = self.ctx.lex.any_unit.match(self.ctx.folded, prev.end)
         end = max(um.end() if um else prev.end, self.label_end.get(id(prev), 0))
+        if self.ctx.lex.reason_after.match(self.ctx.folded, um.end() if um else prev.end):
+            end = max(end, min(self.ctx.inline.phrase(end)[1], q.start))  # "4 hồ sơ do … đúng hẹn, 5 hồ sơ"
         sign = max(self.ctx.folded.rfind("+", end, q.start), self.ctx.folded.rfind("=", end, q.start))
         return max(end, sign + 1)
 
@@ -388,7 +412,29 @@ def prune_breakdowns(ctx: Ctx, lab: Labeller) -> None:
     for bd in keep:
         if bd.how in ("marker", "children") and id(bd.total[0]) in asides:
             _narrow_total(ctx, lab, bd, asides[id(bd.total[0])])
+    _whole_of_its_bracket(ctx, lab)
     _unname_parts_like_their_total(ctx, lab)
+
+
+def _whole_of_its_bracket(ctx: Ctx, lab: Labeller) -> None:
+    """"Tổng số hồ sơ … tiếp nhận trong kỳ là 4.133 (106 kỳ trước chuyển qua; 4.027 tiếp nhận mới, …)": the
+    bracket states a figure under the same words as the one before it and a sibling of it (both parts of one
+    whole in the lexicon) that add up to it, so the figure before is their whole, not the first of them."""
+    parents = ctx.lex.parents
+    for fa in list(ctx.report.facts):
+        outer = _figure_before_bracket(ctx, fa.q)
+        whole = lab.fact_of.get(id(outer)) if outer is not None else None
+        parent = parents.get(fa.key)
+        if whole is None or whole.key != fa.key or whole.scope is not fa.scope or parent is None:
+            continue
+        aside = ctx.inline.aside(fa.q.start)
+        if aside is None or aside[0] < whole.q.end:
+            continue
+        siblings = [lab.fact_of[id(q)] for q in ctx.between(aside[0], aside[1])
+                    if id(q) in lab.fact_of and q is not fa.q and parents.get(lab.fact_of[id(q)].key) == parent
+                    and lab.fact_of[id(q)].key != fa.key]
+        if any(s.q.value + fa.q.value == whole.q.value for s in siblings):
+            whole.key = parent
 
 
 def _unname_parts_like_their_total(ctx: Ctx, lab: Labeller) -> None:

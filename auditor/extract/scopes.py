@@ -600,7 +600,7 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
                 # unit a lead introduces is what the rest of its sentence speaks of
                 clause_end = inline.sentence(s)[1]
             spans.append((a, min(clause_end, end), scope))
-        spans += _other_time_asides(ctx, sc, base, body_start, end)
+        spans += _other_time_asides(ctx, sc, base, body_start, end) + _subset_sentences(ctx, sc, base, node, body_start, end)
         spans += _subjects(ctx, sc, base, body_start, end)
         if spans:
             ctx.sub_spans[id(node)] = _nested(ctx, sc, _closed_by_brackets(ctx, spans))
@@ -801,6 +801,24 @@ def _other_time_before(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) 
             continue
         label = " ".join(ctx.text[m.start():m.end()].split())
         out.append((m.start(), clause_end, sc.new(base, "period", normal_name(f[m.start():m.end()]), label, m.start(), m.end())))
+    return out
+
+
+def _subset_sentences(ctx: Ctx, sc: Scopes, base: Scope, node, start: int, end: int) -> list[tuple[int, int, Scope]]:
+    """A clause about some dossiers set apart (scopes.subset_sentences: those handed over by a merged unit)
+    is theirs to its sentence's end, its figure before the words too: "Do hợp nhất …, có 12 hồ sơ được bàn
+    giao và đã xử lý xong 12 hồ sơ". As a part of a whole ("gồm 68 hồ sơ tiếp nhận bàn giao và 1.100 hồ sơ
+    mới", an item under "…, trong đó:") they are the whole's."""
+    f, out = ctx.folded, []
+    if node.kind == "item" and f[:node.start].rstrip().endswith(":"):
+        return out
+    for m in ctx.lex.subset_sentence.finditer(f, start, end):
+        s0, e = ctx.inline.sentence(m.start())
+        if ctx.lex.breakdown.search(f, max(s0, start), m.start()):
+            continue
+        s = max(ctx.inline.clause(m.start())[0], start)
+        label = " ".join(ctx.text[m.start():m.end()].split())
+        out.append((s, min(e, end), sc.new(base, "group", normal_name(f[m.start():m.end()]), label, m.start(), m.end())))
     return out
 
 
