@@ -76,6 +76,7 @@ class ScopeSpec(_Strict):
     other_time_asides: list[str]
     other_times: list[str] = []
     subset_sentences: list[str] = []
+    qualifier_leads: list[str] = []
     field_lists: list[str]
     field_announcements: list[str] = []
     count_words: list[str] = []
@@ -236,6 +237,7 @@ class Lexicon:
     level_after: re.Pattern
     name_filler: re.Pattern
     aside_other_time: re.Pattern
+    qualifier_lead: re.Pattern  # "hồ sơ thuộc lĩnh vực …": words between a figure's unit and the group or field it is of
     subset_sentence: re.Pattern  # a sentence about some dossiers apart ("… được bàn giao và đã xử lý xong …")
     other_time: re.Pattern  # another period named right before a figure ("cùng kỳ năm 2023 là …")
     field_list: re.Pattern
@@ -659,6 +661,8 @@ def _scope_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         aside_other_time=_at(sco.other_time_asides, a, f"{where}: scopes.other_time_asides"),
         other_time=_any(sco.other_times or ["(?!)"], a, f"{where}: scopes.other_times"),
         subset_sentence=_any(sco.subset_sentences or ["(?!)"], a, f"{where}: scopes.subset_sentences"),
+        qualifier_lead=_regex(r"\s+(?:(?:" + _alternation(sco.qualifier_leads or ["(?!)"], a, f"{where}: scopes.qualifier_leads")
+                              + r")\s+)?", f"{where}: scopes.qualifier_leads", sco.qualifier_leads, a),
         field_list=_any(sco.field_lists, a, f"{where}: scopes.field_lists"),
         field_announcement=_any(sco.field_announcements or ["(?!)"], a, f"{where}: scopes.field_announcements"),
         count_words=_at(sco.count_words or ["(?!)"], a, f"{where}: scopes.count_words"),

@@ -601,7 +601,7 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
                 clause_end = inline.sentence(s)[1]
             spans.append((a, min(clause_end, end), scope))
         spans += _other_time_asides(ctx, sc, base, body_start, end) + _subset_sentences(ctx, sc, base, node, body_start, end)
-        spans += _subjects(ctx, sc, base, body_start, end)
+        spans += _subjects(ctx, sc, base, body_start, end) + _qualified_figures(ctx, sc, base, body_start, end)
         if spans:
             ctx.sub_spans[id(node)] = _nested(ctx, sc, _closed_by_brackets(ctx, spans))
 
@@ -819,6 +819,31 @@ def _subset_sentences(ctx: Ctx, sc: Scopes, base: Scope, node, start: int, end: 
         s = max(ctx.inline.clause(m.start())[0], start)
         label = " ".join(ctx.text[m.start():m.end()].split())
         out.append((s, min(e, end), sc.new(base, "group", normal_name(f[m.start():m.end()]), label, m.start(), m.end())))
+    return out
+
+
+def _qualified_figures(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[tuple[int, int, Scope]]:
+    """"Đã giải quyết 270 hồ sơ liên thông", "… 95 hồ sơ thuộc lĩnh vực đất đai": a group or a field named right
+    after a count's unit is what the count is of; its clause, from the figure's own words on, is that one's."""
+    f, out = ctx.folded, []
+    kinds = [(kind, rx) for kind, rx in ctx.lex.scope_kinds if kind in ("group", "field")]
+    prev_end = start
+    for q in ctx.between(start, end):
+        if q.role not in ("quantity", "numerator") or q.percent or q.unit != "dossiers":
+            prev_end = q.end
+            continue
+        um = ctx.lex.any_unit.match(f, q.end)
+        lead = ctx.lex.qualifier_lead.match(f, um.end()) if um is not None else None
+        found = next(((kind, m) for kind, rx in kinds if lead is not None and (m := rx.match(f, lead.end()))), None)
+        kind, m = found if found is not None else ("", None)
+        if m is not None and m.start() < ctx.inline.clause(q.start)[1] and ctx.node_at(m.start()) is ctx.node_at(q.start):
+            stop = min(m.end(), ctx.inline.phrase(m.start())[1])
+            name = normal_name(f[m.start():stop])
+            if name and not (base.kind == kind and name in base.name):  # "77 hồ sơ liên thông" under "Liên thông …"
+                clause = ctx.inline.clause(q.start)
+                scope = sc.new(base, kind, name, " ".join(ctx.text[m.start():stop].split()), m.start(), stop)
+                out.append((max(clause[0], prev_end, start), min(clause[1], end), scope))
+        prev_end = q.end
     return out
 
 
