@@ -7,7 +7,7 @@ from ..facts import Clause
 from ..parse.inline import within
 from .context import Ctx
 
-_SHAPE_WORD = re.compile(r"[a-z#]+")
+_SHAPE_WORD = re.compile(r"[a-z0-9#]+")
 _MIN_WORDS = 8  # a shorter phrase ("chiếm #% số đã giải quyết") repeats by itself in any report
 
 
@@ -23,7 +23,7 @@ def read_clauses(ctx: Ctx) -> None:
             if not nums:
                 continue
             pieces, last = [], a
-            for q in ctx.between(a, b):
+            for q in nums:  # a number that is no figure ("tháng 11", "Nghị định 61") stays: it tells clauses apart
                 pieces += (f[last:q.start], "#")
                 last = q.end
             pieces.append(f[last:b])

@@ -184,6 +184,8 @@ class Relations:
         names = [" ".join(ctx.text[kid.body_start:p[0].start].split()).strip(" :") for kid, p in picked]
         if len(parts) < 2:
             return  # "02 nhóm TTHC liên thông:" counts the sub-items; it is not the total of their figures
+        if any(_periods_in(ctx, kid) > 1 for kid, _ in picked):
+            return  # "- Tháng 11: …; Tháng 12: …" on one item: its first figure is not all it adds
         whole = self.part_of.get(id(total[0]))
         if whole is not None and whole.total[0].start >= lead and len(total) == len(whole.total) == 1:
             # "tiếp nhận 4.210 hồ sơ, trong đó trực tuyến 2.645 hồ sơ, cụ thể:": the items may break down the
@@ -333,6 +335,12 @@ def _following_items(node: Node) -> list[Node]:
         return []
     siblings = node.parent.children
     return _item_run(siblings[siblings.index(node) + 1:])
+
+
+def _periods_in(ctx: Ctx, node: Node) -> int:
+    """How many periods the figures of one item are of."""
+    return len({id(sc) for q in ctx.between(node.body_start, _own_end(node))
+                if (sc := ctx.scope_at(q.start)).kind == "period"})
 
 
 def _item_run(nodes: list[Node]) -> list[Node]:

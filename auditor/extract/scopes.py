@@ -778,10 +778,23 @@ def _period_openers(ctx: Ctx, sc: Scopes, base: Scope, body_start: int, end: int
             label = " ".join(ctx.text[pm.start():pm.end()].split())
             scope = sc.new(base, "period", normal_name(f[pm.start():pm.end()]), label, pm.start(), pm.end())
             reach = inline.sentence(s)[1] if cut in clauses else inline.clause(s)[1]
-            if cut == body_start and not lex.sentence_period_opener.match(f, s):
+            if _listed_period(ctx, period, pm):
+                reach = inline.clause(s)[1]  # "Tháng 10 tiếp nhận …; tháng 11 tiếp nhận …": one of a list, its clause
+            elif cut == body_start and not lex.sentence_period_opener.match(f, s):
                 reach = end  # the block's own period: later openers in it narrow it again
             spans.append((s, min(reach, end), scope))
     return spans
+
+
+def _listed_period(ctx: Ctx, period, pm) -> bool:
+    """Whether a numbered period opens the first of clauses that each open with another ("Tháng 10 tiếp nhận
+    484 hồ sơ; tháng 11 …"): each period holds for its own clause."""
+    f, inline = ctx.folded, ctx.inline
+    clause_end, sentence_end = inline.clause(pm.start())[1], inline.sentence(pm.start())[1]
+    if clause_end >= sentence_end:
+        return False
+    nxt = period.match(f, _skip_space(f, clause_end + 1))
+    return nxt is not None and ctx.lex.numbered_period.search(f, nxt.start(), nxt.end()) is not None
 
 
 _OTHER_TIME_GAP = 30  # "… cùng kỳ năm 2023 là 8.583 hồ sơ": the other period stands this close before its figure
