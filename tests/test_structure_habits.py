@@ -125,3 +125,25 @@ def test_a_table_cell_that_differs_from_the_text_is_one_error_and_the_row_sum_sa
     row = [c for c in changed if c.code == "AR007" and 5 in c.numbers]
     assert len(row) == 1 and row[0].severity == "warning" and sorted(row[0].numbers) == [5, 103, 104], shown
     assert "Với 1 như phần lời văn thì khớp" in row[0].message
+
+
+_LEAD_THEN_PROSE = """2. Kết quả giải quyết hồ sơ
+
+a) Cấp tỉnh:
+- Đã giải quyết 8.210 hồ sơ (trước hạn 7.400, đúng hạn 806, quá hạn 4).
+
+b) Cấp xã (24 xã, phường):
+- Đã giải quyết 31.540 hồ sơ (trước hạn 29.900, đúng hạn 1.410, quá hạn 230).
+
+Tỷ lệ hồ sơ giải quyết trước hạn và đúng hạn đạt 99,41% (39.516/39.750 hồ sơ).
+{restated}
+"""
+
+
+def test_prose_after_a_lead_and_its_bullets_speaks_for_the_section_again():
+    """"b) Cấp xã (…):", its bullets, a blank line, then a paragraph: the paragraph is the whole's, not the
+    commune level's; the level's own figure stated twice with two values is still an error."""
+    assert not _fails(_audit(_LEAD_THEN_PROSE.format(restated="")))
+    repeated = _audit(_LEAD_THEN_PROSE.replace("- Đã giải quyết 31.540 hồ sơ (", "- Đã giải quyết 31.540 hồ sơ; "
+                                               "cấp xã đã giải quyết 31.450 hồ sơ (").format(restated=""))
+    assert any(c.severity == "error" and {31540, 31450} <= set(map(float, c.numbers)) for c in _fails(repeated, "XR010"))

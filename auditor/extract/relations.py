@@ -432,6 +432,8 @@ def _numerator(ctx: Ctx, rel: Relations, share: Share, i: int, c_start: int) -> 
                 return  # "11/16 đơn vị đạt … 99%": what each unit attains, not the share the fraction makes
             if any(q.percent for q in ctx.between(prev.end, p.start)):
                 return  # "09/10 đơn vị (90,00%) đạt … từ 98%": the fraction's share was stated right after it
+            if lex.other_time.search(f, prev.end, p.start):
+                return  # "99,90% (23.023/23.045 hồ sơ, cùng kỳ năm 2024 đạt 99,49%)": another period's rate
             if lex.deducted_before.search(f, max(0, qs[j - 1].start - 16), qs[j - 1].start):
                 return  # "bị trừ 6,67/24,50 điểm, chỉ đạt 72,78%": the share kept, not the fraction lost
             share.numerator, share.denominator, share.via = qs[j - 1], prev, "fraction"

@@ -805,7 +805,8 @@ def _other_time_before(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) 
     năm 2023 là 8.583 hồ sơ" is last year's figure, not the report's."""
     f, out = ctx.folded, []
     for m in ctx.lex.other_time.finditer(f, start, end):
-        if ctx.inline.aside(m.start()) is not None:
+        aside = ctx.inline.aside(m.start())
+        if aside is not None and ctx.lex.aside_other_time.match(f, aside[0] + 1):
             continue  # "(cùng kỳ năm 2023: …)": an aside of its own (_other_time_asides)
         clause_end = min(ctx.inline.clause(m.start())[1], end)
         near = min(clause_end, m.end() + _OTHER_TIME_GAP + 1)  # only the figure right after (a long clause costs nothing)

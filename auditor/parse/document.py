@@ -173,11 +173,20 @@ def _holds_prose(item: Node, text: str) -> bool:
     return not (head.endswith((".", ";")) and any(ch.isdigit() for ch in head) and len(head) > 40)
 
 
+def _list_closed(lead: Node, child: Node, text: str) -> bool:
+    """"b) Cấp xã (97 xã, phường):" then its bullets, a blank line and a paragraph: the lead's list is over
+    and the paragraph speaks for the section again. A section heading ("2.", "II.") holds it still."""
+    if lead.style in ("ROMAN", "NUMBERED") or not text[lead.body_start:lead.head_end].rstrip().endswith(":") \
+            or not any(c.kind == "item" for c in lead.children):
+        return False
+    return "\n\n" in text[lead.children[-1].end:child.start].replace(" ", "").replace("\t", "")
+
+
 def _can_hold(parent: Node, child: Node, open_styles: list[str], text: str) -> bool:
     if parent.kind == "document":
         return True
     if child.kind != "item":  # prose and tables belong to the nearest heading, not to a bullet
-        return _holds_prose(parent, text)
+        return _holds_prose(parent, text) and not _list_closed(parent, child, text)
     p_rank, c_rank = _HEADING_RANK.get(parent.style), _HEADING_RANK.get(child.style)
     if p_rank and c_rank:
         return p_rank < c_rank
