@@ -157,6 +157,26 @@ def test_indented_column_number_row_stays_in_a_space_set_table():
     assert text[table.start:].startswith("Đơn vị") and [h.cells[1].text for h in table.headers] == ["Số hồ sơ tiếp nhận", "(1)"]
 
 
+_OCR_SPLIT_TABLE = (
+    "STT  Đơn vị                       Tiếp nhận  Đã giải quyết  Trước hạn  Đúng hạn  Quá hạn  Đang GQ\n"
+    "  1  Sở Nội vụ                          812            790        700        88        2       22\n"
+    "  2  Sở Tài nguyên và Môi trường      {received}          {resolved}      {early}       415        9       47\n"
+    "     Tổng cộng                        4.035          3.966      3.452       503       11       69\n")
+
+
+@pytest.mark.parametrize("received, resolved, early", [
+    ("3.223", "3.176", "2.752"),  # clean
+    ("3 .223", "3 .176", "2 .752"),  # OCR set a space inside three figures of one row
+])
+def test_ocr_spaces_inside_figures_keep_a_space_set_table_in_its_columns(received, resolved, early):
+    """"2 .752" is one character longer than "2.732": every cell after it on its line moves right, and the
+    row's figures must still stand under their own headings (a consistent table gets no failing check)."""
+    text = _OCR_SPLIT_TABLE.format(received=received, resolved=resolved, early=early)
+    a = audit(text)
+    assert not [c for c in a.checks if c.status == "fail"]
+    assert [c for c in a.checks if c.code == "TB001" and c.status == "pass"]
+
+
 def test_row_with_a_cell_too_many_is_reported_and_not_compared():
     """The same promise for a row with an extra cell (the case rules/tables.yaml's TB002 example shows)."""
     text = ("STT\tĐơn vị\tSố hồ sơ tiếp nhận\tĐã giải quyết\n\tTổng cộng\t500\t485\n"

@@ -32,6 +32,10 @@ class Cell:
     text: str
     start: int
     end: int
+    # a space-set line's columns are told by place; OCR's spaces inside figures ("2 .892") push every
+    # cell after them right: how many such characters stand before the cell's start, and before its end
+    lshift: int = 0
+    rshift: int = 0
 
     # a cell never changes once read, and reading a table asks each of its cells these many times over
     @cached_property
@@ -117,7 +121,25 @@ def split_cells(text: str, start: int, end: int) -> list[Cell]:
         cells.append(_cell(text, start + pos, start + m.start()))
         pos = m.end()
     cells.append(_cell(text, start + pos, end))
+    drift = 0
+    for c in cells:
+        c.lshift = drift
+        if c.text[:1].isdigit():
+            drift += len(_OCR_SPLIT.findall(c.text))
+        c.rshift = drift
     return cells
+
+
+_OCR_SPLIT = re.compile(r"(?<=\d) (?=[.,]\d)|(?<=\d[.,]) (?=\d)")  # "2 .892", "98, 5"
+
+
+def _a(c: Cell, line_start: int) -> int:
+    """Where a cell starts on its line, OCR's spaces inside the figures before it taken out."""
+    return c.start - line_start - c.lshift
+
+
+def _b(c: Cell, line_start: int) -> int:
+    return c.end - line_start - c.rshift
 
 
 def _set_apart(line: str) -> bool:
@@ -298,11 +320,11 @@ def _stray_columns(head_raw, body_raw, place, text: str) -> set[int]:
     has too many, which puts its figures under the wrong headings."""
     if not head_raw:
         return set()
-    headed = {_column_of(place, c.start - s, c.end - s) for s, _, cells in head_raw for c in cells if c.text}
+    headed = {_column_of(place, _a(c, s), _b(c, s)) for s, _, cells in head_raw for c in cells if c.text}
     data = [(s, cells) for s, _, cells in body_raw if _is_data(cells)]
     out = set()
     for j in range(len(place)):
-        filled = sum(1 for s, cells in data if any(c.text and _column_of(place, c.start - s, c.end - s) == j for c in cells))
+        filled = sum(1 for s, cells in data if any(c.text and _column_of(place, _a(c, s), _b(c, s)) == j for c in cells))
         # few rows: a column only one of them fills is still that row's own (a short table has no quarter)
         if j not in headed and (filled * 4 <= len(data) or filled == 1 < len(data)):
             out.add(j)
@@ -318,7 +340,7 @@ def _column_of(place: list[tuple[int, int]], a: int, b: int) -> int:
 def _one_per_column(rows, place: list[tuple[int, int]]) -> bool:
     """Whether every row puts each of its cells in a column of its own."""
     for s, _, cells in rows:
-        cols = [_column_of(place, c.start - s, c.end - s) for c in cells if c.text]
+        cols = [_column_of(place, _a(c, s), _b(c, s)) for c in cells if c.text]
         if len(cols) != len(set(cols)):
             return False
     return True
@@ -339,8 +361,8 @@ def _aligned(rows) -> bool:
             found = [(pick(cells, k), s) for s, cells in rows]
             if any(not c.text for c, _ in found):
                 continue  # an empty first cell has no place of its own
-            starts = [c.start - s for c, s in found]
-            ends = [c.end - s for c, s in found]
+            starts = [_a(c, s) for c, s in found]
+            ends = [_b(c, s) for c, s in found]
             if max(starts) - min(starts) > 1 and max(ends) - min(ends) > 1:
                 return False
         return True
@@ -354,7 +376,7 @@ def _spaced_columns(text: str, rows) -> tuple[int, list[tuple[int, int]]]:
     for s, _, cells in rows:
         for c in cells:
             if c.text:
-                spans.append((c.start - s, c.end - s))
+                spans.append((_a(c, s), _b(c, s)))
     spans.sort()
     merged: list[list[int]] = []
     for a, b in spans:
@@ -377,7 +399,7 @@ def _placed(cells: list[Cell], width: int, place, line_start: int, text: str) ->
     for c in cells:
         if not c.text:
             continue
-        j = _column_of(place, c.start - line_start, c.end - line_start)
+        j = _column_of(place, _a(c, line_start), _b(c, line_start))
         if out[j].text:  # two cells under one column: keep both words
             out[j] = Cell(out[j].text + " " + c.text, out[j].start, c.end)
         else:
@@ -399,11 +421,11 @@ def _leaf_words(cells: list[Cell], place, line_start: int, text: str) -> list[Ce
     stand over. (A heading over several columns is a group's, and groups sit in the rows above.)"""
     if not _headings_line_up(cells, place, line_start):
         return cells
-    covered = {j for c in cells if c.text for j in _over(place, c.start - line_start, c.end - line_start)}
+    covered = {j for c in cells if c.text for j in _over(place, _a(c, line_start), _b(c, line_start))}
     out: list[Cell] = []
     for c in cells:
-        over = _over(place, c.start - line_start, c.end - line_start)
-        if c.text and not over and _beside(place, c.start - line_start) in covered:
+        over = _over(place, _a(c, line_start), _b(c, line_start))
+        if c.text and not over and _beside(place, _a(c, line_start)) in covered:
             # over a column every row leaves blank ("Quá hạn" with no late dossiers), beside a column that has
             # a heading of its own: the heading of no figure
             continue
@@ -430,7 +452,7 @@ def _over(place, a: int, b: int) -> list[int]:
 def _headings_line_up(cells: list[Cell], place, line_start: int) -> bool:
     """Whether a row's headings were set in the columns, not only apart by gaps (OCR keeps the gaps,
     not the columns): no column under two headings, and most headings over a column of figures."""
-    over = [_over(place, c.start - line_start, c.end - line_start) for c in cells if c.text]
+    over = [_over(place, _a(c, line_start), _b(c, line_start)) for c in cells if c.text]
     flat = [j for js in over for j in js]
     return len(over) >= 3 and len(flat) == len(set(flat)) and sum(1 for js in over if js) * 3 >= 2 * len(over)
 
@@ -459,8 +481,8 @@ def _spread_over(placed: list[Cell], cells: list[Cell], reach, line_start: int, 
     out = list(placed)
     heads = sorted((c for c in cells if c.text), key=lambda c: c.start)
     for i, c in enumerate(heads):
-        a, b = c.start - line_start, c.end - line_start
-        stop = heads[i + 1].start - line_start if i + 1 < len(heads) else None
+        a, b = _a(c, line_start), _b(c, line_start)
+        stop = _a(heads[i + 1], line_start) if i + 1 < len(heads) else None
         covering = False
         for j, (ps, pe) in enumerate(reach):
             if j not in leaves:
@@ -488,9 +510,9 @@ def _headers(head_raw, width: int, place, text: str) -> list[Row]:
         reach = [list(span) for span in place]
         for c in head_raw[-1][2]:
             if c.text:
-                j = _column_of(place, c.start - s, c.end - s)
+                j = _column_of(place, _a(c, s), _b(c, s))
                 leaves[j] = (leaves.get(j, "") + " " + c.text).strip()
-                reach[j] = [min(reach[j][0], c.start - s), max(reach[j][1], c.end - s)]
+                reach[j] = [min(reach[j][0], _a(c, s)), max(reach[j][1], _b(c, s))]
     for k, (s, e, cells) in enumerate(head_raw):
         placed = _placed(cells, width, place, s, text)
         own = {j for j, c in enumerate(placed) if c.text}
