@@ -116,8 +116,36 @@ def split_items(body: str, offset: int, named: re.Pattern | None = None) -> tupl
             items.append((offset + s + len(part) - len(part.lstrip()), offset + e - (len(part) - len(part.rstrip()))))
     if not items:
         return items, None
-    if sep == "," and named is not None:
-        items = _joined_names(body, offset, items, named)
+    continued = 0
+    if sep == ",":
+        if named is not None:
+            items = _joined_names(body, offset, items, named)
+        items, continued = _continued(body, offset, items)
+    items, other = _last_va(body, offset, items, named)
+    return items, (len(items) + continued if other is None and continued else other)
+
+
+def _continued(body: str, offset: int, items: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], int]:
+    """Commas inside one item: "Sở VH,TT&DL" (no space after it) is one name; "Khám bệnh, chữa bệnh" in a
+    list whose items open with capitals goes on with the item before (how many items that joined, for
+    the other reading: the words may still be two lowercase items)."""
+    out = [items[0]]
+    capitals = sum(1 for a, _ in items if body[a - offset:a - offset + 1].isupper())
+    joined = 0
+    for a, b in items[1:]:
+        comma = body.rfind(",", 0, a - offset)
+        glued = comma >= 0 and comma + 1 == a - offset and body[comma - 1:comma].isalnum()
+        lower = body[a - offset:a - offset + 1].islower() and capitals >= 2 and capitals >= len(items) - capitals
+        if glued or lower:
+            out[-1] = (out[-1][0], b)
+            joined += 0 if glued else 1
+        else:
+            out.append((a, b))
+    return out, joined
+
+
+def _last_va(body: str, offset: int, items: list[tuple[int, int]], named) -> tuple[list[tuple[int, int]], int | None]:
+    """The last item's "và": two names, or one name holding it."""
     s, e = items[-1]
     last = body[s - offset:e - offset]
     m = None
