@@ -214,6 +214,13 @@ class Labeller:
         if not seg.strip() or ctx.lex.whole_before_part.search(seg):
             return [], "", 0
         cands = [c for c in ctx.lex.candidates(seg) if len(seg) - c[1] <= _LABEL_REACH]
+        for a, b in ctx.inline.asides_in(lo, q.start):
+            # "Số hồ sơ trả lại (không đủ điều kiện giải quyết): 12": a bracket between a label and its figure
+            # explains the label; the words inside it name nothing, unless a label reads across it
+            a, b = a - lo, b - lo
+            if any(s < a and b < e for s, e, _ in cands) or not any(e <= a for _, e, _ in cands):
+                continue
+            cands = [c for c in cands if not a <= c[0] < b]
         if not cands:
             return [], "", 0
         nearest = max(e for _, e, _ in cands)
@@ -338,10 +345,10 @@ def _zero_statements(ctx: Ctx, lab: Labeller) -> None:
 
 
 def _said_of_counted_units(ctx: Ctx, pos: int) -> bool:
-    """"Có 08/13 sở không có hồ sơ quá hạn", "5 xã không phát sinh hồ sơ quá hạn": the claim is about the units
-    counted before it in its clause, not a zero for the whole report."""
+    """"Có 08/13 sở không có hồ sơ quá hạn", "5 xã không phát sinh hồ sơ quá hạn", "02/05 lĩnh vực không có …":
+    the claim is about the units or fields counted before it in its clause, not a zero for the whole report."""
     start = ctx.inline.clause(pos)[0]
-    return any(q.unit == "units" for q in ctx.between(start, pos))
+    return any(q.unit in ("units", "fields") for q in ctx.between(start, pos))
 
 
 def resolve_alternatives(ctx: Ctx) -> None:
@@ -578,6 +585,7 @@ def _bases(ctx: Ctx, lab: Labeller, s: Share, first_of: dict) -> None:
     keys = list(s.base_keys)
     if num_fact is not None and ctx.lex.base_of(num_fact.key):
         keys.append(ctx.lex.base_of(num_fact.key))
+    usual = list(keys)
     # a base the scope does not state may be stated as the whole it is part of ("mới tiếp nhận" as "tiếp nhận")
     keys += [p for k in keys if (p := ctx.lex.parents.get(k)) and p not in keys]
     # ... and a part's share, when no usual base is stated, of the whole it is part of ("số hóa đầy đủ
@@ -585,10 +593,18 @@ def _bases(ctx: Ctx, lab: Labeller, s: Share, first_of: dict) -> None:
     whole = ctx.lex.parents.get(num_fact.key) if num_fact is not None else None
     if whole and whole not in keys:
         keys.append(whole)
+        usual.append(whole)
     for key in keys:
         q = stated(key)
         if q is not None and q is not s.numerator and all(q is not b for b, _ in s.bases):
-            s.bases.append((q, "key"))
+            s.bases.append((q, "key" if key in usual or not _holds_other_parts(ctx, key, usual) else "wider_key"))
+
+
+def _holds_other_parts(ctx: Ctx, whole: str, usual: list[str]) -> bool:
+    """Whether the report states a part of `whole` other than the usual base ("kỳ trước chuyển sang 1.065"
+    beside the new dossiers): then the whole is not the usual base under another name."""
+    parents = ctx.lex.parents
+    return any(parents.get(fa.key) == whole and fa.key not in usual and fa.q.value > 0 for fa in ctx.report.facts)
 
 
 def fraction_facts(ctx: Ctx, lab: Labeller) -> None:

@@ -557,7 +557,7 @@ def partitions(ctx: Ctx) -> None:
             # one base: the same figure, or the same denominator written again in one sentence ("a/T …, b/T …")
             key = (s.scope.id, base.value, ctx.inline.sentence(base.start)[0]) if how == "stated" else (id(base),)
             groups.setdefault(key, []).append(s)
-        elif how == "key":
+        elif how in ("key", "wider_key"):
             # "trực tuyến 1.120 hồ sơ (70%), trực tiếp 480 hồ sơ (30%)": shares of the usual base in one
             # sentence, whose counts make that base exactly, are its partition too
             groups.setdefault((id(base), ctx.inline.sentence(s.pct.start)[0]), []).append(s)

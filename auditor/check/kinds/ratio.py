@@ -191,6 +191,13 @@ def _share(s: Share, ctx: Context, num: Quantity, bases: list) -> Outcome:
         counted = _counted_with(ctx, s, num, tried)
         if counted is not None:
             return counted
+    if not tried[-1][2] and all(h == "wider_key" for _, h, _, _ in tried):
+        return Outcome("skip", min(num.start, pct.start), max(num.end, pct.end), {}, [num.number, pct.number],
+                       scope=s.scope, reason=ctx.t(
+                           "báo cáo không nêu mẫu số thường dùng của tỷ lệ này; tổng lớn hơn mà báo cáo nêu còn gồm phần "
+                           "khác (như hồ sơ kỳ trước chuyển sang), nên không biết tỷ lệ tính trên số nào",
+                           "the report does not state this rate's usual base; the larger total it states holds other "
+                           "parts too (such as the dossiers carried over), so which base the rate is of is not known"))
     base, how, reading, exact = tried[-1] if tried[-1][2] else tried[0]
     values = _values(ctx, num, base, pct, reading, exact, how)
     start = min(num.start, pct.start)
@@ -246,6 +253,7 @@ def _values(ctx: Context, num: Quantity, base: Quantity, pct: Quantity, reading,
                  "breakdown": ctx.t("tổng mà số này là một phần", "the total this figure is part of"),
                  "breakdown_far": ctx.t("tổng nêu ở vế câu trước", "the total in the clause before"),
                  "key": ctx.t("mẫu số thường dùng", "the usual base"),
+                 "wider_key": ctx.t("tổng mà mẫu số thường dùng là một phần", "the total the usual base is part of"),
                  "derived": ctx.t("mẫu số tính từ các phần đã nêu", "the base computed from the parts stated"),
                  "wider": ctx.t("tổng của cả đơn vị báo cáo nêu", "the total the report states for the whole")}[how]
     return {"numerator": numerator, "denominator": ctx.fmt(base.value), "stated": ctx.q(pct),
