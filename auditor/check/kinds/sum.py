@@ -340,11 +340,18 @@ def _identity(rule: Spec, ctx: Context, sf, lhs: Fact, present, assumed: list[st
     if assumed and exact < lhs.q.value and lhs.label_at == "column":
         return Outcome("skip", anchor.q.start, anchor.q.end, values, numbers, related, values["arithmetic"], scope=sf.scope,
                        reason=ctx.t(f"bảng không có cột {values['assumed']}", f"the table has no column for {values['assumed']}"))
-    if assumed and exact < lhs.q.value and len(present) == 1:
+    if assumed and exact < lhs.q.value and (len(present) == 1 or _stated_elsewhere(ctx, sf, assumed)):
+        # "- Sở Y tế: tiếp nhận …; đã giải quyết …; đang giải quyết …" under a report that states the returned
+        # dossiers for the whole only: the unit's returned ones are not zero, just not given
         return Outcome("skip", anchor.q.start, anchor.q.end, values, numbers, related, values["arithmetic"], scope=sf.scope,
                        reason=ctx.t(f"báo cáo không nêu {values['assumed']}", f"the report does not state {values['assumed']}"))
     return Outcome("fail", anchor.q.start, anchor.q.end, values, numbers, related, values["arithmetic"], sure=sure,
                    scope=sf.scope)
+
+
+def _stated_elsewhere(ctx: Context, sf: ScopeFacts, keys: list[str]) -> bool:
+    """Whether the report states one of `keys`, left out here, for another scope."""
+    return any(fa.key in keys and fa.scope is not sf.scope for fa in ctx.report.facts)
 
 
 def _identity_values(ctx: Context, shown, present, assumed: list[str], exact: Decimal, total: Decimal) -> dict[str, str]:
