@@ -284,7 +284,9 @@ class Relations:
                 continue
             earlier = [it for it in self.items(max(start, colon - 400), colon, depth_of=inline.aside(colon))
                        if len(it) == 1 and it[0].unit == unit and id(it[0]) not in self.listed_in]
-            if not earlier:
+            if ctx.lex.total_word_end.search(f, max(0, parts[-1][0].start - 16), parts[-1][0].start):
+                earlier, parts = [parts[-1]], parts[:-1]  # "…; tháng thứ ba 15.544; tổng cộng 43.747": the list's own total
+            if not earlier or len(parts) < 2:
                 continue
             total = earlier[-1]
             if self._overlapping(total, parts, colon, s_end):

@@ -218,6 +218,13 @@ def _share(s: Share, ctx: Context, num: Quantity, bases: list) -> Outcome:
                                     "thứ tự khác (số sau trên số trước)",
                                     f"{ctx.q(pct)} fits {ctx.fmt(base.value)}/{ctx.fmt(num.value)}: the pair may be written "
                                     "the other way round (the second figure over the first)"))
+    if sure and Fraction(pct.value) == 100 and pct.decimals and _round_half_up(exact, pct.decimals) == 100:
+        # "100,0% (28.421/28.422)": a rate written with decimals, rounded as written; a bare "100%" claims all
+        sure = False
+        reason = ctx.t(f"làm tròn thì đúng là {ctx.q(pct)}, nhưng vẫn còn {ctx.fmt(base.value - num.value)} chưa đạt; "
+                       "nên ghi tỷ lệ chính xác hơn",
+                       f"rounded, it is {ctx.q(pct)} indeed, but {ctx.fmt(base.value - num.value)} are still short of it; "
+                       "a more exact rate would say so")
     if sure and _complement(s, base, exact, ctx):
         sure = False
         reason = ctx.t("tỷ lệ này bằng 100% trừ các tỷ lệ khác của cùng tổng, nên chênh một đơn vị có thể do làm tròn",
