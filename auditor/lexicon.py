@@ -86,6 +86,8 @@ class ScopeSpec(_Strict):
     numbered_periods: list[str] = []
     summary_openers: list[str] = []
     own_periods: list[str] = []
+    legend_periods: list[str] = []
+    discourse_openers: list[str] = []
     unit_lookalikes: list[str] = []
     group_not_after: list[str] = []
     subjects: list[str] = []
@@ -249,6 +251,8 @@ class Lexicon:
     numbered_period: re.Pattern  # searched in a period's name: one period of several ("tháng 7", "quý II")
     summary_opener: re.Pattern
     own_period: re.Pattern
+    discourse_opener: re.Pattern  # "Ngoài ra, …": words before a sentence's subject that name nothing
+    legend_period: re.Pattern  # one side of a legend "Quý này / Quý trước" over pairs of figures
     unit_lookalikes: frozenset[str]
     group_not_after: re.Pattern
     subject: re.Pattern
@@ -673,6 +677,8 @@ def _scope_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
                               f"{where}: scopes.period_list_joins", scanning=True),
         summary_opener=_at(sco.summary_openers or ["(?!)"], a, f"{where}: scopes.summary_openers"),
         own_period=_at(sco.own_periods or ["(?!)"], a, f"{where}: scopes.own_periods"),
+        legend_period=_any(sco.legend_periods or ["(?!)"], a, f"{where}: scopes.legend_periods"),
+        discourse_opener=_at(sco.discourse_openers or ["(?!)"], a, f"{where}: scopes.discourse_openers"),
         unit_lookalikes=frozenset(sco.unit_lookalikes),
         group_not_after=_any(sco.group_not_after or ["(?!)"], a, f"{where}: scopes.group_not_after"),
         subject=_written(sco.subjects, f"{where}: scopes.subjects"),

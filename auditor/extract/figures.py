@@ -220,11 +220,38 @@ def _fractions(ctx: Ctx) -> None:
             if a.value <= 12 and 1990 <= b.value <= 2100 and a.decimals == b.decimals == 0 and gap == "/":
                 a.role = b.role = "date"
                 continue
+            if _period_legend(ctx, a.start):
+                a.role = b.role = "respective"  # "Quý này / Quý trước" over "365 / 327": one figure, two periods
+                continue
             a.role, b.role = "numerator", "denominator"
             a.unit = b.unit
             # only a count above its base needs the reading; "28/28 nhiệm vụ … theo Kế hoạch" is a part of its whole
             b.target = a.value > b.value and (ctx.lex.target_after.match(ctx.folded, b.end) is not None
                                               or _compares_periods(ctx, a) or _quotient(ctx, a))
+
+
+_LEGEND = re.compile(r"([^\d/\n:]{2,30}?)\s*/\s*([^\d/\n]{2,30}?)\s*$")
+
+
+def _period_legend(ctx: Ctx, pos: int) -> bool:
+    """Whether a legend of two periods ("Quý này / Quý trước") heads the run of "a / b" lines a pair stands in."""
+    f = ctx.folded
+    end = f.rfind("\n", 0, pos)
+    for _ in range(_LEGEND_REACH):
+        if end < 0:
+            return False
+        start = f.rfind("\n", 0, end) + 1
+        m = _LEGEND.search(f, start, end)
+        if m is not None and all(ctx.lex.legend_period.fullmatch(side) for side in m.groups()):
+            return True
+        if not _PAIR.search(f, start, end):
+            return False  # the lines above are no more rows of pairs
+        end = start - 1
+    return False
+
+
+_LEGEND_REACH = 15  # rows of pairs under one legend
+_PAIR = re.compile(r"\d\s*/\s*\d")
 
 
 _COMPARED_REACH = 40  # "bằng 123,9% cùng kỳ năm 2023 (216.203/…)": the percentage stands this close before
@@ -341,7 +368,8 @@ def inherit_units(ctx: Ctx) -> None:
             continue
         sentence = ctx.inline.sentence(q.start)[0]
         if q.unit is None and (last is None or last[0] != sentence):
-            q.unit = _named_before(ctx, q, sentence, names_dossiers) or _lead_unit(ctx, node, q, leads, names_dossiers)
+            q.unit = _named_before(ctx, q, sentence, names_dossiers) or _colon_lead_unit(ctx, q, sentence, names_dossiers) \
+                or _lead_unit(ctx, node, q, leads, names_dossiers)
             if q.unit is not None and q.unit not in lex.subject_units:
                 q.unit = None
         if q.unit is not None:
@@ -363,6 +391,23 @@ def _named_before(ctx: Ctx, q: Quantity, sentence: int, names_dossiers) -> str |
             any(x.role in ("quantity", "numerator") and not x.percent for x in ctx.between(found.end(), q.start)):
         return None
     return found.lastgroup
+
+
+def _colon_lead_unit(ctx: Ctx, q: Quantity, sentence: int, names_dossiers) -> str | None:
+    """"Phản ánh, kiến nghị: 8 (đã xử lý 4)", "PAKN: nhận 3, đã xử lý 3": a lead before a colon naming what
+    the sentence counts (figures.subject_units) gives the bare counts after it that unit."""
+    f = ctx.folded
+    colon = f.rfind(":", sentence, q.start)
+    if colon < 0 or names_dossiers(colon, q.start) or any(x.role in ("quantity", "numerator") for x in ctx.between(sentence, colon)):
+        return None
+    lead_start = max(sentence, f.rfind("\n", 0, colon) + 1, colon - _NAMED_REACH)
+    if names_dossiers(lead_start, colon):
+        return None
+    for m in ctx.lex.any_unit.finditer(f, lead_start, colon):
+        name = ctx.lex.unit_of_group[m.lastgroup]
+        if name in ctx.lex.subject_units and (m.start() == 0 or not f[m.start() - 1].isalnum()):
+            return name
+    return None
 
 
 def _lead_unit(ctx: Ctx, node, q: Quantity, leads: dict, names_dossiers) -> str | None:

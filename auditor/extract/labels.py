@@ -256,6 +256,9 @@ class Labeller:
             pos = um.end()
         nxt = ctx.next_figure(q)
         limit = min(ctx.inline.phrase(pos)[1], nxt.start if nxt is not None and nxt.start > pos else len(f))
+        colon = f.rfind(":", f.rfind("\n", 0, q.start) + 1, q.start)
+        if colon >= 0 and not f[colon + 1:q.start].strip():
+            limit = min(limit, _line_end(f, pos))  # "Máy tính:⇥08⏎Tổng số hồ sơ tiếp nhận:⇥1.277": the next line is its own
         seg = f[pos:limit]
         lead = ctx.lex.label_filler.match(seg)
         every = ctx.lex.candidates(seg)

@@ -373,7 +373,8 @@ def _walk(ctx: Ctx, sc: Scopes, node: Node, scope: Scope, announced: bool = Fals
     previous = None  # the scope the item before opened, which a paragraph after it continues
     for child in node.children:
         own = scope
-        lead = _field_lead(ctx, child.body_start, child.end, announced) if child.kind in ("item", "paragraph") else None
+        lead = _field_lead(ctx, child.body_start, child.end, announced or _lines_by_field(ctx, child.body_start, child.end)) \
+            if child.kind in ("item", "paragraph") else None
         if lead is not None:
             # "Chia theo lĩnh vực:" over "- Hộ tịch (617): …": each line names a field the lexicon need not know
             own = _field_scope(ctx, sc, scope, *lead)
@@ -442,6 +443,23 @@ def _field_lead(ctx: Ctx, start: int, end: int, announced: bool) -> tuple[int, i
     if found is not None and found[0] not in ("topic", "other", "field"):
         return None
     return s, stop
+
+
+def _lines_by_field(ctx: Ctx, start: int, end: int) -> bool:
+    """Lines that each open with a name and a colon, then what is counted ("Tư pháp – Hộ tịch: tiếp nhận 168,
+    đã giải quyết 163⏎Chứng thực: tiếp nhận 91, …"), two or more in a block: lines by field, announced or not."""
+    f, found, pos = ctx.folded, 0, start
+    while pos < end and found < 2:
+        line_end = f.find("\n", pos, end)
+        line_end = end if line_end < 0 else line_end
+        lead = _field_lead(ctx, pos, line_end, True)
+        if lead is not None:
+            colon = f.find(":", lead[1], line_end)
+            if colon >= 0 and ctx.lex.label_regex.match(f, _skip_space(f, colon + 1)) \
+                    and not ctx.lex.label_regex.search(f, lead[0], lead[1]):
+                found += 1
+        pos = line_end + 1
+    return found >= 2
 
 
 def _field_scope(ctx: Ctx, sc: Scopes, parent: Scope, a: int, b: int) -> Scope:
@@ -630,6 +648,8 @@ def _subjects(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[t
         lead = ctx.lex.breakdown.match(ctx.folded, s)
         if lead is not None and ctx.folded.startswith(",", lead.end()):
             s = _skip_space(ctx.folded, lead.end() + 1)  # "Trong đó, Phòng Tài nguyên và Môi trường tiếp nhận …"
+        elif (opener := ctx.lex.discourse_opener.match(ctx.folded, s)) is not None:
+            s = opener.end()  # "Ngoài ra, Văn phòng Đăng ký đất đai chi nhánh … tiếp nhận …"
         found = _subject(ctx, s, end) if s < end else None
         if found is None and s < end and (cut == start or cut in sentences):
             found = _unit_subject(ctx, s, end)
@@ -922,7 +942,8 @@ def _field_lines(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int, announ
     out = []
     pos = ctx.text.find("\n", start, end)
     # "4. Theo lĩnh vực:⏎Hộ tịch: …⏎Chứng thực: …" as one block: its first line announces the lines after it
-    announced = announced or pos >= 0 and ctx.lex.field_announcement.search(ctx.folded[start:pos].rstrip()) is not None
+    announced = announced or pos >= 0 and ctx.lex.field_announcement.search(ctx.folded[start:pos].rstrip()) is not None \
+        or _lines_by_field(ctx, start, end)
     while pos >= 0:
         line_end = ctx.text.find("\n", pos + 1, end)
         stop = line_end if line_end >= 0 else end

@@ -55,6 +55,8 @@ class Layout:
     continued: list[Row] = field(default_factory=list)  # its rows after a page break, when the total row opens it
     earlier: list[Row] = field(default_factory=list)  # its rows before a page break, when the total row closes it
     follows: bool = False  # it carries on the table before it, which a page broke off
+    page_of: "Layout | None" = None  # ... that table
+    scope: Scope | None = None  # the scope its rows sit under, once read
 
 
 def read_tables(ctx: Ctx, sc: Scopes) -> None:
@@ -75,6 +77,7 @@ def read_tables(ctx: Ctx, sc: Scopes) -> None:
     for (_, before), (_, after) in zip(read, read[1:]):
         if _continues(before, after):
             after.follows = True
+            after.page_of = before
             if before.subtotals or before.children or after.subtotals or after.children:
                 continue  # groups a page broke: which rows its total adds up is not read across the break
             if before.total is not None and before.total.start < before.data[0].start:
@@ -665,7 +668,10 @@ def _best_column(counts: list[Column], words: str) -> int | None:
 class _TableReader:
     def __init__(self, ctx: Ctx, sc: Scopes, node: Node, layout: Layout):
         self.ctx, self.sc, self.node, self.layout = ctx, sc, node, layout
-        self.context = self._context_scope()
+        # a table's next page sits where its first page does, whatever its own caption (a page number)
+        before = layout.page_of
+        self.context = before.scope if before is not None and before.scope is not None else self._context_scope()
+        layout.scope = self.context
         self.row_scope: dict[int, Scope] = {}
 
     def _context_scope(self) -> Scope:

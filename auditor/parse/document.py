@@ -142,7 +142,13 @@ def _join_spaced(blocks: list[Node], text: str) -> list[Node]:
             # a label and a figure per line, three lines or more: a two-column table
             rows = sum(1 for s, e in b.lines if _FIGURE_CELL.search(text, s, e))
             b.kind = "table" if rows >= 2 and len(b.lines) >= 3 else "paragraph"
+        if b.kind == "table" and all(_KEY_VALUE.match(text, s, e) for s, e in b.lines if text[s:e].strip()):
+            b.kind = "paragraph"  # "Công chức một cửa:⇥⇥05⏎Máy tính:⇥⇥08": a label and its value per line, no table
     return out
+
+
+# a line that is a label ending in a colon, then its value after tabs or spaces
+_KEY_VALUE = re.compile(r"[ \t]*[^\t|\d\n][^\t|\n]*:(?:\t+|[ ]{2,})[^\t|\n]*$")
 
 
 def _heading_title(node: Node, text: str) -> None:
