@@ -234,15 +234,19 @@ _LEGEND = re.compile(r"([^\d/\n:]{2,30}?)\s*/\s*([^\d/\n]{2,30}?)\s*$")
 
 
 def _period_legend(ctx: Ctx, pos: int) -> bool:
-    """Whether a legend of two periods ("Quý này / Quý trước") heads the run of "a / b" lines a pair stands in."""
+    """Whether a legend of two periods ("Quý này / Quý trước") heads the run of "a / b" lines a pair stands in,
+    or stands before it on its own line (OCR joins the legend line to the first row)."""
     f = ctx.folded
     end = f.rfind("\n", 0, pos)
+    if any(_names_two_periods(ctx, m) for m in _WORD_SLASH.finditer(f, end + 1, pos)):
+        return True
     for _ in range(_LEGEND_REACH):
         if end < 0:
             return False
         start = f.rfind("\n", 0, end) + 1
         m = _LEGEND.search(f, start, end)
-        if m is not None and all(ctx.lex.legend_period.fullmatch(side) for side in m.groups()):
+        if m is not None and all(ctx.lex.legend_period.fullmatch(side) for side in m.groups()) \
+                or any(_names_two_periods(ctx, w) for w in _WORD_SLASH.finditer(f, start, end)):
             return True
         if not _PAIR.search(f, start, end):
             return False  # the lines above are no more rows of pairs
@@ -250,6 +254,14 @@ def _period_legend(ctx: Ctx, pos: int) -> bool:
     return False
 
 
+def _names_two_periods(ctx: Ctx, m: re.Match) -> bool:
+    """"… quy nay / quy truoc …": words ending in a period, a slash, words opening with another."""
+    before, after = m.group(1).split(), m.group(2).split()
+    return any(ctx.lex.legend_period.fullmatch(" ".join(before[-k:])) for k in range(1, len(before) + 1)) \
+        and any(ctx.lex.legend_period.fullmatch(" ".join(after[:k])) for k in range(1, len(after) + 1))
+
+
+_WORD_SLASH = re.compile(r"([a-z]+(?: [a-z]+){0,2}) ?/ ?([a-z]+(?: [a-z]+){0,2})")
 _LEGEND_REACH = 15  # rows of pairs under one legend
 _PAIR = re.compile(r"\d\s*/\s*\d")
 

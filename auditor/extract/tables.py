@@ -964,13 +964,18 @@ def _departments_level(reader: "_TableReader", scope: Scope) -> Scope:
     return reader.sc.new(scope, "level", "province", "cấp tỉnh", reader.node.start, reader.node.start)
 
 
+_CAPTION_GAP = 8  # blank lines a page break leaves between a caption and its table
+
+
 def _caption_scope(self: "_TableReader", scope: Scope) -> Scope:
     """The agency, level or unit a caption right above the table names ("KẾT QUẢ … TẠI BỘ PHẬN MỘT
     CỬA HUYỆN NĂM 2024"): its rows are that one's."""
     ctx = self.ctx
     i = next((k for k, n in enumerate(ctx.nodes) if n is self.node), 0)
     cap = ctx.nodes[i - 1] if i > 0 else None
-    if cap is None or cap.kind != "paragraph" or ctx.text.count("\n", cap.end, self.node.start) > 2:
+    gap = ctx.text[cap.end:self.node.start] if cap is not None else ""
+    # (a page's number between the caption and its table is blanked: only blank lines stand there then)
+    if cap is None or cap.kind != "paragraph" or gap.count("\n") > (2 if gap.strip() else _CAPTION_GAP):
         return scope
     # the caption is what follows the paragraph's last figure's line ("… 21.999 hồ sơ.⏎Biểu: KẾT QUẢ …
     # CẤP XÃ" reads as one paragraph)

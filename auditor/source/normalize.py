@@ -50,6 +50,13 @@ def fold(text: str) -> str:
 
 
 _BARE_PAGE_NUMBER = re.compile(r"\f[ \t]*\d{1,3}[ \t]*")
+_CENTRED_NUMBER = re.compile(r"[ \t]{8,}\d{1,3}[ \t\r]*")
+
+
+def _centred_number(lines: list[str], k: int) -> bool:
+    """A number alone, set far in from the margin, with a blank line on each side: a converted page's number."""
+    return bool(_CENTRED_NUMBER.fullmatch(lines[k])) and 0 < k < len(lines) - 1 \
+        and not lines[k - 1].strip() and not lines[k + 1].strip()
 
 
 def blank_page_furniture(text: str, furniture: re.Pattern) -> str:
@@ -57,10 +64,12 @@ def blank_page_furniture(text: str, furniture: re.Pattern) -> str:
     after a form feed) blanked out with the line break before it, length kept: figures there are no
     figures, and the paragraph or table the page broke runs on."""
     chars, pos, folded = None, 0, fold(text)
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    for k, line in enumerate(lines):
         a, pos = pos, pos + len(line) + 1
         if not line.strip() or not (furniture.fullmatch(folded, a, a + len(line))
-                                    or _BARE_PAGE_NUMBER.fullmatch(line.strip(" \t\r"))):
+                                    or _BARE_PAGE_NUMBER.fullmatch(line.strip(" \t\r"))
+                                    or _centred_number(lines, k)):
             continue
         chars = chars if chars is not None else list(text)
         chars[max(a - 1, 0):a + len(line)] = " " * (a + len(line) - max(a - 1, 0))
