@@ -12,6 +12,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from difflib import SequenceMatcher
 
 from ..facts import Breakdown, Fact, Item, ListClaim, Quantity, RankClaim, Scope, Share
 from ..source.normalize import fold
@@ -91,8 +92,7 @@ def read_tables(ctx: Ctx, sc: Scopes) -> None:
 def _continues(before: Layout, after: Layout) -> bool:
     """Whether `after` is the rows of `before` that a page broke off: no heading or the same heading
     again, the same columns, numbered on from where `before` stopped."""
-    same_heading = [[c.text for c in h.cells] for h in before.table.headers] == \
-        [[c.text for c in h.cells] for h in after.table.headers]
+    same_heading = _same_heading(before.table, after.table)
     if not after.data or not (_continued(after) or same_heading) or before.table.width != after.table.width \
             or before.label != after.label or not before.data:
         return False
@@ -100,6 +100,21 @@ def _continues(before: Layout, after: Layout) -> bool:
     last = next((i for r in reversed(before.table.rows) if (i := _index(r, before.label)).isdigit()), "")
     first = _index(after.data[0], after.label)
     return last.isdigit() and first.isdigit() and int(first) == int(last) + 1
+
+
+def _same_heading(a: Table, b: Table) -> bool:
+    """The same header printed again on the next page, OCR's damage aside ("Đã giải quyết" / "Đã giai quyết")."""
+    ha = [[c.text for c in h.cells] for h in a.headers]
+    hb = [[c.text for c in h.cells] for h in b.headers]
+    if ha == hb:
+        return True
+    if not ha or [len(r) for r in ha] != [len(r) for r in hb]:
+        return False
+    wa, wb = (" ".join(fold(t) for row in h for t in row) for h in (ha, hb))
+    return SequenceMatcher(None, wa, wb).ratio() >= _SAME_HEADING
+
+
+_SAME_HEADING = 0.85  # how alike two OCR'd copies of one header read
 
 
 def _caption(ctx: Ctx, node: Node) -> str:
