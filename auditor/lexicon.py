@@ -391,13 +391,13 @@ class Lexicon:
         return ancestors(self.parents, key)
 
 
-_ANY_DIGIT = r"\d"  # among first_chars(…, digits=True): any digit, written as in a character class
+ANY_DIGIT = r"\d"  # among first_chars(…, digits=True): any digit, written as in a character class
 
 
 def first_chars(pattern: str, digits: bool = False) -> frozenset[str] | None:
     """The characters a match of `pattern` can begin with, or None when any may (or it cannot tell).
     Lets the label matcher skip the patterns that cannot match at a position. With `digits`, a
-    pattern that may begin with any digit has _ANY_DIGIT among them, for a lookahead's class."""
+    pattern that may begin with any digit has ANY_DIGIT among them, for a lookahead's class."""
     try:  # the standard library's own regex parser
         from re import _constants as c, _parser as sre_parse
     except ImportError:  # Python < 3.11
@@ -430,7 +430,7 @@ def first_chars(pattern: str, digits: bool = False) -> frozenset[str] | None:
                 elif iop is c.RANGE and iav[1] - iav[0] < 256:
                     chars.update(chr(x) for x in range(iav[0], iav[1] + 1))
                 elif iop is c.CATEGORY and iav is c.CATEGORY_DIGIT and digits:
-                    chars.add(_ANY_DIGIT)
+                    chars.add(ANY_DIGIT)
                 else:
                     return None
             return frozenset(chars)
@@ -503,7 +503,7 @@ def _regex(text: str, where: str, patterns: list[str], aliases: dict[str, str], 
     if scanning:
         chars = chars or first_chars(text, digits=True)
         if chars:
-            starts = "".join(c if c == _ANY_DIGIT else re.escape(c) for c in sorted(chars))
+            starts = "".join(c if c == ANY_DIGIT else re.escape(c) for c in sorted(chars))
             text = f"(?=[{starts}])(?:{text})"
     try:
         return re.compile(text)
@@ -664,7 +664,7 @@ def _scope_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         name_filler=_any(sco.name_fillers, a, f"{where}: scopes.name_fillers"),
         aside_other_time=_at(sco.other_time_asides, a, f"{where}: scopes.other_time_asides"),
         other_time=_any(sco.other_times or ["(?!)"], a, f"{where}: scopes.other_times"),
-        subset_sentence=_any(sco.subset_sentences or ["(?!)"], a, f"{where}: scopes.subset_sentences"),
+        subset_sentence=_any(sco.subset_sentences or ["(?!)"], a, f"{where}: scopes.subset_sentences", scanning=True),
         qualifier_lead=_regex(r"\s+(?:(?:" + _alternation(sco.qualifier_leads or ["(?!)"], a, f"{where}: scopes.qualifier_leads")
                               + r")\s+)?", f"{where}: scopes.qualifier_leads", sco.qualifier_leads, a),
         field_list=_any(sco.field_lists, a, f"{where}: scopes.field_lists"),

@@ -220,7 +220,7 @@ def _fractions(ctx: Ctx) -> None:
             if a.value <= 12 and 1990 <= b.value <= 2100 and a.decimals == b.decimals == 0 and gap == "/":
                 a.role = b.role = "date"
                 continue
-            if _period_legend(ctx, a.start):
+            if _ends_its_line(text, b.end) and _period_legend(ctx, a.start):
                 a.role = b.role = "respective"  # "Quý này / Quý trước" over "365 / 327": one figure, two periods
                 continue
             a.role, b.role = "numerator", "denominator"
@@ -233,17 +233,25 @@ def _fractions(ctx: Ctx) -> None:
 _LEGEND = re.compile(r"([^\d/\n:]{2,30}?)\s*/\s*([^\d/\n]{2,30}?)\s*$")
 
 
+def _ends_its_line(text: str, pos: int) -> bool:
+    """Only spaces (or the unit) after a pair to its line's end: a row of pairs under a legend."""
+    end = text.find("\n", pos)
+    return len(text[pos:end if end >= 0 else len(text)].split()) <= 2
+
+
 def _period_legend(ctx: Ctx, pos: int) -> bool:
     """Whether a legend of two periods ("Quý này / Quý trước") heads the run of "a / b" lines a pair stands in,
     or stands before it on its own line (OCR joins the legend line to the first row)."""
     f = ctx.folded
     end = f.rfind("\n", 0, pos)
-    if any(_names_two_periods(ctx, m) for m in _WORD_SLASH.finditer(f, end + 1, pos)):
+    if f.find("/", end + 1, pos) >= 0 and any(_names_two_periods(ctx, m) for m in _WORD_SLASH.finditer(f, end + 1, pos)):
         return True
     for _ in range(_LEGEND_REACH):
         if end < 0:
             return False
         start = f.rfind("\n", 0, end) + 1
+        if f.find("/", start, end) < 0:
+            return False  # no pair and no legend on the line above
         m = _LEGEND.search(f, start, end)
         if m is not None and all(ctx.lex.legend_period.fullmatch(side) for side in m.groups()) \
                 or any(_names_two_periods(ctx, w) for w in _WORD_SLASH.finditer(f, start, end)):
@@ -410,16 +418,16 @@ def _colon_lead_unit(ctx: Ctx, q: Quantity, sentence: int, names_dossiers) -> st
     the sentence counts (figures.subject_units) gives the bare counts after it that unit."""
     f = ctx.folded
     colon = f.rfind(":", sentence, q.start)
-    if colon < 0 or names_dossiers(colon, q.start) or any(x.role in ("quantity", "numerator") for x in ctx.between(sentence, colon)):
+    if colon < 0:
         return None
     lead_start = max(sentence, f.rfind("\n", 0, colon) + 1, colon - _NAMED_REACH)
-    if names_dossiers(lead_start, colon):
+    unit = next((name for m in ctx.lex.any_unit.finditer(f, lead_start, colon)
+                 if (name := ctx.lex.unit_of_group[m.lastgroup]) in ctx.lex.subject_units
+                 and (m.start() == 0 or not f[m.start() - 1].isalnum())), None)
+    if unit is None or names_dossiers(lead_start, q.start) \
+            or any(x.role in ("quantity", "numerator") for x in ctx.between(lead_start, colon)):
         return None
-    for m in ctx.lex.any_unit.finditer(f, lead_start, colon):
-        name = ctx.lex.unit_of_group[m.lastgroup]
-        if name in ctx.lex.subject_units and (m.start() == 0 or not f[m.start() - 1].isalnum()):
-            return name
-    return None
+    return unit
 
 
 def _lead_unit(ctx: Ctx, node, q: Quantity, leads: dict, names_dossiers) -> str | None:

@@ -431,7 +431,10 @@ def _whole_of_its_bracket(ctx: Ctx, lab: Labeller) -> None:
     bracket states a figure under the same words as the one before it and a sibling of it (both parts of one
     whole in the lexicon) that add up to it, so the figure before is their whole, not the first of them."""
     parents = ctx.lex.parents
+    carried = {k for k, p in parents.items() if p is not None}  # keys with a whole: the only ones a bracket can split
     for fa in list(ctx.report.facts):
+        if fa.key not in carried or ctx.inline.aside(fa.q.start) is None:
+            continue
         outer = _figure_before_bracket(ctx, fa.q)
         whole = lab.fact_of.get(id(outer)) if outer is not None else None
         parent = parents.get(fa.key)

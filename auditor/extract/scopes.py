@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from ..facts import Scope
+from ..lexicon import ANY_DIGIT, first_chars
 from ..source.normalize import fold
 from ..parse.document import Node
 from ..parse.inline import within
@@ -449,6 +450,8 @@ def _lines_by_field(ctx: Ctx, start: int, end: int) -> bool:
     """Lines that each open with a name and a colon, then what is counted ("Tư pháp – Hộ tịch: tiếp nhận 168,
     đã giải quyết 163⏎Chứng thực: tiếp nhận 91, …"), two or more in a block: lines by field, announced or not."""
     f, found, pos = ctx.folded, 0, start
+    if f.count(":", start, end) < 2 or "\n" not in f[start:end]:
+        return False
     while pos < end and found < 2:
         line_end = f.find("\n", pos, end)
         line_end = end if line_end < 0 else line_end
@@ -673,6 +676,8 @@ def _subject_clauses(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) ->
     out = []
     for s0 in [start] + within(inline.sentence_cuts, start, end):
         s_end = min(inline.sentence(s0)[1], end)
+        if ";" not in ctx.text[s0:s_end]:
+            continue
         cuts = [s0] + [c for c in within(inline.phrase_cuts, s0, s_end) if ctx.text[c - 1:c] == ";"]
         found = []
         for cut in cuts:
@@ -890,6 +895,8 @@ def _qualified_figures(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) 
     after a count's unit is what the count is of; its clause, from the figure's own words on, is that one's."""
     f, out = ctx.folded, []
     kinds = [(kind, rx) for kind, rx in ctx.lex.scope_kinds if kind in ("group", "field")]
+    # the characters a group or a field can open with (or None: any), to skip the figures no name follows
+    starts = ctx.lex.remember(("qualifier starts",), lambda: _first_chars_of([rx for _, rx in kinds]))
     prev_end = start
     for q in ctx.between(start, end):
         if q.role not in ("quantity", "numerator") or q.percent or q.unit != "dossiers":
@@ -897,7 +904,11 @@ def _qualified_figures(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) 
             continue
         um = ctx.lex.any_unit.match(f, q.end)
         lead = ctx.lex.qualifier_lead.match(f, um.end()) if um is not None else None
-        found = next(((kind, m) for kind, rx in kinds if lead is not None and (m := rx.match(f, lead.end()))), None)
+        nxt = f[lead.end():lead.end() + 1] if lead is not None else ""
+        if lead is None or starts is not None and nxt not in starts and not (nxt.isdigit() and ANY_DIGIT in starts):
+            prev_end = q.end
+            continue
+        found = next(((kind, m) for kind, rx in kinds if (m := rx.match(f, lead.end()))), None)
         kind, m = found if found is not None else ("", None)
         if m is not None and m.start() < ctx.inline.clause(q.start)[1] and ctx.node_at(m.start()) is ctx.node_at(q.start):
             stop = min(m.end(), ctx.inline.phrase(m.start())[1])
@@ -908,6 +919,16 @@ def _qualified_figures(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) 
                 out.append((max(clause[0], prev_end, start), min(clause[1], end), scope))
         prev_end = q.end
     return out
+
+
+def _first_chars_of(patterns: list) -> frozenset[str] | None:
+    chars: set[str] = set()
+    for rx in patterns:
+        got = first_chars(rx.pattern, digits=True)
+        if got is None:
+            return None
+        chars |= got
+    return frozenset(chars)
 
 
 def _all_colons(f: str, start: int, end: int) -> list[int]:

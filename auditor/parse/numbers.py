@@ -48,7 +48,7 @@ _SPLIT_THOUSANDS = re.compile(r"(?=\d)(?<!\d[.,] )(?<![\d.,])(\d{1,3}(?:[.,]\d{3
 
 # OCR's letters for digits inside a figure ("1.O20", "2.0l6", "88,9l%", "trực tiếp 1l hồ sơ"): read as the
 # digits they stand for when the result is a well-formed figure; the reading is unsure (rejoined)
-_OCR_LETTERED = re.compile(r"(?=[\dOl])(?<![^\W_])(?<![.,])(?=[\dOl]*\d)(?=[\d.,]*[Ol])[\dOl][\dOl.,]*(?<![.,])(?![^\W\d_])")
+_OCR_LETTERED = re.compile(r"(?=[\dOl])(?<![^\W_])(?<![.,])(?=[\dOl]*\d)(?=[\d.,]*[Ol])[\dOl][\dOl.,]*(?<![.,])(?![^\W_])")
 _OCR_DIGITS = str.maketrans("Ol", "01")
 _WELL_FORMED = re.compile(r"\d{1,3}(?:[.,]\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?")
 
