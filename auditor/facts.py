@@ -155,6 +155,19 @@ class RankClaim:
 
 
 @dataclass(slots=True)
+class RateOfChange:
+    """"4.026 hồ sơ, tăng 8,4% so với cùng kỳ năm 2024 (3.714 hồ sơ)": a figure now, the earlier figure the
+    words bracket as another period's, and the change between them as a percentage of the earlier one."""
+    pct: Quantity
+    now: Quantity
+    before: Quantity
+    sign: int  # +1: went up ("tăng"), -1: went down ("giảm")
+    scope: Scope
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
 class ListClaim:
     count: Quantity
     of: Quantity | None
@@ -232,6 +245,7 @@ class Report:
     breakdowns: list[Breakdown] = field(default_factory=list)
     shares: list[Share] = field(default_factory=list)
     ranks: list[RankClaim] = field(default_factory=list)
+    rates_of_change: list[RateOfChange] = field(default_factory=list)
     lists: list[ListClaim] = field(default_factory=list)
     clauses: list[Clause] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)

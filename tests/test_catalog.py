@@ -330,6 +330,13 @@ CUSTOM = [
         "Hòa Bình, ngày 10 tháng 9 năm 2024\n\nThực hiện Công văn số 245/UBND-VP ngày 15/9/2024 của UBND huyện.\n",
         "Hòa Bình, ngày 20 tháng 9 năm 2024\n\nThực hiện Công văn số 245/UBND-VP ngày 15/9/2024 của UBND huyện.\n",
         [245, 15, 9, 2024], 3, ["245/UBND-VP", "15/9/2024 sau ngày báo cáo 10/9/2024"], id="dates"),
+    pytest.param(
+        "ZZ108", "kind: growth\nover: changes\n",
+        "Riêng: từ {before} lên {now} là {computed}, không phải {stated}.",
+        "Own: from {before} to {now} is {computed}, not {stated}.",
+        "Số hồ sơ tiếp nhận là 2.150 hồ sơ, tăng 8,5% so với cùng kỳ năm 2024 (2.000 hồ sơ).\n",
+        "Số hồ sơ tiếp nhận là 2.150 hồ sơ, tăng 7,5% so với cùng kỳ năm 2024 (2.000 hồ sơ).\n",
+        [2150, 2000, 8.5], 1, ["từ 2.000 lên 2.150", "không phải 8,5%"], id="growth"),
 ]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ..facts import Breakdown, Quantity
+from ..facts import Breakdown, Quantity, RateOfChange
 from .context import Ctx
 
 _REACH = 45  # how far before a change its direction word may stand ("cao hơn năm 2022 là 0,10%")
@@ -30,6 +30,9 @@ def read_changes(ctx: Ctx) -> None:
         c0 = ctx.inline.clause(d.start)[0]
         named = c0 > s0 and lex.label_regex.search(f, c0, d.start) is not None
         now = _current(ctx, d, kind, c0 if named else s0, totals)
+        if now is None and kind == "percent":
+            _rate_of_change(ctx, d, sign, c0 if named else s0, s1, totals)
+            continue
         if now is None:
             continue
         before = _earlier(ctx, d, now, kind, s0, s1, totals)
@@ -43,6 +46,22 @@ def read_changes(ctx: Ctx) -> None:
         ctx.report.breakdowns.append(Breakdown(
             (now,), [(before,), (d,)], "change", True, ctx.scope_at(now.start), start, end,
             total_is_percent=kind == "percent", signs=[1, step]))
+
+
+def _rate_of_change(ctx: Ctx, d: Quantity, sign: int, s0: int, s1: int, totals: set[int]) -> None:
+    """"Tiếp nhận 4.026 hồ sơ, tăng 8,4% so với cùng kỳ năm 2024 (3.714 hồ sơ)": a percentage change after a
+    count, with the earlier count bracketed as another period's, is the change over that earlier count."""
+    now = _current(ctx, d, "count", s0, totals)
+    # the figure now stands in the change's clause, outside brackets ("đạt 3.512,6 tỷ đồng, bằng 104,9% dự toán
+    # (3.350,0 tỷ đồng), tăng 10,2% …": the plan in brackets is not the figure now)
+    if now is None or now.percent or ctx.inline.aside(now.start) not in (None, ctx.inline.aside(d.start)):
+        return
+    before = _earlier(ctx, d, now, "count", s0, s1, totals)
+    if before is None or before.value == 0 or not _in_own_bracket(ctx, before) and before.start < d.end \
+            or not _in_own_bracket(ctx, before) and now.start < ctx.inline.clause(d.start)[0]:
+        return
+    ctx.report.rates_of_change.append(RateOfChange(d, now, before, sign, ctx.scope_at(now.start),
+                                                   min(now.start, d.start), max(before.end, d.end)))
 
 
 def _direction(ctx: Ctx, a: int, b: int) -> int:
@@ -104,7 +123,9 @@ def _earlier(ctx: Ctx, d: Quantity, now: Quantity, kind: str, s0: int, s1: int, 
     # "… tăng 38 so với tháng 4 (356) và tăng 93 so với cùng kỳ năm 2024 (301)": the bracket right after a change's
     # own "so với …" is its earlier figure, before any other
     ids = {id(q) for q in found}
-    nxt = next((q for q in ctx.between(d.end, s1) if q.role == "delta" or id(q) in ids), None) if found else None
+    # (a change of another kind between does not end it: "tăng 312 hồ sơ (+8,4%) so với … (3.714 hồ sơ)")
+    nxt = next((q for q in ctx.between(d.end, s1) if q.role == "delta" and _kind(q) == kind or id(q) in ids), None) \
+        if found else None
     if nxt is not None and id(nxt) in ids and not _in_own_bracket(ctx, nxt):
         # only of the same unit as the figure now ("86,45 triệu đồng, tăng 445 giao dịch … (987 giao dịch)")
         return nxt if now.unit == nxt.unit else None

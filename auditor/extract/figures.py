@@ -20,6 +20,7 @@ _LONGEST_FIGURE = 24
 _SLASH_DIGIT = re.compile(r"/\s*\d")  # "12/" with no digit after is a document number
 _DOCREF_SLASHES = re.compile(r"/\s*\d{1,5}\s*/")  # so is "5/12/" ("05/2024/NĐ-CP")
 _FRACTION_SLASH = re.compile(r"\s?/\s?")
+_SIGNED_IN_BRACKET = re.compile(r"\(\s*\+\s*$")
 _RANK_NUMBERS = re.compile(r"[\s:]*(\d{1,3})(?:\s*/\s*(\d{1,3}))?\b")
 
 
@@ -95,8 +96,8 @@ def read_figures(ctx: Ctx) -> None:
         elif not q.percent and (q.start in not_quantity_at or i and qs[i - 1].role == "other"
                                 and _CODE_LIST_GAP.fullmatch(f, qs[i - 1].end, q.start)):
             q.role = "other"  # "mức độ 3, 4", "Nghị định 61 và 107": the codes of a list of codes
-        elif q.start in delta_at or lex.delta_after.match(f, q.end):
-            q.role = "delta"
+        elif q.start in delta_at or lex.delta_after.match(f, q.end) or _SIGNED_IN_BRACKET.search(text, max(0, q.start - 3), q.start):
+            q.role = "delta"  # … and "tăng 312 hồ sơ (+8,4%)": a signed figure in brackets
         elif not q.percent and q.decimals == 0 and 1990 <= q.value <= 2100 and q.unit is None \
                 and lex.year_before.search(f, max(0, q.start - 12), q.start):
             q.role = "year"

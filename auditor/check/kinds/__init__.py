@@ -9,9 +9,10 @@ from typing import Annotated, Union
 
 from pydantic import Field
 
-from . import bound, count, dates, equal, ratio
+from . import bound, count, dates, equal, growth, ratio
 from . import sum as sum_kind
 
-KINDS = {"sum": sum_kind, "ratio": ratio, "equal": equal, "bound": bound, "count": count, "dates": dates}
+KINDS = {"sum": sum_kind, "ratio": ratio, "equal": equal, "bound": bound, "count": count, "dates": dates,
+         "growth": growth}
 
 Rule = Annotated[Union[tuple(m.Spec for m in KINDS.values())], Field(discriminator="kind")]  # type: ignore[valid-type]
