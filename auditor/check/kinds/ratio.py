@@ -20,6 +20,7 @@ from typing import Iterator, Literal
 
 from ...facts import Quantity, Share
 from ...findings import Related
+from ...lexicon import default_lexicon
 from .base import Context, Outcome, RuleBase
 from .sum import interval
 
@@ -99,6 +100,8 @@ def run(rule: Spec, ctx: Context) -> Iterator[Outcome]:
         if num is None or num.unit == "money" and not money_fraction or s.pct.role != "quantity" or s.pct.approx:
             continue
         bases = s.bases
+        if bases and not any(h in ("stated", "named") for _, h in bases):
+            bases = bases + _usual_derived(s, ctx, num, bases)
         if not bases:
             base = _derived(s, ctx, s.base_keys[0]) if s.base_keys and (s.base_named or s.numerator is None) else None
             if base is None:
@@ -130,6 +133,18 @@ def _derived(s: Share, ctx: Context, key: str | None) -> Quantity | None:
         return None
     fa = sf.first(key)
     return fa.q if fa is not None else None
+
+
+def _usual_derived(s: Share, ctx: Context, num: Quantity, bases: list) -> list:
+    """The numerator's usual base, left unstated but computed from its parts ("trong đó trực tuyến 585 (chiếm
+    71,78%), trực tiếp 230, kỳ trước chuyển sang 22": the online ones' share of the new ones, 585 + 230), as one
+    more base to try after those the shape gives."""
+    key = next((fa.key for fa in ctx.report.facts if fa.q is num), None)
+    usual = default_lexicon().base_of(key) if key else None
+    got = _derived(s, ctx, usual) if usual else None
+    if got is None or got.role != "derived" or any(b.value == got.value for b, _ in bases):
+        return []
+    return [(got, "derived")]
 
 
 def _wider(s: Share, ctx: Context) -> list:
