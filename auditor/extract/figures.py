@@ -20,7 +20,7 @@ _LONGEST_FIGURE = 24
 _SLASH_DIGIT = re.compile(r"/\s*\d")  # "12/" with no digit after is a document number
 _DOCREF_SLASHES = re.compile(r"/\s*\d{1,5}\s*/")  # so is "5/12/" ("05/2024/NĐ-CP")
 _FRACTION_SLASH = re.compile(r"\s?/\s?")
-_SIGNED_IN_BRACKET = re.compile(r"\(\s*\+\s*$")
+_SIGNED_IN_BRACKET = re.compile(r"\(\s*[+\-–−]\s*$")
 _RANK_NUMBERS = re.compile(r"[\s:]*(\d{1,3})(?:\s*/\s*(\d{1,3}))?\b")
 
 
