@@ -817,7 +817,8 @@ def _period_openers(ctx: Ctx, sc: Scopes, base: Scope, body_start: int, end: int
     spans: list[tuple[int, int, Scope]] = []
     period = dict(lex.scope_kinds)["period"]
     # … and a clause after ";" ("Tháng 7 tiếp nhận mới 412 hồ sơ; tháng 8 tiếp nhận mới 389 hồ sơ")
-    clauses = set([body_start] + within(inline.sentence_cuts, body_start, end) + within(inline.clause_cuts, body_start, end))
+    clauses = set([body_start] + within(inline.sentence_cuts, body_start, end) + within(inline.clause_cuts, body_start, end)
+                  + _title_line_ends(ctx, body_start, end))
     # … and a phrase after a comma or a colon naming a numbered period ("…, trong đó: tháng 7 tiếp nhận
     # 409 hồ sơ, tháng 8 tiếp nhận 421 hồ sơ", "Trong đó, Quý III tiếp nhận …")
     phrases = {c for c in within(inline.phrase_cuts, body_start, end) if ctx.text[c - 1:c] in (",", ":")} - clauses
@@ -834,10 +835,28 @@ def _period_openers(ctx: Ctx, sc: Scopes, base: Scope, body_start: int, end: int
             reach = inline.sentence(s)[1] if cut in clauses else inline.clause(s)[1]
             if _listed_period(ctx, period, pm):
                 reach = inline.clause(s)[1]  # "Tháng 10 tiếp nhận …; tháng 11 tiếp nhận …": one of a list, its clause
-            elif cut == body_start and not lex.sentence_period_opener.match(f, s):
+            elif cut == body_start and not lex.sentence_period_opener.match(f, s) and not lex.sentence_period.match(f, pm.start()):
                 reach = end  # the block's own period: later openers in it narrow it again
             spans.append((s, min(reach, end), scope))
     return spans
+
+
+def _title_line_ends(ctx: Ctx, start: int, end: int) -> list[int]:
+    """Line starts after a title line of the block ("Tiếp nhận, giải quyết hồ sơ TTHC⏎Trong 05 năm, …"): a short
+    line with no closing mark before a line that opens with a capital starts a sentence of its own."""
+    text, out = ctx.text, []
+    pos = text.find("\n", start, end)
+    line_start = start
+    while pos >= 0:
+        line = text[line_start:pos].strip()
+        nxt = text[pos + 1:pos + 2]
+        if line and len(line) <= _TITLE_LINE and line[-1] not in ".,;:" and nxt.isupper():
+            out.append(pos + 1)
+        line_start, pos = pos + 1, text.find("\n", pos + 1, end)
+    return out
+
+
+_TITLE_LINE = 90  # a title fits one line
 
 
 def _listed_period(ctx: Ctx, period, pm) -> bool:

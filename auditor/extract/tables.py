@@ -937,9 +937,9 @@ class _TableReader:
                 if pct is None or num is None or len(num) != 1:
                     continue
                 if c.share == "of_total":
-                    if lay.total is None or r is lay.total:
+                    if lay.total is None:
                         continue
-                    base = self.count(lay.total, den_j)
+                    base = self.count(lay.total, den_j)  # the total row's own share: all of it, 100%
                 else:
                     base = self.count(r, den_j)
                 if base is None or len(base) != 1:
