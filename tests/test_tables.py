@@ -177,6 +177,17 @@ def test_ocr_spaces_inside_figures_keep_a_space_set_table_in_its_columns(receive
     assert [c for c in a.checks if c.code == "TB001" and c.status == "pass"]
 
 
+@pytest.mark.parametrize("total_share, fails", [("100,0", False), ("99,8", True)])
+def test_total_row_of_a_share_column_is_all_of_it(total_share, fails):
+    """A "Tỷ trọng (%)" column's total row is the total's share of itself: 100%. Its rows' rounded shares may add up
+    to 99,9; a total row written "99,8" is still wrong (found by test_table_layouts' hypothesis search)."""
+    text = ("Cơ quan\tSố hồ sơ tiếp nhận\tTỷ trọng (%)\n"
+            "Sở Tư pháp\t1\t33,3\nSở Xây dựng\t1\t33,3\nSở Y tế\t1\t33,3\n"
+            f"Tổng cộng\t3\t{total_share}\n")
+    failing = [c for c in audit(text).checks if c.status == "fail"]
+    assert bool(failing) == fails and all(c.code == "TB004" for c in failing)
+
+
 def test_row_with_a_cell_too_many_is_reported_and_not_compared():
     """The same promise for a row with an extra cell (the case rules/tables.yaml's TB002 example shows)."""
     text = ("STT\tĐơn vị\tSố hồ sơ tiếp nhận\tĐã giải quyết\n\tTổng cộng\t500\t485\n"

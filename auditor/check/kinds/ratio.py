@@ -189,7 +189,7 @@ def _share(s: Share, ctx: Context, num: Quantity, bases: list) -> Outcome:
         # figure itself; the words name the total of the scope around it
         bases = list(bases) + _wider(s, ctx)
     for i, (base, how) in enumerate(bases):
-        if base.value == 0 or base is num or own_total and base.value == num.value and pct.value != 100 and how != "stated":
+        if base.value == 0 or base is num and s.via != "table" or own_total and base.value == num.value and pct.value != 100 and how != "stated":
             continue
         if num.unit and base.unit and num.unit != base.unit:
             continue  # "57 phản ánh … (48,31% số đã xử lý)": the petitions handled, not the dossiers resolved
