@@ -55,6 +55,7 @@ class FigureSpec(_Strict):
     scale: dict[str, list[str]]
     scale_money: list[str]
     not_quantity_before: list[str]
+    average_before: list[str] = []
     range_to: list[str] = []
     ocr_noise: list[str]
     subject_units: list[str] = []
@@ -224,6 +225,7 @@ class Lexicon:
     scale_of: dict[str, int]
     scale_money: re.Pattern
     not_quantity_before: re.Pattern
+    average_before: re.Pattern  # "bình quân mỗi năm 218,0": an average, no count to add up
     range_to: re.Pattern
     ocr_noise: list[re.Pattern]
     subject_units: frozenset[str]
@@ -636,6 +638,7 @@ def _figure_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         scale_of={f"x{factor}": int(factor) for factor in fig.scale},
         scale_money=_at(fig.scale_money, a, f"{where}: figures.scale_money"),
         not_quantity_before=_before_figure(fig.not_quantity_before, a, f"{where}: figures.not_quantity_before"),
+        average_before=_before_figure(fig.average_before or ["(?!)"], a, f"{where}: figures.average_before"),
         range_to=_at(fig.range_to or ["(?!)"], a, f"{where}: figures.range_to"),
         ocr_noise=[_compile(p, a, f"{where}: figures.ocr_noise", scanning=True) for p in fig.ocr_noise],
         subject_units=frozenset(fig.subject_units),

@@ -77,6 +77,7 @@ def read_figures(ctx: Ctx) -> None:
                 q.role = "noise"
     not_quantity_at = {m.end() for m in _near(lex.not_quantity_before, f, near) if not _inside_a_name(text, m.start())}
     delta_at = {m.end() for m in _near(lex.delta_before, f, near)}
+    average_at = {m.end() for m in _near(lex.average_before, f, near)}
     for i, q in enumerate(qs):
         if q.start in approx_at and q.start not in exact_at:
             q.approx = approx_at[q.start]
@@ -96,6 +97,8 @@ def read_figures(ctx: Ctx) -> None:
         elif not q.percent and (q.start in not_quantity_at or i and qs[i - 1].role == "other"
                                 and _CODE_LIST_GAP.fullmatch(f, qs[i - 1].end, q.start)):
             q.role = "other"  # "mức độ 3, 4", "Nghị định 61 và 107": the codes of a list of codes
+        elif q.start in average_at:
+            q.role = "average"  # "bình quân mỗi năm 218,0 TTHC": no count of its own to add or compare
         elif q.start in delta_at or lex.delta_after.match(f, q.end) or _SIGNED_IN_BRACKET.search(text, max(0, q.start - 3), q.start):
             q.role = "delta"  # … and "tăng 312 hồ sơ (+8,4%)": a signed figure in brackets
         elif not q.percent and q.decimals == 0 and 1990 <= q.value <= 2100 and q.unit is None \
