@@ -897,7 +897,7 @@ def _subset_sentences(ctx: Ctx, sc: Scopes, base: Scope, node, start: int, end: 
     giao và đã xử lý xong 12 hồ sơ". As a part of a whole ("gồm 68 hồ sơ tiếp nhận bàn giao và 1.100 hồ sơ
     mới", an item under "…, trong đó:") they are the whole's."""
     f, out = ctx.folded, []
-    if node.kind == "item" and f[:node.start].rstrip().endswith(":"):
+    if node.kind == "item" and f[max(0, node.start - _LEAD_MAX):node.start].rstrip().endswith(":"):
         return out
     for m in ctx.lex.subset_sentence.finditer(f, start, end):
         s0, e = ctx.inline.sentence(m.start())
