@@ -537,7 +537,12 @@ def _shares_of_the_parents_base(ctx: Ctx) -> None:
             continue
         d = max(m.pct.decimals for m in members + [parent])
         slack = Decimal(len(members) + 1) / 2 / Decimal(10) ** d  # each rounded by half a unit at most
-        if abs(sum((m.pct.value for m in members), Decimal(0)) - parent.pct.value) <= slack:
+        unit = Decimal(1) / Decimal(10) ** d
+        # ... or, when a part's share was not read, each part's share is its count over the base the total's share
+        # implies (14 hồ sơ at 17,50%: of 80; 04 hồ sơ, chiếm 5,00%)
+        implied = parent.numerator.value and all(
+            abs(m.pct.value - m.numerator.value * parent.pct.value / parent.numerator.value) <= unit for m in members)
+        if abs(sum((m.pct.value for m in members), Decimal(0)) - parent.pct.value) <= slack or implied:
             for m in members:
                 m.bases = list(parent.bases)  # none when the total's base is not stated: then none is checked
 
