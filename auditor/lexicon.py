@@ -89,6 +89,7 @@ class ScopeSpec(_Strict):
     own_periods: list[str] = []
     legend_periods: list[str] = []
     sentence_periods: list[str] = []
+    stage_mentions: list[str] = []
     discourse_openers: list[str] = []
     unit_lookalikes: list[str] = []
     group_not_after: list[str] = []
@@ -255,6 +256,7 @@ class Lexicon:
     summary_opener: re.Pattern
     own_period: re.Pattern
     discourse_opener: re.Pattern  # "Ngoài ra, …": words before a sentence's subject that name nothing
+    stage_mention: re.Pattern  # a stage of several years named anywhere in a sentence ("… cả giai đoạn đạt …")
     sentence_period: re.Pattern  # periods that hold for their sentence only, even opening a block ("Trong 05 năm, …")
     legend_period: re.Pattern  # one side of a legend "Quý này / Quý trước" over pairs of figures
     unit_lookalikes: frozenset[str]
@@ -684,6 +686,7 @@ def _scope_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         own_period=_at(sco.own_periods or ["(?!)"], a, f"{where}: scopes.own_periods"),
         legend_period=_any(sco.legend_periods or ["(?!)"], a, f"{where}: scopes.legend_periods"),
         sentence_period=_at(sco.sentence_periods or ["(?!)"], a, f"{where}: scopes.sentence_periods"),
+        stage_mention=_any(sco.stage_mentions or ["(?!)"], a, f"{where}: scopes.stage_mentions", scanning=True),
         discourse_opener=_at(sco.discourse_openers or ["(?!)"], a, f"{where}: scopes.discourse_openers"),
         unit_lookalikes=frozenset(sco.unit_lookalikes),
         group_not_after=_any(sco.group_not_after or ["(?!)"], a, f"{where}: scopes.group_not_after"),

@@ -622,7 +622,8 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
                 # unit a lead introduces is what the rest of its sentence speaks of
                 clause_end = inline.sentence(s)[1]
             spans.append((a, min(clause_end, end), scope))
-        spans += _other_time_asides(ctx, sc, base, body_start, end) + _subset_sentences(ctx, sc, base, node, body_start, end)
+        spans += _other_time_asides(ctx, sc, base, body_start, end) + _subset_sentences(ctx, sc, base, node, body_start, end) \
+            + _stage_sentences(ctx, sc, base, body_start, end)
         spans += _subjects(ctx, sc, base, body_start, end) + _qualified_figures(ctx, sc, base, body_start, end)
         if spans:
             ctx.sub_spans[id(node)] = _nested(ctx, sc, _closed_by_brackets(ctx, spans))
@@ -906,6 +907,19 @@ def _subset_sentences(ctx: Ctx, sc: Scopes, base: Scope, node, start: int, end: 
         s = max(ctx.inline.clause(m.start())[0], start)
         label = " ".join(ctx.text[m.start():m.end()].split())
         out.append((s, min(e, end), sc.new(base, "group", normal_name(f[m.start():m.end()]), label, m.start(), m.end())))
+    return out
+
+
+def _stage_sentences(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[tuple[int, int, Scope]]:
+    """A sentence naming a stage of several years anywhere (scopes.stage_mentions: "… cả giai đoạn đạt 98,85%") is
+    the stage's: a year's report sums up its stage beside the year's own figures."""
+    out = []
+    for m in ctx.lex.stage_mention.finditer(ctx.folded, start, end):
+        if ctx.inline.aside(m.start()) is not None:
+            continue  # "(cả giai đoạn: …)": an aside of its own
+        s, e = ctx.inline.sentence(m.start())
+        label = " ".join(ctx.text[m.start():m.end()].split())
+        out.append((max(s, start), min(e, end), sc.new(base, "period", "giai doan", label, m.start(), m.end())))
     return out
 
 
