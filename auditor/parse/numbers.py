@@ -43,7 +43,8 @@ class RawNumber(NamedTuple):  # a tuple: a long report has a hundred thousand of
 # ("1, 2, 3") and not a percentage (those are read above).
 # ... and one whose decimals it set apart ("44 ,46", "tăng 3 ,55"): a space before the mark, none after
 _SPLIT_DECIMAL = re.compile(r"(?=\d)(?<![\d.,])(?<!\d[.,] )(\d{1,3}) ([.,])(\d{1,2})(?![\d.,%])(?! ?%)")
-_SPLIT_THOUSANDS = re.compile(r"(?=\d)(?<!\d[.,] )(?<![\d.,])(\d{1,3}(?:[.,]\d{3})*)( [.,] ?| ?[.,] |\n[.,]|[.,]\n)(\d{3}(?:[.,]\d{3})*)(?![\d%])(?! ?[.,] ?\d)(?! ?%)")
+# ("1 .298 .845": OCR may split every group of a many-group figure, not only the first)
+_SPLIT_THOUSANDS = re.compile(r"(?=\d)(?<!\d[.,] )(?<![\d.,])(\d{1,3}(?:[.,]\d{3})*)( [.,] ?| ?[.,] |\n[.,]|[.,]\n)(\d{3}(?: ?[.,] ?\d{3})*)(?![\d%])(?! ?[.,] ?\d)(?! ?%)")
 
 
 # OCR's letters for digits inside a figure ("1.O20", "2.0l6", "88,9l%", "trực tiếp 1l hồ sơ"): read as the
@@ -175,7 +176,7 @@ def scan(text: str) -> list[RawNumber]:
     for m in _SPLIT_THOUSANDS.finditer(text):
         a, b = m.span()
         if free(a, b):
-            found.append(RawNumber(a, b, m.group(1) + m.group(2).strip() + m.group(3), False, True))
+            found.append(RawNumber(a, b, m.group(1) + m.group(2).strip() + m.group(3).replace(" ", ""), False, True))
             insort(taken, (a, b))
     for m in _OCR_LETTERED.finditer(text):
         a, b = m.span()

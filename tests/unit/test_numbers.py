@@ -251,3 +251,13 @@ def test_dates_do_not_vote_for_a_decimal_mark():
     # "15.6/2024"-like date parts next to "/" are not decimals; the figures decide
     text = "Từ ngày 15.6/2024 đến 14.9/2024, tổng số 1.234.567 hồ sơ."
     assert decimal_mark_of(text) == ","
+
+
+@pytest.mark.parametrize("text, raw", [
+    ("tiếp nhận mới 1 .298 .845 hồ sơ", "1.298.845"),  # OCR split every group
+    ("tổng số tiền 6. 118.240.000 đồng", "6.118.240.000"),  # only the first
+    ("đã giải quyết 1 .298.845 hồ sơ", "1.298.845"),
+])
+def test_ocr_split_groups_rejoin_into_one_figure(text, raw):
+    found = scan(text)
+    assert [r.raw for r in found] == [raw] and text[found[0].start:found[0].end].replace(" ", "") == raw
