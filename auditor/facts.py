@@ -256,3 +256,14 @@ class Report:
     # a percentage's start -> the words naming its base before it in its sentence ("Tỷ lệ … trên số hồ sơ đến
     # hạn là 99,51%"), so two rates of one key over different bases are told apart
     bases_before: dict[int, str] = field(default_factory=dict)
+
+
+def parts_stated(facts: list[Fact], parents: dict[str, str | None]) -> dict[str, set[str]]:
+    """Each whole key and the keys of its parts the report states above zero: a whole ("tiếp nhận") is not its
+    usual part ("mới tiếp nhận") under another name when another part of it ("kỳ trước chuyển sang") is stated."""
+    out: dict[str, set[str]] = {}
+    for fa in facts:
+        whole = parents.get(fa.key)
+        if whole is not None and fa.q.value > 0:
+            out.setdefault(whole, set()).add(fa.key)
+    return out

@@ -57,9 +57,10 @@ def _rate_of_change(ctx: Ctx, d: Quantity, sign: int, s0: int, s1: int, totals: 
     if now is None or now.percent or ctx.inline.aside(now.start) not in (None, ctx.inline.aside(d.start)):
         return
     before = _earlier(ctx, d, now, "count", s0, s1, totals)
-    if before is None or before.value == 0 or not _in_own_bracket(ctx, before) and before.start < d.end \
-            or not _in_own_bracket(ctx, before) and now.start < ctx.inline.clause(d.start)[0]:
+    if before is None or before.value == 0:
         return
+    if not _in_own_bracket(ctx, before) and (before.start < d.end or now.start < ctx.inline.clause(d.start)[0]):
+        return  # a bracket only the words before it call another time's follows the change, in its clause
     ctx.report.rates_of_change.append(RateOfChange(d, now, before, sign, ctx.scope_at(now.start),
                                                    min(now.start, d.start), max(before.end, d.end)))
 

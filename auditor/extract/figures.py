@@ -234,7 +234,6 @@ def _fractions(ctx: Ctx) -> None:
                                               or _compares_periods(ctx, a) or _quotient(ctx, a))
 
 
-_LEGEND = re.compile(r"([^\d/\n:]{2,30}?)\s*/\s*([^\d/\n]{2,30}?)\s*$")
 
 
 def _ends_its_line(text: str, pos: int) -> bool:
@@ -244,25 +243,17 @@ def _ends_its_line(text: str, pos: int) -> bool:
 
 
 def _period_legend(ctx: Ctx, pos: int) -> bool:
-    """Whether a legend of two periods ("Quý này / Quý trước") heads the run of "a / b" lines a pair stands in,
-    or stands before it on its own line (OCR joins the legend line to the first row)."""
+    """Whether a legend of two periods ("Quý này / Quý trước") stands before a pair on its line (OCR joins the
+    legend line to the first row) or heads the run of "a / b" lines the pair stands in."""
     f = ctx.folded
-    end = f.rfind("\n", 0, pos)
-    if f.find("/", end + 1, pos) >= 0 and any(_names_two_periods(ctx, m) for m in _WORD_SLASH.finditer(f, end + 1, pos)):
-        return True
+    start, end = f.rfind("\n", 0, pos) + 1, pos
     for _ in range(_LEGEND_REACH):
-        if end < 0:
-            return False
-        start = f.rfind("\n", 0, end) + 1
-        if f.find("/", start, end) < 0:
-            return False  # no pair and no legend on the line above
-        m = _LEGEND.search(f, start, end)
-        if m is not None and all(ctx.lex.legend_period.fullmatch(side) for side in m.groups()) \
-                or any(_names_two_periods(ctx, w) for w in _WORD_SLASH.finditer(f, start, end)):
+        if f.find("/", start, end) >= 0 and any(_names_two_periods(ctx, m) for m in _WORD_SLASH.finditer(f, start, end)):
             return True
-        if not _PAIR.search(f, start, end):
+        if start == 0 or end < pos and not _PAIR.search(f, start, end):
             return False  # the lines above are no more rows of pairs
         end = start - 1
+        start = f.rfind("\n", 0, end) + 1
     return False
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..facts import Fact, Quantity, Share
+from ..facts import Fact, Quantity, Share, parts_stated
 from ..lexicon import Label
 from .context import Ctx
 from .relations import Relations
@@ -432,9 +432,9 @@ def _whole_of_its_bracket(ctx: Ctx, lab: Labeller) -> None:
     bracket states a figure under the same words as the one before it and a sibling of it (both parts of one
     whole in the lexicon) that add up to it, so the figure before is their whole, not the first of them."""
     parents = ctx.lex.parents
-    carried = {k for k, p in parents.items() if p is not None}  # keys with a whole: the only ones a bracket can split
+    has_whole = {k for k, p in parents.items() if p is not None}  # the only keys a bracket can split a whole into
     for fa in list(ctx.report.facts):
-        if fa.key not in carried or ctx.inline.aside(fa.q.start) is None:
+        if fa.key not in has_whole or ctx.inline.aside(fa.q.start) is None:
             continue
         outer = _figure_before_bracket(ctx, fa.q)
         whole = lab.fact_of.get(id(outer)) if outer is not None else None
@@ -516,9 +516,10 @@ def link_bases(ctx: Ctx, lab: Labeller) -> None:
         if fa.q.role != "zero":
             first_of.setdefault((fa.scope.id, fa.key), fa.q)
     rate_of = {id(fa.q): fa.key[:-1] for fa in ctx.report.facts if fa.key.endswith("%")}
+    parts = parts_stated(ctx.report.facts, ctx.lex.parents)
     for s in ctx.report.shares:
         _named_rate(ctx, lab, s, rate_of.get(id(s.pct)))
-        _bases(ctx, lab, s, first_of)
+        _bases(ctx, lab, s, first_of, parts)
     _shares_of_the_parents_base(ctx)
 
 
@@ -560,7 +561,7 @@ def _named_rate(ctx: Ctx, lab: Labeller, s: Share, named: str | None) -> None:
     s.base_keys = s.base_keys or ((base,) if base else ())
 
 
-def _bases(ctx: Ctx, lab: Labeller, s: Share, first_of: dict) -> None:
+def _bases(ctx: Ctx, lab: Labeller, s: Share, first_of: dict, parts: dict[str, set[str]]) -> None:
     own = lab.fact_of.get(id(s.numerator)) if s.numerator is not None else None
     if own is not None and own.scope is not s.scope and s.scope in own.scope.chain():
         # "…, cấp xã có 70 hồ sơ quá hạn, chiếm 0,81% số hồ sơ đã giải quyết": the share is of its
@@ -630,14 +631,9 @@ def _bases(ctx: Ctx, lab: Labeller, s: Share, first_of: dict) -> None:
     for key in keys:
         q = stated(key)
         if q is not None and q is not s.numerator and all(q is not b for b, _ in s.bases):
-            s.bases.append((q, "key" if key in usual or not _holds_other_parts(ctx, key, usual) else "wider_key"))
-
-
-def _holds_other_parts(ctx: Ctx, whole: str, usual: list[str]) -> bool:
-    """Whether the report states a part of `whole` other than the usual base ("kỳ trước chuyển sang 1.065"
-    beside the new dossiers): then the whole is not the usual base under another name."""
-    parents = ctx.lex.parents
-    return any(parents.get(fa.key) == whole and fa.key not in usual and fa.q.value > 0 for fa in ctx.report.facts)
+            # a whole holding other parts stated beside the usual base ("kỳ trước chuyển sang 1.065") is no other
+            # name for it
+            s.bases.append((q, "key" if key in usual or not parts.get(key, set()) - set(usual) else "wider_key"))
 
 
 def fraction_facts(ctx: Ctx, lab: Labeller) -> None:

@@ -171,6 +171,13 @@ class Context:
     _shown: dict[int, str] = field(default_factory=dict, repr=False)  # a scope's display, once per report
     _names: dict[str, str] = field(default_factory=dict, repr=False)
     _shown_numbers: dict[tuple, str] = field(default_factory=dict, repr=False)
+    _key_of: dict[int, str] | None = field(default=None, repr=False)
+
+    def key_of(self, q: Quantity | None) -> str | None:
+        """The key a figure was read under, if any (built once per report)."""
+        if self._key_of is None:
+            self._key_of = {id(f.q): f.key for f in self.report.facts}
+        return self._key_of.get(id(q)) if q is not None else None
 
     def t(self, vi: str, en: str) -> str:
         return vi if self.lang == "vi" else en

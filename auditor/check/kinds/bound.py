@@ -41,12 +41,11 @@ def _fractions(ctx: Context) -> Iterator[Outcome]:
 
 
 def _shares(ctx: Context) -> Iterator[Outcome]:
-    key_of = {id(f.q): f.key for f in ctx.report.facts}
     for s in ctx.report.shares:
         p = s.pct
         if s.comparison or p.role != "quantity" or (s.numerator is not None and s.numerator.unit == "money"):
             continue
-        if _ratio_of_others(ctx, key_of.get(id(s.numerator)) if s.numerator is not None else None, s):
+        if _ratio_of_others(ctx, ctx.key_of(s.numerator), s):
             continue
         ok = p.value <= 100
         if not ok and s.compared:

@@ -139,7 +139,7 @@ def _usual_derived(s: Share, ctx: Context, num: Quantity, bases: list) -> list:
     """The numerator's usual base, left unstated but computed from its parts ("trong đó trực tuyến 585 (chiếm
     71,78%), trực tiếp 230, kỳ trước chuyển sang 22": the online ones' share of the new ones, 585 + 230), as one
     more base to try after those the shape gives."""
-    key = next((fa.key for fa in ctx.report.facts if fa.q is num), None)
+    key = ctx.key_of(num)
     usual = default_lexicon().base_of(key) if key else None
     got = _derived(s, ctx, usual) if usual else None
     if got is None or got.role != "derived" or any(b.value == got.value for b, _ in bases):
