@@ -29,6 +29,8 @@ class LabelSpec(_Strict):
     patterns: list[str]
     # other keys the same words may stand for (resolved against the report's other figures)
     or_: list[str] = []
+    # the words name this key only for a part of its parent's figure ("mới" in "tiếp nhận 120 (kỳ trước 4, mới 116)")
+    only_as_part: bool = False
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
@@ -58,6 +60,7 @@ class FigureSpec(_Strict):
     average_before: list[str] = []
     range_to: list[str] = []
     ocr_noise: list[str]
+    clock_times: list[str] = []
     subject_units: list[str] = []
     page_furniture: list[str] = []
 
@@ -198,6 +201,7 @@ class Label:
     alternatives: list[str]
     regex: re.Pattern
     first: frozenset[str] | None = None  # characters a match can begin with (None: any)
+    only_as_part: bool = False
 
 
 @dataclass
@@ -229,6 +233,7 @@ class Lexicon:
     average_before: re.Pattern  # "bình quân mỗi năm 218,0": an average, no count to add up
     range_to: re.Pattern
     ocr_noise: list[re.Pattern]
+    clock_times: list[re.Pattern]
     subject_units: frozenset[str]
     subject_count: re.Pattern  # "(tổng) số <what is counted>": which subject unit, by group name
     page_furniture: re.Pattern
@@ -592,7 +597,7 @@ def _build(spec: LexiconSpec, where: str) -> Lexicon:
     for ls in spec.labels:
         for p in ls.patterns:
             rx = _compile(p, a, f"{where}: labels[{ls.key}]")
-            lab = Label(ls.key, ls.parent, ls.base, list(ls.or_), rx, first_chars(rx.pattern))
+            lab = Label(ls.key, ls.parent, ls.base, list(ls.or_), rx, first_chars(rx.pattern), ls.only_as_part)
             labels.append(lab)
             group_parts.append(f"(?P<g{len(label_of_group)}>{rx.pattern}\\b)")
             label_of_group.append(lab)
@@ -643,6 +648,7 @@ def _figure_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         average_before=_before_figure(fig.average_before or ["(?!)"], a, f"{where}: figures.average_before"),
         range_to=_at(fig.range_to or ["(?!)"], a, f"{where}: figures.range_to"),
         ocr_noise=[_compile(p, a, f"{where}: figures.ocr_noise", scanning=True) for p in fig.ocr_noise],
+        clock_times=[_compile(p, a, f"{where}: figures.clock_times", scanning=True) for p in fig.clock_times],
         subject_units=frozenset(fig.subject_units),
         # "số" as in "số phản ánh", never the "sơ" of "hồ sơ TTHC" (both fold to "so")
         subject_count=_regex(r"\bs(?<!h[o0d]\x20s)o(?:\s+luong)?\s+(?:" + "|".join(

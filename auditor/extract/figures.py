@@ -75,6 +75,11 @@ def read_figures(ctx: Ctx) -> None:
             q = ctx.at(m.start(1))
             if q and not q.percent:
                 q.role = "noise"
+    for rx in lex.clock_times:
+        for m in _near(rx, f, near):
+            q = ctx.at(m.start(1))
+            if q and not q.percent:
+                q.role = "other"  # "từ 7 giờ 30 đến 11 giờ 30": an hour of the day, never added up
     not_quantity_at = {m.end() for m in _near(lex.not_quantity_before, f, near) if not _inside_a_name(text, m.start())}
     delta_at = {m.end() for m in _near(lex.delta_before, f, near)}
     average_at = {m.end() for m in _near(lex.average_before, f, near)}
@@ -119,6 +124,7 @@ def _ranges(ctx: Ctx) -> None:
 
 _WORD_BEFORE = re.compile(r"(\w+) $")
 _WORD_AT = re.compile(r"\w+")
+_OPENS_A_SENTENCE = re.compile(r"(?:^|\n|[.:;(])[ \t+\-–*•·]*$")
 
 
 def _inside_a_name(text: str, pos: int) -> bool:
@@ -128,7 +134,10 @@ def _inside_a_name(text: str, pos: int) -> bool:
     if word is None or not word.group().istitle():
         return False  # "tháng 6"; and a heading in capitals ("QUYẾT ĐỊNH SỐ 2114") capitalises every word
     m = _WORD_BEFORE.search(text, max(0, pos - 30), pos)
-    return m is not None and m.group(1).istitle()
+    if m is None or not m.group(1).istitle():
+        return False
+    # "+ Qua Tổng đài 1022": a word capitalised only because it opens its line or sentence names nothing
+    return _OPENS_A_SENTENCE.search(text, max(0, m.start() - 8), m.start()) is None
 
 
 def _direction(lex, words: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..facts import Fact, Quantity, Share, parts_stated
+from ..facts import Breakdown, Fact, Quantity, Share, parts_stated
 from ..lexicon import Label
 from .context import Ctx
 from .relations import Relations
@@ -70,6 +70,9 @@ class Labeller:
             after, at_after, end_after = self._after(q)
             if after:
                 labels, at, end = after, at_after, end_after
+        if any(lab.only_as_part for lab in labels):
+            # "(kỳ trước chuyển sang 42, mới 2.814)": a bare "mới" names new dossiers only as a part of received
+            labels = [lab for lab in labels if not lab.only_as_part or self._context_key(q) == lab.parent]
         if not labels and q.role == "numerator":
             self._fraction_after(q)  # "(1.237/1.486 hồ sơ mới tiếp nhận)": the words after name the base
             return
@@ -413,6 +416,9 @@ def prune_breakdowns(ctx: Ctx, lab: Labeller) -> None:
     for bd in ctx.report.breakdowns:
         if bd.how in ("marker", "aside", "children") and len(bd.parts) >= 2:
             keys = [lab.fact_of[id(p[0])].key if id(p[0]) in lab.fact_of else None for p in bd.parts]
+            if not _without_parts_of_parts(ctx, bd, keys) or not _total_of_the_counted(ctx, bd):
+                continue
+            keys = [lab.fact_of[id(p[0])].key if id(p[0]) in lab.fact_of else None for p in bd.parts]
             known = [k for k in keys if k]
             # "…, cụ thể: - Kỳ trước chuyển sang …; - Tiếp nhận mới …; - Đã giải quyết …": inputs and outcomes
             if (all(keys) or len(known) >= 3) and len({parents.get(k) for k in known}) > 1:
@@ -425,6 +431,44 @@ def prune_breakdowns(ctx: Ctx, lab: Labeller) -> None:
             _narrow_total(ctx, lab, bd, asides[id(bd.total[0])])
     _whole_of_its_bracket(ctx, lab)
     _unname_parts_like_their_total(ctx, lab)
+
+
+def _without_parts_of_parts(ctx: Ctx, bd: Breakdown, keys: list[str | None]) -> bool:
+    """"Tiếp nhận 2.856 hồ sơ (kỳ trước chuyển sang 42, mới 2.814, trực tuyến 2.316)": a part whose key
+    is a part of another part's key (online of new) splits that part further, so it is left out of the
+    sum. False when fewer than two parts are left."""
+    nested = {i for i, k in enumerate(keys) if k and any(
+        o and o != k and o in ctx.lex.ancestors(k) for o in keys)}
+    if not nested:
+        return True
+    for name in ("parts", "names", "signs"):
+        items = getattr(bd, name)
+        if items:
+            setattr(bd, name, [x for i, x in enumerate(items) if i not in nested])
+    return len(bd.parts) >= 2
+
+
+def _total_of_the_counted(ctx: Ctx, bd: Breakdown) -> bool:
+    """"rà soát 30 TTHC thuộc 06 lĩnh vực (Hộ tịch 06, Đất đai 07, …)", "6 TTHC trong 3 dự thảo, cụ thể: …: 02
+    TTHC": the figure right before the list counts its items (as many as it says, or in another unit than
+    theirs); the items' figures add up to the count before it in the sentence, when there is one in their
+    unit. False when there is none: the list is no breakdown of a figure the reader can name."""
+    if len(bd.total) != 1 or bd.total_is_percent or any(len(p) != 1 for p in bd.parts):
+        return True
+    total, parts = bd.total[0], [p[0] for p in bd.parts]
+    units = {p.unit for p in parts}
+    other_unit = total.unit is not None and len(units) == 1 and None not in units and total.unit not in units
+    if not (other_unit or total.value == len(parts) and sum(p.value for p in parts) != total.value):
+        return True
+    unit = next(iter(units)) if len(units) == 1 else None
+    s0 = ctx.inline.sentence(total.start)[0]
+    before = [q for q in ctx.between(s0, total.start) if q.role == "quantity" and not q.percent
+              and (q.unit == unit or unit is None and q.unit != total.unit)]
+    if not before:
+        return False
+    bd.total = [before[-1]]
+    bd.complete = total.value == len(parts)  # all the items the figure counted are listed
+    return True
 
 
 def _whole_of_its_bracket(ctx: Ctx, lab: Labeller) -> None:
@@ -596,6 +640,8 @@ def _bases(ctx: Ctx, lab: Labeller, s: Share, first_of: dict, parts: dict[str, s
             return
     if s.base_named:
         for key in s.base_keys:
+            if num_fact is not None and num_fact.key in ctx.lex.ancestors(key):
+                continue  # "1.524 hồ sơ, chiếm 49,9% tổng số hồ sơ tiếp nhận": no part of the figure is its base
             q = stated(key) if key != "*total" else (s.breakdown_total[0] if s.breakdown_total else None)
             if q is not None and q is not s.numerator:
                 s.bases = [(q, "named")]

@@ -23,6 +23,8 @@ from ..parse.inline import within
 from .context import Ctx
 
 _HEAD_REACH = 110  # a heading's or lead's naming words sit in its first hundred characters
+# a field's name, dashes aside: "Lao động - Thương binh và Xã hội", "Văn hóa, Thể thao và Du lịch"
+_FIELD_WORDS = 8
 _LEAD_MAX = 100  # "Cấp sở, ban, ngành:" — a lead label is short and holds no figure
 # a heading of a few words that names figures ("Kết quả giải quyết") stays in its scope; a long one
 # the reader does not otherwise understand ("+ Tiếp nhận … thông qua Hệ thống … của Tỉnh:") stays apart
@@ -437,8 +439,8 @@ def _field_lead(ctx: Ctx, start: int, end: int, announced: bool) -> tuple[int, i
     if paren is None and not announced:
         return None
     stop = paren.start() if paren else colon
-    words = f[s:stop].split()
-    if not 1 <= len(words) <= 6 or any(ch.isdigit() for ch in f[s:stop]) or ctx.between(s, stop):
+    words = [w for w in f[s:stop].split() if any(ch.isalpha() for ch in w)]
+    if not 1 <= len(words) <= _FIELD_WORDS or any(ch.isdigit() for ch in f[s:stop]) or ctx.between(s, stop):
         return None
     found = classify(ctx, s, stop)
     if found is not None and found[0] not in ("topic", "other", "field"):

@@ -77,6 +77,9 @@ def _parts(ctx: Context) -> Iterator[Outcome]:
     """A part stated above its whole: "quá hạn 2.600" under "đã giải quyết 470". The whole is the
     nearest figure the scope states up the lexicon's parents (online -> new -> received)."""
     parents = ctx.parents
+    # figures the text states as parts of a larger one ("trong đó Công an tỉnh tiếp nhận 96.164 hồ sơ, …")
+    part_of = {id(p[0]): bd.total[0] for bd in ctx.report.breakdowns
+               if bd.how in ("marker", "aside", "children") and len(bd.total) == 1 for p in bd.parts}
     for sf in ctx.scopes.values():
         for key in list(sf.stated):
             part, whole_key, whole = sf.first(key), parents.get(key), None
@@ -95,6 +98,15 @@ def _parts(ctx: Context) -> Iterator[Outcome]:
                 yield Outcome("pass", part.q.start, part.q.end, {}, numbers, related, scope=sf.scope, explain=explain)
                 continue
             values = _part_values(*explain[1:])
+            larger = part_of.get(id(whole.q))
+            if larger is not None and part.q.value <= larger.value:
+                # the whole is stated as one part of a larger figure, which does hold this one: whose part it
+                # is, the words do not say
+                yield Outcome("skip", part.q.start, part.q.end, values, numbers, related, values["arithmetic"],
+                              scope=sf.scope, reason=ctx.t(
+                                  f"{ctx.q(whole.q)} là một phần của {ctx.q(larger)}; không rõ {ctx.q(part.q)} là của số nào",
+                                  f"{ctx.q(whole.q)} is one part of {ctx.q(larger)}; which of them {ctx.q(part.q)} belongs to is not said"))
+                continue
             sure = part.sure and whole.sure and not whole.derived and ctx.linked(whole.q, [part.q])
             yield Outcome("fail", part.q.start, part.q.end, values, numbers, related, values["arithmetic"], sure=sure,
                           scope=sf.scope)

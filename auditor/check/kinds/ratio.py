@@ -193,6 +193,8 @@ def _share(s: Share, ctx: Context, num: Quantity, bases: list) -> Outcome:
             continue
         if num.unit and base.unit and num.unit != base.unit:
             continue  # "57 phản ánh … (48,31% số đã xử lý)": the petitions handled, not the dossiers resolved
+        if how != "stated" and base.value < num.value and pct.value < 100:
+            continue  # a share under 100% of a figure smaller than its count: that figure is not what the words meant
         reading, exact = fits(num, base, pct)
         tried.append((base, how, reading, exact))
         if reading:
@@ -200,6 +202,10 @@ def _share(s: Share, ctx: Context, num: Quantity, bases: list) -> Outcome:
         if how == "stated" or how == "named" and not any(h == "named" for _, h in bases[i + 1:]):
             break  # a base the words name is the base; only another reading of the same words is tried
     if not tried:
+        if any(b.value for b, _ in bases):
+            return Outcome("skip", num.start, pct.end, {}, [num.number, pct.number], scope=s.scope,
+                           reason=ctx.t("không tìm được mẫu số lớn hơn tử số mà lời văn nêu",
+                                        "no base the words name is larger than the count"))
         return Outcome("skip", num.start, pct.end, {}, [num.number, pct.number], scope=s.scope,
                        reason=ctx.t("không có mẫu số khác 0", "no non-zero base"))
     if not tried[-1][2] and s.numerator_with:
