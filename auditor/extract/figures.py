@@ -198,11 +198,25 @@ def _dates(ctx: Ctx, near: list[tuple[int, int]]) -> None:
         taken.sort()
     # "ngày 21/5", "từ 01/7 đến 14/7/2025", "24/7": a day and month ("tháng 4/2020" is read with fractions)
     for m in _near(lex.date_partial, f, near):
-        for a, b in (m.span(g) for g in ("d", "d2", "d3", "d4") if m.group(g)):  # "(07/7 - 11/7)": two
+        spans = [m.span(g) for g in ("d", "d2", "d3", "d4", "d5", "d6") if m.groupdict().get(g)]  # "(07/7 - 11/7)": two
+        for a, b in spans + _listed_days(ctx, max(b for _, b in spans)):
             if not any(d.start <= a < d.end for d in dates):
                 ctx.mark(a, b, "date")
     dates.sort(key=lambda d: d.start)
     ctx.report.dates = dates
+
+
+_DAY_MONTH = re.compile(r"(?:[0-2]?\d|3[01])\s?/\s?(?:0?[1-9]|1[0-2])(?![\d/])")
+
+
+def _listed_days(ctx: Ctx, end: int) -> list[tuple[int, int]]:
+    """"một số ngày (08/8, 22/8)", "các ngày 03/9, 10/9 và 17/9": the days listed after a day read as one."""
+    out = []
+    while (nxt := _DAY_MONTH.search(ctx.folded, end, end + 12)) is not None and ctx.folded[end:nxt.start()].strip() \
+            and ctx.lex.item_join.fullmatch(ctx.folded, end, nxt.start()):
+        out.append(nxt.span())
+        end = nxt.end()
+    return out
 
 
 def _ranks(ctx: Ctx, near: list[tuple[int, int]]) -> None:

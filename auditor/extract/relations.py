@@ -231,7 +231,8 @@ class Relations:
             if not inside:
                 continue
             words = f[a + 1:b]
-            if ctx.lex.breakdown.search(words) or ctx.lex.aside_other_time.match(f, a + 1) or ctx.lex.not_parts.search(words):
+            if ctx.lex.breakdown.search(words) or ctx.lex.aside_other_time.match(f, a + 1) or ctx.lex.not_parts.search(words) \
+                    or _one_period_aside(ctx, words):
                 continue
             tm = ctx.total_word(_skip(f, a + 1))
             if tm and len(inside) == 1:
@@ -609,3 +610,11 @@ def read_relations(ctx: Ctx) -> Relations:
             rel.arithmetic(node)
             rel.colon_lists(node)
     return rel
+
+
+def _one_period_aside(ctx: Ctx, words: str) -> bool:
+    """"…, đã giải quyết 2.110 hồ sơ (6 tháng đầu năm: 1.702 hồ sơ tiếp nhận, 1.698 hồ sơ đã giải quyết)": a
+    bracket that opens by naming one period gives that period's figures, not the parts of the figure before
+    it ("(Quý I: 1.670 hồ sơ, Quý II: 1.898 hồ sơ)", a period per item, is a breakdown)."""
+    periods = list(dict(ctx.lex.scope_kinds)["period"].finditer(words))
+    return len(periods) == 1 and not words[:periods[0].start()].strip(" \t\n:-–")

@@ -157,6 +157,7 @@ def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
     _place_groups(ctx, table)
     columns = [_column(ctx, table, j) for j in range(table.width)]
     _sub_columns(ctx, columns)
+    _earlier_periods(ctx, table, columns)
     first = next((c for c in columns if c.kind == "count"), None)
     counted = first.unit if first is not None and first.unit == "procedures" else _title_unit(ctx, node)
     if counted is not None and not any(lex.dossier_word.search(c.heading) for c in columns):
@@ -498,6 +499,19 @@ def _column(ctx: Ctx, table: Table, j: int) -> Column:
     if col.kind in ("count", "percent"):
         col.key = _column_key(ctx, _group_words(ctx, table, j), fold(table.leaf(j)))
     return col
+
+
+def _earlier_periods(ctx: Ctx, table: Table, columns: list[Column]) -> None:
+    """"| 9 tháng năm 2025 ||| 9 tháng năm 2024 |||" over the same leaves, "Quý này | Cùng kỳ": the columns of
+    the earlier period state that period's figures, not the report's, and are named by no key."""
+    years = {c.year for c in columns if c.kind in ("count", "percent") and c.year}
+    latest = max(years) if len(years) > 1 else None
+    for c in columns:
+        if c.kind not in ("count", "percent"):
+            continue
+        # (a group heading: "Cùng kỳ" over its own "Tiếp nhận | Đã giải quyết"; a leaf "Từ kỳ trước" is carried over)
+        if latest and c.year and c.year < latest or ctx.lex.other_time.search(fold(table.group(c.j))):
+            c.key = None
 
 
 def _group_words(ctx: Ctx, table: Table, j: int) -> str:
@@ -866,8 +880,11 @@ class _TableReader:
                 or lay.follows and not lay.earlier or _starts_midway(lay):
             self._sub_rows()  # a shifted row is in the total too; a table's second page holds only some of its rows
             return
+        not_over_periods = _not_over_periods(self, top)
         for c in lay.columns:
             if c.kind not in ("count", "percent") or (c.kind == "percent" and c.share != "of_total"):
+                continue
+            if c.key in not_over_periods:
                 continue
             get = self.count if c.kind == "count" else lambda r, j: ((q,) if (q := self.percent(r, j)) else None)
             total = get(lay.total, c.j)
@@ -965,6 +982,25 @@ class _TableReader:
                     self.ctx.report.ranks.append(RankClaim(qs[0], qs[1], cell.start, cell.end))
                 elif len(qs) == 1:
                     qs[0].role = "rank"
+
+
+def _not_over_periods(reader: "_TableReader", rows: list[Row]) -> set[str | None]:
+    """When the rows are months, quarters, weeks (a label column headed "Tháng", or rows read as periods): the
+    keys whose columns do not add up over them. "Kỳ trước chuyển sang", "Đang giải quyết" by month (the quarter's
+    is one month's, not their sum); a whole that holds one of them ("Tiếp nhận" beside "Mới"); and a column the
+    reader cannot name, which may be one of those."""
+    lay, lex = reader.layout, reader.ctx.lex
+    by_heading = lay.label is not None and lex.period_heading.search(fold(lay.table.heading(lay.label)))
+    kinds = [scope.kind for r in rows if (scope := reader.row_scope.get(id(r))) is not None]
+    if not by_heading and not sum(k == "period" for k in kinds) * 2 > len(kinds) > 0:
+        return set()
+    keys = {c.key for c in lay.columns if c.kind == "count"}
+    out: set[str | None] = set(lex.stock_keys) | {None}
+    for stock in lex.stock_keys:
+        for whole in lex.ancestors(stock):
+            if whole not in lex.stock_keys and (None in keys or keys & {k for k, p in lex.parents.items() if p == whole}):
+                out.add(whole)
+    return out
 
 
 def _departments_level(reader: "_TableReader", scope: Scope) -> Scope:
