@@ -72,7 +72,8 @@ class Labeller:
                 labels, at, end = after, at_after, end_after
         if any(lab.only_as_part for lab in labels):
             # "(kỳ trước chuyển sang 42, mới 2.814)": a bare "mới" names new dossiers only as a part of received
-            labels = [lab for lab in labels if not lab.only_as_part or self._context_key(q) == lab.parent]
+            context = self._context_key(q)  # the whole it is a part of, or a sibling stated before it
+            labels = [lab for lab in labels if not lab.only_as_part or lab.parent in (context, ctx.lex.parents.get(context))]
         if not labels and q.role == "numerator":
             self._fraction_after(q)  # "(1.237/1.486 hồ sơ mới tiếp nhận)": the words after name the base
             return
@@ -208,13 +209,7 @@ class Labeller:
         aside = ctx.inline.aside(q.start)
         if aside is not None:
             lo = max(lo, aside[0] + 1)
-        seg = f[lo:q.start]
-        for a, b in ctx.inline.asides_in(lo, q.start):
-            # "24.450 hồ sơ (không có hồ sơ kỳ trước chuyển sang), gồm 22.102 …": a closed bracket names
-            # nothing after a break; "đúng hạn (kể cả trước hạn) là 2.942" still names its figure
-            after = f[b + 1:q.start]
-            if b < q.start and (re.search(r"[,;]", after) or ctx.lex.breakdown.search(after)):
-                seg = seg[:a - lo] + " " * (b + 1 - a) + seg[b + 1 - lo:]
+        seg = _words_before(ctx, lo, q.start)
         if not seg.strip() or ctx.lex.whole_before_part.search(seg):
             return [], "", 0
         cands = [c for c in ctx.lex.candidates(seg) if len(seg) - c[1] <= _LABEL_REACH]
@@ -327,6 +322,28 @@ class Labeller:
                 if fact is not None:
                     return fact.key
         return None
+
+
+def _words_before(ctx: Ctx, lo: int, end: int) -> str:
+    """The words from lo to a figure at end that may name it, brackets closed off blanked (same length)."""
+    f = ctx.folded
+    seg = f[lo:end]
+    for a, b in ctx.inline.asides_in(lo, end):
+        # "24.450 hồ sơ (không có hồ sơ kỳ trước chuyển sang), gồm 22.102 …": a closed bracket names
+        # nothing after a break; "đúng hạn (kể cả trước hạn) là 2.942" still names its figure
+        if b < end and _closed_off(ctx, f[b + 1:end]):
+            seg = seg[:a - lo] + " " * (b + 1 - a) + seg[b + 1 - lo:]
+    close = seg.rfind(")")
+    if close >= 0 and _closed_off(ctx, seg[close + 1:]):
+        seg = " " * (close + 1) + seg[close + 1:]  # the rest of a bracket the previous figure stood in
+    return seg
+
+
+def _closed_off(ctx: Ctx, after: str) -> bool:
+    """Whether the words after a closing bracket break it off from the figure that follows: a comma, a
+    connector ("gồm"), a joiner ("(…, 43,3% tổng số hồ sơ mới tiếp nhận) và 21.907 hồ sơ …")."""
+    joined = ctx.lex.item_join.match(after)
+    return bool(re.search(r"[,;]", after) or ctx.lex.breakdown.search(after) or after[:joined.end()].strip())
 
 
 def _zero_statements(ctx: Ctx, lab: Labeller) -> None:

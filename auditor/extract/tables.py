@@ -652,7 +652,10 @@ def _percent_bases(ctx: Ctx, layout: Layout) -> None:
         if fm and int(fm.group(1)) in where and int(fm.group(2)) in where:
             c.share, c.pair = "pair", (where[int(fm.group(1))], where[int(fm.group(2))])
         elif re.search(r"ty trong|tren tong so|co cau", c.heading) and left:
-            c.share, c.pair = "of_total", (left[-1].j, left[-1].j)
+            # "Tỷ trọng số doanh nghiệp (%)" two columns after "Số doanh nghiệp": the column its words name
+            of = _best_column(left, re.split(r"ty trong|tren tong so|co cau", c.heading, maxsplit=1)[-1])
+            j = of if of is not None else left[-1].j
+            c.share, c.pair = "of_total", (j, j)
         elif "/" in c.heading:
             a, _, b = c.heading.partition("/")
             num = _best_column(counts, a)
