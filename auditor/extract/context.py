@@ -20,6 +20,9 @@ def writes_cong(written: str) -> bool:
     return "công" in written.lower()
 
 
+_OCR_ZERO = re.compile(r"(?<=[a-z])0(?![0-9])")
+
+
 @dataclass
 class Ctx:
     text: str
@@ -40,7 +43,9 @@ class Ctx:
     field_lines: set[int] = field(default_factory=set, repr=False)  # id(node) of blocks whose lines each name a field
 
     def __post_init__(self) -> None:
-        self.folded = fold(self.text)
+        # OCR's "0" for "o" after a letter ("bàn gia0", "the0 lĩnh vực") read as the letter; figures are read
+        # from the text itself, and "0" after a letter begins no figure
+        self.folded = _OCR_ZERO.sub("o", fold(self.text))
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
 
     # ---------------------------------------------------------------- figures

@@ -1005,6 +1005,9 @@ def _field_lines(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int, announ
         stop = line_end if line_end >= 0 else end
         lead = _field_lead(ctx, pos + 1, stop, announced)
         if lead is not None:
+            item = ctx.node_at(lead[0])
+            if item is not None and item.kind == "item" and ctx.text.rfind("\n", 0, item.start) + 1 == pos + 1:
+                stop = max(stop, min(item.end, end))  # "4. Lao động - …: tiếp nhận 231, …" wrapped onto the lines after
             out.append((lead[0], stop, _field_scope(ctx, sc, base, *lead)))
         pos = line_end
     return out

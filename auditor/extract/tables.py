@@ -76,7 +76,7 @@ def read_tables(ctx: Ctx, sc: Scopes) -> None:
             continue
         read.append((node, layout))
     for (_, before), (_, after) in zip(read, read[1:]):
-        if _continues(before, after):
+        if _continues(before, after, ctx):
             after.follows = True
             after.page_of = before
             if before.subtotals or before.children or after.subtotals or after.children:
@@ -89,7 +89,7 @@ def read_tables(ctx: Ctx, sc: Scopes) -> None:
         _TableReader(ctx, sc, node, layout).run()
 
 
-def _continues(before: Layout, after: Layout) -> bool:
+def _continues(before: Layout, after: Layout, ctx: Ctx) -> bool:
     """Whether `after` is the rows of `before` that a page broke off: no heading or the same heading
     again, the same columns, numbered on from where `before` stopped."""
     same_heading = _same_heading(before.table, after.table)
@@ -99,7 +99,21 @@ def _continues(before: Layout, after: Layout) -> bool:
     # the last numbered row of the table as written: a group row read as its total may close `before.data`
     last = next((i for r in reversed(before.table.rows) if (i := _index(r, before.label)).isdigit()), "")
     first = _index(after.data[0], after.label)
+    if not last and not first.isdigit():
+        # rows unnumbered ("Tháng 7" | "Tháng 8"…): the header printed again, with only a page's furniture between
+        return same_heading and _page_gap(ctx, before.table.end, after.table.start)
     return last.isdigit() and first.isdigit() and int(first) == int(last) + 1
+
+
+_OPENS_A_BLOCK = re.compile(r"\s*(?:[-+*•]|\d{1,2}[.)]|[a-zđ]\)|[IVX]{1,4}\.)\s")
+
+
+def _page_gap(ctx: Ctx, a: int, b: int) -> bool:
+    """Whether the lines between two tables are what a page break leaves (blank lines, a page number, a running
+    header), not a heading or prose of their own ("b) Chi nhánh …" and its sentence over a table like the last)."""
+    lines = [ln for ln in ctx.text[a:b].split("\n") if ln.strip()]
+    return len(lines) <= 2 and not any(_OPENS_A_BLOCK.match(ln) for ln in lines) \
+        and not any(q.role == "quantity" for q in ctx.between(a, b))
 
 
 def _same_heading(a: Table, b: Table) -> bool:
