@@ -347,6 +347,18 @@ def _head_span(ctx: Ctx, node: Node) -> tuple[int, int]:
     return start, end
 
 
+def _lead_of_its_line(ctx: Ctx, head_end: int) -> bool:
+    """"1. Đăng ký lần đầu: tiếp nhận 3.124 hồ sơ, …": a numbered line whose name ends in a colon followed by what
+    is counted on the same line names whose figures they are, like a lead; no section title."""
+    f = ctx.folded
+    if not f.startswith(":", head_end):
+        return False
+    line_end = f.find("\n", head_end)
+    line_end = len(f) if line_end < 0 else line_end
+    return ctx.lex.label_regex.match(f, _skip_space(f, head_end + 1)) is not None \
+        and any(_counts(q) for q in ctx.between(head_end, line_end))
+
+
 def _counts(q) -> bool:
     """A figure that counts something, not a date, a number of months ("2 tháng đầu năm"), a code, or
     the number of units a lead names ("- 09 Chi nhánh: tiếp nhận …", "Bộ phận Một cửa của 19 xã:")."""
@@ -386,7 +398,8 @@ def _walk(ctx: Ctx, sc: Scopes, node: Node, scope: Scope, announced: bool = Fals
             announced = False
             a, b = _head_span(ctx, child)
             if _names_scope(ctx, child, b):
-                own = _with_period(ctx, sc, sc.of_words(scope, a, b, lead=True, title=child.is_heading) or scope, b)
+                title = child.is_heading and not _lead_of_its_line(ctx, b)
+                own = _with_period(ctx, sc, sc.of_words(scope, a, b, lead=True, title=title) or scope, b)
             elif child.kind == "paragraph" and previous is not None and not _names_another(ctx, child):
                 own = previous  # "- Bộ phận Một cửa cấp xã đã tiếp nhận …" then "Tỷ lệ … trực tuyến …"
         ctx.node_scope[id(child)] = own

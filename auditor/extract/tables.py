@@ -773,7 +773,7 @@ class _TableReader:
             else:
                 kind, name = "row", normal_name(words)
         label = " ".join(self.ctx.text[cell.start:cell.end].split())
-        scope = self.sc.new(self.context, kind, name, label[:80], cell.start, cell.end)
+        scope = self.sc.new(_parent_row_scope(self, r), kind, name, label[:80], cell.start, cell.end)
         return _part_row(self, cell, label) if scope is self.context and lay.total is not None else scope
 
     # ---------------------------------------------------------------- cells
@@ -1085,6 +1085,21 @@ def _part_row(reader: "_TableReader", cell: Cell, label: str) -> Scope:
     """"Bộ phận Một cửa xã" as one row among the commune's reception points, over "Tổng cộng": the
     reporting body's own office is one part here, not the whole the total row gives."""
     return reader.sc.new(reader.context, "row", normal_name(_row_words(cell)), label[:80], cell.start, cell.end)
+
+
+_SUB_ROW = re.compile(r"\s*[-+•–]\s")
+
+
+def _parent_row_scope(reader: "_TableReader", r: Row) -> Scope:
+    """"I | Văn phòng (trụ sở chính) | …" then "| - Đăng ký lần đầu | …": a row opening with a dash under one that
+    does not is that row's part, in its scope (the office's first registrations, not all of them)."""
+    lay = reader.layout
+    cell = r.cells[lay.label]
+    if not _SUB_ROW.match(reader.ctx.text, cell.start) or _names_a_kind(reader.ctx, _row_words(cell)):
+        return reader.context
+    i = next((k for k, row in enumerate(lay.data) if row is r), 0)
+    parent = next((row for row in reversed(lay.data[:i]) if not _SUB_ROW.match(reader.ctx.text, row.cells[lay.label].start)), None)
+    return reader.row_scope.get(id(parent), reader.context) if parent is not None else reader.context
 
 
 def _row_words(cell: Cell) -> str:
