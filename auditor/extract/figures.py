@@ -281,14 +281,18 @@ def _period_legend(ctx: Ctx, pos: int) -> bool:
 
 
 def _names_two_periods(ctx: Ctx, m: re.Match) -> bool:
-    """"… quy nay / quy truoc …": words ending in a period, a slash, words opening with another."""
+    """"… quy nay / quy truoc …": words ending in a period, a slash, words opening with another; or two figures
+    ("(tiếp nhận / đã giải quyết / đang giải quyết):" over "356 / 351 / 04": three figures, no fraction)."""
     before, after = m.group(1).split(), m.group(2).split()
-    return any(ctx.lex.legend_period.fullmatch(" ".join(before[-k:])) for k in range(1, len(before) + 1)) \
-        and any(ctx.lex.legend_period.fullmatch(" ".join(after[:k])) for k in range(1, len(after) + 1))
+    for rx in (ctx.lex.legend_period, ctx.lex.label_regex):
+        if any(rx.fullmatch(" ".join(before[-k:])) for k in range(1, len(before) + 1)) \
+                and any(rx.fullmatch(" ".join(after[:k])) for k in range(1, len(after) + 1)):
+            return True
+    return False
 
 
 _WORD_SLASH = re.compile(r"([a-z]+(?: [a-z]+){0,2}) ?/ ?([a-z]+(?: [a-z]+){0,2})")
-_LEGEND_REACH = 15  # rows of pairs under one legend
+_LEGEND_REACH = 40  # rows of pairs under one legend (a district's communes)
 _PAIR = re.compile(r"\d\s*/\s*\d")
 
 
