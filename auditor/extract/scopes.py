@@ -14,6 +14,7 @@ are another scope.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..facts import Scope
 from ..lexicon import ANY_DIGIT, first_chars
@@ -374,7 +375,15 @@ def _lead_only(ctx: Ctx, node: Node) -> bool:
 
 def assign_scopes(ctx: Ctx) -> Scopes:
     sc = Scopes(ctx)
-    _walk(ctx, sc, ctx.tree, sc.root)
+    pasted = _pasted_reports(ctx, sc)
+    if not pasted:
+        _walk(ctx, sc, ctx.tree, sc.root)
+    for k, (begin, scope) in enumerate([(0, sc.root)] + pasted):
+        if not pasted:
+            break
+        until = pasted[k][0] if k < len(pasted) else len(ctx.text)
+        part = replace(ctx.tree, children=[c for c in ctx.tree.children if begin <= c.start < until])
+        _walk(ctx, sc, part, scope)
     first = ctx.tree.children[0] if ctx.tree.children else None
     if first is not None and first.kind == "paragraph" and first.start < ctx.line_starts[min(len(ctx.line_starts) - 1, 3)] \
             and not any(_counts(q) for q in ctx.between(first.start, first.end)):
@@ -382,6 +391,36 @@ def assign_scopes(ctx: Ctx) -> Scopes:
     _leads(ctx)
     _openers(ctx, sc)
     return sc
+
+
+_OWN_NUMBER_LINE = re.compile(r"^[ *]*s[o06b8e]\s*:\s*\d{1,5}\s*/\s*[a-z]", re.M)  # "Số: 51/BC-UBND"
+_UNIT_BODY = re.compile(r"\W*(?:ubnd|uy ban nhan dan)\s+")
+_LETTERHEAD_LINES = 6  # a letterhead's unit line stands this close above its "Số:"
+_OWN_HEADER_LINES = 14  # the report's own letterhead (extract/header.py reads it)
+
+
+def _pasted_reports(ctx: Ctx, sc: Scopes) -> list[tuple[int, Scope]]:
+    """Reports pasted one after another into one file (a district's summary with its communes' reports
+    attached, each with its letterhead "UBND XÃ AN HÒA … Số: 51/BC-UBND … BÁO CÁO"): where each letterhead after
+    the file's own begins, and the unit it names, whose scope its figures are in."""
+    f, out = ctx.folded, []
+    own_end = ctx.line_starts[min(len(ctx.line_starts) - 1, _OWN_HEADER_LINES)]
+    for m in _OWN_NUMBER_LINE.finditer(f, own_end):
+        unit = None
+        line = m.start()
+        for _ in range(_LETTERHEAD_LINES):
+            if line == 0:
+                break
+            line = f.rfind("\n", 0, line - 1) + 1
+            body = f[line:f.find("\n", line)]
+            um = ctx.lex.unit_line.match(body, _UNIT_BODY.match(body).end() if _UNIT_BODY.match(body) else 0)
+            if um is not None and ctx.text[line:line + len(body)].strip(" *").split("  ")[0].isupper():
+                unit = unit or (line, line + um.start(1), line + um.end(1))
+                begin = line
+        if unit is not None and (not out or out[-1][0] < begin):
+            label = " ".join(ctx.text[unit[1]:unit[2]].split())
+            out.append((begin, sc.new(sc.root, "unit", normal_name(f[unit[1]:unit[2]]), label.title(), unit[1], unit[2])))
+    return out
 
 
 def _walk(ctx: Ctx, sc: Scopes, node: Node, scope: Scope, announced: bool = False) -> None:
