@@ -195,7 +195,8 @@ def _can_hold(parent: Node, child: Node, open_styles: list[str], text: str) -> b
         return _holds_prose(parent, text) and not _list_closed(parent, child, text)
     p_rank, c_rank = _HEADING_RANK.get(parent.style), _HEADING_RANK.get(child.style)
     if p_rank and c_rank:
-        return p_rank < c_rank
+        # (the same style set deeper in is a level down: "a) Văn phòng Sở: …" over "   i. Tiếp nhận mới …")
+        return p_rank < c_rank or p_rank == c_rank and child.indent > parent.indent + 1
     if parent.style == child.style:
         return child.indent > parent.indent + 1
     if child.indent != parent.indent:
