@@ -256,6 +256,9 @@ class Report:
     # a percentage's start -> the words naming its base before it in its sentence ("Tỷ lệ … trên số hồ sơ đến
     # hạn là 99,51%"), so two rates of one key over different bases are told apart
     bases_before: dict[int, str] = field(default_factory=dict)
+    # (scope id, key) of figures the report states but whose words do not say which they are ("đúng hạn 1.327, trong
+    # đó trước hạn 1.223"): never taken as zero because unstated
+    unread: set[tuple[int, str]] = field(default_factory=set)
 
 
 def parts_stated(facts: list[Fact], parents: dict[str, str | None]) -> dict[str, set[str]]:

@@ -278,6 +278,9 @@ class Labeller:
         """Where the words about the previous figure end: its label read after it, its unit, or the
         figure itself; and no label reaches back across a "+" or "=" written between figures."""
         prev = self.ctx.prev_figure(q)
+        if prev is not None and prev.role == "date" and _COLON_ONLY.fullmatch(self.ctx.folded, prev.end, q.start):
+            while prev is not None and prev.role == "date":
+                prev = self.ctx.prev_figure(prev)  # "Đang giải quyết đến ngày 15/9/2024: 24 hồ sơ": a date in the label
         while prev is not None and prev.role in ("other", "noise") and re.search(r"[a-z]", self.ctx.folded[prev.end:q.start]):
             prev = self.ctx.prev_figure(prev)  # "trực tuyến mức độ 3,4 đạt 3.241": a code is no figure with words of its own
         if prev is None:
@@ -337,6 +340,9 @@ def _words_before(ctx: Ctx, lo: int, end: int) -> str:
     if close >= 0 and _closed_off(ctx, seg[close + 1:]):
         seg = " " * (close + 1) + seg[close + 1:]  # the rest of a bracket the previous figure stood in
     return seg
+
+
+_COLON_ONLY = re.compile(r"\s*:\s*")
 
 
 def _closed_off(ctx: Ctx, after: str) -> bool:
@@ -528,15 +534,49 @@ def _unname_parts_like_their_total(ctx: Ctx, lab: Labeller) -> None:
             fa = lab.fact_of.get(id(p[0]))
             if fa is not None and fa.key == total.key and fa.scope is total.scope and p[0] is not bd.total[0]:
                 drop.add(id(fa))
+            elif fa is not None and bd.how == "marker" and fa.key != total.key \
+                    and ctx.lex.parents.get(fa.key) is not None and ctx.lex.parents.get(fa.key) == ctx.lex.parents.get(total.key):
+                # "Giải quyết đúng hạn: 1.327 hồ sơ, trong đó trước hạn 1.223": a figure holding its sibling is more
+                # than its words say (on time with the early ones): which figure it is, they do not tell
+                drop.add(id(total))
+                ctx.report.unread.add((total.scope.id, total.key))
     # "Hồ sơ trực tuyến: 3.391 hồ sơ (qua Cổng Dịch vụ công quốc gia 2.488 hồ sơ)": one part in brackets
     for fa in ctx.report.facts:
         outer = _figure_before_bracket(ctx, fa.q)
         whole = lab.fact_of.get(id(outer)) if outer is not None else None
         if whole is not None and whole.key == fa.key and whole.scope is fa.scope and fa.q.value < whole.q.value:
             drop.add(id(fa))
+    drop |= _subsets_said_of_which(ctx)
     if drop:
         ctx.report.facts = [fa for fa in ctx.report.facts if id(fa) not in drop]
         lab.fact_of = {k: fa for k, fa in lab.fact_of.items() if id(fa) not in drop}
+
+
+def _subsets_said_of_which(ctx: Ctx) -> set[int]:
+    """"- Hộ tịch: đã giải quyết 387/402 hồ sơ⏎   + trong đó giải quyết trong ngày: 282 hồ sơ": a figure whose words open
+    with "trong đó" is a part of the one before it; under that one's own words it is a narrower kind ("in the
+    day"), not the same figure stated again (the ids of such facts)."""
+    out, last = set(), {}
+    for fa in ctx.report.facts:
+        before = last.get((fa.scope.id, fa.key))
+        last[(fa.scope.id, fa.key)] = fa
+        if before is None or fa.q.value >= before.q.value or fa.q.percent or before.q.approx:
+            continue
+        s0 = _skip_bullet(ctx.folded, ctx.inline.clause(fa.q.start)[0])
+        marker = ctx.lex.breakdown.match(ctx.folded, s0)
+        # ("trong đó" may name only some parts; "cụ thể", "gồm" go on to name the whole's parts, or the whole again)
+        if marker is not None and not ctx.lex.complete_marker.fullmatch(marker.group(0)) and before.q.end >= s0 - _SUBSET_REACH:
+            out.add(id(fa))
+    return out
+
+
+_SUBSET_REACH = 200  # "trong đó …" speaks of the figure this close before it
+
+
+def _skip_bullet(f: str, pos: int) -> int:
+    while pos < len(f) and f[pos] in " \t\n-–+*·•":
+        pos += 1
+    return pos
 
 
 def _narrow_total(ctx: Ctx, lab: Labeller, bd, aside) -> None:
