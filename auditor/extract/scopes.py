@@ -14,6 +14,7 @@ are another scope.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 
 from ..facts import Scope
@@ -83,6 +84,11 @@ class Scopes:
     def _interned(self, parent: Scope, kind: str, name: str, label: str, start: int, end: int) -> Scope:
         key = (parent.id, kind, name)
         found = self.interned.get(key)
+        if found is not None and kind == "unit" and _marks_differ(found.label, label, len(name.split())):
+            # "xã Tân Thạnh" and "xã Tân Thanh", "Thạnh Quới" and "Thạnh Qưới": two communes of one district whose
+            # names fold alike; told apart by their marks when both are written with them
+            key = (parent.id, kind, name + "\x00" + "|".join(_marks(label)[-len(name.split()):]))
+            found = self.interned.get(key)
         if found is None:
             found = self.interned[key] = self._make(parent, kind, name, label, start, end)
         return found
@@ -249,6 +255,20 @@ def _subject(ctx: Ctx, start: int, end: int) -> tuple[str, int] | None:
         pos = wm.end()
     return normal_name(ctx.folded[start:pos]), pos
 _NUMBERED_NAME = re.compile(r"\d+[A-ZĐ]?\.?")  # "Phường 3", "Khu 5A"; not OCR's "1a" for "là"
+
+
+def _marks(label: str) -> tuple[str, ...]:
+    """Each word's diacritics, in order of letters dropped ("Hòa" and "Hoà" alike, "Thạnh" and "Thanh" not)."""
+    return tuple("".join(sorted(ch for ch in unicodedata.normalize("NFD", w) if unicodedata.combining(ch)))
+                 for w in label.lower().split())
+
+
+def _marks_differ(a: str, b: str, words: int) -> bool:
+    """Whether two names that fold alike (their last `words` words: "UBND huyện Hương Điền" and "huyện Hương
+    Điền" are one) are written with different marks, both with marks (a name OCR or a keyboard left without any
+    is the same name; one damaged in part is taken as another, which costs a check)."""
+    ma, mb = _marks(a)[-words:], _marks(b)[-words:]
+    return ma != mb and any(ma[1:]) and any(mb[1:])
 
 
 def normal_name(words: str) -> str:
