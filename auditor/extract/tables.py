@@ -57,6 +57,7 @@ class Layout:
     earlier: list[Row] = field(default_factory=list)  # its rows before a page break, when the total row closes it
     follows: bool = False  # it carries on the table before it, which a page broke off
     page_of: "Layout | None" = None  # ... that table
+    headings_off: bool = False  # the header is set off its columns: no heading names a column, none sums a row
     scope: Scope | None = None  # the scope its rows sit under, once read
 
 
@@ -172,6 +173,10 @@ def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
     columns = [_column(ctx, table, j) for j in range(table.width)]
     _sub_columns(ctx, columns)
     _earlier_periods(ctx, table, columns)
+    headings_off = _headings_set_off(ctx, table, columns)
+    if headings_off:
+        for c in columns:
+            c.key = None  # which heading stands over which figures is not known: no column is named
     first = next((c for c in columns if c.kind == "count"), None)
     counted = first.unit if first is not None and first.unit == "procedures" else _title_unit(ctx, node)
     if counted is not None and not any(lex.dossier_word.search(c.heading) for c in columns):
@@ -194,7 +199,8 @@ def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
         label = max(texts, key=lambda j: (distinct[j], -j))
         for j in texts:
             columns[j].kind = "label" if j == label else "group"
-    layout = Layout(table, columns, label, [j for j in texts if j != label], unit=unit, rates=in_percent)
+    layout = Layout(table, columns, label, [j for j in texts if j != label], unit=unit, rates=in_percent,
+                    headings_off=headings_off)
     layout.rows_are_fields = label is not None and bool(lex.field_list.pattern and re.search(
         r"\bl[a-z0-9]{1,2}nh v[a-z]{1,2}c\b", fold(table.heading(label))))
     layout.rows_are_procedures = label is not None and not layout.rows_are_fields \
@@ -513,6 +519,29 @@ def _column(ctx: Ctx, table: Table, j: int) -> Column:
     if col.kind in ("count", "percent"):
         col.key = _column_key(ctx, _group_words(ctx, table, j), fold(table.leaf(j)))
     return col
+
+
+def _headings_set_off(ctx: Ctx, table: Table, columns: list[Column]) -> bool:
+    """A header OCR or a converter broke ("STT  Đơn vị⏎   Đã giải quyết  Trước hạn  Đúng hạn  Quá hạn …" set off the
+    columns): a column of names under a heading that names figures ("Trước hạn" over "Chi nhánh Hòa Vang"), or two
+    headings run together in one cell ("Dung hạn Quá han") while columns of figures stand with none over them.
+    Set under the wrong columns, the headings would name the wrong figures."""
+    for c in columns:
+        leaf = fold(table.leaf(c.j)).strip()
+        if c.kind == "text" and leaf and ctx.lex.label_regex.fullmatch(leaf):
+            return True
+    bare = [c for c in columns if c.kind in ("count", "percent") and not table.heading(c.j).strip()]
+    if len(bare) < 2:
+        return False
+    for c in columns:
+        found = sorted((s, e, lab.key) for s, e, lab in ctx.lex.candidates(fold(table.leaf(c.j))))
+        apart = [found[0]] if found else []
+        for s, e, key in found[1:]:
+            if s >= apart[-1][1] and key != apart[-1][2]:
+                apart.append((s, e, key))
+        if len({k for _, _, k in apart}) >= 2 and not ctx.lex.label_regex.fullmatch(fold(table.leaf(c.j)).strip()):
+            return True
+    return False
 
 
 def _earlier_periods(ctx: Ctx, table: Table, columns: list[Column]) -> None:
@@ -924,6 +953,8 @@ class _TableReader:
         header says so itself ("(4)=(1)+(2)+(3)"); a change column links two years."""
         lay, lex = self.layout, self.ctx.lex
         cols = lay.columns
+        if lay.headings_off:
+            return
         for c in cols:
             if c.kind != "count" or not lex.total_row.match(c.heading) or c.key:
                 continue
