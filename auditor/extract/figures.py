@@ -88,8 +88,8 @@ def read_figures(ctx: Ctx) -> None:
             q.approx = approx_at[q.start]
         if q.role != "quantity":
             continue
-        if len(q.raw) > _LONGEST_FIGURE:
-            q.role = "other"  # an identifier or OCR debris, never a count: and beyond exact decimal sums
+        if len(q.raw) > _LONGEST_FIGURE or _not_grouped_as_counts(q.raw, mark):
+            q.role = "other"  # an identifier, a phone number or OCR debris, never a count
             continue
         slash_after = text[q.end:q.end + 1] == "/"
         if (slash_after and ((not q.percent and not _SLASH_DIGIT.match(text, q.end, q.end + 3))
@@ -111,6 +111,16 @@ def read_figures(ctx: Ctx) -> None:
             q.role = "year"
     _fractions(ctx)
     _ranges(ctx)
+
+
+def _not_grouped_as_counts(raw: str, mark: str) -> bool:
+    """"0233.3871.234", "000.00.12": a leading zero before a group mark, or thousands groups that are not of
+    three digits, write a phone number or a code, not a count ("1.298.845", "1 .298 .845" are counts)."""
+    group = "," if mark == "." else "."
+    parts = re.split(r"\s*" + re.escape(group) + r"\s*", raw.split(mark)[0] if mark in raw else raw)
+    if len(parts) < 2:
+        return False
+    return parts[0].startswith("0") and len(parts[0]) > 1 or len(parts) > 2 and any(len(p) != 3 for p in parts[1:])
 
 
 def _ranges(ctx: Ctx) -> None:
