@@ -376,6 +376,26 @@ def _head_span(ctx: Ctx, node: Node) -> tuple[int, int]:
     return start, end
 
 
+_SIBLING_TITLE_WORDS = 8
+
+
+def _named_siblings(ctx: Ctx, node: Node) -> set[int]:
+    """"a) Tư pháp - Hộ tịch⏎Tiếp nhận 713 hồ sơ; …⏎b) Tài nguyên và Môi trường⏎Tiếp nhận 2.134 hồ sơ; …": sibling
+    headings of one style, each a short name the reader does not know followed by its own figures, name whose
+    figures they are, one apiece (the ids of such headings; none when fewer than two)."""
+    found: dict[str, list[int]] = {}
+    for child in node.children:
+        if child.kind != "item" or not child.is_heading:
+            continue
+        a, b = _head_span(ctx, child)
+        words = re.sub(r"\([^)]*\)?", " ", ctx.folded[a:b]).split()  # "(đất đai, môi trường)" says what it holds
+        kind = (classify(ctx, a, b) or ("topic",))[0]
+        if kind == "other" and 0 < len(words) <= _SIBLING_TITLE_WORDS and b < child.end \
+                and any(_counts(q) for q in ctx.between(b, child.end)):
+            found.setdefault(child.style, []).append(id(child))
+    return {i for ids in found.values() if len(ids) >= 2 for i in ids}
+
+
 def _lead_of_its_line(ctx: Ctx, head_end: int) -> bool:
     """"1. Đăng ký lần đầu: tiếp nhận 3.124 hồ sơ, …": a numbered line whose name ends in a colon followed by what
     is counted on the same line names whose figures they are, like a lead; no section title."""
@@ -453,6 +473,7 @@ def _pasted_reports(ctx: Ctx, sc: Scopes) -> list[tuple[int, Scope]]:
 
 def _walk(ctx: Ctx, sc: Scopes, node: Node, scope: Scope, announced: bool = False) -> None:
     previous = None  # the scope the item before opened, which a paragraph after it continues
+    named = _named_siblings(ctx, node)
     for child in node.children:
         own = scope
         lead = _field_lead(ctx, child.body_start, child.end, announced or _lines_by_field(ctx, child.body_start, child.end)) \
@@ -465,7 +486,7 @@ def _walk(ctx: Ctx, sc: Scopes, node: Node, scope: Scope, announced: bool = Fals
             announced = False
             a, b = _head_span(ctx, child)
             if _names_scope(ctx, child, b):
-                title = child.is_heading and not _lead_of_its_line(ctx, b)
+                title = child.is_heading and not _lead_of_its_line(ctx, b) and id(child) not in named
                 own = _with_period(ctx, sc, sc.of_words(scope, a, b, lead=True, title=title) or scope, b)
             elif child.kind == "paragraph" and previous is not None and not _names_another(ctx, child):
                 own = previous  # "- Bộ phận Một cửa cấp xã đã tiếp nhận …" then "Tỷ lệ … trực tuyến …"
@@ -1064,12 +1085,26 @@ def _field_list(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list
         for a, b in zip(cuts, cuts[1:]):
             s = _skip_space(f, a)
             colon = f.find(":", s, min(b, s + _LEAD_MAX))
+            if colon < 0:
+                colon = _name_before_figure(ctx, s, b)  # "… theo lĩnh vực: Hộ tịch 118; Chứng thực 74; …"
             if colon < 0 or colon - s < 2 or any(q.role in ("quantity", "numerator") for q in ctx.between(s, colon)):
                 continue
             name = normal_name("linh vuc " + f[s:colon])
             label = " ".join(ctx.text[s:colon].split())
             out.append((s, b, sc.new(base, "field", name, f"lĩnh vực {label}", s, colon)))
     return out
+
+
+def _name_before_figure(ctx: Ctx, s: int, b: int) -> int:
+    """Where a list item's name ends when a figure follows it directly ("Hộ tịch 118"): the figure's start, if the
+    words before it name no figure; -1 otherwise."""
+    first = next((q for q in ctx.between(s, b) if q.role in ("quantity", "numerator")), None)
+    if first is None or first.start - s > _LEAD_MAX:
+        return -1
+    words = ctx.folded[s:first.start].strip()
+    if not words or any(ch.isdigit() for ch in words) or ctx.lex.candidates(words):
+        return -1
+    return s + len(ctx.folded[s:first.start].rstrip())
 
 
 def _field_lines(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int, announced: bool) -> list[tuple[int, int, Scope]]:
