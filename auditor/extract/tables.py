@@ -215,7 +215,7 @@ def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
         figures = [c for j, c in enumerate(r.cells) if columns[j].kind in ("count", "percent", "rank", "delta") and c.text]
         if not figures:
             continue  # a group row ("Huyện, thành phố") or a note
-        written = r.cells[label].text if label is not None else ""
+        written = _row_name(r, label, layout.groups)
         words = fold(written)
         if lex.not_part_row.match(words) and not total_label(lex, written):
             continue  # "Bình quân/tháng", "Tỷ lệ (%)": figures about the rows, no part of their sums
@@ -232,6 +232,15 @@ def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
     return layout
 
 
+def _row_name(r: Row, label: int | None, groups: list[int]) -> str:
+    """What a row is called: its label cell, or, left blank there, its group column's ("| Tổng cộng | (blank) |",
+    "I | Cấp tỉnh | (blank) |" under "STT | Cấp | Đơn vị")."""
+    if label is None:
+        return ""
+    written = r.cells[label].text
+    return written if written.strip() else next((r.cells[j].text for j in groups if r.cells[j].text.strip()), written)
+
+
 def _grand_total(ctx: Ctx, layout: Layout, totals: list[Row]) -> None:
     """The table's total among the rows that sum others up; the others are subtotals."""
     lex, columns, label = ctx.lex, layout.columns, layout.label
@@ -239,7 +248,7 @@ def _grand_total(ctx: Ctx, layout: Layout, totals: list[Row]) -> None:
     # the largest of them is the table's total; the others sum up a part of the rows
     # (a tie in that column, "II | Cấp huyện | 17.281" over "Cộng | 17.281" when the first level had "-" there,
     # goes to the row that says it is a total, then to the later row)
-    worded = {id(r) for r in totals if label is not None and total_label(lex, r.cells[label].text)}
+    worded = {id(r) for r in totals if label is not None and total_label(lex, _row_name(r, label, layout.groups))}
     grand = max(totals, key=lambda r: (_size(ctx, r, first), id(r) in worded, totals.index(r))) \
         if first is not None else totals[0]
     layout.total = grand
@@ -789,6 +798,9 @@ class _TableReader:
         if r is lay.total or lay.label is None:
             return self.context
         cell = r.cells[lay.label]
+        if not cell.text.strip():
+            # "I | Cấp tỉnh | (empty) | 24.303 …": a row named in its group column, the label column left blank
+            cell = next((r.cells[j] for j in lay.groups if r.cells[j].text.strip()), cell)
         found = classify(self.ctx, cell.start, cell.end)
         if found is None:
             return self.context
