@@ -75,7 +75,7 @@ def read_figures(ctx: Ctx) -> None:
             q = ctx.at(m.start(1))
             if q and not q.percent:
                 q.role = "noise"
-    for rx in lex.clock_times:
+    for rx in lex.not_counts:
         for m in _near(rx, f, near):
             q = ctx.at(m.start(1))
             if q and not q.percent:
