@@ -80,6 +80,8 @@ class ScopeSpec(_Strict):
     other_time_asides: list[str]
     other_times: list[str] = []
     subset_sentences: list[str] = []
+    subset_with_own: list[str] = []
+    unit_status: list[str] = []
     qualifier_leads: list[str] = []
     field_lists: list[str]
     field_announcements: list[str] = []
@@ -251,6 +253,8 @@ class Lexicon:
     aside_other_time: re.Pattern
     qualifier_lead: re.Pattern  # "hồ sơ thuộc lĩnh vực …": words between a figure's unit and the group or field it is of
     subset_sentence: re.Pattern  # a sentence about some dossiers apart ("… được bàn giao và đã xử lý xong …")
+    subset_with_own: re.Pattern  # ... unless it counts the unit's own new dossiers too: then they are a part
+    unit_status: re.Pattern  # "(cũ)", "mới" right after a unit's name: the old unit and the new are two
     other_time: re.Pattern  # another period named right before a figure ("cùng kỳ năm 2023 là …")
     field_list: re.Pattern
     field_announcement: re.Pattern
@@ -680,6 +684,9 @@ def _scope_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         aside_other_time=_at(sco.other_time_asides, a, f"{where}: scopes.other_time_asides"),
         other_time=_any(sco.other_times or ["(?!)"], a, f"{where}: scopes.other_times"),
         subset_sentence=_any(sco.subset_sentences or ["(?!)"], a, f"{where}: scopes.subset_sentences", scanning=True),
+        subset_with_own=_any(sco.subset_with_own or ["(?!)"], a, f"{where}: scopes.subset_with_own"),
+        unit_status=_regex(r"\s*\(?\s*(" + _alternation(sco.unit_status or ["(?!)"], a, f"{where}: scopes.unit_status") + r")\b",
+                           f"{where}: scopes.unit_status", sco.unit_status or ["(?!)"], a),
         qualifier_lead=_regex(r"\s+(?:(?:" + _alternation(sco.qualifier_leads or ["(?!)"], a, f"{where}: scopes.qualifier_leads")
                               + r")\s+)?", f"{where}: scopes.qualifier_leads", sco.qualifier_leads, a),
         field_list=_any(sco.field_lists, a, f"{where}: scopes.field_lists"),

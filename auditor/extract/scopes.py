@@ -44,6 +44,9 @@ class Scopes:
     def new(self, parent: Scope, kind: str, name: str, label: str, start: int, end: int) -> Scope:
         if kind == "other":  # not understood: shares with nothing
             return self._make(parent, kind, name, label, start, end)
+        if kind in ("unit", "level", "agency") and (status := self.ctx.lex.unit_status.match(self.ctx.folded, end)):
+            # "Các xã cũ", "Phường 1 (mới)": the old unit and the new one apart
+            kind, name, label = "unit", f"{name} {status.group(1)}", label + self.ctx.text[end:status.end()].rstrip()
         if parent.kind == kind and parent.name == name:
             return parent  # "- Sở Tư pháp: …" whose sentence names "Sở Tư pháp" again
         if kind == "agency" and parent.kind in ("agency", "level", "own") and not _levels_named(name):
@@ -1005,7 +1008,7 @@ def _subset_sentences(ctx: Ctx, sc: Scopes, base: Scope, node, start: int, end: 
         return out
     for m in ctx.lex.subset_sentence.finditer(f, start, end):
         s0, e = ctx.inline.sentence(m.start())
-        if ctx.lex.breakdown.search(f, max(s0, start), m.start()):
+        if ctx.lex.breakdown.search(f, max(s0, start), m.start()) or ctx.lex.subset_with_own.search(f, s0, e):
             continue
         s = max(ctx.inline.clause(m.start())[0], start)
         label = " ".join(ctx.text[m.start():m.end()].split())
