@@ -96,6 +96,7 @@ class ScopeSpec(_Strict):
     sentence_periods: list[str] = []
     stage_mentions: list[str] = []
     discourse_openers: list[str] = []
+    subject_leads: list[str] = []
     unit_lookalikes: list[str] = []
     group_not_after: list[str] = []
     subjects: list[str] = []
@@ -266,6 +267,7 @@ class Lexicon:
     summary_opener: re.Pattern
     own_period: re.Pattern
     discourse_opener: re.Pattern  # "Ngoài ra, …": words before a sentence's subject that name nothing
+    subject_lead: re.Pattern  # "Hồ sơ của …": words before a body whose dossiers the sentence counts
     stage_mention: re.Pattern  # a stage of several years named anywhere in a sentence ("… cả giai đoạn đạt …")
     sentence_period: re.Pattern  # periods that hold for their sentence only, even opening a block ("Trong 05 năm, …")
     legend_period: re.Pattern  # one side of a legend "Quý này / Quý trước" over pairs of figures
@@ -703,6 +705,7 @@ def _scope_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         sentence_period=_at(sco.sentence_periods or ["(?!)"], a, f"{where}: scopes.sentence_periods"),
         stage_mention=_any(sco.stage_mentions or ["(?!)"], a, f"{where}: scopes.stage_mentions", scanning=True),
         discourse_opener=_at(sco.discourse_openers or ["(?!)"], a, f"{where}: scopes.discourse_openers"),
+        subject_lead=_at(sco.subject_leads or ["(?!)"], a, f"{where}: scopes.subject_leads"),
         unit_lookalikes=frozenset(sco.unit_lookalikes),
         group_not_after=_any(sco.group_not_after or ["(?!)"], a, f"{where}: scopes.group_not_after"),
         subject=_written(sco.subjects, f"{where}: scopes.subjects"),

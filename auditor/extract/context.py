@@ -20,6 +20,13 @@ def writes_cong(written: str) -> bool:
     return "công" in written.lower()
 
 
+def skip_marks(f: str, pos: int) -> int:
+    """Past the spaces and bullet marks at pos ("  - ", "+ ", "• "): where a line's words begin."""
+    while pos < len(f) and f[pos] in " \t\n-–+*·•":
+        pos += 1
+    return pos
+
+
 _OCR_ZERO = re.compile(r"(?<=[a-z])0(?![0-9])")
 
 

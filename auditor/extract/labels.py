@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ..facts import Breakdown, Fact, Quantity, Share, parts_stated
 from ..lexicon import Label
-from .context import Ctx
+from .context import Ctx, skip_marks
 from .relations import Relations
 
 _LABEL_REACH = 45  # a label ending further than this before its figure names something else
@@ -562,7 +562,7 @@ def _subsets_said_of_which(ctx: Ctx) -> set[int]:
         last[(fa.scope.id, fa.key)] = fa
         if before is None or fa.q.value >= before.q.value or fa.q.percent or before.q.approx:
             continue
-        s0 = _skip_bullet(ctx.folded, ctx.inline.clause(fa.q.start)[0])
+        s0 = skip_marks(ctx.folded, ctx.inline.clause(fa.q.start)[0])
         marker = ctx.lex.breakdown.match(ctx.folded, s0)
         # ("trong đó" may name only some parts; "cụ thể", "gồm" go on to name the whole's parts, or the whole again)
         if marker is not None and not ctx.lex.complete_marker.fullmatch(marker.group(0)) and before.q.end >= s0 - _SUBSET_REACH:
@@ -571,12 +571,6 @@ def _subsets_said_of_which(ctx: Ctx) -> set[int]:
 
 
 _SUBSET_REACH = 200  # "trong đó …" speaks of the figure this close before it
-
-
-def _skip_bullet(f: str, pos: int) -> int:
-    while pos < len(f) and f[pos] in " \t\n-–+*·•":
-        pos += 1
-    return pos
 
 
 def _narrow_total(ctx: Ctx, lab: Labeller, bd, aside) -> None:

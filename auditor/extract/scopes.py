@@ -22,7 +22,7 @@ from ..lexicon import ANY_DIGIT, first_chars
 from ..source.normalize import fold
 from ..parse.document import Node
 from ..parse.inline import within
-from .context import Ctx
+from .context import Ctx, skip_marks
 
 _HEAD_REACH = 110  # a heading's or lead's naming words sit in its first hundred characters
 # a field's name, dashes aside: "Lao động - Thương binh và Xã hội", "Văn hóa, Thể thao và Du lịch"
@@ -191,7 +191,7 @@ def _classify(ctx: Ctx, start: int, end: int) -> tuple[str, str, int, int] | Non
             if name:
                 best = (kind, name, start + m.start(), start + stop)
                 break
-    lead = _skip_numbering(ctx.text, _skip_space(f, start))
+    lead = _skip_numbering(ctx.text, skip_marks(f, start))
     if best is not None and (best[2] <= lead or best[0] != "period"):
         return best
     # "Sở Văn hóa, Thể thao và Du lịch, trong quý có …": a body named first is what the words are about, not
@@ -407,7 +407,7 @@ def _lead_of_its_line(ctx: Ctx, head_end: int) -> bool:
         return False
     line_end = f.find("\n", head_end)
     line_end = len(f) if line_end < 0 else line_end
-    return ctx.lex.label_regex.match(f, _skip_space(f, head_end + 1)) is not None \
+    return ctx.lex.label_regex.match(f, skip_marks(f, head_end + 1)) is not None \
         and any(_counts(q) for q in ctx.between(head_end, line_end))
 
 
@@ -535,7 +535,7 @@ def _field_lead(ctx: Ctx, start: int, end: int, announced: bool) -> tuple[int, i
     "Chứng thực (505): …", a name with its total in brackets), without the bracketed total; None when
     the line opens otherwise, or its lead names a level, a unit, a period … (those open their own scopes)."""
     f = ctx.folded
-    s = _skip_numbering(ctx.text, _skip_space(f, start))
+    s = _skip_numbering(ctx.text, skip_marks(f, start))
     colon = f.find(":", s, min(end, s + _LEAD_MAX))
     if colon < 0 or "\n" in f[s:colon]:
         return None
@@ -564,7 +564,7 @@ def _lines_by_field(ctx: Ctx, start: int, end: int) -> bool:
         lead = _field_lead(ctx, pos, line_end, True)
         if lead is not None:
             colon = f.find(":", lead[1], line_end)
-            if colon >= 0 and ctx.lex.label_regex.match(f, _skip_space(f, colon + 1)) \
+            if colon >= 0 and ctx.lex.label_regex.match(f, skip_marks(f, colon + 1)) \
                     and not ctx.lex.label_regex.search(f, lead[0], lead[1]):
                 found += 1
         pos = line_end + 1
@@ -681,10 +681,10 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
         around = ctx.node_scope.get(id(node.parent), sc.root) if node.parent is not None else sc.root
         whole = dict(lex.scope_kinds)["whole"]
         for cut in [body_start] + within(inline.sentence_cuts, body_start, end):
-            s = _skip_space(f, cut)
+            s = skip_marks(f, cut)
             opener = lex.summary_opener.match(f, s)
             # "Tính chung toàn huyện, đã giải quyết …" closing the section of the last level: the whole itself
-            named_whole = whole.match(f, _skip_space(f, opener.end()) if opener else s)
+            named_whole = whole.match(f, skip_marks(f, opener.end()) if opener else s)
             own_whole = named_whole is not None and base.kind in _SUBJECT_KINDS and \
                 _levels_named(named_whole.group(0)) == [ctx.report.header.level]  # "toàn huyện" in a district's report
             if own_whole:
@@ -697,7 +697,7 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
         colons = [i + 1 for i in _all_colons(f, body_start, end)]
         for cut in sorted(set([body_start] + within(inline.sentence_cuts, body_start, end)
                               + within(inline.clause_cuts, body_start, end) + colons)):
-            s = _skip_space(f, cut)
+            s = skip_marks(f, cut)
             colon = f.find(":", s, min(end, s + _LEAD_MAX))
             if colon < 0 or any(_counts(q) for q in ctx.between(s, colon)):
                 continue
@@ -754,12 +754,12 @@ def _subjects(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[t
     # list after a colon or a semicolon whose subject is a body is that body's
     listed = [c for c in within(ctx.inline.phrase_cuts, start, end) if ctx.text[c - 1:c] in (":", ";")]
     for cut in sorted({start} | sentences | set(listed)):
-        s = _skip_numbering(ctx.text, _skip_space(ctx.folded, cut))
+        s = _skip_numbering(ctx.text, skip_marks(ctx.folded, cut))
         lead = ctx.lex.breakdown.match(ctx.folded, s)
         if lead is not None and ctx.folded.startswith(",", lead.end()):
-            s = _skip_space(ctx.folded, lead.end() + 1)  # "Trong đó, Phòng Tài nguyên và Môi trường tiếp nhận …"
-        elif (opener := ctx.lex.discourse_opener.match(ctx.folded, s)) is not None:
-            s = opener.end()  # "Ngoài ra, Văn phòng Đăng ký đất đai chi nhánh … tiếp nhận …"
+            s = skip_marks(ctx.folded, lead.end() + 1)  # "Trong đó, Phòng Tài nguyên và Môi trường tiếp nhận …"
+        elif (opener := ctx.lex.discourse_opener.match(ctx.folded, s) or ctx.lex.subject_lead.match(ctx.folded, s)) is not None:
+            s = opener.end()  # "Ngoài ra, Văn phòng Đăng ký đất đai chi nhánh … tiếp nhận …", "Hồ sơ của Sở Nội vụ là …"
         found = _subject(ctx, s, end) if s < end else None
         if found is None and s < end and (cut == start or cut in sentences):
             found = _unit_subject(ctx, s, end)
@@ -788,7 +788,7 @@ def _subject_clauses(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) ->
         cuts = [s0] + [c for c in within(inline.phrase_cuts, s0, s_end) if ctx.text[c - 1:c] == ";"]
         found = []
         for cut in cuts:
-            s = _skip_space(f, cut)
+            s = skip_marks(f, cut)
             stop = min(inline.clause(s)[1], s_end)
             first = next((q for q in ctx.between(s, stop) if _counts(q)), None)
             words = f[s:first.start].split() if first is not None else []
@@ -808,7 +808,7 @@ def _named_items(ctx: Ctx, sc: Scopes, base: Scope, cuts: list[int], end: int) -
     A name is capitalised words that the lexicon does not read as a label ("Trực tuyến 300" is one)."""
     found = []
     for cut in cuts:
-        s = _skip_space(ctx.folded, cut)
+        s = skip_marks(ctx.folded, cut)
         stop = min(ctx.inline.clause(s)[1], end)
         first = next((q for q in ctx.between(s, stop) if _counts(q)), None)
         if first is None:
@@ -874,7 +874,7 @@ def _clause_openers(ctx: Ctx, sc: Scopes, base: Scope, body_start: int, end: int
     clause_cuts = set([body_start] + within(inline.clause_cuts, body_start, end))
     sentences = {body_start} | set(within(inline.sentence_cuts, body_start, end))
     for cut in sorted(clause_cuts | set(within(inline.phrase_cuts, body_start, end))):
-        m = lex.opener.match(f, cut) or lex.opener.match(f, _skip_space(f, cut))
+        m = lex.opener.match(f, cut) or lex.opener.match(f, skip_marks(f, cut))
         if not m:
             continue
         if cut not in clause_cuts and (inline.aside(cut) is not None or not _written_lower(ctx.text, m.start(), m.end())):
@@ -932,7 +932,7 @@ def _period_openers(ctx: Ctx, sc: Scopes, base: Scope, body_start: int, end: int
     # … and the last of such a list, after "và" ("…, tháng 11 tiếp nhận 250 hồ sơ và tháng 12 tiếp nhận 350 hồ sơ")
     phrases |= {m.end() for m in lex.period_list_join.finditer(f, body_start, end)} - clauses
     for cut in sorted(clauses | phrases):
-        s = _skip_space(f, cut)
+        s = skip_marks(f, cut)
         m = lex.period_opener.match(f, s)
         pm = period.match(f, m.end()) if m else None
         numbered = pm is not None and lex.numbered_period.search(f, pm.start(), pm.end()) is not None
@@ -973,7 +973,7 @@ def _listed_period(ctx: Ctx, period, pm) -> bool:
     clause_end, sentence_end = inline.clause(pm.start())[1], inline.sentence(pm.start())[1]
     if clause_end >= sentence_end:
         return False
-    nxt = period.match(f, _skip_space(f, clause_end + 1))
+    nxt = period.match(f, skip_marks(f, clause_end + 1))
     return nxt is not None and ctx.lex.numbered_period.search(f, nxt.start(), nxt.end()) is not None
 
 
@@ -1086,7 +1086,7 @@ def _field_list(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list
         s_end = min(inline.sentence(m.start())[1], end)
         cuts = [m.end()] + within(inline.clause_cuts, m.end(), s_end) + [s_end]
         for a, b in zip(cuts, cuts[1:]):
-            s = _skip_space(f, a)
+            s = skip_marks(f, a)
             colon = f.find(":", s, min(b, s + _LEAD_MAX))
             if colon < 0:
                 colon = _name_before_figure(ctx, s, b)  # "… theo lĩnh vực: Hộ tịch 118; Chứng thực 74; …"
@@ -1145,7 +1145,3 @@ def _mentions(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int):
             yield sc.new(base, "unit", name, label, m.start(), stop), m.start(), stop
 
 
-def _skip_space(f: str, pos: int) -> int:
-    while pos < len(f) and f[pos] in " \t\n-–+*·•":
-        pos += 1
-    return pos

@@ -232,13 +232,15 @@ def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
     return layout
 
 
-def _row_name(r: Row, label: int | None, groups: list[int]) -> str:
-    """What a row is called: its label cell, or, left blank there, its group column's ("| Tổng cộng | (blank) |",
+def _name_cell(r: Row, label: int, groups: list[int]) -> Cell:
+    """The cell that names a row: its label cell, or, left blank there, its group column's ("| Tổng cộng | (blank) |",
     "I | Cấp tỉnh | (blank) |" under "STT | Cấp | Đơn vị")."""
-    if label is None:
-        return ""
-    written = r.cells[label].text
-    return written if written.strip() else next((r.cells[j].text for j in groups if r.cells[j].text.strip()), written)
+    cell = r.cells[label]
+    return cell if cell.text.strip() else next((r.cells[j] for j in groups if r.cells[j].text.strip()), cell)
+
+
+def _row_name(r: Row, label: int | None, groups: list[int]) -> str:
+    return _name_cell(r, label, groups).text if label is not None else ""
 
 
 def _grand_total(ctx: Ctx, layout: Layout, totals: list[Row]) -> None:
@@ -797,10 +799,7 @@ class _TableReader:
         lay = self.layout
         if r is lay.total or lay.label is None:
             return self.context
-        cell = r.cells[lay.label]
-        if not cell.text.strip():
-            # "I | Cấp tỉnh | (empty) | 24.303 …": a row named in its group column, the label column left blank
-            cell = next((r.cells[j] for j in lay.groups if r.cells[j].text.strip()), cell)
+        cell = _name_cell(r, lay.label, lay.groups)
         found = classify(self.ctx, cell.start, cell.end)
         if found is None:
             return self.context
