@@ -769,7 +769,37 @@ def _subjects(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[t
         if scope is not None and scope.kind != "other":
             until = ctx.inline.sentence(s)[1] if cut == start or cut in sentences else ctx.inline.clause(s)[1]
             out.append((s, min(until, end), scope))
-    return out + _named_items(ctx, sc, base, [start] + listed, end) + _subject_clauses(ctx, sc, base, start, end)
+    return out + _named_items(ctx, sc, base, [start] + listed, end) + _subject_clauses(ctx, sc, base, start, end) \
+        + _lead_lines(ctx, sc, base, start, end)
+
+
+def _lead_lines(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[tuple[int, int, Scope]]:
+    """"Đội Kê khai - Kế toán thuế:⏎    nhận 1.962 …⏎Đội Quản lý thuế thu nhập cá nhân:⏎    nhận 3.247 …" in one block:
+    lines that are only a body's name and a colon each open that body's figures, to the next such line."""
+    f, text = ctx.folded, ctx.text
+    if f.count(":", start, end) < 2 or "\n" not in f[start:end]:
+        return []
+    leads = []
+    pos = start
+    while pos < end:
+        line_end = f.find("\n", pos, end)
+        line_end = end if line_end < 0 else line_end
+        line = text[pos:line_end].strip()
+        if line.endswith(":") and len(line) <= _LEAD_MAX and not any(_counts(q) for q in ctx.between(pos, line_end)):
+            s = skip_marks(f, pos)
+            found = _subject(ctx, s, line_end)
+            leads.append((s, found))
+        pos = line_end + 1
+    if sum(1 for _, found in leads if found is not None) < 2:
+        return []
+    out = []
+    # (the block's scope may be its first lead's own: the leads are siblings under what holds the block)
+    holder = base.parent if base.parent is not None and base.start >= start else base
+    for (s, found), (nxt, _) in zip(leads, leads[1:] + [(end, None)]):
+        scope = sc.of_words(holder, s, found[1], lead=True) if found is not None else None
+        if scope is not None and scope.kind != "other":
+            out.append((s, nxt, scope))
+    return out
 
 
 _SUBJECT_WORDS = (2, 6)  # "Đăng ký thường trú 2.698 hồ sơ": a subject this long before its count
