@@ -257,7 +257,8 @@ def _fractions(ctx: Ctx) -> None:
             if a.value <= 12 and 1990 <= b.value <= 2100 and a.decimals == b.decimals == 0 and gap == "/":
                 a.role = b.role = "date"
                 continue
-            if _ends_its_line(text, b.end) and _period_legend(ctx, a.start):
+            if (_ends_its_line(text, b.end) or _ANOTHER_PAIR.match(text, b.end) or _PAIR_BEFORE.search(text, max(0, a.start - 40), a.start)) \
+                    and _period_legend(ctx, a.start):
                 a.role = b.role = "respective"  # "Quý này / Quý trước" over "365 / 327": one figure, two periods
                 continue
             a.role, b.role = "numerator", "denominator"
@@ -298,9 +299,15 @@ def _names_two_periods(ctx: Ctx, m: re.Match) -> bool:
         if any(rx.fullmatch(" ".join(before[-k:])) for k in range(1, len(before) + 1)) \
                 and any(rx.fullmatch(" ".join(after[:k])) for k in range(1, len(after) + 1)):
             return True
-    return False
+    # "(TN/GQ)": two abbreviations in capitals, as a hurried legend writes the figures' names
+    a, b = m.end(1) - len(before[-1]), m.start(2) + len(after[0])
+    return _ABBREVIATION.fullmatch(ctx.text, a, m.end(1)) is not None and _ABBREVIATION.fullmatch(ctx.text, m.start(2), b) is not None
 
 
+# pairs listed on one line under a legend: "Hộ tịch 114/112, Chứng thực 86/83, Đất đai 18/16"
+_ANOTHER_PAIR = re.compile(r"\s*[,;]\s*[^\d\n]{1,40}\d[\d.]*\s*/\s*\d")
+_PAIR_BEFORE = re.compile(r"\d\s*/\s*[\d.]*\d\s*[,;][^\d\n]{1,40}$")
+_ABBREVIATION = re.compile(r"[A-ZĐ]{2,4}")
 _WORD_SLASH = re.compile(r"([a-z]+(?: [a-z]+){0,2}) ?/ ?([a-z]+(?: [a-z]+){0,2})")
 _LEGEND_REACH = 40  # rows of pairs under one legend (a district's communes)
 _PAIR = re.compile(r"\d\s*/\s*\d")
