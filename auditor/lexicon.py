@@ -237,7 +237,7 @@ class Lexicon:
     average_before: re.Pattern  # "bình quân mỗi năm 218,0": an average, no count to add up
     range_to: re.Pattern
     ocr_noise: list[re.Pattern]
-    not_counts: list[re.Pattern]
+    not_count: re.Pattern  # numbers that are never counts, one group each ("7 giờ 30", "^2^")
     subject_units: frozenset[str]
     subject_count: re.Pattern  # "(tổng) số <what is counted>": which subject unit, by group name
     page_furniture: re.Pattern
@@ -656,7 +656,7 @@ def _figure_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         average_before=_before_figure(fig.average_before or ["(?!)"], a, f"{where}: figures.average_before"),
         range_to=_at(fig.range_to or ["(?!)"], a, f"{where}: figures.range_to"),
         ocr_noise=[_compile(p, a, f"{where}: figures.ocr_noise", scanning=True) for p in fig.ocr_noise],
-        not_counts=[_compile(p, a, f"{where}: figures.not_counts", scanning=True) for p in fig.not_counts],
+        not_count=_any(fig.not_counts or ["(?!)"], a, f"{where}: figures.not_counts", scanning=True),
         subject_units=frozenset(fig.subject_units),
         # "số" as in "số phản ánh", never the "sơ" of "hồ sơ TTHC" (both fold to "so")
         subject_count=_regex(r"\bs(?<!h[o0d]\x20s)o(?:\s+luong)?\s+(?:" + "|".join(

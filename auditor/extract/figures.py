@@ -75,11 +75,10 @@ def read_figures(ctx: Ctx) -> None:
             q = ctx.at(m.start(1))
             if q and not q.percent:
                 q.role = "noise"
-    for rx in lex.not_counts:
-        for m in _near(rx, f, near):
-            q = ctx.at(m.start(1))
-            if q and not q.percent:
-                q.role = "other"  # "từ 7 giờ 30 đến 11 giờ 30": an hour of the day, never added up
+    for m in _near(lex.not_count, f, near):
+        q = ctx.at(m.start(m.lastindex)) if m.lastindex else None  # the one group of the pattern that matched
+        if q and not q.percent:
+            q.role = "other"  # "từ 7 giờ 30 đến 11 giờ 30": an hour of the day, never added up; a footnote's mark
     not_quantity_at = {m.end() for m in _near(lex.not_quantity_before, f, near) if not _inside_a_name(text, m.start())}
     delta_at = {m.end() for m in _near(lex.delta_before, f, near)}
     average_at = {m.end() for m in _near(lex.average_before, f, near)}
@@ -117,6 +116,8 @@ def _not_grouped_as_counts(raw: str, mark: str) -> bool:
     """"0233.3871.234", "000.00.12": a leading zero before a group mark, or thousands groups that are not of
     three digits, write a phone number or a code, not a count ("1.298.845", "1 .298 .845" are counts)."""
     group = "," if mark == "." else "."
+    if group not in raw or raw[0] != "0" and raw.count(group) < 2:
+        return False  # most figures: no group mark, or one group after a figure that does not open with a zero
     parts = re.split(r"\s*" + re.escape(group) + r"\s*", raw.split(mark)[0] if mark in raw else raw)
     if len(parts) < 2:
         return False

@@ -460,8 +460,8 @@ def _without_parts_of_parts(ctx: Ctx, bd: Breakdown, keys: list[str | None]) -> 
     """"Tiếp nhận 2.856 hồ sơ (kỳ trước chuyển sang 42, mới 2.814, trực tuyến 2.316)": a part whose key
     is a part of another part's key (online of new) splits that part further, so it is left out of the
     sum. False when fewer than two parts are left."""
-    nested = {i for i, k in enumerate(keys) if k and any(
-        o and o != k and o in ctx.lex.ancestors(k) for o in keys)}
+    present = {k for k in keys if k}
+    nested = {i for i, k in enumerate(keys) if k and present & set(ctx.lex.ancestors(k)) - {k}}
     if not nested:
         return True
     for name in ("parts", "names", "signs"):
