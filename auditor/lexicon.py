@@ -348,6 +348,7 @@ class Lexicon:
     parents: dict[str, str | None] = field(default_factory=dict)
     _labels_at: dict[str, list[Label]] = field(default_factory=dict)
     _candidates_of: dict[str, tuple] = field(default_factory=dict)
+    _scope_rx: dict[str, re.Pattern] = field(default_factory=dict)
     _remembered: dict[tuple, object] = field(default_factory=dict)
 
     def labels_starting(self, ch: str) -> list[Label]:
@@ -408,6 +409,12 @@ class Lexicon:
 
     def ancestors(self, key: str) -> list[str]:
         return ancestors(self.parents, key)
+
+    def scope_rx(self, kind: str) -> re.Pattern:
+        """The pattern of one kind of scope ("period", "unit", "level", "whole", …)."""
+        if not self._scope_rx:
+            self._scope_rx.update(self.scope_kinds)
+        return self._scope_rx[kind]
 
 
 ANY_DIGIT = r"\d"  # among first_chars(…, digits=True): any digit, written as in a character class

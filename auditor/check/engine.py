@@ -31,7 +31,8 @@ class Selection:
 
 def context(report: Report, catalog: Catalog, lang: str) -> Context:
     lex = default_lexicon()
-    ctx = Context(report, lang, catalog.key_name, scope_table(report), lex.parents, includes=lex.rate_includes)
+    ctx = Context(report, lang, catalog.key_name, scope_table(report), lex.parents, includes=lex.rate_includes,
+                  bases={k: lab.base for k, lab in lex.keys.items()})
     ctx.by_source = {sid: sides for sid, sf in ctx.scopes.items() if (sides := sf.by_source())}
     sums = [r for r in catalog.rules if r.kind == "sum"]
     derive(sums, ctx.scopes.values())

@@ -98,7 +98,7 @@ def _other_time(ctx: Ctx, q: Quantity) -> bool:
     if m is None:
         return False
     named = m.group(1)
-    return dict(ctx.lex.scope_kinds)["period"].search(named) is not None or ctx.lex.other_time.search(named) is not None
+    return ctx.lex.scope_rx("period").search(named) is not None or ctx.lex.other_time.search(named) is not None
 
 
 def _current(ctx: Ctx, d: Quantity, kind: str, s0: int, totals: set[int]) -> Quantity | None:

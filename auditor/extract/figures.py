@@ -258,8 +258,7 @@ def _fractions(ctx: Ctx) -> None:
             if a.value <= 12 and 1990 <= b.value <= 2100 and a.decimals == b.decimals == 0 and gap == "/":
                 a.role = b.role = "date"
                 continue
-            if (_ends_its_line(text, b.end) or _ANOTHER_PAIR.match(text, b.end) or _PAIR_BEFORE.search(text, max(0, a.start - 40), a.start)) \
-                    and _period_legend(ctx, a.start):
+            if _among_pairs(text, a, b) and _legend_over(ctx, a.start):
                 a.role = b.role = "respective"  # "Quý này / Quý trước" over "365 / 327": one figure, two periods
                 continue
             a.role, b.role = "numerator", "denominator"
@@ -269,21 +268,21 @@ def _fractions(ctx: Ctx) -> None:
                                               or _compares_periods(ctx, a) or _quotient(ctx, a))
 
 
+def _among_pairs(text: str, a: Quantity, b: Quantity) -> bool:
+    """A pair as a legend's rows hold them: alone at its line's end (or with its unit), or listed on one line
+    with others ("Hộ tịch 114/112, Chứng thực 86/83, …")."""
+    end = text.find("\n", b.end)
+    return len(text[b.end:end if end >= 0 else len(text)].split()) <= 2 or _ANOTHER_PAIR.match(text, b.end) is not None \
+        or _PAIR_BEFORE.search(text, max(0, a.start - 40), a.start) is not None
 
 
-def _ends_its_line(text: str, pos: int) -> bool:
-    """Only spaces (or the unit) after a pair to its line's end: a row of pairs under a legend."""
-    end = text.find("\n", pos)
-    return len(text[pos:end if end >= 0 else len(text)].split()) <= 2
-
-
-def _period_legend(ctx: Ctx, pos: int) -> bool:
-    """Whether a legend of two periods ("Quý này / Quý trước") stands before a pair on its line (OCR joins the
-    legend line to the first row) or heads the run of "a / b" lines the pair stands in."""
+def _legend_over(ctx: Ctx, pos: int) -> bool:
+    """Whether a legend ("Quý này / Quý trước", "(tiếp nhận / đã giải quyết)") stands before a pair on its line
+    (OCR joins the legend line to the first row) or heads the run of "a / b" lines the pair stands in."""
     f = ctx.folded
     start, end = f.rfind("\n", 0, pos) + 1, pos
     for _ in range(_LEGEND_REACH):
-        if f.find("/", start, end) >= 0 and any(_names_two_periods(ctx, m) for m in _WORD_SLASH.finditer(f, start, end)):
+        if f.find("/", start, end) >= 0 and any(_names_two_things(ctx, m) for m in _WORD_SLASH.finditer(f, start, end)):
             return True
         if start == 0 or end < pos and not _PAIR.search(f, start, end):
             return False  # the lines above are no more rows of pairs
@@ -292,7 +291,7 @@ def _period_legend(ctx: Ctx, pos: int) -> bool:
     return False
 
 
-def _names_two_periods(ctx: Ctx, m: re.Match) -> bool:
+def _names_two_things(ctx: Ctx, m: re.Match) -> bool:
     """"… quy nay / quy truoc …": words ending in a period, a slash, words opening with another; or two figures
     ("(tiếp nhận / đã giải quyết / đang giải quyết):" over "356 / 351 / 04": three figures, no fraction)."""
     before, after = m.group(1).split(), m.group(2).split()

@@ -8,7 +8,7 @@ from ..facts import DateMention, Reference
 from ..source.normalize import fold
 from .context import Ctx
 
-_HEADER_LINES = 14
+HEADER_LINES = 14  # the letterhead and title stand in a report's first lines
 _DOC_NUMBER = re.compile(r"(\d{1,5})\s?/\s?([A-ZĐ][A-ZĐa-z]*(?:\s?-\s?[A-ZĐ][A-ZĐa-z\-]*)+)")
 _DOC_KINDS = {"bc": "bao cao", "kh": "ke hoach", "qd": "quyet dinh", "tb": "thong bao", "tt": "to trinh"}
 _OWN_NUMBER = re.compile(r"(?:^|\n)\W*s[o06b8e]\s*:?\s*$")
@@ -22,7 +22,7 @@ _CAPITALISED = re.compile(r"(?:[A-ZĐÀ-Ỹ][^\s,]*\s*){1,4}$")
 def read_header(ctx: Ctx) -> None:
     h = ctx.report.header
     lex, f, text = ctx.lex, ctx.folded, ctx.text
-    head_end = ctx.line_starts[_HEADER_LINES] if len(ctx.line_starts) > _HEADER_LINES else len(text)
+    head_end = ctx.line_starts[HEADER_LINES] if len(ctx.line_starts) > HEADER_LINES else len(text)
     lines = [ln for ln in f[:head_end].split("\n") if ln.strip()]
     for ln in lines[:8]:
         for lvl, rx in lex.report_level.items():
@@ -67,7 +67,7 @@ def read_header(ctx: Ctx) -> None:
         if qm:
             h.period_text = text[qm.start():qm.end()]
             # "… Quý III và 9 tháng năm 2024": a title naming two periods makes neither the report's own
-            period = dict(lex.scope_kinds)["period"]
+            period = lex.scope_rx("period")
             other = [m for m in period.finditer(f, max(f.rfind("\n", 0, qm.start()) + 1, qm.start() - 40), qm.start())
                      if re.fullmatch(r"\s*(?:va|,)\s*", f[m.end():qm.start()])]
             if other:
@@ -80,7 +80,7 @@ def _subject_level(ctx: Ctx, head_end: int) -> str | None:
     a city's service centre): its figures are the document's, wherever "cấp xã" is said again. None
     when the title names no level, or several ("cấp huyện và cấp xã"). The title ends at the first
     heading, the sentence that opens the body, or the first line with a figure."""
-    rx = dict(ctx.lex.scope_kinds)["level"]
+    rx = ctx.lex.scope_rx("level")
     named: set[str] = set()
     figures = [q.start for q in ctx.report.quantities if q.role in ("quantity", "numerator")]
     start = 0

@@ -354,7 +354,6 @@ def _closed_off(ctx: Ctx, after: str) -> bool:
 
 def _zero_statements(ctx: Ctx, lab: Labeller) -> None:
     """"không có hồ sơ quá hạn" states a figure of zero, to be compared with the figures stated."""
-    from decimal import Decimal
 
     f = ctx.folded
     for m in ctx.lex.zero_statement.finditer(f):
@@ -438,10 +437,10 @@ def prune_breakdowns(ctx: Ctx, lab: Labeller) -> None:
     keep = []
     for bd in ctx.report.breakdowns:
         if bd.how in ("marker", "aside", "children") and len(bd.parts) >= 2:
-            keys = [lab.fact_of[id(p[0])].key if id(p[0]) in lab.fact_of else None for p in bd.parts]
-            if not _without_parts_of_parts(ctx, bd, keys) or not _total_of_the_counted(ctx, bd):
+            keys = _without_parts_of_parts(ctx, bd, [lab.fact_of[id(p[0])].key if id(p[0]) in lab.fact_of else None
+                                                     for p in bd.parts])
+            if keys is None or not _total_of_the_counted(ctx, bd):
                 continue
-            keys = [lab.fact_of[id(p[0])].key if id(p[0]) in lab.fact_of else None for p in bd.parts]
             known = [k for k in keys if k]
             # "…, cụ thể: - Kỳ trước chuyển sang …; - Tiếp nhận mới …; - Đã giải quyết …": inputs and outcomes
             if (all(keys) or len(known) >= 3) and len({parents.get(k) for k in known}) > 1:
@@ -456,19 +455,19 @@ def prune_breakdowns(ctx: Ctx, lab: Labeller) -> None:
     _unname_parts_like_their_total(ctx, lab)
 
 
-def _without_parts_of_parts(ctx: Ctx, bd: Breakdown, keys: list[str | None]) -> bool:
+def _without_parts_of_parts(ctx: Ctx, bd: Breakdown, keys: list[str | None]) -> list[str | None] | None:
     """"Tiếp nhận 2.856 hồ sơ (kỳ trước chuyển sang 42, mới 2.814, trực tuyến 2.316)": a part whose key
     is a part of another part's key (online of new) splits that part further, so it is left out of the
-    sum. False when fewer than two parts are left."""
+    sum. The keys of the parts kept; None when fewer than two are left."""
     present = {k for k in keys if k}
     nested = {i for i, k in enumerate(keys) if k and present & set(ctx.lex.ancestors(k)) - {k}}
     if not nested:
-        return True
+        return keys
     for name in ("parts", "names", "signs"):
         items = getattr(bd, name)
         if items:
             setattr(bd, name, [x for i, x in enumerate(items) if i not in nested])
-    return len(bd.parts) >= 2
+    return [k for i, k in enumerate(keys) if i not in nested] if len(bd.parts) >= 2 else None
 
 
 def _total_of_the_counted(ctx: Ctx, bd: Breakdown) -> bool:

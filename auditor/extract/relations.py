@@ -616,5 +616,5 @@ def _one_period_aside(ctx: Ctx, words: str) -> bool:
     """"…, đã giải quyết 2.110 hồ sơ (6 tháng đầu năm: 1.702 hồ sơ tiếp nhận, 1.698 hồ sơ đã giải quyết)": a
     bracket that opens by naming one period gives that period's figures, not the parts of the figure before
     it ("(Quý I: 1.670 hồ sơ, Quý II: 1.898 hồ sơ)", a period per item, is a breakdown)."""
-    periods = list(dict(ctx.lex.scope_kinds)["period"].finditer(words))
+    periods = list(ctx.lex.scope_rx("period").finditer(words))
     return len(periods) == 1 and not words[:periods[0].start()].strip(" \t\n:-–")

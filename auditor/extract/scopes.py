@@ -23,6 +23,7 @@ from ..source.normalize import fold
 from ..parse.document import Node
 from ..parse.inline import within
 from .context import Ctx, skip_marks
+from .header import HEADER_LINES
 
 _HEAD_REACH = 110  # a heading's or lead's naming words sit in its first hundred characters
 # a field's name, dashes aside: "Lao động - Thương binh và Xã hội", "Văn hóa, Thể thao và Du lịch"
@@ -114,7 +115,7 @@ class Scopes:
         return re.search(r"(?<!\w)(?<!\d\s)" + re.escape(name) + r"(?!\w)", normal_name(fold(own))) is not None
 
     def _unit_named(self, parent: Scope, name: str) -> Scope | None:
-        unit_word = dict(self.ctx.lex.scope_kinds)["unit"]
+        unit_word = self.ctx.lex.scope_rx("unit")
         units = [sc for (pid, kind, _), sc in self.interned.items()
                  if pid == parent.id and kind == "unit" and unit_word.sub("", sc.name, count=1).strip() == name]
         return units[0] if len(units) == 1 else None
@@ -419,22 +420,33 @@ def _counts(q) -> bool:
 
 def _lead_only(ctx: Ctx, node: Node) -> bool:
     """A line that is only a label ending in a colon ("UBND cấp huyện:"), naming the list after it."""
-    body = ctx.text[node.body_start:node.end].strip()
+    return _only_a_lead(ctx, node.body_start, node.end)
+
+
+def _only_a_lead(ctx: Ctx, a: int, b: int) -> bool:
+    body = ctx.text[a:b].strip()
     # "Quý I/2024:", "Tháng 7/2025:": a year or a date names the lead; a count would be its figure
-    return body.endswith(":") and len(body) <= _LEAD_MAX and not any(_counts(q) for q in ctx.between(node.body_start, node.end))
+    return body.endswith(":") and len(body) <= _LEAD_MAX and not any(_counts(q) for q in ctx.between(a, b))
+
+
+def _lines(f: str, start: int, end: int):
+    """(start, end) of each line between start and end."""
+    pos = start
+    while pos < end:
+        line_end = f.find("\n", pos, end)
+        line_end = end if line_end < 0 else line_end
+        yield pos, line_end
+        pos = line_end + 1
 
 
 def assign_scopes(ctx: Ctx) -> Scopes:
     sc = Scopes(ctx)
-    pasted = _pasted_reports(ctx, sc)
-    if not pasted:
+    reports = [(0, sc.root)] + _pasted_reports(ctx, sc)
+    if len(reports) == 1:
         _walk(ctx, sc, ctx.tree, sc.root)
-    for k, (begin, scope) in enumerate([(0, sc.root)] + pasted):
-        if not pasted:
-            break
-        until = pasted[k][0] if k < len(pasted) else len(ctx.text)
-        part = replace(ctx.tree, children=[c for c in ctx.tree.children if begin <= c.start < until])
-        _walk(ctx, sc, part, scope)
+    else:  # each pasted report's blocks under its own unit
+        for (begin, scope), (until, _) in zip(reports, reports[1:] + [(len(ctx.text), None)]):
+            _walk(ctx, sc, replace(ctx.tree, children=[c for c in ctx.tree.children if begin <= c.start < until]), scope)
     first = ctx.tree.children[0] if ctx.tree.children else None
     if first is not None and first.kind == "paragraph" and first.start < ctx.line_starts[min(len(ctx.line_starts) - 1, 3)] \
             and not any(_counts(q) for q in ctx.between(first.start, first.end)):
@@ -447,7 +459,6 @@ def assign_scopes(ctx: Ctx) -> Scopes:
 _OWN_NUMBER_LINE = re.compile(r"^[ *]*s[o06b8e]\s*:\s*\d{1,5}\s*/\s*[a-z]", re.M)  # "Số: 51/BC-UBND"
 _UNIT_BODY = re.compile(r"\W*(?:ubnd|uy ban nhan dan)\s+")
 _LETTERHEAD_LINES = 6  # a letterhead's unit line stands this close above its "Số:"
-_OWN_HEADER_LINES = 14  # the report's own letterhead (extract/header.py reads it)
 
 
 def _pasted_reports(ctx: Ctx, sc: Scopes) -> list[tuple[int, Scope]]:
@@ -455,7 +466,7 @@ def _pasted_reports(ctx: Ctx, sc: Scopes) -> list[tuple[int, Scope]]:
     attached, each with its letterhead "UBND XÃ AN HÒA … Số: 51/BC-UBND … BÁO CÁO"): where each letterhead after
     the file's own begins, and the unit it names, whose scope its figures are in."""
     f, out = ctx.folded, []
-    own_end = ctx.line_starts[min(len(ctx.line_starts) - 1, _OWN_HEADER_LINES)]
+    own_end = ctx.line_starts[min(len(ctx.line_starts) - 1, HEADER_LINES)]
     for m in _OWN_NUMBER_LINE.finditer(f, own_end):
         unit = None
         line = m.start()
@@ -464,7 +475,7 @@ def _pasted_reports(ctx: Ctx, sc: Scopes) -> list[tuple[int, Scope]]:
                 break
             line = f.rfind("\n", 0, line - 1) + 1
             body = f[line:f.find("\n", line)]
-            um = ctx.lex.unit_line.match(body, _UNIT_BODY.match(body).end() if _UNIT_BODY.match(body) else 0)
+            um = ctx.lex.unit_line.match(body, ub.end() if (ub := _UNIT_BODY.match(body)) else 0)
             if um is not None and ctx.text[line:line + len(body)].strip(" *").split("  ")[0].isupper():
                 unit = unit or (line, line + um.start(1), line + um.end(1))
                 begin = line
@@ -514,7 +525,7 @@ def _with_period(ctx: Ctx, sc: Scopes, own: Scope, head_end: int) -> Scope:
     after the level or the unit a head opens with narrows it to that period."""
     if own.kind not in ("level", "unit", "agency", "field", "group") or not own.start < own.end < head_end:
         return own
-    m = dict(ctx.lex.scope_kinds)["period"].search(ctx.folded, own.end, head_end)
+    m = ctx.lex.scope_rx("period").search(ctx.folded, own.end, head_end)
     if m is None or ctx.folded[own.end:m.start()].strip(" ,"):
         return own  # only a period right after the name ("Cấp huyện lũy kế …"), not one further on
     label = " ".join(ctx.text[m.start():m.end()].split())
@@ -555,20 +566,19 @@ def _field_lead(ctx: Ctx, start: int, end: int, announced: bool) -> tuple[int, i
 def _lines_by_field(ctx: Ctx, start: int, end: int) -> bool:
     """Lines that each open with a name and a colon, then what is counted ("Tư pháp – Hộ tịch: tiếp nhận 168,
     đã giải quyết 163⏎Chứng thực: tiếp nhận 91, …"), two or more in a block: lines by field, announced or not."""
-    f, found, pos = ctx.folded, 0, start
+    f, found = ctx.folded, 0
     if f.count(":", start, end) < 2 or "\n" not in f[start:end]:
         return False
-    while pos < end and found < 2:
-        line_end = f.find("\n", pos, end)
-        line_end = end if line_end < 0 else line_end
+    for pos, line_end in _lines(f, start, end):
         lead = _field_lead(ctx, pos, line_end, True)
         if lead is not None:
             colon = f.find(":", lead[1], line_end)
             if colon >= 0 and ctx.lex.label_regex.match(f, skip_marks(f, colon + 1)) \
                     and not ctx.lex.label_regex.search(f, lead[0], lead[1]):
                 found += 1
-        pos = line_end + 1
-    return found >= 2
+                if found == 2:
+                    return True
+    return False
 
 
 def _field_scope(ctx: Ctx, sc: Scopes, parent: Scope, a: int, b: int) -> Scope:
@@ -679,7 +689,7 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
         spans += _other_time_before(ctx, sc, base, body_start, end)
         # "Như vậy, tổng số …" after the items of a list: the scope around the list
         around = ctx.node_scope.get(id(node.parent), sc.root) if node.parent is not None else sc.root
-        whole = dict(lex.scope_kinds)["whole"]
+        whole = lex.scope_rx("whole")
         for cut in [body_start] + within(inline.sentence_cuts, body_start, end):
             s = skip_marks(f, cut)
             opener = lex.summary_opener.match(f, s)
@@ -776,20 +786,11 @@ def _subjects(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[t
 def _lead_lines(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[tuple[int, int, Scope]]:
     """"Đội Kê khai - Kế toán thuế:⏎    nhận 1.962 …⏎Đội Quản lý thuế thu nhập cá nhân:⏎    nhận 3.247 …" in one block:
     lines that are only a body's name and a colon each open that body's figures, to the next such line."""
-    f, text = ctx.folded, ctx.text
+    f = ctx.folded
     if f.count(":", start, end) < 2 or "\n" not in f[start:end]:
         return []
-    leads = []
-    pos = start
-    while pos < end:
-        line_end = f.find("\n", pos, end)
-        line_end = end if line_end < 0 else line_end
-        line = text[pos:line_end].strip()
-        if line.endswith(":") and len(line) <= _LEAD_MAX and not any(_counts(q) for q in ctx.between(pos, line_end)):
-            s = skip_marks(f, pos)
-            found = _subject(ctx, s, line_end)
-            leads.append((s, found))
-        pos = line_end + 1
+    leads = [(s, _subject(ctx, s, line_end)) for pos, line_end in _lines(f, start, end)
+             if _only_a_lead(ctx, pos, line_end) for s in (skip_marks(f, pos),)]
     if sum(1 for _, found in leads if found is not None) < 2:
         return []
     out = []
@@ -952,7 +953,7 @@ def _period_openers(ctx: Ctx, sc: Scopes, base: Scope, body_start: int, end: int
     """A sentence opening with a period: "Trong tháng 9, …", "6 tháng đầu năm 2024, …", "Quý II năm 2024, …"."""
     inline, f, lex = ctx.inline, ctx.folded, ctx.lex
     spans: list[tuple[int, int, Scope]] = []
-    period = dict(lex.scope_kinds)["period"]
+    period = lex.scope_rx("period")
     # … and a clause after ";" ("Tháng 7 tiếp nhận mới 412 hồ sơ; tháng 8 tiếp nhận mới 389 hồ sơ")
     clauses = set([body_start] + within(inline.sentence_cuts, body_start, end) + within(inline.clause_cuts, body_start, end)
                   + _title_line_ends(ctx, body_start, end))
@@ -1167,7 +1168,7 @@ def _mentions(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int):
     for m in ctx.lex.level_mention.finditer(f, start, end):
         yield (sc.new(base, "level", m.lastgroup or "level", " ".join(ctx.text[m.start():m.end()].split()), m.start(), m.end()),
                m.start(), m.end())
-    unit = dict(ctx.lex.scope_kinds)["unit"]
+    unit = ctx.lex.scope_rx("unit")
     for m in unit.finditer(f, start, end):
         name, stop = _name("unit", m, ctx, 0, end)  # offsets of a whole-text match are absolute already
         if name:

@@ -759,6 +759,7 @@ class _TableReader:
         self.context = before.scope if before is not None and before.scope is not None else self._context_scope()
         layout.scope = self.context
         self.row_scope: dict[int, Scope] = {}
+        self.parent_row: dict[int, Row] = {}  # a sub-row opening with a dash -> the row above it that does not
 
     def _context_scope(self) -> Scope:
         """The scope the table's rows sit under. A table comparing units lifts out of the unit
@@ -781,6 +782,7 @@ class _TableReader:
 
     def run(self) -> None:
         lay = self.layout
+        self.parent_row = _parents_of_sub_rows(lay, self.ctx.text)
         for r in lay.data + ([lay.total] if lay.total else []):
             self.row_scope[id(r)] = self.context if lay.keyed else self._scope_of(r)
         _rows_apart(self)
@@ -1132,16 +1134,25 @@ def _part_row(reader: "_TableReader", cell: Cell, label: str) -> Scope:
 _SUB_ROW = re.compile(r"\s*[-+•–]\s")
 
 
+def _parents_of_sub_rows(lay: Layout, text: str) -> dict[int, Row]:
+    """Each row opening with a dash, by id, and the nearest row above it that does not."""
+    out: dict[int, Row] = {}
+    parent = None
+    for r in lay.data if lay.label is not None else ():
+        if not _SUB_ROW.match(text, r.cells[lay.label].start):
+            parent = r
+        elif parent is not None:
+            out[id(r)] = parent
+    return out
+
+
 def _parent_row_scope(reader: "_TableReader", r: Row) -> Scope:
     """"I | Văn phòng (trụ sở chính) | …" then "| - Đăng ký lần đầu | …": a row opening with a dash under one that
     does not is that row's part, in its scope (the office's first registrations, not all of them)."""
-    lay = reader.layout
-    cell = r.cells[lay.label]
-    if not _SUB_ROW.match(reader.ctx.text, cell.start) or _names_a_kind(reader.ctx, _row_words(cell)):
+    parent = reader.parent_row.get(id(r))
+    if parent is None or _names_a_kind(reader.ctx, _row_words(r.cells[reader.layout.label])):
         return reader.context
-    i = next((k for k, row in enumerate(lay.data) if row is r), 0)
-    parent = next((row for row in reversed(lay.data[:i]) if not _SUB_ROW.match(reader.ctx.text, row.cells[lay.label].start)), None)
-    return reader.row_scope.get(id(parent), reader.context) if parent is not None else reader.context
+    return reader.row_scope.get(id(parent), reader.context)
 
 
 def _row_words(cell: Cell) -> str:

@@ -166,6 +166,7 @@ class Context:
     by_source: dict[int, list[ScopeFacts]] = field(default_factory=dict)  # a scope in text and table: each side
     # a key -> the keys a figure under its name may count with it ("đúng hạn" for early and on time alike)
     includes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    bases: dict[str, str | None] = field(default_factory=dict)  # a key -> what a share of it is usually of (lexicon)
     _nodes: list = field(default_factory=list, repr=False)
     _starts: list[int] | None = field(default=None, repr=False)
     _shown: dict[int, str] = field(default_factory=dict, repr=False)  # a scope's display, once per report

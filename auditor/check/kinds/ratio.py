@@ -20,7 +20,6 @@ from typing import Iterator, Literal
 
 from ...facts import Quantity, Share
 from ...findings import Related
-from ...lexicon import default_lexicon
 from .base import Context, Outcome, RuleBase
 from .sum import interval
 
@@ -140,7 +139,7 @@ def _usual_derived(s: Share, ctx: Context, num: Quantity, bases: list) -> list:
     71,78%), trực tiếp 230, kỳ trước chuyển sang 22": the online ones' share of the new ones, 585 + 230), as one
     more base to try after those the shape gives."""
     key = ctx.key_of(num)
-    usual = default_lexicon().base_of(key) if key else None
+    usual = ctx.bases.get(key) if key else None
     got = _derived(s, ctx, usual) if usual else None
     if got is None or got.role != "derived" or any(b.value == got.value for b, _ in bases):
         return []

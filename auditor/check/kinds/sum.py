@@ -287,10 +287,13 @@ def _identity_in(rule: Spec, ctx: Context, sf: ScopeFacts) -> tuple[frozenset[in
     if lhs is None or any(sf.stated_own(k) for k in rule.unless):
         return None
     present = [(s, k, sf.first_like(k, lhs)) for s, k in rule.terms()]
-    unread = ctx.report.unread
-    # a term the scope states under words that do not say which figure it is is missing, not zero
-    assumed = [k for _, k, f in present if f is None and k in rule.optional and (sf.scope.id, k) not in unread]
-    missing = [k for _, k, f in present if f is None and (k not in rule.optional or (sf.scope.id, k) in unread)]
+    assumed: list[str] = []
+    missing: list[str] = []
+    for _, k, f in present:
+        if f is None:
+            # a term the scope states under words that do not say which figure it is is missing, not zero
+            zero = k in rule.optional and (sf.scope.id, k) not in ctx.report.unread
+            (assumed if zero else missing).append(k)
     present = [(s, k, f) for s, k, f in present if f is not None]
     if not present or all(k in rule.optional for _, k, _ in present):
         return None
