@@ -258,6 +258,9 @@ def _fractions(ctx: Ctx) -> None:
             if a.value <= 12 and 1990 <= b.value <= 2100 and a.decimals == b.decimals == 0 and gap == "/":
                 a.role = b.role = "date"
                 continue
+            if _two_years(a, b):
+                a.role = b.role = "year"  # "Tỷ lệ % (2025/2024)": this year's figure over last year's
+                continue
             if _among_pairs(text, a, b) and _legend_over(ctx, a.start):
                 a.role = b.role = "respective"  # "Quý này / Quý trước" over "365 / 327": one figure, two periods
                 continue
@@ -266,6 +269,11 @@ def _fractions(ctx: Ctx) -> None:
             # only a count above its base needs the reading; "28/28 nhiệm vụ … theo Kế hoạch" is a part of its whole
             b.target = a.value > b.value and (ctx.lex.target_after.match(ctx.folded, b.end) is not None
                                               or _compares_periods(ctx, a) or _quotient(ctx, a))
+
+
+def _two_years(a: Quantity, b: Quantity) -> bool:
+    """Two years written as four plain digits, a few years apart: counts of that size are written "2.025"."""
+    return all(len(q.raw) == 4 and q.raw.isdigit() and 1990 <= q.value <= 2100 for q in (a, b)) and abs(a.value - b.value) <= 10
 
 
 def _among_pairs(text: str, a: Quantity, b: Quantity) -> bool:

@@ -21,6 +21,13 @@ _TOTAL_GAP = 200  # the total before "trong đó" is at most this far back
 _LINK_GAP = 70  # a percentage names the figure before it when at most this far
 
 
+def _each_on_the_totals_scale(bd: Breakdown) -> bool:
+    """"đạt 8,76/10 điểm; cụ thể: … 9,72/10 điểm; 9,41/10 điểm": fractions each out of the total's own
+    denominator are components of an average, not parts of a sum."""
+    return len(bd.total) == 2 and len(bd.parts) > 1 and all(len(p) == 2 and p[1].value == bd.total[1].value
+                                                            for p in bd.parts)
+
+
 class Relations:
     def __init__(self, ctx: Ctx):
         self.ctx = ctx
@@ -609,6 +616,7 @@ def read_relations(ctx: Ctx) -> Relations:
             rel.aside_breakdowns(node)
             rel.arithmetic(node)
             rel.colon_lists(node)
+    ctx.report.breakdowns[:] = [bd for bd in ctx.report.breakdowns if not _each_on_the_totals_scale(bd)]
     return rel
 
 
