@@ -133,6 +133,7 @@ class RelationSpec(_Strict):
     share_before: list[str]
     zero_statements: list[str]
     whole_before_part: list[str]
+    parts_follow: list[str] = []
     named_total_gap: list[str]
     label_fillers: list[str]
     reason_after: list[str] = []
@@ -304,6 +305,7 @@ class Lexicon:
     share_before: re.Pattern
     zero_statement: re.Pattern
     whole_before_part: re.Pattern
+    parts_follow: re.Pattern
     named_total_gap: re.Pattern
     change_up: re.Pattern  # searched in the words before a change
     change_down: re.Pattern
@@ -757,6 +759,7 @@ def _relation_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         share_before=_any(rel.share_before, a, f"{where}: relations.share_before"),
         zero_statement=_any(rel.zero_statements, a, f"{where}: relations.zero_statements"),
         whole_before_part=_any(rel.whole_before_part, a, f"{where}: relations.whole_before_part"),
+        parts_follow=_any(rel.parts_follow or ["(?!)"], a, f"{where}: relations.parts_follow"),
         named_total_gap=_any(rel.named_total_gap, a, f"{where}: relations.named_total_gap"),
         change_up=_any(rel.change_up, a, f"{where}: relations.change_up", scanning=True),
         change_down=_any(rel.change_down, a, f"{where}: relations.change_down", scanning=True),

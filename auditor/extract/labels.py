@@ -213,6 +213,7 @@ class Labeller:
         if not seg.strip() or ctx.lex.whole_before_part.search(seg):
             return [], "", 0
         cands = [c for c in ctx.lex.candidates(seg) if len(seg) - c[1] <= _LABEL_REACH]
+        cands = _past_a_list_opener(ctx, seg, cands)
         for a, b in ctx.inline.asides_in(lo, q.start):
             # "Số hồ sơ trả lại (không đủ điều kiện giải quyết): 12": a bracket between a label and its figure
             # explains the label; the words inside it name nothing, unless a label reads across it
@@ -863,3 +864,15 @@ def _named_before(ctx: Ctx, pos: int) -> set[str]:
 def _siblings(ctx: Ctx, a: str, b: str) -> bool:
     parents = ctx.lex.parents
     return a != b and parents.get(a) is not None and parents.get(a) == parents.get(b)
+
+
+def _past_a_list_opener(ctx: Ctx, seg: str, cands: list) -> list:
+    """"… hồ sơ mới tiếp nhận gồm: Đất đai 54.856": the words before a list's opener name the whole, and the
+    first part's own name stands between; a bare "trong đó 4 hồ sơ quá hạn" keeps the whole's words, which
+    the words after the figure narrow."""
+    last = None
+    for last in ctx.lex.parts_follow.finditer(seg) if cands else ():
+        pass
+    if last is None or not any(ch.isalpha() for ch in seg[last.end():]):
+        return cands
+    return [c for c in cands if c[1] > last.start()]
