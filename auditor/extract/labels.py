@@ -210,7 +210,8 @@ class Labeller:
         if aside is not None:
             lo = max(lo, aside[0] + 1)
         seg = _words_before(ctx, lo, q.start)
-        if not seg.strip() or ctx.lex.whole_before_part.search(seg):
+        if not seg.strip() or ctx.lex.whole_before_part.search(seg) \
+                or ctx.lex.whole_before_part.search(f, max(ctx.inline.sentence(q.start)[0], q.start - 120), q.start):
             return [], "", 0
         cands = [c for c in ctx.lex.candidates(seg) if len(seg) - c[1] <= _LABEL_REACH]
         cands = _past_a_list_opener(ctx, seg, cands)

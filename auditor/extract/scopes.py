@@ -487,6 +487,7 @@ def _pasted_reports(ctx: Ctx, sc: Scopes) -> list[tuple[int, Scope]]:
 
 def _walk(ctx: Ctx, sc: Scopes, node: Node, scope: Scope, announced: bool = False) -> None:
     previous = None  # the scope the item before opened, which a paragraph after it continues
+    opened: list[Scope] = []  # the scopes the items just before opened, one each
     named = _named_siblings(ctx, node)
     for child in node.children:
         own = scope
@@ -502,18 +503,32 @@ def _walk(ctx: Ctx, sc: Scopes, node: Node, scope: Scope, announced: bool = Fals
             if _names_scope(ctx, child, b):
                 title = child.is_heading and not _lead_of_its_line(ctx, b) and id(child) not in named
                 own = _with_period(ctx, sc, sc.of_words(scope, a, b, lead=True, title=title) or scope, b)
-            elif child.kind == "paragraph" and previous is not None and not _names_another(ctx, child):
+            elif child.kind == "paragraph" and previous is not None and not _names_another(ctx, child) \
+                    and not _after_a_list_of_scopes(ctx, opened, child):
                 own = previous  # "- Bộ phận Một cửa cấp xã đã tiếp nhận …" then "Tỷ lệ … trực tuyến …"
         ctx.node_scope[id(child)] = own
         if child.kind == "item":
             # a kind of dossier named only by its item ("- Đăng ký thường trú: 600 hồ sơ (…)") ends with it
             previous = own if own is not scope and not child.is_heading \
                 and not (own.kind == "other" and _broken_down(ctx, child)) else None
+            opened = opened + [own] if previous is not None else []
         elif child.kind != "paragraph":
-            previous = None
+            previous, opened = None, []
         announces = _announces_fields(ctx, child)
         _walk(ctx, sc, child, own, announces)
         announced = announced or announces
+
+
+def _after_a_list_of_scopes(ctx: Ctx, opened: list[Scope], para: Node) -> bool:
+    """"- Lĩnh vực Cư trú: …⏎- Lĩnh vực Hộ tịch: …⏎⏎Trong 1.937 hồ sơ …": prose after a blank line that ends a list of
+    items, each about its own field, speaks for the section again, not for the last field. (After the items of
+    two levels, "- Cấp huyện: …⏎- Cấp xã: …⏎⏎Tỷ lệ …" may still be the last level's.)"""
+    if not ctx.text[para.body_start:para.body_start + 1].isupper():
+        return False  # "quyết 1 hồ sơ; …" after a page's number: the item's sentence, carried over the page
+    return len({s.id for s in opened}) >= 2 and all(s.kind == "field" for s in opened) and _BLANK_LINE_BEFORE.search(ctx.text, max(0, para.start - 40), para.start) is not None
+
+
+_BLANK_LINE_BEFORE = re.compile(r"\n[ \t]*\n[ \t]*$")
 
 
 _SUBJECT_KINDS = ("field", "group", "level", "unit", "agency")
