@@ -131,13 +131,8 @@ def _earlier(ctx: Ctx, d: Quantity, now: Quantity, kind: str, s0: int, s1: int, 
         # only of the same unit as the figure now ("86,45 triệu đồng, tăng 445 giao dịch … (987 giao dịch)")
         return nxt if now.unit == nxt.unit else None
     # a bracket that only the words before it say is of another time belongs to the change it follows
-    found = [q for q in found if _in_own_bracket(ctx, q) and _bracket_owner(ctx, q, s0) in (now, d, None)]
+    # (… nor one after a list opens: "3.574 hồ sơ (tăng 304 so với cùng kỳ), gồm: thường trú 842 (cùng kỳ 905)" gives
+    # an item's earlier figure)
+    found = [q for q in found if _in_own_bracket(ctx, q)
+             and ctx.lex.parts_follow.search(ctx.folded, max(now.end, d.end), q.start) is None]
     return min(found, key=lambda q: abs(q.start - d.start)) if len(found) >= 1 else None
-
-
-def _bracket_owner(ctx: Ctx, q: Quantity, s0: int) -> Quantity | None:
-    """The figure an earlier period's bracket follows, whose earlier value it gives: "…, gồm: thường trú 842
-    (cùng kỳ 905)" gives the 842's, not the total's before the list."""
-    a = ctx.inline.aside(q.start)
-    before = [p for p in ctx.between(s0, a[0]) if p.role not in _NOT_FIGURES or p.role == "delta"]
-    return before[-1] if before else None

@@ -268,7 +268,7 @@ def _fractions(ctx: Ctx) -> None:
             a.unit = b.unit
             # only a count above its base needs the reading; "28/28 nhiệm vụ … theo Kế hoạch" is a part of its whole
             b.target = a.value > b.value and (ctx.lex.target_after.match(ctx.folded, b.end) is not None
-                                              or _compares_periods(ctx, a) or _quotient(ctx, a))
+                                              or _compares_periods(ctx, a) or _quotient(ctx, a) or _set_against(ctx, a))
 
 
 def _two_years(a: Quantity, b: Quantity) -> bool:
@@ -345,6 +345,15 @@ def _compares_periods(ctx: Ctx, a: Quantity) -> bool:
     f = ctx.folded
     return p.role == "delta" or ctx.lex.comparison_after.match(f, p.end) is not None \
         or ctx.lex.comparison_before.search(f, max(0, p.start - _COMPARED_REACH), p.start) is not None
+
+
+def _set_against(ctx: Ctx, a: Quantity) -> bool:
+    """"so với chỉ tiêu năm: 1.016.764/974.000 tài khoản": a fraction after words that set it against a plan,
+    a target or another period, in its own clause, is an outcome over its aim, which may pass 100%."""
+    f = ctx.folded
+    start = max(0, a.start - _COMPARED_REACH)
+    start = max(start, f.rfind(";", start, a.start) + 1, f.rfind("\n", start, a.start) + 1, f.rfind(". ", start, a.start) + 1)
+    return ctx.lex.comparison_before.search(f, start, a.start) is not None
 
 
 def _quotient(ctx: Ctx, a: Quantity) -> bool:

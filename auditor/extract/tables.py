@@ -172,6 +172,7 @@ def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
     _place_groups(ctx, table)
     columns = [_column(ctx, table, j) for j in range(table.width)]
     _sub_columns(ctx, columns)
+    _parts_of_an_unnamed_whole(ctx, columns)
     _earlier_periods(ctx, table, columns)
     headings_off = _headings_set_off(ctx, table, columns)
     if headings_off:
@@ -627,6 +628,22 @@ def _sub_columns(ctx: Ctx, columns: list[Column]) -> None:
         keys = [k for _, _, lab in ctx.lex.candidates(c.heading) for k in (lab.key, *lab.alternatives)]
         c.key = next((k for k in keys if ctx.lex.parents.get(k) == prev.key), None)
 
+
+
+def _parts_of_an_unnamed_whole(ctx: Ctx, columns: list[Column]) -> None:
+    """"Hồ sơ cư trú | Trực tuyến | Tỷ lệ trực tuyến (%)": columns that name a part ("Trực tuyến") right after a
+    column of dossiers of some kind the lexicon does not name are parts of that kind, not of all the dossiers:
+    they name nothing sure (a column of "Tổng số hồ sơ" or "Số hồ sơ" names all of them)."""
+    whole = None
+    for c in columns:
+        if c.kind == "count" and c.key is None and ctx.lex.dossier_word.search(c.heading) \
+                and ctx.lex.all_dossier_words.sub(" ", c.heading).strip() and not ctx.lex.label_regex.search(c.heading):
+            whole = c
+        elif whole is not None and c.kind in ("count", "percent") and c.key is not None \
+                and ctx.lex.parents.get(c.key.rstrip("%")) is not None:
+            c.key = None
+        elif c.kind in ("count", "percent"):
+            whole = None
 
 
 def _column_key(ctx: Ctx, group: str, leaf: str) -> str | None:
