@@ -152,6 +152,7 @@ class TableSpec(_Strict):
     period_headings: list[str] = []
     stock_keys: list[str] = []
     all_dossier_words: list[str] = []
+    attachment_lines: list[str] = []
     caption_titles: list[str] = []
     change_headings: list[str]
     whole_headings: list[str]
@@ -326,6 +327,7 @@ class Lexicon:
     period_heading: re.Pattern  # a column naming each row's period ("Tháng" over "01/2026"): names, not figures
     stock_keys: frozenset[str]  # figures of a moment (carried over, pending): never summed over periods
     all_dossier_words: re.Pattern
+    attachment_line: re.Pattern
     delta_heading: re.Pattern
     whole_heading: re.Pattern  # "tổng số", "số lượng" opening a heading, then what it counts
     percent_heading: re.Pattern
@@ -787,6 +789,7 @@ def _other_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         period_heading=_any(tab.period_headings or ["(?!)"], a, f"{where}: tables.period_headings"),
         stock_keys=frozenset(tab.stock_keys),
         all_dossier_words=_any(tab.all_dossier_words or ["(?!)"], a, f"{where}: tables.all_dossier_words"),
+        attachment_line=_at(tab.attachment_lines or ["(?!)"], a, f"{where}: tables.attachment_lines"),
         caption_title=_any(tab.caption_titles or ["(?!)"], a, f"{where}: tables.caption_titles"),
         delta_heading=_any(tab.change_headings, a, f"{where}: tables.change_headings"),
         whole_heading=_regex(r"(?:" + _alternation(tab.whole_headings, a, f"{where}: tables.whole_headings") + r") ",

@@ -225,6 +225,7 @@ def _administrative(raw: str, lookalikes: frozenset[str]) -> bool:
 
 
 _NAME_WORD = re.compile(r"[ \t]*([^\s,;:()]+)")
+_NAME_WORD_WRAPPED = re.compile(r"[ \t]*\n[ \t]*([^\s,;:()]+)")  # "… xã⏎Long Mỹ tiếp nhận …": a line wrapped after the type word
 _NUMBERING = re.compile(r"(?:\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\)|[IVX]{1,4}\.)\s+")
 _SAID_OF_A_NAME = {"đã", "đang", "được", "có", "là", "đạt", "chiếm", "gồm", "tiếp", "giải", "thực", "trả", "nhận", "với",
                    "trong", "không", "chưa", "còn", "cũng", "thụ"}
@@ -301,7 +302,7 @@ def _name(kind: str, m: re.Match, ctx: Ctx, offset: int, end: int) -> tuple[str,
         pos, words = offset + m.end(), []
         text = ctx.text
         while len(words) < 5:
-            wm = _NAME_WORD.match(text, pos, end)
+            wm = _NAME_WORD.match(text, pos, end) or (None if words else _NAME_WORD_WRAPPED.match(text, pos, end))
             # a number names a unit right after its type word ("Phường 3", "Khu phố 2"); after a name, it is a
             # figure ("xã An Phú 5 việc")
             if not wm or not (wm.group(1)[0].isupper() or not words and _NUMBERED_NAME.fullmatch(wm.group(1))) \

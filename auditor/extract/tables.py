@@ -1102,7 +1102,11 @@ def _caption_scope(self: "_TableReader", scope: Scope) -> Scope:
     ctx = self.ctx
     i = next((k for k, n in enumerate(ctx.nodes) if n is self.node), 0)
     cap = ctx.nodes[i - 1] if i > 0 else None
-    gap = ctx.text[cap.end:self.node.start] if cap is not None else ""
+    below = self.node
+    if cap is not None and i > 1 and ctx.lex.attachment_line.match(ctx.folded, cap.body_start) \
+            and ctx.text[cap.end:below.start].count("\n") <= _CAPTION_GAP:
+        cap, below = ctx.nodes[i - 2], cap  # the title above the "(Kèm theo Báo cáo số …)" line
+    gap = ctx.text[cap.end:below.start] if cap is not None else ""
     # (a page's number between the caption and its table is blanked: only blank lines stand there then)
     if cap is None or cap.kind != "paragraph" or gap.count("\n") > (2 if gap.strip() else _CAPTION_GAP):
         return scope
