@@ -50,6 +50,8 @@ class Labeller:
 
     def label(self, q: Quantity) -> None:
         ctx = self.ctx
+        if id(q) in self.fact_of:
+            return  # the result of a stated sum, named by the words before its first term
         labels, at, end = self._before(q)
         if labels:
             labels, at, end = self._qualified(q, labels, at, end)
@@ -66,7 +68,7 @@ class Labeller:
             after, at_after, end_after = self._after(q)
             if after and all(a.key != b.key for a in after for b in labels):
                 labels, at, end = after, at_after, end_after
-        if labels and at == "before" and (self._joined_after_another(q, end) or self._kind_of_the_one_before(q)):
+        if labels and at == "before" and (self._joined_after_another(q, end) or _kind_of_the_one_before(self, q)):
             after, at_after, end_after = self._after(q)
             if after:
                 labels, at, end = after, at_after, end_after
@@ -87,6 +89,11 @@ class Labeller:
         # không đủ điều kiện, 179 …"): they name that figure, not the next one
         self.label_end[id(q)] = end if at == "before" else max(end, min(ctx.inline.phrase(end)[1], len(ctx.folded)))
         scope = ctx.scope_at(q.start)
+        result = _result_of_a_stated_sum(self.rel, q) if at == "before" else None
+        if result is not None:
+            # "tổng số hồ sơ phải giải quyết là 60.873 + 708 = 61.581": the words name the result, not the first term
+            self.add(Fact(lab.key, result, ctx.scope_at(result.start), at, alternatives, undecided=undecided))
+            return
         fact = Fact(lab.key, q, scope, at, alternatives, undecided=undecided)
         if q.role == "numerator":
             den = ctx.next_figure(q)
@@ -107,17 +114,6 @@ class Labeller:
         prev = self.ctx.prev_figure(q)
         return prev is not None and prev.role == "quantity" and prev.end >= self.ctx.inline.clause(q.start)[0] \
             and id(prev) not in self.fact_of
-
-    def _kind_of_the_one_before(self, q: Quantity) -> bool:
-        """"644 hồ sơ trực tiếp, qua bưu chính và 55 hồ sơ kỳ trước chuyển sang": the words between the two
-        figures go on naming the one before (its second channel) up to the joiner; q is named after it."""
-        prev = self.ctx.prev_figure(q)
-        if prev is None or prev.role != "quantity" or id(prev) not in self.fact_of:
-            return False
-        f = self.ctx.folded
-        um = self.ctx.lex.any_unit.match(f, prev.end)
-        said = max(um.end() if um else prev.end, self.label_end.get(id(prev), 0))
-        return _NAMES_ON.fullmatch(f, said, q.start) is not None
 
     def _after_a_list(self, q: Quantity) -> bool:
         """Whether two or more counts stand before q in its sentence."""
@@ -877,3 +873,23 @@ def _past_a_list_opener(ctx: Ctx, seg: str, cands: list) -> list:
     if last is None or not any(ch.isalpha() for ch in seg[last.end():]):
         return cands
     return [c for c in cands if c[1] > last.start()]
+
+
+def _result_of_a_stated_sum(rel: Relations, q: Quantity) -> Quantity | None:
+    """The result written after "=" of a sum whose first term is q ("60.873 + 708 = 61.581")."""
+    bd = rel.part_of.get(id(q))
+    if bd is None or bd.how != "stated_sum" or bd.parts[0][0] is not q or len(bd.total) != 1:
+        return None
+    return bd.total[0] if bd.total[0].start > q.start else None
+
+
+def _kind_of_the_one_before(lb: "Labeller", q: Quantity) -> bool:
+    """"644 hồ sơ trực tiếp, qua bưu chính và 55 hồ sơ kỳ trước chuyển sang": the words between the two
+    figures go on naming the one before (its second channel) up to the joiner; q is named after it."""
+    prev = lb.ctx.prev_figure(q)
+    if prev is None or prev.role != "quantity" or id(prev) not in lb.fact_of:
+        return False
+    f = lb.ctx.folded
+    um = lb.ctx.lex.any_unit.match(f, prev.end)
+    said = max(um.end() if um else prev.end, lb.label_end.get(id(prev), 0))
+    return _NAMES_ON.fullmatch(f, said, q.start) is not None

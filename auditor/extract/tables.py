@@ -990,7 +990,7 @@ class _TableReader:
                 continue
             parts = _summed_before(lay, lex, c)
             if parts is not None and len(parts) >= 2:
-                self._each_row(c.j, parts, "table_row", [1] * len(parts))
+                self._each_row(c.j, parts, "table_row", [1] * len(parts), _stock_rows(self, parts))
         deltas = [c for c in cols if c.kind == "delta"]
         years = sorted((c for c in cols if c.kind in ("count", "percent") and c.year), key=lambda c: c.year)
         if len(deltas) == 1 and len(years) == 2:
@@ -1008,9 +1008,11 @@ class _TableReader:
             return
         self._each_row(j, [where[int(n)] for _, n in terms], "table_formula", [-1 if s == "-" else 1 for s, _ in terms])
 
-    def _each_row(self, total_j: int, part_js: list[int], how: str, signs: list[int] | None) -> None:
+    def _each_row(self, total_j: int, part_js: list[int], how: str, signs: list[int] | None, skip: frozenset = frozenset()) -> None:
         lay = self.layout
         for r in lay.data + ([lay.total] if lay.total else []):
+            if id(r) in skip:
+                continue
             total = self.count(r, total_j)
             parts = [self.count(r, k) for k in part_js]
             if total is None or any(p is None for p in parts):
@@ -1079,6 +1081,27 @@ def _not_over_periods(reader: "_TableReader", rows: list[Row]) -> set[str | None
             if whole not in lex.stock_keys and (None in keys or keys & {k for k, p in lex.parents.items() if p == whole}):
                 out.add(whole)
     return out
+
+
+def _stock_rows(reader: "_TableReader", part_js: list[int]) -> frozenset:
+    """A table of named rows by period columns ("Chỉ tiêu | Quý I | Quý II | Quý III | Cộng 9 tháng"): the rows
+    whose "Cộng" is no sum of the periods. Dossiers carried over are the first period's, pending ones the last's,
+    and a whole holding them ("Tổng số hồ sơ phải giải quyết") is the first period's carried over plus every
+    period's new ones; a row the lexicon does not name may be one of them."""
+    lay, ctx = reader.layout, reader.ctx
+    period = ctx.lex.scope_rx("period")
+    if lay.label is None or not all(period.match(lay.columns[j].heading.strip()) for j in part_js):
+        return frozenset()
+    stocks = set(ctx.lex.stock_keys) | {w for k in ctx.lex.stock_keys for w in ctx.lex.ancestors(k)}
+    out = set()
+    for r in lay.data + ([lay.total] if lay.total else []):
+        cell = r.cells[lay.label]
+        cands = ctx.lex.candidates(ctx.folded[cell.start:cell.end])
+        longest = max((e - s for s, e, _ in cands), default=0)
+        keys = {k for s, e, lab in cands if e - s == longest for k in (lab.key, *lab.alternatives)}
+        if not keys or keys & stocks:
+            out.add(id(r))
+    return frozenset(out)
 
 
 def _departments_level(reader: "_TableReader", scope: Scope) -> Scope:
