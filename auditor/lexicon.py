@@ -153,6 +153,7 @@ class TableSpec(_Strict):
     stock_keys: list[str] = []
     all_dossier_words: list[str] = []
     attachment_lines: list[str] = []
+    selection_captions: list[str] = []
     caption_titles: list[str] = []
     change_headings: list[str]
     whole_headings: list[str]
@@ -328,6 +329,7 @@ class Lexicon:
     stock_keys: frozenset[str]  # figures of a moment (carried over, pending): never summed over periods
     all_dossier_words: re.Pattern
     attachment_line: re.Pattern
+    selection_caption: re.Pattern
     delta_heading: re.Pattern
     whole_heading: re.Pattern  # "tổng số", "số lượng" opening a heading, then what it counts
     percent_heading: re.Pattern
@@ -790,6 +792,7 @@ def _other_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         stock_keys=frozenset(tab.stock_keys),
         all_dossier_words=_any(tab.all_dossier_words or ["(?!)"], a, f"{where}: tables.all_dossier_words"),
         attachment_line=_at(tab.attachment_lines or ["(?!)"], a, f"{where}: tables.attachment_lines"),
+        selection_caption=_any(tab.selection_captions or ["(?!)"], a, f"{where}: tables.selection_captions"),
         caption_title=_any(tab.caption_titles or ["(?!)"], a, f"{where}: tables.caption_titles"),
         delta_heading=_any(tab.change_headings, a, f"{where}: tables.change_headings"),
         whole_heading=_regex(r"(?:" + _alternation(tab.whole_headings, a, f"{where}: tables.whole_headings") + r") ",

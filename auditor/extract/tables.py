@@ -795,7 +795,7 @@ class _TableReader:
                 break  # the communes of "2. Cấp xã" are that level's rows: the table stays in it
             scope = scope.parent
         # a caption that names whose rows they are ("KẾT QUẢ … CẤP XÃ", "… tại Bộ phận Một cửa huyện") holds
-        return _caption_scope(self, _departments_level(self, scope))
+        return _selection(self, _caption_scope(self, _departments_level(self, scope)))
 
     def run(self) -> None:
         lay = self.layout
@@ -1143,6 +1143,24 @@ def _caption_scope(self: "_TableReader", scope: Scope) -> Scope:
     if named is not None and named.kind == "period":
         return _other_period(self, scope, named)
     return named if named is not None and named.kind in ("agency", "level", "own", "unit", "group", "field") else scope
+
+
+def _selection(reader: "_TableReader", scope: Scope) -> Scope:
+    """"Bảng 2. Hồ sơ một số dịch vụ công thiết yếu …" above a table: its rows are a selection, and its total
+    row counts them only, in a scope of its own under the section's."""
+    ctx = reader.ctx
+    i = next((k for k, n in enumerate(ctx.nodes) if n is reader.node), 0)
+    cap = ctx.nodes[i - 1] if i > 0 else None
+    if cap is None or cap.kind != "paragraph" or ctx.text[cap.end:reader.node.start].count("\n") > _CAPTION_GAP \
+            or cap.end - cap.body_start > 300:
+        return scope
+    line_start = ctx.folded.rfind("\n", cap.body_start, cap.end) + 1 or cap.body_start
+    m = ctx.lex.selection_caption.search(ctx.folded, max(cap.body_start, line_start), cap.end)
+    if m is None:
+        return scope
+    label = " ".join(ctx.text[max(cap.body_start, line_start):cap.end].split())
+    return reader.sc.new(scope, "group", normal_name(ctx.folded[max(cap.body_start, line_start):cap.end]), label,
+                         max(cap.body_start, line_start), cap.end)
 
 
 def _other_period(reader: "_TableReader", scope: Scope, named: Scope) -> Scope:
