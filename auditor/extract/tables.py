@@ -174,6 +174,7 @@ def _layout(ctx: Ctx, node: Node, table: Table) -> Layout | None:
     _sub_columns(ctx, columns)
     _parts_of_an_unnamed_whole(ctx, columns)
     _earlier_periods(ctx, table, columns)
+    _keys_named_twice(ctx, node, table, columns)
     headings_off = _headings_set_off(ctx, table, columns)
     if headings_off:
         for c in columns:
@@ -566,6 +567,23 @@ def _earlier_periods(ctx: Ctx, table: Table, columns: list[Column]) -> None:
             continue
         # (a group heading: "Cùng kỳ" over its own "Tiếp nhận | Đã giải quyết"; a leaf "Từ kỳ trước" is carried over)
         if latest and c.year and c.year < latest or ctx.lex.other_time.search(fold(table.group(c.j))):
+            c.key = None
+
+
+def _keys_named_twice(ctx: Ctx, node: Node, table: Table, columns: list[Column]) -> None:
+    """"THÁNG 4/2025 … LŨY KẾ 4 THÁNG" over "Tiếp nhận | Giải quyết | … | Tiếp nhận | Giải quyết", on the line above
+    or in a group heading set off its columns: two periods over columns read as one figure; which of the two the
+    text's figure is, is not known, so neither names it."""
+    seen = Counter(c.key for c in columns if c.key and c.kind in ("count", "percent"))
+    if not any(n > 1 for n in seen.values()):
+        return
+    above_end = ctx.folded.rfind("\n", 0, node.start)
+    above = ctx.folded[ctx.folded.rfind("\n", 0, max(0, above_end)) + 1:max(0, above_end)]
+    groups = {fold(table.group(c.j)) for c in columns} | {above}
+    if len({m.group(0) for g in groups for m in ctx.lex.scope_rx("period").finditer(g)}) < 2:
+        return
+    for c in columns:
+        if c.key and seen[c.key] > 1:
             c.key = None
 
 
