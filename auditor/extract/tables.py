@@ -315,8 +315,11 @@ def _counted_with(reader, r: Row, numerator: Column) -> tuple[Quantity, ...]:
     return tuple(out) if len(out) == len(keys) else ()
 
 
+_SPACED_DOT = re.compile(r"\s*\.\s*")  # OCR's "3. 1", "3 .4" for the sub-row numbers "3.1", "3.4"
+
+
 def _index(r: Row, label: int | None) -> str:
-    return r.cells[0].text.strip(". ") if r.cells and label != 0 else ""
+    return _SPACED_DOT.sub(".", r.cells[0].text).strip(". ") if r.cells and label != 0 else ""
 
 
 def _size(ctx: Ctx, r: Row, j: int) -> float:
