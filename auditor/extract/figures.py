@@ -21,6 +21,7 @@ _SLASH_DIGIT = re.compile(r"/\s*\d")  # "12/" with no digit after is a document 
 _DOCREF_SLASHES = re.compile(r"/\s*\d{1,5}\s*/")  # so is "5/12/" ("05/2024/NĐ-CP")
 _FRACTION_SLASH = re.compile(r"\s?/\s?")
 _SIGNED_IN_BRACKET = re.compile(r"\(\s*[+\-–−]\s*$")
+_BRACKET_AFTER = re.compile(r"[ \t]*(?:[a-z]+[ \t]*){0,2}\([ \t]*")  # "357 hồ sơ (" before a change's rate
 _RANK_NUMBERS = re.compile(r"[\s:]*(\d{1,3})(?:\s*/\s*(\d{1,3}))?\b")
 
 
@@ -103,8 +104,9 @@ def read_figures(ctx: Ctx) -> None:
             q.role = "other"  # "mức độ 3, 4", "Nghị định 61 và 107": the codes of a list of codes
         elif q.start in average_at:
             q.role = "average"  # "bình quân mỗi năm 218,0 TTHC": no count of its own to add or compare
-        elif q.start in delta_at or lex.delta_after.match(f, q.end) or _SIGNED_IN_BRACKET.search(text, max(0, q.start - 3), q.start):
-            q.role = "delta"  # … and "tăng 312 hồ sơ (+8,4%)": a signed figure in brackets
+        elif q.start in delta_at or lex.delta_after.match(f, q.end) or _SIGNED_IN_BRACKET.search(text, max(0, q.start - 3), q.start) \
+                or q.percent and i and qs[i - 1].role == "delta" and _BRACKET_AFTER.fullmatch(f, qs[i - 1].end, q.start):
+            q.role = "delta"  # … and "tăng 312 hồ sơ (+8,4%)", "tăng 357 hồ sơ (18,4%)": the change's rate in brackets
         elif not q.percent and q.decimals == 0 and 1990 <= q.value <= 2100 and q.unit is None \
                 and lex.year_before.search(f, max(0, q.start - 12), q.start):
             q.role = "year"
