@@ -121,6 +121,27 @@ def _marker_span(style: str, line: str, offset: int) -> tuple[int, int]:
     return offset + i, offset + j
 
 
+_LEAD_LINE = re.compile(r"[ \t]*[A-ZĐÀ-Ỹ][^\n:;.]{0,58}:[ \t]*$")  # "Cấp xã:", "Khối sở, ngành:" alone on its line
+
+
+def _lead_lines_apart(blocks: list[Node], text: str) -> list[Node]:
+    """"- Trả lại 296, rút 15 hồ sơ.⏎Cấp xã:⏎- Tiếp nhận …": a line that is only a lead with its colon, after a
+    bullet's finished sentence, is no wrapped part of that bullet but a lead of its own over what follows."""
+    out: list[Node] = []
+    for b in blocks:
+        cut = next((k for k in range(1, len(b.lines)) if b.kind == "item"
+                    and text[b.lines[k - 1][0]:b.lines[k - 1][1]].rstrip()[-1:] in (".", ";", "!", "?")
+                    and _LEAD_LINE.match(text, b.lines[k][0], b.lines[k][1])), None)
+        if cut is None:
+            out.append(b)
+            continue
+        b.lines, rest = b.lines[:cut], b.lines[cut:]
+        b.end = b.lines[-1][1]
+        b.head_end = min(b.head_end, b.end)
+        out += [b, Node("paragraph", rest[0][0], rest[-1][1], rest)]
+    return out
+
+
 _FIGURE_CELL = re.compile(r"\S {2,}[\d.,]*\d%?[ \t]*$", re.M)
 
 
@@ -243,4 +264,4 @@ def parse_document(text: str) -> Node:
         b.end = min(b.end, n)
         b.lines = [(s, min(e, n)) for s, e in b.lines]
         b.head_end = min(b.head_end, n)
-    return nest(_join_spaced(blocks, text), text)
+    return nest(_join_spaced(_lead_lines_apart(blocks, text), text), text)
