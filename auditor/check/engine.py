@@ -3,6 +3,7 @@ kind, then severity from evidence, messages from the rule's templates, and the l
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from dataclasses import dataclass, field
 
@@ -59,6 +60,7 @@ def run_rules(report: Report, catalog: Catalog, selection: Selection, lang: str)
                 seen[key] = len(checks)
             checks.append(check)
     checks = _explained(checks, {r.code for r in catalog.rules if r.kind == "bound"})
+    _failing_on_most_rows(checks, report, lang)
     checks.sort(key=lambda c: (c.start, SEVERITY_ORDER[c.severity], c.code, c.end))
     name_culprits(checks, report.text, lang, {r.code for r in catalog.rules if r.kind == "bound"})
     return checks
@@ -76,6 +78,36 @@ def _explained(checks: list[Check], bound_codes: set[str]) -> list[Check]:
                 continue
         out.append(c)
     return out
+
+
+_MOST_ROWS = 3  # a check failing on this many rows of one table, and on most of the rows it was made on ...
+
+
+def _failing_on_most_rows(checks: list[Check], report: Report, lang: str) -> None:
+    """... says more about how the columns were read than about the figures ("Đang GQ trong hạn" read as the
+    resolved in time, on every row): its failures there are warnings, with the reason. One row's failure
+    among rows that pass stays an error."""
+    tables = sorted((n.start, n.end) for n in report.tree.walk() if n.kind == "table") if report.tree else []
+    if not tables:
+        return
+    starts = [a for a, _ in tables]
+    tally: dict[tuple[str, int], list[int]] = {}
+    for c in checks:
+        i = bisect_right(starts, c.start) - 1
+        if i >= 0 and c.start < tables[i][1] and c.status in ("pass", "fail"):
+            counts = tally.setdefault((c.code, i), [0, 0])
+            counts[c.status == "fail"] += 1
+    doubtful = {key for key, (passed, failed) in tally.items() if failed >= _MOST_ROWS and failed > passed}
+    if not doubtful:
+        return
+    reason = (" The same check fails on most rows of this table: its columns may be misread." if lang == "en" else
+              " Cùng phép kiểm tra này không đạt ở phần lớn các dòng của bảng: có thể các cột đã bị đọc sai.")
+    for c in checks:
+        i = bisect_right(starts, c.start) - 1
+        if c.status == "fail" and i >= 0 and c.start < tables[i][1] and (c.code, i) in doubtful:
+            if c.severity == "error":
+                c.severity = "warning"
+            c.message = c.message + reason
 
 
 def _contains(big: list[float], small: list[float]) -> bool:
