@@ -154,6 +154,7 @@ class TableSpec(_Strict):
     all_dossier_words: list[str] = []
     attachment_lines: list[str] = []
     selection_captions: list[str] = []
+    heading_abbreviations: dict[str, str] = {}
     caption_titles: list[str] = []
     change_headings: list[str]
     whole_headings: list[str]
@@ -330,6 +331,8 @@ class Lexicon:
     all_dossier_words: re.Pattern
     attachment_line: re.Pattern
     selection_caption: re.Pattern
+    heading_abbreviations: dict[str, str]
+    heading_abbreviation: re.Pattern
     delta_heading: re.Pattern
     whole_heading: re.Pattern  # "tổng số", "số lượng" opening a heading, then what it counts
     percent_heading: re.Pattern
@@ -793,6 +796,9 @@ def _other_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         all_dossier_words=_any(tab.all_dossier_words or ["(?!)"], a, f"{where}: tables.all_dossier_words"),
         attachment_line=_at(tab.attachment_lines or ["(?!)"], a, f"{where}: tables.attachment_lines"),
         selection_caption=_any(tab.selection_captions or ["(?!)"], a, f"{where}: tables.selection_captions"),
+        heading_abbreviations=dict(tab.heading_abbreviations),
+        heading_abbreviation=re.compile(r"\b(?:" + "|".join(map(re.escape, tab.heading_abbreviations)) + r")\b"
+                                        if tab.heading_abbreviations else "(?!)"),
         caption_title=_any(tab.caption_titles or ["(?!)"], a, f"{where}: tables.caption_titles"),
         delta_heading=_any(tab.change_headings, a, f"{where}: tables.change_headings"),
         whole_heading=_regex(r"(?:" + _alternation(tab.whole_headings, a, f"{where}: tables.whole_headings") + r") ",

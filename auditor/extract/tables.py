@@ -504,7 +504,7 @@ def _sum_run(grid: list[list[Decimal | None]], i: int) -> tuple[int, int]:
 
 def _column(ctx: Ctx, table: Table, j: int) -> Column:
     lex = ctx.lex
-    heading = fold(table.heading(j))
+    heading = _written_out(lex, fold(table.heading(j)))
     col = Column(j, heading)
     cells = [r.cells[j] for r in table.rows if r.cells[j].text]
     figures = [c for c in cells if c.is_figure]
@@ -533,8 +533,15 @@ def _column(ctx: Ctx, table: Table, j: int) -> Column:
     if lex.points_heading.search(heading) and col.kind in ("count", "delta"):  # "Điểm", "Tổng điểm"
         col.unit = "points"
     if col.kind in ("count", "percent"):
-        col.key = _column_key(ctx, _group_words(ctx, table, j), fold(table.leaf(j)))
+        col.key = _column_key(ctx, _written_out(lex, _group_words(ctx, table, j)), _written_out(lex, fold(table.leaf(j))))
     return col
+
+
+def _written_out(lex, words: str) -> str:
+    """A heading's abbreviations written out ("dang gq trong han" -> "dang giai quyet trong han")."""
+    if not lex.heading_abbreviations:
+        return words
+    return lex.heading_abbreviation.sub(lambda m: lex.heading_abbreviations[m.group(0)], words)
 
 
 def _headings_set_off(ctx: Ctx, table: Table, columns: list[Column]) -> bool:
