@@ -991,6 +991,11 @@ def _period_openers(ctx: Ctx, sc: Scopes, base: Scope, body_start: int, end: int
                 reach = inline.clause(s)[1]  # "Tháng 10 tiếp nhận …; tháng 11 tiếp nhận …": one of a list, its clause
             elif cut == body_start and not lex.sentence_period_opener.match(f, s) and not lex.sentence_period.match(f, pm.start()):
                 reach = end  # the block's own period: later openers in it narrow it again
+            aside = inline.aside(max(s, reach - 1)) if reach < end else None
+            if aside is not None and aside[0] > s:
+                # "Lũy kế 9 tháng, tiếp nhận 5.491 (6 tháng đầu năm 3.412; quý III 2.079), đã giải quyết 5.534": a ";"
+                # inside a bracket ends no clause of the words around it
+                reach = inline.clause(min(aside[1] + 1, end - 1))[1]
             spans.append((s, min(reach, end), scope))
     return spans
 
