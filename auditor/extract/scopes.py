@@ -702,7 +702,7 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
                 spans.append((first_end, end, base.parent))
         spans += _clause_openers(ctx, sc, base, body_start, end)
         spans += _period_openers(ctx, sc, base, body_start, end)
-        spans += _other_time_before(ctx, sc, base, body_start, end)
+        spans += _other_time_before(ctx, sc, base, body_start, end) + _compared_asides(ctx, sc, base, body_start, end)
         # "Như vậy, tổng số …" after the items of a list: the scope around the list
         around = ctx.node_scope.get(id(node.parent), sc.root) if node.parent is not None else sc.root
         whole = lex.scope_rx("whole")
@@ -1047,6 +1047,25 @@ def _other_time_before(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) 
             continue
         label = " ".join(ctx.text[m.start():m.end()].split())
         out.append((m.start(), clause_end, sc.new(base, "period", normal_name(f[m.start():m.end()]), label, m.start(), m.end())))
+    return out
+
+
+def _compared_asides(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[tuple[int, int, Scope]]:
+    """"So với 6 tháng đầu năm (tiếp nhận mới 75.601 hồ sơ, trực tuyến 62.748 hồ sơ), …": a bracket right after the
+    period a comparison names holds that period's figures."""
+    f, out = ctx.folded, []
+    if "(" not in f[start:end]:
+        return out
+    period = ctx.lex.scope_rx("period")
+    for a, b in ctx.inline.asides_in(start, end):
+        if not ctx.between(a, b):
+            continue
+        lo = max(start, a - 45)
+        pm = next((m for m in period.finditer(f, lo, a) if not f[m.end():a].strip()), None)
+        if pm is None or not ctx.lex.comparison_before.search(f, max(start, pm.start() - 16), pm.start()):
+            continue
+        label = " ".join(ctx.text[pm.start():pm.end()].split())
+        out.append((a, b, sc.new(base, "period", normal_name(pm.group(0)), label, pm.start(), pm.end())))
     return out
 
 
