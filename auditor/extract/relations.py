@@ -412,6 +412,13 @@ def _base_before(ctx: Ctx, p: Quantity) -> None:
         ctx.report.bases_before[p.start] = " ".join(f[named.end():p.start].split()[:6])
 
 
+def _rate_opens_anew(ctx: Ctx, between: str) -> bool:
+    """"- Quá hạn: 8 hồ sơ⏎Tỷ lệ giải quyết đúng hạn (…) là 99,94%": a rate named on a line or in a sentence of its
+    own after the count is that rate, not the count's share."""
+    m = ctx.lex.rate_word.search(between)
+    return m is not None and re.search(r"[\n.;:!?]\s*$", between[:m.start()]) is not None
+
+
 def _names_its_own(ctx: Ctx, between: str) -> bool:
     """"đã giải quyết 200 hồ sơ, đúng hạn 99,50%": words after the count's phrase name what the percentage
     is the rate of; the count is its base at most, not its numerator."""
@@ -449,7 +456,7 @@ def _numerator(ctx: Ctx, rel: Relations, share: Share, i: int, c_start: int) -> 
             share.numerator, share.denominator, share.via = qs[j - 1], prev, "fraction"
             return
         if prev.role == "quantity" and len(between) <= _LINK_GAP and lex.share_link.fullmatch(between) \
-                and not _names_its_own(ctx, between):
+                and not _names_its_own(ctx, between) and not _rate_opens_anew(ctx, between):
             share.numerator, share.via = prev, "linked"
             # "2,373 trong tổng số 3,297 hồ sơ (đạt 71.97%)": the base stands between
             pj = j - 1
