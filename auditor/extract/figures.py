@@ -450,6 +450,11 @@ def inherit_units(ctx: Ctx) -> None:
                 or _lead_unit(ctx, node, q, leads, names_dossiers)
             if q.unit is not None and q.unit not in lex.subject_units:
                 q.unit = None
+        elif q.unit is None:
+            # "…; số TTHC có hồ sơ quá hạn: 01; số TTHC giải quyết trước hạn toàn bộ hồ sơ: 41": each clause's own lead
+            clause = max(sentence, ctx.folded.rfind(";", sentence, q.start) + 1)
+            named = _named_before(ctx, q, clause, names_dossiers)
+            q.unit = named if named in lex.subject_units else None
         if q.unit is not None:
             last = (sentence, q.unit, q.end)
         elif last is not None and last[0] == sentence and last[1] in lex.subject_units \
@@ -465,8 +470,10 @@ def _named_before(ctx: Ctx, q: Quantity, sentence: int, names_dossiers) -> str |
     found = None
     for m in ctx.lex.subject_count.finditer(ctx.folded, lo, q.start):
         found = m
-    if found is None or names_dossiers(found.end(), q.start) or \
-            any(x.role in ("quantity", "numerator") and not x.percent for x in ctx.between(found.end(), q.start)):
+    if found is None or any(x.role in ("quantity", "numerator") and not x.percent for x in ctx.between(found.end(), q.start)):
+        return None
+    # "số TTHC có hồ sơ quá hạn: 01": dossiers named inside a lead that counts procedures say which procedures
+    if names_dossiers(found.end(), q.start) and not ctx.folded[found.end():q.start].rstrip().endswith(":"):
         return None
     return found.lastgroup
 
