@@ -102,12 +102,20 @@ def _failing_on_most_rows(checks: list[Check], report: Report, lang: str) -> Non
         return
     reason = (" The same check fails on most rows of this table: its columns may be misread." if lang == "en" else
               " Cùng phép kiểm tra này không đạt ở phần lớn các dòng của bảng: có thể các cột đã bị đọc sai.")
+    told: set[tuple[str, int]] = set()
     for c in checks:
         i = bisect_right(starts, c.start) - 1
-        if c.status == "fail" and i >= 0 and c.start < tables[i][1] and (c.code, i) in doubtful:
-            if c.severity == "error":
-                c.severity = "warning"
+        if c.status != "fail" or i < 0 or c.start >= tables[i][1] or (c.code, i) not in doubtful:
+            continue
+        if (c.code, i) not in told:  # one warning says so, at the table's first such row ...
+            told.add((c.code, i))
+            c.severity = "warning" if c.severity == "error" else c.severity
             c.message = c.message + reason
+        else:  # ... the other rows are not checked, rather than each told as a fault
+            c.status, c.severity = "skip", "info"
+            c.message = (f"Could not check {c.code}: the same check fails on most rows of this table, its columns may be misread."
+                         if lang == "en" else f"Không kiểm tra được {c.code}: cùng phép kiểm tra này không đạt ở phần lớn "
+                         "các dòng của bảng, có thể các cột đã bị đọc sai.")
 
 
 def _contains(big: list[float], small: list[float]) -> bool:
