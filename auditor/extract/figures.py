@@ -260,6 +260,9 @@ def _fractions(ctx: Ctx) -> None:
             if a.value <= 12 and 1990 <= b.value <= 2100 and a.decimals == b.decimals == 0 and gap == "/":
                 a.role = b.role = "date"
                 continue
+            if _day_of_month(ctx, a, b):
+                a.role = b.role = "date"  # "Thứ 7 (20/9)", "(16-17/9)": a day of a month written without its year
+                continue
             if _two_years(a, b):
                 a.role = b.role = "year"  # "Tỷ lệ % (2025/2024)": this year's figure over last year's
                 continue
@@ -271,6 +274,20 @@ def _fractions(ctx: Ctx) -> None:
             # only a count above its base needs the reading; "28/28 nhiệm vụ … theo Kế hoạch" is a part of its whole
             b.target = a.value > b.value and (ctx.lex.target_after.match(ctx.folded, b.end) is not None
                                               or _compares_periods(ctx, a) or _quotient(ctx, a) or _set_against(ctx, a))
+
+
+_DAY_BEFORE = re.compile(r"(?:\(|\d\s*[-–]\s*|\b(?:t[2-8]|thu\s+\w+|cn|chu nhat|ngay|sang|chieu)\s*\(?)\s*$")
+
+
+def _day_of_month(ctx: Ctx, a: Quantity, b: Quantity) -> bool:
+    """"Thứ 7 (20/9)", "T6 (19/9)", "(16-17/9)": a day and a month, no year, no unit after them. A part above its
+    whole ("20/9") is no fraction anyway; a pair in brackets or after a weekday or a day's span is a date."""
+    if a.decimals or b.decimals or not (1 <= a.value <= 31 and 1 <= b.value <= 12) or b.unit is not None:
+        return False
+    f = ctx.folded
+    if ctx.lex.any_unit.match(f, b.end):
+        return False  # "3/5 xã", "12/10 hồ sơ": a count of a whole
+    return a.value > b.value or _DAY_BEFORE.search(f, max(0, a.start - 12), a.start) is not None
 
 
 def _two_years(a: Quantity, b: Quantity) -> bool:
