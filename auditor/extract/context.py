@@ -48,6 +48,7 @@ class Ctx:
     _span_index: dict[int, tuple] = field(default_factory=dict, repr=False)  # id(node) -> its spans sorted, for scope_at
     classified: dict[tuple[int, int], tuple | None] = field(default_factory=dict, repr=False)  # span -> what it names
     field_lines: set[int] = field(default_factory=set, repr=False)  # id(node) of blocks whose lines each name a field
+    kind_items: set[int] = field(default_factory=set, repr=False)  # id(node) of bullets each about the kind it names
 
     def __post_init__(self) -> None:
         # OCR's "0" for "o" after a letter ("bàn gia0", "the0 lĩnh vực") read as the letter; figures are read

@@ -384,6 +384,27 @@ def _head_span(ctx: Ctx, node: Node) -> tuple[int, int]:
 _SIBLING_TITLE_WORDS = 8
 
 
+_BRACKETED = re.compile(r"\([^()]*\)")
+
+
+def _kinds_by_bullet(ctx: Ctx, node: Node) -> set[int]:
+    """"+ Đăng ký biến động (chuyển nhượng, …): 1.103 hồ sơ, trong đó …⏎+ Đăng ký thế chấp: 725 hồ sơ, …": sibling
+    bullets, two or more, each opening with a name the lexicon does not read as a figure, a colon and a count,
+    are each about the kind they name (the ids of such bullets)."""
+    f, found = ctx.folded, []
+    for child in node.children:
+        if child.kind != "item" or child.is_heading:
+            continue
+        s = skip_marks(f, child.body_start)
+        colon = f.find(":", s, min(child.end, s + _LEAD_MAX))
+        if colon < 0 or "\n" in f[s:colon] or ctx.between(s, colon) or ctx.lex.label_regex.search(f, s, colon):
+            continue
+        first = next((q for q in ctx.between(colon, child.end) if _counts(q)), None)
+        if first is not None and not f[colon + 1:first.start].strip():
+            found.append(id(child))
+    return set(found) if len(found) >= 2 else set()
+
+
 def _named_siblings(ctx: Ctx, node: Node) -> set[int]:
     """"a) Tư pháp - Hộ tịch⏎Tiếp nhận 713 hồ sơ; …⏎b) Tài nguyên và Môi trường⏎Tiếp nhận 2.134 hồ sơ; …": sibling
     headings of one style, each a short name the reader does not know followed by its own figures, name whose
@@ -490,9 +511,12 @@ def _walk(ctx: Ctx, sc: Scopes, node: Node, scope: Scope, announced: bool = Fals
     previous = None  # the scope the item before opened, which a paragraph after it continues
     opened: list[Scope] = []  # the scopes the items just before opened, one each
     named = _named_siblings(ctx, node)
+    kinds = _kinds_by_bullet(ctx, node)
+    ctx.kind_items |= kinds
     for child in node.children:
         own = scope
-        lead = _field_lead(ctx, child.body_start, child.end, announced or _lines_by_field(ctx, child.body_start, child.end)) \
+        lead = _field_lead(ctx, child.body_start, child.end, announced or id(child) in kinds
+                           or _lines_by_field(ctx, child.body_start, child.end)) \
             if child.kind in ("item", "paragraph") else None
         if lead is not None:
             # "Chia theo lĩnh vực:" over "- Hộ tịch (617): …": each line names a field the lexicon need not know
@@ -510,7 +534,7 @@ def _walk(ctx: Ctx, sc: Scopes, node: Node, scope: Scope, announced: bool = Fals
         ctx.node_scope[id(child)] = own
         if child.kind == "item":
             # a kind of dossier named only by its item ("- Đăng ký thường trú: 600 hồ sơ (…)") ends with it
-            previous = own if own is not scope and not child.is_heading \
+            previous = own if own is not scope and not child.is_heading and id(child) not in kinds \
                 and not (own.kind == "other" and _broken_down(ctx, child)) else None
             opened = opened + [own] if previous is not None else []
         elif child.kind != "paragraph":
@@ -570,7 +594,8 @@ def _field_lead(ctx: Ctx, start: int, end: int, announced: bool) -> tuple[int, i
     if paren is None and not announced:
         return None
     stop = paren.start() if paren else colon
-    words = [w for w in f[s:stop].split() if any(ch.isalpha() for ch in w)]
+    # (a bracket after the name says what it holds: "Đăng ký biến động (chuyển nhượng, tặng cho, thừa kế):")
+    words = [w for w in _BRACKETED.sub(" ", f[s:stop]).split() if any(ch.isalpha() for ch in w)]
     if not 1 <= len(words) <= _FIELD_WORDS or any(ch.isdigit() for ch in f[s:stop]) or ctx.between(s, stop):
         return None
     found = classify(ctx, s, stop)
@@ -694,7 +719,7 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
         body_start = node.body_start
         if end <= body_start:
             continue
-        if base.kind == "other" and base.parent is not None and _broken_down(ctx, node):
+        if (base.kind == "other" or id(node) in ctx.kind_items) and base.parent is not None and _broken_down(ctx, node):
             # "- Đăng ký tạm trú: 900 hồ sơ (…).⏎Số hồ sơ nộp trực tuyến là …": the kind its item names is
             # its first sentence's; a sentence run on after it speaks of the whole again
             first_end = inline.sentence(body_start)[1]
