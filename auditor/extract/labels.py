@@ -206,8 +206,7 @@ class Labeller:
         if aside is not None:
             lo = max(lo, aside[0] + 1)
         seg = _words_before(ctx, lo, q.start)
-        if not seg.strip() or ctx.lex.whole_before_part.search(seg) \
-                or ctx.lex.whole_before_part.search(f, max(ctx.inline.sentence(q.start)[0], q.start - 120), q.start):
+        if not seg.strip() or _whole_named_before(ctx, seg, q):
             return [], "", 0
         cands = [c for c in ctx.lex.candidates(seg) if len(seg) - c[1] <= _LABEL_REACH]
         cands = _past_a_list_opener(ctx, seg, cands)
@@ -893,3 +892,12 @@ def _kind_of_the_one_before(lb: "Labeller", q: Quantity) -> bool:
     um = lb.ctx.lex.any_unit.match(f, prev.end)
     said = max(um.end() if um else prev.end, lb.label_end.get(id(prev), 0))
     return _NAMES_ON.fullmatch(f, said, q.start) is not None
+
+
+def _whole_named_before(ctx: Ctx, seg: str, q: Quantity) -> bool:
+    """"Trong số 1.201 hồ sơ nhận mới có …", "Trong 1.937 hồ sơ nộp trực tuyến, có 1.505 …": the words before the
+    figure name the whole it is part of (each form ends "có" or "là" right before the figure)."""
+    if not seg.rstrip().endswith(("co", "la")):
+        return False
+    return ctx.lex.whole_before_part.search(seg) is not None or \
+        ctx.lex.whole_before_part.search(ctx.folded, max(ctx.inline.sentence(q.start)[0], q.start - 120), q.start) is not None
