@@ -397,10 +397,11 @@ def _kinds_by_bullet(ctx: Ctx, node: Node) -> set[int]:
             continue
         s = skip_marks(f, child.body_start)
         colon = f.find(":", s, min(child.end, s + _LEAD_MAX))
-        if colon < 0 or "\n" in f[s:colon] or ctx.between(s, colon) or ctx.lex.label_regex.search(f, s, colon):
+        if colon < 0 or "\n" in f[s:colon] or ctx.between(s, colon):
             continue
         first = next((q for q in ctx.between(colon, child.end) if _counts(q)), None)
-        if first is not None and not f[colon + 1:first.start].strip():
+        # (the lexicon's labels, the dearest test, last)
+        if first is not None and not f[colon + 1:first.start].strip() and not ctx.lex.label_regex.search(f, s, colon):
             found.append(id(child))
     return set(found) if len(found) >= 2 else set()
 
