@@ -19,6 +19,7 @@ from .context import COUNT_ROLES, Ctx
 
 _TOTAL_GAP = 200  # the total before "trong đó" is at most this far back
 _LINK_GAP = 70  # a percentage names the figure before it when at most this far
+_PLUS_GAP = re.compile(r"[^\n+=()]{0,20}\+[ \t]*")  # a "+" right before the next figure of a sum, its unit before it
 
 
 def _each_on_the_totals_scale(bd: Breakdown) -> bool:
@@ -318,9 +319,9 @@ class Relations:
             if not before or not after:
                 continue
             parts = [before[-1]]
-            for it in reversed(before[:-1]):  # figures joined by "+" before the sign
-                if "+" not in f[it[-1].end:parts[0][0].start]:
-                    break
+            for it in reversed(before[:-1]):  # figures joined by "+" before the sign ("311 hồ sơ + 117 hồ sơ")
+                if not _PLUS_GAP.fullmatch(f, it[-1].end, parts[0][0].start):
+                    break  # (not a "+" between words: "428 (TT + TTBC)⏎Tổng phải GQ: 428 + 18 = 446")
                 parts.insert(0, it)
             if len(parts) < 2:
                 continue
