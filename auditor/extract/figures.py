@@ -372,7 +372,13 @@ def _set_against(ctx: Ctx, a: Quantity) -> bool:
     f = ctx.folded
     start = max(0, a.start - _COMPARED_REACH)
     start = max(start, f.rfind(";", start, a.start) + 1, f.rfind("\n", start, a.start) + 1, f.rfind(". ", start, a.start) + 1)
-    return ctx.lex.comparison_before.search(f, start, a.start) is not None
+    if ctx.lex.comparison_before.search(f, start, a.start) is not None:
+        return True
+    # … or after it, with the percentage it makes: "đạt 5.115/4.500 doanh nghiệp, bằng 113,7% kế hoạch"
+    end = min(len(f), a.end + 2 * _COMPARED_REACH)
+    end = min(x for x in (f.find(";", a.end, end), f.find("\n", a.end, end), f.find(". ", a.end, end), end) if x >= 0)
+    pct = f.find("%", a.end, end)
+    return pct >= 0 and ctx.lex.comparison_before.search(f, pct, end) is not None
 
 
 def _quotient(ctx: Ctx, a: Quantity) -> bool:
