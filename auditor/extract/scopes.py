@@ -547,11 +547,11 @@ def _walk(ctx: Ctx, sc: Scopes, node: Node, scope: Scope, announced: bool = Fals
 
 def _after_a_list_of_scopes(ctx: Ctx, opened: list[Scope], para: Node) -> bool:
     """"- Lĩnh vực Cư trú: …⏎- Lĩnh vực Hộ tịch: …⏎⏎Trong 1.937 hồ sơ …": prose after a blank line that ends a list of
-    items, each about its own field, speaks for the section again, not for the last field. (After the items of
-    two levels, "- Cấp huyện: …⏎- Cấp xã: …⏎⏎Tỷ lệ …" may still be the last level's.)"""
+    items, each about its own field or period ("- Năm 2021: …⏎- Năm 2022: …"), speaks for the section again, not for the
+    last one. (After the items of two levels, "- Cấp huyện: …⏎- Cấp xã: …⏎⏎Tỷ lệ …" may still be the last level's.)"""
     if not ctx.text[para.body_start:para.body_start + 1].isupper():
         return False  # "quyết 1 hồ sơ; …" after a page's number: the item's sentence, carried over the page
-    return len({s.id for s in opened}) >= 2 and all(s.kind == "field" for s in opened) and _BLANK_LINE_BEFORE.search(ctx.text, max(0, para.start - 40), para.start) is not None
+    return len({s.id for s in opened}) >= 2 and all(s.kind in ("field", "period") for s in opened) and _BLANK_LINE_BEFORE.search(ctx.text, max(0, para.start - 40), para.start) is not None
 
 
 _BLANK_LINE_BEFORE = re.compile(r"\n[ \t]*\n[ \t]*$")
