@@ -61,6 +61,7 @@ class FigureSpec(_Strict):
     range_to: list[str] = []
     ocr_noise: list[str]
     not_counts: list[str] = []
+    day_before: list[str] = []
     subject_units: list[str] = []
     page_furniture: list[str] = []
 
@@ -133,6 +134,7 @@ class RelationSpec(_Strict):
     share_before: list[str]
     zero_statements: list[str]
     whole_before_part: list[str]
+    whole_before_part_ends: list[str] = []
     parts_follow: list[str] = []
     named_total_gap: list[str]
     label_fillers: list[str]
@@ -243,6 +245,7 @@ class Lexicon:
     range_to: re.Pattern
     ocr_noise: list[re.Pattern]
     not_count: re.Pattern  # numbers that are never counts, one group each ("7 giờ 30", "^2^")
+    day_before: re.Pattern  # the words before a day and a month without a year ("Thứ 7 (20/9)")
     subject_units: frozenset[str]
     subject_count: re.Pattern  # "(tổng) số <what is counted>": which subject unit, by group name
     page_furniture: re.Pattern
@@ -309,6 +312,7 @@ class Lexicon:
     share_before: re.Pattern
     zero_statement: re.Pattern
     whole_before_part: re.Pattern
+    whole_before_part_ends: tuple[str, ...]  # the words every whole_before_part form ends with
     parts_follow: re.Pattern
     named_total_gap: re.Pattern
     change_up: re.Pattern  # searched in the words before a change
@@ -675,6 +679,7 @@ def _figure_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         range_to=_at(fig.range_to or ["(?!)"], a, f"{where}: figures.range_to"),
         ocr_noise=[_compile(p, a, f"{where}: figures.ocr_noise", scanning=True) for p in fig.ocr_noise],
         not_count=_any(fig.not_counts or ["(?!)"], a, f"{where}: figures.not_counts", scanning=True),
+        day_before=_any(fig.day_before or ["(?!)"], a, f"{where}: figures.day_before"),
         subject_units=frozenset(fig.subject_units),
         # "số" as in "số phản ánh", never the "sơ" of "hồ sơ TTHC" (both fold to "so")
         subject_count=_regex(r"\bs(?<!h[o0d]\x20s)o(?:\s+luong)?\s+(?:" + "|".join(
@@ -768,6 +773,7 @@ def _relation_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         share_before=_any(rel.share_before, a, f"{where}: relations.share_before"),
         zero_statement=_any(rel.zero_statements, a, f"{where}: relations.zero_statements"),
         whole_before_part=_any(rel.whole_before_part, a, f"{where}: relations.whole_before_part"),
+        whole_before_part_ends=tuple(rel.whole_before_part_ends),
         parts_follow=_any(rel.parts_follow or ["(?!)"], a, f"{where}: relations.parts_follow"),
         named_total_gap=_any(rel.named_total_gap, a, f"{where}: relations.named_total_gap"),
         change_up=_any(rel.change_up, a, f"{where}: relations.change_up", scanning=True),

@@ -85,18 +85,19 @@ _MOST_ROWS = 3  # a check failing on this many rows of one table, and on most of
 
 def _failing_on_most_rows(checks: list[Check], report: Report, lang: str) -> None:
     """... says more about how the columns were read than about the figures ("Đang GQ trong hạn" read as the
-    resolved in time, on every row): its failures there are warnings, with the reason. One row's failure
-    among rows that pass stays an error."""
+    resolved in time, on every row): one warning at its first such row says so, with the reason, and the other
+    rows are not checked. One row's failure among rows that pass stays an error."""
     tables = sorted((n.start, n.end) for n in report.tree.walk() if n.kind == "table") if report.tree else []
     if not tables:
         return
     starts = [a for a, _ in tables]
+    in_table: dict[int, tuple[str, int]] = {}  # id(check) -> (its code, the table it was made in)
     tally: dict[tuple[str, int], list[int]] = {}
     for c in checks:
         i = bisect_right(starts, c.start) - 1
         if i >= 0 and c.start < tables[i][1] and c.status in ("pass", "fail"):
-            counts = tally.setdefault((c.code, i), [0, 0])
-            counts[c.status == "fail"] += 1
+            in_table[id(c)] = (c.code, i)
+            tally.setdefault((c.code, i), [0, 0])[c.status == "fail"] += 1
     doubtful = {key for key, (passed, failed) in tally.items() if failed >= _MOST_ROWS and failed > passed}
     if not doubtful:
         return
@@ -104,11 +105,11 @@ def _failing_on_most_rows(checks: list[Check], report: Report, lang: str) -> Non
               " Cùng phép kiểm tra này không đạt ở phần lớn các dòng của bảng: có thể các cột đã bị đọc sai.")
     told: set[tuple[str, int]] = set()
     for c in checks:
-        i = bisect_right(starts, c.start) - 1
-        if c.status != "fail" or i < 0 or c.start >= tables[i][1] or (c.code, i) not in doubtful:
+        key = in_table.get(id(c))
+        if c.status != "fail" or key not in doubtful:
             continue
-        if (c.code, i) not in told:  # one warning says so, at the table's first such row ...
-            told.add((c.code, i))
+        if key not in told:  # one warning says so, at the table's first such row ...
+            told.add(key)
             c.severity = "warning" if c.severity == "error" else c.severity
             c.message = c.message + reason
         else:  # ... the other rows are not checked, rather than each told as a fault

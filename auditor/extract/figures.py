@@ -276,9 +276,6 @@ def _fractions(ctx: Ctx) -> None:
                                               or _compares_periods(ctx, a) or _quotient(ctx, a) or _set_against(ctx, a))
 
 
-_DAY_BEFORE = re.compile(r"(?:\(|\d\s*[-–]\s*|\b(?:t[2-8]|thu\s+\w+|cn|chu nhat|ngay|sang|chieu)\s*\(?)\s*$")
-
-
 def _day_of_month(ctx: Ctx, a: Quantity, b: Quantity) -> bool:
     """"Thứ 7 (20/9)", "T6 (19/9)", "(16-17/9)": a day and a month, no year, no unit after them. A part above its
     whole ("20/9") is no fraction anyway; a pair in brackets or after a weekday or a day's span is a date."""
@@ -287,7 +284,7 @@ def _day_of_month(ctx: Ctx, a: Quantity, b: Quantity) -> bool:
     f = ctx.folded
     if ctx.lex.any_unit.match(f, b.end):
         return False  # "3/5 xã", "12/10 hồ sơ": a count of a whole
-    return a.value > b.value or _DAY_BEFORE.search(f, max(0, a.start - 12), a.start) is not None
+    return a.value > b.value or ctx.lex.day_before.search(f, max(0, a.start - 12), a.start) is not None
 
 
 def _two_years(a: Quantity, b: Quantity) -> bool:

@@ -896,8 +896,9 @@ def _kind_of_the_one_before(lb: "Labeller", q: Quantity) -> bool:
 
 def _whole_named_before(ctx: Ctx, seg: str, q: Quantity) -> bool:
     """"Trong số 1.201 hồ sơ nhận mới có …", "Trong 1.937 hồ sơ nộp trực tuyến, có 1.505 …": the words before the
-    figure name the whole it is part of (each form ends "có" or "là" right before the figure)."""
-    if not seg.rstrip().endswith(("co", "la")):
+    figure name the whole it is part of (each form ends with a word of relations.whole_before_part_ends)."""
+    ends = ctx.lex.whole_before_part_ends
+    if ends and not seg.rstrip().endswith(ends):
         return False
     return ctx.lex.whole_before_part.search(seg) is not None or \
         ctx.lex.whole_before_part.search(ctx.folded, max(ctx.inline.sentence(q.start)[0], q.start - 120), q.start) is not None

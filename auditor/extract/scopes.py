@@ -382,8 +382,6 @@ def _head_span(ctx: Ctx, node: Node) -> tuple[int, int]:
 
 
 _SIBLING_TITLE_WORDS = 8
-
-
 _BRACKETED = re.compile(r"\([^()]*\)")
 
 

@@ -657,7 +657,6 @@ def _sub_columns(ctx: Ctx, columns: list[Column]) -> None:
         c.key = next((k for k in keys if ctx.lex.parents.get(k) == prev.key), None)
 
 
-
 def _parts_of_an_unnamed_whole(ctx: Ctx, columns: list[Column]) -> None:
     """"Hồ sơ cư trú | Trực tuyến | Tỷ lệ trực tuyến (%)": columns that name a part ("Trực tuyến") right after a
     column of dossiers of some kind the lexicon does not name are parts of that kind, not of all the dossiers:
@@ -928,8 +927,7 @@ class _TableReader:
             cands = ctx.lex.candidates(ctx.folded[cell.start:cell.end])
             if it is None or len(it) != 1 or not cands:
                 continue
-            longest = max(e - s for s, e, _ in cands)
-            labels = [lab for s, e, lab in cands if e - s == longest]
+            labels = _longest(cands)
             context = next((parent_key[id(p)] for p in lay.data if id(p) in parent_key and r in lay.children.get(id(p), [])), None)
             lab = next((lb for lb in labels if context and lb.parent in (context, ctx.lex.parents.get(context))), labels[0])
             parent_key[id(r)] = lab.key
@@ -1111,6 +1109,12 @@ def _not_over_periods(reader: "_TableReader", rows: list[Row]) -> set[str | None
     return out
 
 
+def _longest(cands: list) -> list:
+    """The labels of the longest candidates a cell's words give (a row named by its figure's words)."""
+    longest = max((e - s for s, e, _ in cands), default=0)
+    return [lab for s, e, lab in cands if e - s == longest]
+
+
 def _stock_rows(reader: "_TableReader", part_js: list[int]) -> frozenset:
     """A table of named rows by period columns ("Chỉ tiêu | Quý I | Quý II | Quý III | Cộng 9 tháng"): the rows
     whose "Cộng" is no sum of the periods. Dossiers carried over are the first period's, pending ones the last's,
@@ -1124,9 +1128,8 @@ def _stock_rows(reader: "_TableReader", part_js: list[int]) -> frozenset:
     out = set()
     for r in lay.data + ([lay.total] if lay.total else []):
         cell = r.cells[lay.label]
-        cands = ctx.lex.candidates(ctx.folded[cell.start:cell.end])
-        longest = max((e - s for s, e, _ in cands), default=0)
-        keys = {k for s, e, lab in cands if e - s == longest for k in (lab.key, *lab.alternatives)}
+        labels = _longest(ctx.lex.candidates(ctx.folded[cell.start:cell.end]))
+        keys = {k for lab in labels for k in (lab.key, *lab.alternatives)}
         if not keys or keys & stocks:
             out.add(id(r))
     return frozenset(out)
@@ -1151,7 +1154,7 @@ def _caption_scope(self: "_TableReader", scope: Scope) -> Scope:
     """The agency, level or unit a caption right above the table names ("KẾT QUẢ … TẠI BỘ PHẬN MỘT
     CỬA HUYỆN NĂM 2024"): its rows are that one's."""
     ctx = self.ctx
-    i = next((k for k, n in enumerate(ctx.nodes) if n is self.node), 0)
+    i = _node_index(ctx, self.node)
     cap = ctx.nodes[i - 1] if i > 0 else None
     below = self.node
     if cap is not None and i > 1 and ctx.lex.attachment_line.match(ctx.folded, cap.body_start) \
@@ -1177,18 +1180,21 @@ def _selection(reader: "_TableReader", scope: Scope) -> Scope:
     """"Bảng 2. Hồ sơ một số dịch vụ công thiết yếu …" above a table: its rows are a selection, and its total
     row counts them only, in a scope of its own under the section's."""
     ctx = reader.ctx
-    i = next((k for k, n in enumerate(ctx.nodes) if n is reader.node), 0)
+    i = _node_index(ctx, reader.node)
     cap = ctx.nodes[i - 1] if i > 0 else None
     if cap is None or cap.kind != "paragraph" or ctx.text[cap.end:reader.node.start].count("\n") > _CAPTION_GAP \
             or cap.end - cap.body_start > 300:
         return scope
-    line_start = ctx.folded.rfind("\n", cap.body_start, cap.end) + 1 or cap.body_start
-    m = ctx.lex.selection_caption.search(ctx.folded, max(cap.body_start, line_start), cap.end)
-    if m is None:
+    start = max(cap.body_start, ctx.folded.rfind("\n", cap.body_start, cap.end) + 1)  # the caption's last line
+    if ctx.lex.selection_caption.search(ctx.folded, start, cap.end) is None:
         return scope
-    label = " ".join(ctx.text[max(cap.body_start, line_start):cap.end].split())
-    return reader.sc.new(scope, "group", normal_name(ctx.folded[max(cap.body_start, line_start):cap.end]), label,
-                         max(cap.body_start, line_start), cap.end)
+    label = " ".join(ctx.text[start:cap.end].split())
+    return reader.sc.new(scope, "group", normal_name(ctx.folded[start:cap.end]), label, start, cap.end)
+
+
+def _node_index(ctx: Ctx, node: Node) -> int:
+    """Where a block stands among the report's blocks in text order (0 when it is not one of them)."""
+    return next((k for k, n in enumerate(ctx.nodes) if n is node), 0)
 
 
 def _other_period(reader: "_TableReader", scope: Scope, named: Scope) -> Scope:
