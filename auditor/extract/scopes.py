@@ -321,7 +321,8 @@ def _name(kind: str, m: re.Match, ctx: Ctx, offset: int, end: int) -> tuple[str,
         name, stop = m.group(0), _name_end(ctx, m, ctx.text[offset + m.start():offset + m.end()])
         name = name[:stop - m.start()]
         if kind == "agency":
-            # "Bộ phận Một cửa 8 xã, thị trấn": an agency of the units counted after it, at their level
+            # "Bộ phận Một cửa 8 xã, thị trấn", "Bộ phận Một cửa các xã, thị trấn": an agency of the units
+            # counted or gathered after it, at their level
             cm = _COUNTED_UNITS.match(ctx.folded, offset + stop)
             if cm is not None and cm.start() == offset + stop and not _levels_named(normal_name(name)):
                 name, stop = name + " " + cm.group(1), cm.end() - offset
@@ -329,7 +330,7 @@ def _name(kind: str, m: re.Match, ctx: Ctx, offset: int, end: int) -> tuple[str,
     return normal_name(name), stop
 
 
-_COUNTED_UNITS = re.compile(r"\s*(?:cua\s+|tai\s+)?(?:cac\s+)?\d{1,3}\s+(xa|phuong|thi tran|huyen|quan|thi xa)\b")
+_COUNTED_UNITS = re.compile(r"\s*(?:cua\s+|tai\s+)?(?:cac\s+(?:\d{1,3}\s+)?|\d{1,3}\s+)(xa|phuong|thi tran|huyen|quan|thi xa)\b")
 
 
 _PREDICATE = re.compile(r"\s(?:la|dat|chiem|gom)\s")  # not "có": "người có công"
