@@ -39,6 +39,8 @@ def _node_lists(ctx: Ctx, node: Node) -> None:
         om = _OPENER.match(f, start, s_end)
         if not om or any(x.role in ("quantity", "numerator") and not x.percent for x in ctx.between(start, om.end())):
             continue  # another count stands between ("05/09 phòng đạt 100% … (A, B)" still lists the phòng)
+        if _names_other_things(ctx, start, om.end(), f[cm.start():cm.end()] if cm else ""):
+            continue  # "08 thủ tục thuộc các lĩnh vực: hộ tịch, đất đai, …": the fields are listed, not the procedures
         body_start = om.end()
         if om.group(1):  # "(A, B, C)"
             close = text.find(")", body_start, s_end + 1)
@@ -76,6 +78,20 @@ def _node_lists(ctx: Ctx, node: Node) -> None:
             continue
         ctx.report.lists.append(ListClaim(q, of, items, q.start, body_start + len(body), alt,
                                           " ".join(f[cm.start():cm.end()].split()) if cm else ""))
+
+
+_GATHERED = re.compile(r"\b(?:cac|nhung)\b")
+
+
+def _names_other_things(ctx: Ctx, start: int, opener: int, noun: str) -> bool:
+    """Words between a count's noun and its list that gather other countable things ("thuộc các lĩnh
+    vực", "tại các xã"): the list names those."""
+    f = ctx.folded
+    for g in _GATHERED.finditer(f, start, opener):
+        other = ctx.lex.countable.match(f, g.end(), opener)
+        if other is not None and " ".join(f[other.start():other.end()].split()) != " ".join(noun.split()):
+            return True
+    return False
 
 
 def _lists_another_count(ctx: Ctx, q, items: list[tuple[int, int]], noun: str) -> bool:
