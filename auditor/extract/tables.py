@@ -29,7 +29,7 @@ _HEADING_UNIT = re.compile(r"\bso(?: luong)? (?=\S)")
 class Column:
     j: int
     heading: str  # folded
-    kind: str = "count"  # index | label | group | notes | count | percent | rank | delta | ratio (checked by nothing)
+    kind: str = "count"  # index | label | group | notes | count | percent | rank | delta | ratio, target (checked by nothing)
     unit: str | None = None
     key: str | None = None
     year: int | None = None
@@ -526,6 +526,8 @@ def _column(ctx: Ctx, table: Table, j: int) -> Column:
     elif lex.percent_heading.search(heading) or sum(c.text.endswith("%") for c in figures) * 2 >= len(figures) > 0:
         # "So với năm 2023 (%)" compares two periods: no share of anything, it may pass 100
         col.kind = "ratio" if lex.ratio_heading.search(heading) else "percent"
+        if col.kind == "percent" and lex.plan_heading.search(heading):
+            col.kind = "target"  # "Chỉ tiêu (%)" beside "Tỷ lệ (%)": the rate to reach, no rate of the row's figures
     um = _HEADING_UNIT.search(heading)
     um = lex.any_unit.match(heading, um.end() - 1) if um else None
     if um and col.kind in ("count", "delta"):  # "Số hồ sơ …", "Số lượng TTHC …", "Số phiếu …"
