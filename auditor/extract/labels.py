@@ -783,6 +783,8 @@ def rate_facts(ctx: Ctx) -> None:
             continue
         sentence = ctx.inline.sentence(p.start)[0]
         before = last.get(sentence)
+        if _criterion_of_counted_units(ctx, p):
+            continue
         fact = _rate_named_before(ctx, p, before)
         if fact is None and s.numerator is None:
             fact = _rate_named_after(ctx, p, before)
@@ -796,6 +798,13 @@ def rate_facts(ctx: Ctx) -> None:
         if fact is not None:
             ctx.report.facts.append(fact)
             last[sentence] = fact
+
+
+def _criterion_of_counted_units(ctx: Ctx, p: Quantity) -> bool:
+    """"Có 03/15 xã, thị trấn đạt tỷ lệ trực tuyến trên 90%": a rate after a count of units, with no dossiers counted
+    between, is what those units reach, not the rate of the whole stated again."""
+    before = ctx.between(ctx.inline.clause(p.start)[0], p.start)
+    return any(q.unit in ("units", "fields") for q in before) and not any(q.unit == "dossiers" for q in before)
 
 
 def _rate_named_before(ctx: Ctx, p: Quantity, before: Fact | None) -> Fact | None:

@@ -12,6 +12,7 @@ from .context import Ctx
 _OPENER = re.compile(r"[^():;.]{0,90}?(?:(\()|(:)|\b(?:gom|la|bao gom)\b\s*:?)\s*")
 _PARENTHESISED_WORD = re.compile(r"\s*\([a-z ]{2,12}\)\s*,?")  # "04 (bốn), gồm …"
 _VA = re.compile(r"\s+(?:v[aà]|và)\s+")
+_UNIT_TYPES = {"xã", "phường", "thị", "huyện", "quận", "tỉnh", "thành", "thôn", "xóm", "ấp", "bản", "tổ", "khu"}  # "thị trấn", "thành phố" …
 
 
 def read_lists(ctx: Ctx) -> None:
@@ -180,7 +181,9 @@ def _last_va(body: str, offset: int, items: list[tuple[int, int]], named) -> tup
         split, sure = False, True
     elif len(firsts) == 1 and head in firsts:  # every item opens with one type word: "Sở …", "xã …"
         # "… và Phòng Tài nguyên và Môi trường": the "và" before the type word joins the last two names
-        typed = [v for v in _VA.finditer(last) if last[v.end():].split()[:1] and last[v.end():].split()[0].lower() in firsts]
+        # ("xã An Phú, xã Hòa Lạc và thị trấn Tân Minh": another type word of the same kind of names splits too)
+        types = firsts | _UNIT_TYPES if firsts <= _UNIT_TYPES else firsts
+        typed = [v for v in _VA.finditer(last) if last[v.end():].split()[:1] and last[v.end():].split()[0].lower() in types]
         if typed:
             m = typed[-1]
         split = bool(typed)
