@@ -456,7 +456,7 @@ def inherit_units(ctx: Ctx) -> None:
             if aside is None or aside[1] >= b:
                 return True
         return False
-    last: tuple[int, str, int] | None = None  # the sentence, the unit, where its count ends
+    last: tuple[int, str, int, Quantity] | None = None  # the sentence, the unit, where its count ends, the count
     leads: dict[int, str | None] = {}
     for q in ctx.qs:
         if q.percent or q.role not in ("quantity", "numerator", "denominator"):
@@ -467,7 +467,7 @@ def inherit_units(ctx: Ctx) -> None:
         sentence = ctx.inline.sentence(q.start)[0]
         if q.unit is None and (last is None or last[0] != sentence):
             q.unit = _named_before(ctx, q, sentence, names_dossiers) or _colon_lead_unit(ctx, q, sentence, names_dossiers) \
-                or _lead_unit(ctx, node, q, leads, names_dossiers)
+                or _lead_unit(ctx, node, q, leads, names_dossiers) or _of_the_count_before(ctx, q, last, names_dossiers)
             if q.unit is not None and q.unit not in lex.subject_units:
                 q.unit = None
         elif q.unit is None:
@@ -476,10 +476,22 @@ def inherit_units(ctx: Ctx) -> None:
             named = _named_before(ctx, q, clause, names_dossiers)
             q.unit = named if named in lex.subject_units else None
         if q.unit is not None:
-            last = (sentence, q.unit, q.end)
+            last = (sentence, q.unit, q.end, q)
         elif last is not None and last[0] == sentence and last[1] in lex.subject_units \
                 and not names_dossiers(last[2], q.start):
             q.unit = last[1]
+
+
+def _of_the_count_before(ctx: Ctx, q: Quantity, last, names_dossiers) -> str | None:
+    """"Tiếp nhận 26 phản ánh, kiến nghị …. Đã xử lý 24/26, đạt 92,31%": a bare fraction over the count the sentence
+    before gave, in the same block, counts what that count counts."""
+    if last is None or q.role != "numerator" or last[1] not in ctx.lex.subject_units:
+        return None
+    of = ctx.next_figure(q)
+    if of is None or of.role != "denominator" or of.value != last[3].value or names_dossiers(last[2], q.start):
+        return None
+    node = ctx.node_at(q.start)
+    return last[1] if node is not None and node is ctx.node_at(last[3].start) else None
 
 
 _NAMED_REACH = 120  # "Tổng số phản ánh, kiến nghị phải xử lý trong kỳ là 06": the words stand this close
