@@ -58,6 +58,7 @@ class FigureSpec(_Strict):
     scale_money: list[str]
     not_quantity_before: list[str]
     average_before: list[str] = []
+    singled_out_before: list[str] = []
     range_to: list[str] = []
     ocr_noise: list[str]
     not_counts: list[str] = []
@@ -242,6 +243,7 @@ class Lexicon:
     scale_money: re.Pattern
     not_quantity_before: re.Pattern
     average_before: re.Pattern  # "bình quân mỗi năm 218,0": an average, no count to add up
+    singled_out_before: re.Pattern  # "… nhiều nhất với 577 hồ sơ": the figure of the one unit singled out
     range_to: re.Pattern
     ocr_noise: list[re.Pattern]
     not_count: re.Pattern  # numbers that are never counts, one group each ("7 giờ 30", "^2^")
@@ -676,6 +678,7 @@ def _figure_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         scale_money=_at(fig.scale_money, a, f"{where}: figures.scale_money"),
         not_quantity_before=_before_figure(fig.not_quantity_before, a, f"{where}: figures.not_quantity_before"),
         average_before=_before_figure(fig.average_before or ["(?!)"], a, f"{where}: figures.average_before"),
+        singled_out_before=_before_figure(fig.singled_out_before or ["(?!)"], a, f"{where}: figures.singled_out_before"),
         range_to=_at(fig.range_to or ["(?!)"], a, f"{where}: figures.range_to"),
         ocr_noise=[_compile(p, a, f"{where}: figures.ocr_noise", scanning=True) for p in fig.ocr_noise],
         not_count=_any(fig.not_counts or ["(?!)"], a, f"{where}: figures.not_counts", scanning=True),

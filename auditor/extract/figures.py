@@ -83,6 +83,7 @@ def read_figures(ctx: Ctx) -> None:
     not_quantity_at = {m.end() for m in _near(lex.not_quantity_before, f, near) if not _inside_a_name(text, m.start())}
     delta_at = {m.end() for m in _near(lex.delta_before, f, near)}
     average_at = {m.end() for m in _near(lex.average_before, f, near)}
+    singled_at = {m.end() for m in _near(lex.singled_out_before, f, near)}
     for i, q in enumerate(qs):
         if q.start in approx_at and q.start not in exact_at:
             q.approx = approx_at[q.start]
@@ -104,6 +105,8 @@ def read_figures(ctx: Ctx) -> None:
             q.role = "other"  # "mức độ 3, 4", "Nghị định 61 và 107": the codes of a list of codes
         elif q.start in average_at:
             q.role = "average"  # "bình quân mỗi năm 218,0 TTHC": no count of its own to add or compare
+        elif q.start in singled_at:
+            q.role = "other"  # "… nhiều nhất với 577 hồ sơ": one unit's figure, the text seldom says which scope
         elif q.start in delta_at or lex.delta_after.match(f, q.end) or _SIGNED_IN_BRACKET.search(text, max(0, q.start - 3), q.start) \
                 or q.percent and i and qs[i - 1].role == "delta" and _BRACKET_AFTER.fullmatch(f, qs[i - 1].end, q.start):
             q.role = "delta"  # … and "tăng 312 hồ sơ (+8,4%)", "tăng 357 hồ sơ (18,4%)": the change's rate in brackets
