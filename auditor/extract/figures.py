@@ -412,6 +412,12 @@ def mark_broken(ctx: Ctx) -> None:
         a.reading = "broken"
         if b.reading == "clean":
             b.reading = "broken"
+    for a, b in zip(qs, qs[1:]):
+        # "tiếp nhận 2 441 hồ sơ" in a text that groups thousands with dots: OCR's space for the dot, or two
+        # figures ("14 998" for "là 998"); neither reading is sure. (A run of figures is a table's row.)
+        if a.reading == "clean" and b.reading == "clean" and not a.percent and _SPACED_PAIR.fullmatch(text, a.start, b.end) \
+                and not _FIGURE_AROUND.search(text, max(0, a.start - 3), a.start) and not _FIGURE_AFTER.match(text, b.end):
+            a.reading = b.reading = "broken"
     for b in qs:
         # "… là l3⏎5' thủ tục": the line before ends with OCR's digits ("l" for 1, "O" for 0) that were
         # read as no figure
@@ -422,6 +428,9 @@ def mark_broken(ctx: Ctx) -> None:
             b.reading = "broken"
 
 
+_SPACED_PAIR = re.compile(r"\d{1,3} \d{3}%?")
+_FIGURE_AROUND = re.compile(r"\d[.,]?\s+$")
+_FIGURE_AFTER = re.compile(r"\s+\d")
 _PAGE_NUMBER_LINE = re.compile(r"[^\S\n]*\d{1,3}[^\S\n]*\n")
 
 
