@@ -70,6 +70,9 @@ def read_figures(ctx: Ctx) -> None:
     _dates(ctx, near)
     for m in _near(lex.reference, f, near):
         ctx.mark(m.start("num"), m.end("num"), "docref")
+    for m in _near(lex.identifier, f, near):
+        for q in ctx.between(m.start(), m.end()):
+            q.role = "other"
     _ranks(ctx, near)
     for rx in lex.ocr_noise:
         for m in _near(rx, f, near):
