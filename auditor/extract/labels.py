@@ -275,7 +275,7 @@ class Labeller:
         """Where the words about the previous figure end: its label read after it, its unit, or the
         figure itself; and no label reaches back across a "+" or "=" written between figures."""
         prev = self.ctx.prev_figure(q)
-        if prev is not None and prev.role == "date" and _COLON_ONLY.fullmatch(self.ctx.folded, prev.end, q.start):
+        if prev is not None and prev.role == "date" and _DATE_TO_FIGURE.fullmatch(self.ctx.folded, prev.end, q.start):
             while prev is not None and prev.role == "date":
                 prev = self.ctx.prev_figure(prev)  # "Đang giải quyết đến ngày 15/9/2024: 24 hồ sơ": a date in the label
         while prev is not None and prev.role in ("other", "noise") and re.search(r"[a-z]", self.ctx.folded[prev.end:q.start]):
@@ -339,7 +339,7 @@ def _words_before(ctx: Ctx, lo: int, end: int) -> str:
     return seg
 
 
-_COLON_ONLY = re.compile(r"\s*:\s*")
+_DATE_TO_FIGURE = re.compile(r"\s*(?::|la\b)\s*")  # "đến ngày 15/9/2024: 24", "tồn đến 31/12/2025 là 17"
 
 
 def _closed_off(ctx: Ctx, after: str) -> bool:
