@@ -127,16 +127,18 @@ _LEAD_LINE = re.compile(r"[ \t]*[A-ZĐÀ-Ỹ][^\n:;.]{0,58}:[ \t]*$")  # "Cấp 
 def _lead_lines_apart(blocks: list[Node], text: str) -> list[Node]:
     """"- Trả lại 296, rút 15 hồ sơ.⏎Cấp xã:⏎- Tiếp nhận …": a line that is only a lead with its colon, after a
     bullet's finished sentence, is no wrapped part of that bullet but a lead of its own over what follows. So is
-    a sentence opening with a capital after the last item of a list ("- VNeID: 1.234 hồ sơ;⏎- Trực tiếp: 362 hồ
-    sơ.⏎Tỷ lệ …"): the items close with ";", the last with ".", and the text goes on about the whole."""
+    a sentence opening with a capital after the last of a list of one-line items ("- VNeID: 1.234 hồ sơ;⏎- Trực
+    tiếp: 362 hồ sơ.⏎Tỷ lệ …", "c) Xã C (cũ): tiếp nhận … hồ sơ.⏎Cộng 6 tháng đầu năm, …"): the text goes on about
+    the whole."""
     out: list[Node] = []
     for b in blocks:
-        last_of_a_list = b.kind == "item" and bool(out) and out[-1].kind == "item" \
-            and text[out[-1].lines[-1][0]:out[-1].lines[-1][1]].rstrip()[-1:] == ";"
+        # the item before is one line closing with ";" or "." (a list of one-line items)
+        last_of_a_list = b.kind == "item" and bool(out) and out[-1].kind == "item" and len(out[-1].lines) == 1 \
+            and text[out[-1].lines[-1][0]:out[-1].lines[-1][1]].rstrip()[-1:] in (";", ".")
         cut = next((k for k in range(1, len(b.lines)) if b.kind == "item"
                     and (end := text[b.lines[k - 1][0]:b.lines[k - 1][1]].rstrip()[-1:]) in (".", ";", "!", "?")
                     and (_LEAD_LINE.match(text, b.lines[k][0], b.lines[k][1])
-                         or last_of_a_list and end == "." and text[b.lines[k][0]:b.lines[k][1]].lstrip()[:1].isupper())), None)
+                         or k == 1 and last_of_a_list and end == "." and text[b.lines[k][0]:b.lines[k][1]].lstrip()[:1].isupper())), None)
         if cut is None:
             out.append(b)
             continue
