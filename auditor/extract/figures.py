@@ -177,6 +177,8 @@ def _quantity(ctx: Ctx, r, mark: str, exact: bool) -> Quantity:
     if sm:
         scale = lex.scale_of[sm.lastgroup]
     um = lex.any_unit.match(f, sm.end() if sm else end)
+    if um is None and not sm and (wm := _WRITTEN_OUT.match(f, end)):
+        um = lex.any_unit.match(f, wm.end())  # "03 (ba) phản ánh": the number written out, then its unit
     unit = lex.unit_of_group[um.lastgroup] if um else None
     if sm and unit is None and scale >= 1000 and lex.scale_money.match(f, sm.end()):
         unit = "money"
@@ -431,6 +433,7 @@ def mark_broken(ctx: Ctx) -> None:
             b.reading = "broken"
 
 
+_WRITTEN_OUT = re.compile(r"\s*\([a-z ]{2,20}\)")
 _SPACED_PAIR = re.compile(r"\d{1,3} \d{3}%?")
 _FIGURE_AROUND = re.compile(r"\d[.,]?\s+$")
 _FIGURE_AFTER = re.compile(r"\s+\d")
