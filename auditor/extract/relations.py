@@ -123,16 +123,18 @@ class Relations:
             if after_colon and not ctx.between(m.end(), list_end):
                 continue  # "trong đó:" closing the line: its sub-items are the parts (children_breakdowns)
             list_end = self._list_end(m.end(), list_end, aside)
-            parts = self.same_unit(total, self.items(m.end(), list_end, depth_of=aside))
+            listed = self.items(m.end(), list_end, depth_of=aside)
+            parts = self.same_unit(total, listed)
             if not parts or _several_per_scope(ctx, total, parts):
                 continue
             word = " ".join(m.group(0).split()).strip(" :")
             complete = bool(ctx.lex.complete_marker.fullmatch(word))
-            if not complete and self._overlapping(total, parts, m.end(), list_end):
+            if not complete and _overlapping(self, total, parts, m.end(), list_end):
                 continue
             word = " ".join(ctx.text[m.start():m.end()].split()).strip(" :")  # as written, for messages
             gaps = any(q.role not in ("quantity", "numerator", "denominator", "delta") and not q.percent
-                       for q in ctx.between(m.end(), list_end) if inline.aside(q.start) == aside)
+                       for q in ctx.between(m.end(), list_end) if inline.aside(q.start) == aside) \
+                or _other_units(self, total, listed, parts)
             self.add(Breakdown(total, parts, "marker", complete, ctx.scope_at(total[0].start), total[0].start, list_end,
                                word=word, gaps=gaps))
 
@@ -173,7 +175,8 @@ class Relations:
         total = head_items[-1] if head_items else None
         found: list[tuple[Node, list[Item]]] = []
         for kid in kids:
-            first = self.items(kid.body_start, _own_end(kid))
+            # the item's first sentence: a line wrapped on after it ("….⏎Lũy kế … 17.890") says more than the part
+            first = self.items(kid.body_start, min(_own_end(kid), ctx.inline.sentence(kid.body_start)[1]))
             if not first:
                 continue
             if ctx.total_word(kid.body_start) and total is None:
@@ -187,6 +190,9 @@ class Relations:
         unit = self.unit_of(total)
         # an item's part is its first figure of the total's unit: "Hồ sơ do 02 xã cũ bàn giao …: 40 hồ sơ"
         picked = [(kid, next((it for it in items if self.unit_of(it) == unit), items[0])) for kid, items in found]
+        # an item counted in another unit ("Đăng ký kết hôn: 9.089 cặp" among "trường hợp" under "46.829 việc")
+        # may still be a part: left out, it leaves the sum short of the total without saying so
+        other_units = any(self.unit_of(p) != unit for _, p in picked)
         picked = [(kid, p) for kid, p in picked if self.unit_of(p) == unit and len(p) == len(total)]
         parts = [p for _, p in picked]
         names = [" ".join(ctx.text[kid.body_start:p[0].start].split()).strip(" :") for kid, p in picked]
@@ -203,13 +209,7 @@ class Relations:
             if total is None:
                 return
         self.add(Breakdown(total, parts, "children", True, ctx.node_scope.get(id(node), ctx.report.scopes[0]),
-                           total[0].start, kids[-1].end, names))
-
-    def _overlapping(self, total: Item, parts: list[Item], a: int, b: int) -> bool:
-        """Parts above their total that count people by traits that overlap (relations.overlapping_traits)."""
-        lex = self.ctx.lex
-        return self.unit_of(total) in lex.overlapping_units and sum(p[0].value for p in parts) > total[0].value \
-            and lex.overlapping_traits.search(self.ctx.folded, a, b) is not None
+                           total[0].start, kids[-1].end, names, gaps=other_units))
 
     def _side_by_side(self, totals: list[Item], kids: list[Node], node: Node) -> bool:
         """"649 TTHC … toàn trình và 902 TTHC … một phần, cụ thể:" over "+ Cấp tỉnh: 512 TTHC toàn trình, 708
@@ -261,7 +261,7 @@ class Relations:
             if gap and not ctx.lex.any_unit.fullmatch(gap) and not (same_unit and len(gap) <= 80 and "," not in gap):
                 continue  # "24 văn bản chỉ đạo … (12 kế hoạch, 8 công văn, 4 quyết định)" is one; words elsewhere not
             parts = self.same_unit(total, inside)
-            if len(parts) >= 2 and id(parts[0][0]) not in self.listed_in and not self._overlapping(total, parts, a, b):
+            if len(parts) >= 2 and id(parts[0][0]) not in self.listed_in and not _overlapping(self, total, parts, a, b):
                 self.add(Breakdown(total, parts, "aside", False, ctx.scope_at(total[0].start), total[0].start, b))
 
     def _total_after(self, node: Node, total: Item, aside_start: int) -> None:
@@ -298,7 +298,7 @@ class Relations:
             if not earlier or len(parts) < 2:
                 continue
             total = earlier[-1]
-            if self._overlapping(total, parts, colon, s_end):
+            if _overlapping(self, total, parts, colon, s_end):
                 continue  # "21 cán bộ, công chức, trong đó: nữ 08 người, đảng viên 19 người": traits that overlap
             self.add(Breakdown(total, parts, "colon_list", False, ctx.scope_at(total[0].start), total[0].start, s_end,
                                word=":"))
@@ -634,3 +634,18 @@ def _one_period_aside(ctx: Ctx, words: str) -> bool:
     it ("(Quý I: 1.670 hồ sơ, Quý II: 1.898 hồ sơ)", a period per item, is a breakdown)."""
     periods = list(ctx.lex.scope_rx("period").finditer(words))
     return len(periods) == 1 and not words[:periods[0].start()].strip(" \t\n:-–")
+
+
+def _overlapping(rel: Relations, total: Item, parts: list[Item], a: int, b: int) -> bool:
+    """Parts above their total that count people by traits that overlap (relations.overlapping_traits)."""
+    lex = rel.ctx.lex
+    return rel.unit_of(total) in lex.overlapping_units and sum(p[0].value for p in parts) > total[0].value \
+        and lex.overlapping_traits.search(rel.ctx.folded, a, b) is not None
+
+
+def _other_units(rel: Relations, total: Item, listed: list[Item], parts: list[Item]) -> bool:
+    """Whether a listed item counted in another unit was left out of the parts ("2.433 việc/bản, gồm 2.210 bản
+    sao, 187 chữ ký, …"): it may still be one, so the sum falling short of the total is unsure."""
+    unit = rel.unit_of(total)
+    kept = {id(p[0]) for p in parts}
+    return any(id(it[0]) not in kept and it[0].role != "delta" and rel.unit_of(it) not in (None, unit) for it in listed)
