@@ -24,10 +24,15 @@ def read_header(ctx: Ctx) -> None:
     lex, f, text = ctx.lex, ctx.folded, ctx.text
     head_end = ctx.line_starts[HEADER_LINES] if len(ctx.line_starts) > HEADER_LINES else len(text)
     lines = [ln for ln in f[:head_end].split("\n") if ln.strip()]
+    letterhead = _letterhead(lines[:8])
     for ln in lines[:8]:
         for lvl, rx in lex.report_level.items():
             if rx.search(ln.strip("* ")):
                 h.level = h.level or lvl
+    # a letterhead naming the body above first ("UBND HUYỆN CHƯƠNG MỸ⏎UBND XÃ ĐÔNG SƠN"): the lower line issues
+    stacked = [lvl for ln in letterhead for lvl, rx in lex.report_level.items() if rx.search(ln.strip("* "))]
+    if len(stacked) >= 2:
+        h.level = stacked[-1]
     for ln in text[:head_end].split("\n")[:8]:  # the line under "ỦY BAN NHÂN DÂN" naming the unit
         fl = fold(ln).strip("* ")
         m = lex.unit_line.match(fl)
@@ -73,6 +78,19 @@ def read_header(ctx: Ctx) -> None:
             if other:
                 h.period_text, h.several_periods = text[other[0].start():qm.end()], True
     ctx.report.periods = periods
+
+
+_LETTERHEAD_END = re.compile(r"^\W*(?:s[o06]\s*:|bao cao\b|kinh gui\b)")
+
+
+def _letterhead(lines: list[str]) -> list[str]:
+    """The letterhead's lines: those before the number ("Số: …"), the title or the addressee."""
+    out = []
+    for ln in lines:
+        if _LETTERHEAD_END.match(ln):
+            break
+        out.append(ln)
+    return out
 
 
 def _subject_level(ctx: Ctx, head_end: int) -> str | None:

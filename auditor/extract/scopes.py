@@ -135,6 +135,14 @@ class Scopes:
         said = _levels_named(name)
         return not said or said == [level]
 
+    def higher_whole(self, name: str) -> bool:
+        """Whether a whole ("toàn huyện", "toàn tỉnh", "cả nước") is one above the reporting unit's level."""
+        level = self.ctx.report.header.level
+        said = _levels_named(name)
+        if not level or not said and name not in _COUNTRY:
+            return False
+        return name in _COUNTRY or _LEVEL_RANK[said[0]] < _LEVEL_RANK.get(level, 0)
+
     def _make(self, parent, kind, name, label, start, end) -> Scope:
         s = Scope(len(self.ctx.report.scopes), kind, name, label, parent, start, end)
         self.ctx.report.scopes.append(s)
@@ -150,6 +158,10 @@ class Scopes:
         kind, name, a, b = found
         if kind == "other" and title:
             return None
+        if kind == "whole" and self.higher_whole(name):
+            # "toàn huyện tiếp nhận mới 48.215 hồ sơ" in a commune's report: the district, for comparison
+            label = " ".join(self.ctx.text[a:b].split()).strip(" :;,.-–")
+            return self.new(parent, "unit", name, label[:80], a, b)
         if kind == "whole" or (kind == "agency" and self.ctx.report.header.level == "commune" and parent is self.root):
             return parent  # "Trung tâm Phục vụ hành chính công xã" of a commune's report: the commune itself
         if kind == "topic":
@@ -159,6 +171,10 @@ class Scopes:
 
 
 _LEVEL_WORDS = {"province": {"tinh"}, "district": {"huyen", "quan", "thi", "thanh"}, "commune": {"xa", "phuong"}}
+
+
+_LEVEL_RANK = {"province": 1, "district": 2, "commune": 3}
+_COUNTRY = {"ca nuoc", "toan quoc"}
 
 
 def _levels_named(name: str) -> list[str]:
@@ -728,21 +744,7 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
         spans += _clause_openers(ctx, sc, base, body_start, end)
         spans += _period_openers(ctx, sc, base, body_start, end)
         spans += _other_time_before(ctx, sc, base, body_start, end) + _compared_asides(ctx, sc, base, body_start, end)
-        # "Như vậy, tổng số …" after the items of a list: the scope around the list
-        around = ctx.node_scope.get(id(node.parent), sc.root) if node.parent is not None else sc.root
-        whole = lex.scope_rx("whole")
-        for cut in [body_start] + within(inline.sentence_cuts, body_start, end):
-            s = skip_marks(f, cut)
-            opener = lex.summary_opener.match(f, s)
-            # "Tính chung toàn huyện, đã giải quyết …" closing the section of the last level: the whole itself
-            named_whole = whole.match(f, skip_marks(f, opener.end()) if opener else s)
-            own_whole = named_whole is not None and base.kind in _SUBJECT_KINDS and \
-                _levels_named(named_whole.group(0)) == [ctx.report.header.level]  # "toàn huyện" in a district's report
-            if own_whole:
-                spans.append((s, min(inline.sentence(s)[1], end), sc.root))
-            elif around is not base and cut != body_start and (opener or named_whole):
-                # … and "Toàn tỉnh tiếp nhận …" closing the item of the last level: the whole again
-                spans.append((s, min(inline.sentence(s)[1], end), around))
+        spans += _wholes_again(ctx, sc, base, node, body_start, end)
         # lead labels inside a block: "- Cấp sở, ban, ngành: tỷ lệ …", "Lũy kế 2 tháng: …", "…; Lĩnh vực X: a/b",
         # "… đạt tỷ lệ cao: Lĩnh vực Tư pháp: 596/605 hồ sơ; …"
         colons = [i + 1 for i in _all_colons(f, body_start, end)]
@@ -796,6 +798,31 @@ def _closed_by_brackets(ctx: Ctx, spans: list[tuple[int, int, Scope]]) -> list[t
     return out
 
 
+def _wholes_again(ctx: Ctx, sc: Scopes, base: Scope, node: Node, body_start: int, end: int) -> list[tuple[int, int, Scope]]:
+    """"Như vậy, tổng số …" after the items of a list: the scope around the list; "Tính chung toàn huyện, …"
+    closing the section of the last level: the whole itself; "Toàn tỉnh tiếp nhận …" in a commune's report: the
+    province, apart."""
+    f, inline = ctx.folded, ctx.inline
+    around = ctx.node_scope.get(id(node.parent), sc.root) if node.parent is not None else sc.root
+    whole = ctx.lex.scope_rx("whole")
+    spans = []
+    for cut in [body_start] + within(inline.sentence_cuts, body_start, end):
+        s = skip_marks(f, cut)
+        opener = ctx.lex.summary_opener.match(f, s)
+        named_whole = whole.match(f, skip_marks(f, opener.end()) if opener else s)
+        own_whole = named_whole is not None and base.kind in _SUBJECT_KINDS and \
+            _levels_named(named_whole.group(0)) == [ctx.report.header.level]  # "toàn huyện" in a district's report
+        higher = sc.of_words(base, named_whole.start(), named_whole.end(), lead=False) if named_whole else None
+        if higher is not None and higher is not base and higher.kind == "unit":
+            spans.append((s, min(inline.sentence(s)[1], end), higher))
+        elif own_whole:
+            spans.append((s, min(inline.sentence(s)[1], end), sc.root))
+        elif around is not base and cut != body_start and (opener or named_whole):
+            # … and "Toàn tỉnh tiếp nhận …" closing the item of the last level: the whole again
+            spans.append((s, min(inline.sentence(s)[1], end), around))
+    return spans
+
+
 def _subjects(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[tuple[int, int, Scope]]:
     """A sentence whose subject is an agency or a named unit is that one's: "- Sở Tư pháp tiếp nhận …",
     "Công an huyện tiếp nhận mới 4.120 hồ sơ. Bảo hiểm xã hội huyện tiếp nhận …", "Thôn Bắc tiếp nhận …"."""
@@ -813,7 +840,7 @@ def _subjects(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[t
             s = opener.end()  # "Ngoài ra, Văn phòng Đăng ký đất đai chi nhánh … tiếp nhận …", "Hồ sơ của Sở Nội vụ là …"
         found = _subject(ctx, s, end) if s < end else None
         if found is None and s < end and (cut == start or cut in sentences):
-            found = _unit_subject(ctx, s, end)
+            found = _unit_subject(ctx, s, end) or _higher_whole_subject(ctx, sc, base, s, end)
         if found is None:
             continue
         scope = sc.of_words(base, s, found[1], lead=True)
@@ -822,6 +849,15 @@ def _subjects(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[t
             out.append((s, min(until, end), scope))
     return out + _named_items(ctx, sc, base, [start] + listed, end) + _subject_clauses(ctx, sc, base, start, end) \
         + _lead_lines(ctx, sc, base, start, end)
+
+
+def _higher_whole_subject(ctx: Ctx, sc: Scopes, base: Scope, s: int, end: int) -> tuple[int, int] | None:
+    """"Trong tháng, toàn huyện tiếp nhận mới 5.412 hồ sơ" in a commune's report: the district as the subject."""
+    wm = ctx.lex.scope_rx("whole").match(ctx.folded, s, end)
+    if wm is None:
+        return None
+    found = classify(ctx, s, wm.end())
+    return (s, wm.end()) if found is not None and found[0] == "whole" and sc.higher_whole(found[1]) else None
 
 
 def _lead_lines(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list[tuple[int, int, Scope]]:
