@@ -60,6 +60,7 @@ class FigureSpec(_Strict):
     average_before: list[str] = []
     singled_out_before: list[str] = []
     identifiers: list[str] = []
+    bands: list[str] = []
     range_to: list[str] = []
     ocr_noise: list[str]
     not_counts: list[str] = []
@@ -246,6 +247,7 @@ class Lexicon:
     average_before: re.Pattern  # "bình quân mỗi năm 218,0": an average, no count to add up
     singled_out_before: re.Pattern  # "… nhiều nhất với 577 hồ sơ": the figure of the one unit singled out
     identifier: re.Pattern  # "000.00.27.H25-240910-0160": a code whose digits count nothing
+    band: re.Pattern  # "từ 41% đến 100%", "từ 81% trở lên": percentages that say who is counted (each a group)
     range_to: re.Pattern
     ocr_noise: list[re.Pattern]
     not_count: re.Pattern  # numbers that are never counts, one group each ("7 giờ 30", "^2^")
@@ -682,6 +684,7 @@ def _figure_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         average_before=_before_figure(fig.average_before or ["(?!)"], a, f"{where}: figures.average_before"),
         singled_out_before=_before_figure(fig.singled_out_before or ["(?!)"], a, f"{where}: figures.singled_out_before"),
         identifier=_any(fig.identifiers or ["(?!)"], a, f"{where}: figures.identifiers", scanning=True),
+        band=_any(fig.bands or ["(?!)"], a, f"{where}: figures.bands", scanning=True),
         range_to=_at(fig.range_to or ["(?!)"], a, f"{where}: figures.range_to"),
         ocr_noise=[_compile(p, a, f"{where}: figures.ocr_noise", scanning=True) for p in fig.ocr_noise],
         not_count=_any(fig.not_counts or ["(?!)"], a, f"{where}: figures.not_counts", scanning=True),

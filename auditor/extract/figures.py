@@ -73,6 +73,11 @@ def read_figures(ctx: Ctx) -> None:
     for m in _near(lex.identifier, f, near):
         for q in ctx.between(m.start(), m.end()):
             q.role = "other"
+    for m in _near(lex.band, f, near):
+        for g in range(1, (m.lastindex or 0) + 1):
+            q = ctx.at(m.start(g)) if m.start(g) >= 0 else None
+            if q is not None and q.percent:
+                q.role = "other"  # "từ 41% đến 100%": the band of those counted, no share
     _ranks(ctx, near)
     for rx in lex.ocr_noise:
         for m in _near(rx, f, near):
