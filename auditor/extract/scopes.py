@@ -1002,6 +1002,24 @@ def _clause_openers(ctx: Ctx, sc: Scopes, base: Scope, body_start: int, end: int
             spans.append((m.start(), b, scope))
         elif scope is not None and scope.kind != "other":
             spans.append((m.start(), b, scope))
+    return spans + _field_clauses(ctx, sc, base, sorted(clause_cuts - {body_start}), end)
+
+
+def _field_clauses(ctx: Ctx, sc: Scopes, base: Scope, cuts: list[int], end: int) -> list[tuple[int, int, Scope]]:
+    """"Riêng lĩnh vực đất đai, tỷ lệ … (11.903/14.218 hồ sơ); lĩnh vực môi trường tiếp nhận 412 hồ sơ": a clause
+    after a ";" that opens with a field's name is that field's."""
+    f, field = ctx.folded, ctx.lex.scope_rx("field")
+    holder = base.parent if base.kind == "field" and base.parent is not None else base  # a field is no field's part
+    spans = []
+    for cut in cuts:
+        s = skip_marks(f, cut)
+        if not f[cut - 1:cut] == ";" and not f[max(0, s - 2):s].strip().endswith(";") or not field.match(f, s):
+            continue
+        b = min(ctx.inline.clause(s)[1], end)
+        first = next((q.start for q in ctx.between(s, b) if q.role in ("quantity", "numerator")), b)
+        scope = sc.of_words(holder, s, first, lead=False)
+        if scope is not None and scope.kind == "field":
+            spans.append((s, b, scope))
     return spans
 
 
