@@ -139,6 +139,7 @@ class RelationSpec(_Strict):
     whole_before_part: list[str]
     whole_before_part_ends: list[str] = []
     parts_follow: list[str] = []
+    breakdown_leads: list[str] = []
     named_total_gap: list[str]
     label_fillers: list[str]
     reason_after: list[str] = []
@@ -320,6 +321,7 @@ class Lexicon:
     whole_before_part: re.Pattern
     whole_before_part_ends: tuple[str, ...]  # the words every whole_before_part form ends with
     parts_follow: re.Pattern
+    breakdown_lead: re.Pattern  # "Phân theo lĩnh vực, số hồ sơ …:": a colon after it opens the list of parts
     named_total_gap: re.Pattern
     change_up: re.Pattern  # searched in the words before a change
     change_down: re.Pattern
@@ -784,6 +786,7 @@ def _relation_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         whole_before_part=_any(rel.whole_before_part, a, f"{where}: relations.whole_before_part"),
         whole_before_part_ends=tuple(rel.whole_before_part_ends),
         parts_follow=_any(rel.parts_follow or ["(?!)"], a, f"{where}: relations.parts_follow"),
+        breakdown_lead=_any(rel.breakdown_leads or ["(?!)"], a, f"{where}: relations.breakdown_leads"),
         named_total_gap=_any(rel.named_total_gap, a, f"{where}: relations.named_total_gap"),
         change_up=_any(rel.change_up, a, f"{where}: relations.change_up", scanning=True),
         change_down=_any(rel.change_down, a, f"{where}: relations.change_down", scanning=True),

@@ -878,6 +878,10 @@ def _past_a_list_opener(ctx: Ctx, seg: str, cands: list) -> list:
     last = None
     for last in ctx.lex.parts_follow.finditer(seg) if cands else ():
         pass
+    lead = ctx.lex.breakdown_lead.search(seg) if cands else None
+    colon = seg.find(":", lead.end()) if lead is not None else -1
+    if colon >= 0 and (last is None or last.start() < colon) and any(ch.isalpha() for ch in seg[colon:]):
+        return [c for c in cands if c[1] > colon]  # "Phân theo lĩnh vực, số hồ sơ mới …: hộ tịch 1.126"
     if last is None or not any(ch.isalpha() for ch in seg[last.end():]):
         return cands
     return [c for c in cands if c[1] > last.start()]
