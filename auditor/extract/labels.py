@@ -275,7 +275,9 @@ class Labeller:
         """Where the words about the previous figure end: its label read after it, its unit, or the
         figure itself; and no label reaches back across a "+" or "=" written between figures."""
         prev = self.ctx.prev_figure(q)
-        if prev is not None and prev.role == "date" and _DATE_TO_FIGURE.fullmatch(self.ctx.folded, prev.end, q.start):
+        if prev is not None and prev.role == "date" and (_COLON_ONLY.fullmatch(self.ctx.folded, prev.end, q.start)
+                                                        or _LA_ONLY.fullmatch(self.ctx.folded, prev.end, q.start)
+                                                        and _period_end_at(self.ctx, prev)):
             while prev is not None and prev.role == "date":
                 prev = self.ctx.prev_figure(prev)  # "Đang giải quyết đến ngày 15/9/2024: 24 hồ sơ": a date in the label
         while prev is not None and prev.role in ("other", "noise") and re.search(r"[a-z]", self.ctx.folded[prev.end:q.start]):
@@ -339,7 +341,15 @@ def _words_before(ctx: Ctx, lo: int, end: int) -> str:
     return seg
 
 
-_DATE_TO_FIGURE = re.compile(r"\s*(?::|la\b)\s*")  # "đến ngày 15/9/2024: 24", "tồn đến 31/12/2025 là 17"
+def _period_end_at(ctx: Ctx, q: Quantity) -> bool:
+    """Whether the date figure q is the report's last day ("31/12/2025" of a year's report)."""
+    end = ctx.report.header.period_end
+    d = next((d for d in ctx.report.dates if d.start <= q.start < d.end), None)
+    return end is not None and d is not None and (d.day, d.month, d.year) == (end.day, end.month, end.year)
+
+
+_COLON_ONLY = re.compile(r"\s*:\s*")  # "Đang giải quyết đến ngày 15/9/2024: 24"
+_LA_ONLY = re.compile(r"\s*la\s+")  # "tồn đến 31/12/2025 là 17" (at the period's end; at 30/6 it is another stock)
 
 
 def _closed_off(ctx: Ctx, after: str) -> bool:
