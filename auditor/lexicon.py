@@ -100,6 +100,7 @@ class ScopeSpec(_Strict):
     sentence_periods: list[str] = []
     stage_mentions: list[str] = []
     discourse_openers: list[str] = []
+    country_wholes: list[str] = []
     subject_leads: list[str] = []
     unit_lookalikes: list[str] = []
     group_not_after: list[str] = []
@@ -282,6 +283,7 @@ class Lexicon:
     summary_opener: re.Pattern
     own_period: re.Pattern
     discourse_opener: re.Pattern  # "Ngoài ra, …": words before a sentence's subject that name nothing
+    country_whole: re.Pattern  # "cả nước", "toàn quốc": the whole country, above any reporting unit
     subject_lead: re.Pattern  # "Hồ sơ của …": words before a body whose dossiers the sentence counts
     stage_mention: re.Pattern  # a stage of several years named anywhere in a sentence ("… cả giai đoạn đạt …")
     sentence_period: re.Pattern  # periods that hold for their sentence only, even opening a block ("Trong 05 năm, …")
@@ -739,6 +741,7 @@ def _scope_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         sentence_period=_at(sco.sentence_periods or ["(?!)"], a, f"{where}: scopes.sentence_periods"),
         stage_mention=_any(sco.stage_mentions or ["(?!)"], a, f"{where}: scopes.stage_mentions", scanning=True),
         discourse_opener=_at(sco.discourse_openers or ["(?!)"], a, f"{where}: scopes.discourse_openers"),
+        country_whole=_at(sco.country_wholes or ["(?!)"], a, f"{where}: scopes.country_wholes"),
         subject_lead=_at(sco.subject_leads or ["(?!)"], a, f"{where}: scopes.subject_leads"),
         unit_lookalikes=frozenset(sco.unit_lookalikes),
         group_not_after=_any(sco.group_not_after or ["(?!)"], a, f"{where}: scopes.group_not_after"),

@@ -12,7 +12,6 @@ from .context import Ctx
 _OPENER = re.compile(r"[^():;.]{0,90}?(?:(\()|(:)|\b(?:gom|la|bao gom)\b\s*:?)\s*")
 _PARENTHESISED_WORD = re.compile(r"\s*\([a-z ]{2,12}\)\s*,?")  # "04 (bốn), gồm …"
 _VA = re.compile(r"\s+(?:v[aà]|và)\s+")
-_UNIT_TYPES = {"xã", "phường", "thị", "huyện", "quận", "tỉnh", "thành", "thôn", "xóm", "ấp", "bản", "tổ", "khu"}  # "thị trấn", "thành phố" …
 
 
 def read_lists(ctx: Ctx) -> None:
@@ -72,7 +71,7 @@ def _node_lists(ctx: Ctx, node: Node) -> None:
             if _counts_in(ctx, body_start, body_start + len(body)) or ctx.total_word(body_start) \
                     or ctx.lex.aside_other_time.match(f, body_start):
                 continue  # a bracket or list holding figures is a breakdown or a note, not a list of names
-            items, alt = split_items(body, body_start, ctx.lex.name_with_va)
+            items, alt = split_items(body, body_start, ctx.lex.name_with_va, ctx.lex.scope_rx("unit"))
         if len(items) < 2:
             continue  # one name is no list to count
         if _lists_another_count(ctx, q, items, f[cm.start():cm.end()] if cm else ""):
@@ -115,7 +114,8 @@ def _counts_in(ctx: Ctx, a: int, b: int) -> bool:
                for x in ctx.between(a, b) if x.role not in ("date", "docref", "year", "marker"))
 
 
-def split_items(body: str, offset: int, named: re.Pattern | None = None) -> tuple[list[tuple[int, int]], int | None]:
+def split_items(body: str, offset: int, named: re.Pattern | None = None,
+                types: re.Pattern | None = None) -> tuple[list[tuple[int, int]], int | None]:
     """List items (split on ";" when present, else on ","), and the count of the other reading when
     the last "và" may either join two names or belong to one ("Sở Tài nguyên và Môi trường").
 
@@ -138,7 +138,7 @@ def split_items(body: str, offset: int, named: re.Pattern | None = None) -> tupl
         if named is not None:
             items = _joined_names(body, offset, items, named)
         items, continued = _continued(body, offset, items)
-    items, other = _last_va(body, offset, items, named)
+    items, other = _last_va(body, offset, items, named, types)
     return items, (len(items) + continued if other is None and continued else other)
 
 
@@ -161,7 +161,8 @@ def _continued(body: str, offset: int, items: list[tuple[int, int]]) -> tuple[li
     return out, joined
 
 
-def _last_va(body: str, offset: int, items: list[tuple[int, int]], named) -> tuple[list[tuple[int, int]], int | None]:
+def _last_va(body: str, offset: int, items: list[tuple[int, int]], named,
+             types: re.Pattern | None = None) -> tuple[list[tuple[int, int]], int | None]:
     """The last item's "và": two names, or one name holding it."""
     s, e = items[-1]
     last = body[s - offset:e - offset]
@@ -181,9 +182,12 @@ def _last_va(body: str, offset: int, items: list[tuple[int, int]], named) -> tup
         split, sure = False, True
     elif len(firsts) == 1 and head in firsts:  # every item opens with one type word: "Sở …", "xã …"
         # "… và Phòng Tài nguyên và Môi trường": the "và" before the type word joins the last two names
-        # ("xã An Phú, xã Hòa Lạc và thị trấn Tân Minh": another type word of the same kind of names splits too)
-        types = firsts | _UNIT_TYPES if firsts <= _UNIT_TYPES else firsts
-        typed = [v for v in _VA.finditer(last) if last[v.end():].split()[:1] and last[v.end():].split()[0].lower() in types]
+        # ("xã An Phú, xã Hòa Lạc và thị trấn Tân Minh": when the items open with a unit's type word, another one
+        # after "và" splits too)
+        units = types is not None and all(types.fullmatch(fold(w)) for w in firsts)
+        typed = [v for v in _VA.finditer(last) if last[v.end():].split()[:1] and (
+            last[v.end():].split()[0].lower() in firsts
+            or units and types.match(fold(" ".join(last[v.end():].split()[:2]).lower())) is not None)]
         if typed:
             m = typed[-1]
         split = bool(typed)

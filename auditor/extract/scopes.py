@@ -139,9 +139,10 @@ class Scopes:
         """Whether a whole ("toàn huyện", "toàn tỉnh", "cả nước") is one above the reporting unit's level."""
         level = self.ctx.report.header.level
         said = _levels_named(name)
-        if not level or not said and name not in _COUNTRY:
+        country = self.ctx.lex.country_whole.fullmatch(name) is not None
+        if not level or not said and not country:
             return False
-        return name in _COUNTRY or _LEVEL_RANK[said[0]] < _LEVEL_RANK.get(level, 0)
+        return country or _LEVEL_RANK[said[0]] < _LEVEL_RANK.get(level, 0)
 
     def _make(self, parent, kind, name, label, start, end) -> Scope:
         s = Scope(len(self.ctx.report.scopes), kind, name, label, parent, start, end)
@@ -174,7 +175,6 @@ _LEVEL_WORDS = {"province": {"tinh"}, "district": {"huyen", "quan", "thi", "than
 
 
 _LEVEL_RANK = {"province": 1, "district": 2, "commune": 3}
-_COUNTRY = {"ca nuoc", "toan quoc"}
 
 
 def _levels_named(name: str) -> list[str]:
