@@ -141,6 +141,7 @@ class RelationSpec(_Strict):
     whole_before_part_ends: list[str] = []
     parts_follow: list[str] = []
     breakdown_leads: list[str] = []
+    bases_before: list[str] = []
     named_total_gap: list[str]
     label_fillers: list[str]
     reason_after: list[str] = []
@@ -324,6 +325,7 @@ class Lexicon:
     whole_before_part_ends: tuple[str, ...]  # the words every whole_before_part form ends with
     parts_follow: re.Pattern
     breakdown_lead: re.Pattern  # "Phân theo lĩnh vực, số hồ sơ …:": a colon after it opens the list of parts
+    base_before: re.Pattern  # "… trên tổng số 1.897": the figure after it is what the one before is counted against
     named_total_gap: re.Pattern
     change_up: re.Pattern  # searched in the words before a change
     change_down: re.Pattern
@@ -790,6 +792,7 @@ def _relation_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         whole_before_part_ends=tuple(rel.whole_before_part_ends),
         parts_follow=_any(rel.parts_follow or ["(?!)"], a, f"{where}: relations.parts_follow"),
         breakdown_lead=_any(rel.breakdown_leads or ["(?!)"], a, f"{where}: relations.breakdown_leads"),
+        base_before=_any(rel.bases_before or ["(?!)"], a, f"{where}: relations.bases_before"),
         named_total_gap=_any(rel.named_total_gap, a, f"{where}: relations.named_total_gap"),
         change_up=_any(rel.change_up, a, f"{where}: relations.change_up", scanning=True),
         change_down=_any(rel.change_down, a, f"{where}: relations.change_down", scanning=True),

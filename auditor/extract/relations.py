@@ -75,18 +75,10 @@ class Relations:
         if unit in ("time", "money"):
             # "1 ngày làm việc (8 giờ), gồm 4 + 2 + 2 giờ", "1,25 tỷ đồng, gồm 850 triệu đồng …": days and hours,
             # "tỷ" and "triệu" are one unit only to a reader who converts
-            word = self._unit_word(total[-1])
-            return [p for p in parts if len(p) == len(total) and self.unit_of(p) == unit and self._unit_word(p[-1]) == word]
+            word = _unit_word(self.ctx, total[-1])
+            return [p for p in parts if len(p) == len(total) and self.unit_of(p) == unit and _unit_word(self.ctx, p[-1]) == word]
         return [p for p in parts if len(p) == len(total) and p[0].role != "delta"
                 and (self.unit_of(p) in (unit, None) or unit is None and self.unit_of(p) == "dossiers")]
-
-    def _unit_word(self, q: Quantity) -> str:
-        """The words of a figure's unit as written, its scale word first ("ty dong", "trieu", "gio")."""
-        f, lex = self.ctx.folded, self.ctx.lex
-        sm = lex.scale.match(f, q.end)
-        um = lex.any_unit.match(f, sm.end() if sm else q.end)
-        words = ((sm.group(0) if sm else "") + " " + (um.group(0) if um else "")).split()
-        return words[0] if words else ""
 
     # ---------------------------------------------------------------- "N, trong đó a, b"
     def marker_breakdowns(self, node: Node) -> None:
@@ -110,6 +102,8 @@ class Relations:
             if not before:
                 continue
             total = before[-1]
+            if len(before) >= 2 and ctx.lex.base_before.search(f, before[-2][-1].end, total[0].start):
+                total = before[-2]  # "1.642 dịch vụ … trên tổng số 1.897 TTHC (86,56%), trong đó: …": the base is no whole
             gap = f[total[-1].end:m.start()]
             if ";" in gap.rstrip(" ;") or ctx.lex.breakdown.search(gap):
                 continue
@@ -649,3 +643,12 @@ def _other_units(rel: Relations, total: Item, listed: list[Item], parts: list[It
     unit = rel.unit_of(total)
     kept = {id(p[0]) for p in parts}
     return any(id(it[0]) not in kept and it[0].role != "delta" and rel.unit_of(it) not in (None, unit) for it in listed)
+
+
+def _unit_word(ctx: Ctx, q: Quantity) -> str:
+    """The words of a figure's unit as written, its scale word first ("ty dong", "trieu", "gio")."""
+    f, lex = ctx.folded, ctx.lex
+    sm = lex.scale.match(f, q.end)
+    um = lex.any_unit.match(f, sm.end() if sm else q.end)
+    words = ((sm.group(0) if sm else "") + " " + (um.group(0) if um else "")).split()
+    return words[0] if words else ""
