@@ -136,7 +136,8 @@ def _lead_lines_apart(blocks: list[Node], text: str) -> list[Node]:
         last_of_a_list = b.kind == "item" and bool(out) and out[-1].kind == "item" and len(out[-1].lines) == 1 \
             and text[out[-1].lines[-1][0]:out[-1].lines[-1][1]].rstrip()[-1:] in (";", ".")
         cut = next((k for k in range(1, len(b.lines)) if b.kind == "item"
-                    and (end := text[b.lines[k - 1][0]:b.lines[k - 1][1]].rstrip()[-1:]) in (".", ";", "!", "?")
+                    and ((end := text[b.lines[k - 1][0]:b.lines[k - 1][1]].rstrip()[-1:]) in (".", ";", "!", "?")
+                         or k == 1 and end not in (",", ":"))  # "1. Kết quả … theo từng cấp⏎Cấp tỉnh:": a heading, then a lead
                     and (_LEAD_LINE.match(text, b.lines[k][0], b.lines[k][1])
                          or k == 1 and last_of_a_list and end == "." and text[b.lines[k][0]:b.lines[k][1]].lstrip()[:1].isupper())), None)
         if cut is None:
