@@ -213,9 +213,12 @@ class Labeller:
         for a, b in ctx.inline.asides_in(lo, q.start):
             # "Số hồ sơ trả lại (không đủ điều kiện giải quyết): 12": a bracket between a label and its figure
             # explains the label; the words inside it name nothing, unless a label reads across it
+            parts_named = ctx.lex.parts_follow.match(ctx.folded, a + 1) is not None
             a, b = a - lo, b - lo
-            if any(s < a and b < e for s, e, _ in cands) or not any(e <= a for _, e, _ in cands):
+            if not parts_named and (any(s < a and b < e for s, e, _ in cands) or not any(e <= a for _, e, _ in cands)):
                 continue
+            # ("Tổng số hồ sơ trong quý (gồm kỳ trước chuyển sang và tiếp nhận mới) là 967": the parts a bracket
+            # says the figure holds never name it)
             cands = [c for c in cands if not a <= c[0] < b]
         if not cands:
             return [], "", 0
