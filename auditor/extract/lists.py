@@ -69,8 +69,11 @@ def _node_lists(ctx: Ctx, node: Node) -> None:
             items, alt = [(c.body_start, c.end) for c in kids], None
         else:
             if _counts_in(ctx, body_start, body_start + len(body)) or ctx.total_word(body_start) \
-                    or ctx.lex.aside_other_time.match(f, body_start):
-                continue  # a bracket or list holding figures is a breakdown or a note, not a list of names
+                    or ctx.lex.aside_other_time.match(f, body_start) \
+                    or ctx.lex.average_before.search(f, body_start, body_start + len(body)):
+                # a bracket or list holding figures is a breakdown or a note, not a list of names; so is one holding
+                # an average ("3.543 số (bình quân 161 số/ngày làm việc, 22 ngày làm việc)")
+                continue
             items, alt = split_items(body, body_start, ctx.lex.name_with_va, ctx.lex.scope_rx("unit"))
         if len(items) < 2:
             continue  # one name is no list to count
