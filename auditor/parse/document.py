@@ -234,8 +234,18 @@ def _can_hold(parent: Node, child: Node, open_styles: list[str], text: str) -> b
         return True
     if c_rank:  # a numbered heading under a bullet only when indented deeper
         return False
+    if _lead_only(child, text):
+        # "- Tại UBND cấp huyện:⏎+ Tỷ lệ …: 57,30%.⏎* Cấp xã:⏎- Tổng số …": a lead in a new bullet style opens a section
+        # beside the one before, never under it or under its statements
+        return False
     # two bullet styles at the same indentation: the one met later is the deeper, unless it is already open
     return child.style not in open_styles
+
+
+def _lead_only(node: Node, text: str) -> bool:
+    """An item that is only a lead with its colon ("* Cấp xã:"), no figure of its own."""
+    words = text[node.body_start:node.end].strip()
+    return words.endswith(":") and "\n" not in words and not any(ch.isdigit() for ch in words)
 
 
 # "Nơi nhận:" opens the signature block; "PHỤ LỤC", "BIỂU MẪU", "Biểu số 01" open an appendix
