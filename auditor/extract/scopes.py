@@ -804,6 +804,12 @@ def _wholes_again(ctx: Ctx, sc: Scopes, base: Scope, node: Node, body_start: int
     province, apart."""
     f, inline = ctx.folded, ctx.inline
     around = ctx.node_scope.get(id(node.parent), sc.root) if node.parent is not None else sc.root
+    # a paragraph set under the last item of a list ("c) Đăng ký khai tử: …⏎⏎Tổng cộng tháng 11 xã tiếp nhận …"): the
+    # scope around the list, from its first sentence on
+    after_items = node.kind == "paragraph" and node.parent is not None and node.parent.kind == "item" \
+        and node.parent.parent is not None
+    if after_items:
+        around = ctx.node_scope.get(id(node.parent.parent), sc.root)
     whole = ctx.lex.scope_rx("whole")
     spans = []
     for cut in [body_start] + within(inline.sentence_cuts, body_start, end):
@@ -817,7 +823,7 @@ def _wholes_again(ctx: Ctx, sc: Scopes, base: Scope, node: Node, body_start: int
             spans.append((s, min(inline.sentence(s)[1], end), higher))
         elif own_whole:
             spans.append((s, min(inline.sentence(s)[1], end), sc.root))
-        elif around is not base and cut != body_start and (opener or named_whole):
+        elif around is not base and (cut != body_start or after_items) and (opener or named_whole):
             # … and "Toàn tỉnh tiếp nhận …" closing the item of the last level: the whole again
             spans.append((s, min(inline.sentence(s)[1], end), around))
     return spans
