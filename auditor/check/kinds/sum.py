@@ -350,8 +350,24 @@ def _identity(rule: Spec, ctx: Context, sf, lhs: Fact, present, assumed: list[st
         # dossiers for the whole only: the unit's returned ones are not zero, just not given
         return Outcome("skip", anchor.q.start, anchor.q.end, values, numbers, related, values["arithmetic"], scope=sf.scope,
                        reason=ctx.t(f"báo cáo không nêu {values['assumed']}", f"the report does not state {values['assumed']}"))
+    unread = _gap_is_an_unread_figure(ctx, [lhs] + [f for _, _, f in present], lhs.q.value - exact)
+    if unread is not None:
+        # "* Trực tuyến: 6.184; * Trực tiếp: 2.380; * Qua máy kiosk …: 465; * Qua bưu chính: 88" under 9.117: the sum
+        # falls short by exactly a figure among the parts that the reader did not name
+        return Outcome("skip", anchor.q.start, anchor.q.end, values, numbers, related, values["arithmetic"], scope=sf.scope,
+                       reason=ctx.t(f"thiếu đúng bằng {ctx.q(unread)}, một con số giữa các phần chưa đọc được là gì",
+                                    f"short by exactly {ctx.q(unread)}, a figure among the parts the reader could not name"))
     return Outcome("fail", anchor.q.start, anchor.q.end, values, numbers, related, values["arithmetic"], sure=sure,
                    scope=sf.scope)
+
+
+def _gap_is_an_unread_figure(ctx: Context, operands: list[Fact], gap) -> Quantity | None:
+    """A count standing among the operands, read under no key, whose value is the whole gap."""
+    if gap <= 0 or any(f.derived or f.label_at == "column" for f in operands):
+        return None
+    a, b = min(f.q.start for f in operands), max(f.q.end for f in operands)
+    return next((q for q in ctx.report.quantities if a < q.start < b and q.value == gap and not q.percent
+                 and q.role == "quantity" and q.unit in (None, "dossiers") and ctx.key_of(q) is None), None)
 
 
 def _stated_elsewhere(ctx: Context, sf: ScopeFacts, keys: list[str]) -> bool:
