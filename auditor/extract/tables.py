@@ -818,10 +818,11 @@ class _TableReader:
                  for r in lay.data if r.cells[lay.label].text} if not lay.rows_are_procedures else set()
         if lay.rows_are_fields:
             kinds.add("field")  # rows under a "Lĩnh vực" heading name fields without the word
-        while scope.parent is not None and scope.kind in ("level", "unit", "agency", "field", "group") and \
+        while scope.parent is not None and scope.kind in ("level", "unit", "agency", "field", "group", "own") and \
                 kinds & {"level", "unit", "agency", "field", "group"}:
-            if scope.kind == "level" and "level" not in kinds:
-                break  # the communes of "2. Cấp xã" are that level's rows: the table stays in it
+            if scope.kind in ("level", "own") and "level" not in kinds:
+                break  # the communes of "2. Cấp xã" are that level's rows: the table stays in it (a table of the
+                # levels lifts out of the own level's section: "Cấp tỉnh | Cấp huyện | Cấp xã | Toàn tỉnh")
             scope = scope.parent
         # a caption that names whose rows they are ("KẾT QUẢ … CẤP XÃ", "… tại Bộ phận Một cửa huyện") holds
         return _selection(self, _caption_scope(self, _departments_level(self, scope)))
