@@ -872,7 +872,7 @@ def _lead_lines(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list
     f = ctx.folded
     if f.count(":", start, end) < 2 or "\n" not in f[start:end]:
         return []
-    leads = [(s, _subject(ctx, s, line_end)) for pos, line_end in _lines(f, start, end)
+    leads = [(s, _subject(ctx, s, line_end) or _named_lead(ctx, s, line_end)) for pos, line_end in _lines(f, start, end)
              if _only_a_lead(ctx, pos, line_end) for s in (skip_marks(f, pos),)]
     if sum(1 for _, found in leads if found is not None) < 2:
         return []
@@ -884,6 +884,13 @@ def _lead_lines(ctx: Ctx, sc: Scopes, base: Scope, start: int, end: int) -> list
         if scope is not None and scope.kind != "other":
             out.append((s, nxt, scope))
     return out
+
+
+def _named_lead(ctx: Ctx, s: int, line_end: int) -> tuple[str, int] | None:
+    """A line "Cấp huyện:", "Lĩnh vực Đất đai:" that names a level, a unit, an agency, a group or a field."""
+    colon = ctx.folded.rfind(":", s, line_end)
+    found = classify(ctx, s, colon) if colon > s else None
+    return (found[1], colon) if found is not None and found[0] in ("level", "unit", "agency", "group", "field") else None
 
 
 _SUBJECT_WORDS = (2, 6)  # "Đăng ký thường trú 2.698 hồ sơ": a subject this long before its count
