@@ -103,6 +103,8 @@ def _failing_on_most_rows(checks: list[Check], report: Report, lang: str) -> Non
         return
     reason = (" The same check fails on most rows of this table: its columns may be misread." if lang == "en" else
               " Cùng phép kiểm tra này không đạt ở phần lớn các dòng của bảng: có thể các cột đã bị đọc sai.")
+    why_not = ("the same check fails on most rows of this table, its columns may be misread" if lang == "en" else
+               "cùng phép kiểm tra này không đạt ở phần lớn các dòng của bảng, có thể các cột đã bị đọc sai")
     told: set[tuple[str, int]] = set()
     for c in checks:
         key = in_table.get(id(c))
@@ -114,9 +116,7 @@ def _failing_on_most_rows(checks: list[Check], report: Report, lang: str) -> Non
             c.message = c.message + reason
         else:  # ... the other rows are not checked, rather than each told as a fault
             c.status, c.severity = "skip", "info"
-            c.message = (f"Could not check {c.code}: the same check fails on most rows of this table, its columns may be misread."
-                         if lang == "en" else f"Không kiểm tra được {c.code}: cùng phép kiểm tra này không đạt ở phần lớn "
-                         "các dòng của bảng, có thể các cột đã bị đọc sai.")
+            c.message = _not_checked(c.code, why_not, lang)
 
 
 def _contains(big: list[float], small: list[float]) -> bool:
@@ -152,9 +152,14 @@ def _check(rule, out: Outcome, ctx: Context, override: str | None) -> Check:
         if out.reason:
             message += f" {_sentence(out.reason)}."
     else:
-        message = ctx.t(f"Không kiểm tra được {rule.code}: {out.reason}.", f"Could not check {rule.code}: {out.reason}.")
+        message = _not_checked(rule.code, out.reason, ctx.lang)
     return Check(rule.code, rule.name, out.status, severity, out.start, out.end, _sentence(message), list(out.numbers),
                  list(out.related), out.arithmetic, where)
+
+
+def _not_checked(code: str, reason: str, lang: str) -> str:
+    """The message of a check that was not made, with the reason in the run's language."""
+    return f"Could not check {code}: {reason}." if lang == "en" else f"Không kiểm tra được {code}: {reason}."
 
 
 def _passed(rule, explain: tuple | None, values: dict, arithmetic: str, ctx: Context, where: str) -> tuple[str, str]:

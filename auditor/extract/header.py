@@ -23,14 +23,11 @@ def read_header(ctx: Ctx) -> None:
     h = ctx.report.header
     lex, f, text = ctx.lex, ctx.folded, ctx.text
     head_end = ctx.line_starts[HEADER_LINES] if len(ctx.line_starts) > HEADER_LINES else len(text)
-    lines = [ln for ln in f[:head_end].split("\n") if ln.strip()]
-    letterhead = _letterhead(lines[:8])
-    for ln in lines[:8]:
-        for lvl, rx in lex.report_level.items():
-            if rx.search(ln.strip("* ")):
-                h.level = h.level or lvl
+    lines = [ln for ln in f[:head_end].split("\n") if ln.strip()][:8]
+    levels = [[lvl for lvl, rx in lex.report_level.items() if rx.search(ln.strip("* "))] for ln in lines]
+    h.level = next((lvl for said in levels for lvl in said), None)
     # a letterhead naming the body above first ("UBND HUYỆN CHƯƠNG MỸ⏎UBND XÃ ĐÔNG SƠN"): the lower line issues
-    stacked = [lvl for ln in letterhead for lvl, rx in lex.report_level.items() if rx.search(ln.strip("* "))]
+    stacked = [lvl for said in levels[:_letterhead_length(lines)] for lvl in said]
     if len(stacked) >= 2:
         h.level = stacked[-1]
     for ln in text[:head_end].split("\n")[:8]:  # the line under "ỦY BAN NHÂN DÂN" naming the unit
@@ -83,14 +80,9 @@ def read_header(ctx: Ctx) -> None:
 _LETTERHEAD_END = re.compile(r"^\W*(?:s[o06]\s*:|bao cao\b|kinh gui\b)")
 
 
-def _letterhead(lines: list[str]) -> list[str]:
-    """The letterhead's lines: those before the number ("Số: …"), the title or the addressee."""
-    out = []
-    for ln in lines:
-        if _LETTERHEAD_END.match(ln):
-            break
-        out.append(ln)
-    return out
+def _letterhead_length(lines: list[str]) -> int:
+    """How many of the first lines are the letterhead's: those before the number ("Số: …"), the title or the addressee."""
+    return next((i for i, ln in enumerate(lines) if _LETTERHEAD_END.match(ln)), len(lines))
 
 
 def _subject_level(ctx: Ctx, head_end: int) -> str | None:

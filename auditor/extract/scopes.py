@@ -800,8 +800,8 @@ def _closed_by_brackets(ctx: Ctx, spans: list[tuple[int, int, Scope]]) -> list[t
 
 def _wholes_again(ctx: Ctx, sc: Scopes, base: Scope, node: Node, body_start: int, end: int) -> list[tuple[int, int, Scope]]:
     """"Như vậy, tổng số …" after the items of a list: the scope around the list; "Tính chung toàn huyện, …"
-    closing the section of the last level: the whole itself; "Toàn tỉnh tiếp nhận …" in a commune's report: the
-    province, apart."""
+    closing the section of the last level: the whole itself. ("Toàn tỉnh tiếp nhận …" in a commune's report is the
+    province's: a subject, read by _subjects.)"""
     f, inline = ctx.folded, ctx.inline
     around = ctx.node_scope.get(id(node.parent), sc.root) if node.parent is not None else sc.root
     # a paragraph set under the last item of a list ("c) Đăng ký khai tử: …⏎⏎Tổng cộng tháng 11 xã tiếp nhận …"): the
@@ -818,10 +818,7 @@ def _wholes_again(ctx: Ctx, sc: Scopes, base: Scope, node: Node, body_start: int
         named_whole = whole.match(f, skip_marks(f, opener.end()) if opener else s)
         own_whole = named_whole is not None and base.kind in _SUBJECT_KINDS and \
             _levels_named(named_whole.group(0)) == [ctx.report.header.level]  # "toàn huyện" in a district's report
-        higher = sc.of_words(base, named_whole.start(), named_whole.end(), lead=False) if named_whole else None
-        if higher is not None and higher is not base and higher.kind == "unit":
-            spans.append((s, min(inline.sentence(s)[1], end), higher))
-        elif own_whole:
+        if own_whole:
             spans.append((s, min(inline.sentence(s)[1], end), sc.root))
         elif around is not base and (cut != body_start or after_items) and (opener or named_whole):
             # … and "Toàn tỉnh tiếp nhận …" closing the item of the last level: the whole again
@@ -1026,7 +1023,7 @@ def _field_clauses(ctx: Ctx, sc: Scopes, base: Scope, cuts: list[int], end: int)
     spans = []
     for cut in cuts:
         s = skip_marks(f, cut)
-        if not f[cut - 1:cut] == ";" and not f[max(0, s - 2):s].strip().endswith(";") or not field.match(f, s):
+        if f[cut - 1:cut] != ";" and not f[max(0, s - 2):s].strip().endswith(";") or not field.match(f, s):
             continue
         b = min(ctx.inline.clause(s)[1], end)
         first = next((q.start for q in ctx.between(s, b) if q.role in ("quantity", "numerator")), b)

@@ -135,11 +135,8 @@ def _lead_lines_apart(blocks: list[Node], text: str) -> list[Node]:
         # the item before is one line closing with ";" or "." (a list of one-line items)
         last_of_a_list = b.kind == "item" and bool(out) and out[-1].kind == "item" and len(out[-1].lines) == 1 \
             and text[out[-1].lines[-1][0]:out[-1].lines[-1][1]].rstrip()[-1:] in (";", ".")
-        cut = next((k for k in range(1, len(b.lines)) if b.kind == "item"
-                    and ((end := text[b.lines[k - 1][0]:b.lines[k - 1][1]].rstrip()[-1:]) in (".", ";", "!", "?")
-                         or k == 1 and end not in (",", ":"))  # "1. Kết quả … theo từng cấp⏎Cấp tỉnh:": a heading, then a lead
-                    and (_LEAD_LINE.match(text, b.lines[k][0], b.lines[k][1])
-                         or k == 1 and last_of_a_list and end == "." and text[b.lines[k][0]:b.lines[k][1]].lstrip()[:1].isupper())), None)
+        cut = next((k for k in range(1, len(b.lines)) if _opens_apart(b, k, text, last_of_a_list)), None) \
+            if b.kind == "item" else None
         if cut is None:
             out.append(b)
             continue
@@ -240,6 +237,18 @@ def _can_hold(parent: Node, child: Node, open_styles: list[str], text: str) -> b
         return False
     # two bullet styles at the same indentation: the one met later is the deeper, unless it is already open
     return child.style not in open_styles
+
+
+def _opens_apart(b: Node, k: int, text: str, last_of_a_list: bool) -> bool:
+    """Whether line k of item b opens a paragraph of its own: a lead line after a finished sentence or right after
+    the item's heading line ("1. Kết quả … theo từng cấp⏎Cấp tỉnh:"), or a capitalised sentence after the last of a
+    list of one-line items."""
+    end = text[b.lines[k - 1][0]:b.lines[k - 1][1]].rstrip()[-1:]
+    if not (end in (".", ";", "!", "?") or k == 1 and end not in (",", ":")):
+        return False
+    line = text[b.lines[k][0]:b.lines[k][1]]
+    return _LEAD_LINE.match(text, b.lines[k][0], b.lines[k][1]) is not None \
+        or k == 1 and last_of_a_list and end == "." and line.lstrip()[:1].isupper()
 
 
 def _lead_only(node: Node, text: str) -> bool:
