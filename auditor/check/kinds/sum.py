@@ -21,6 +21,8 @@ from pydantic import Field, model_validator
 
 from ..expr import ExprError, parse_expr, signed_terms
 from ...facts import Breakdown, Fact, Quantity
+from ...lexicon import default_lexicon
+from ...source.normalize import fold
 from ...findings import Related
 from .base import Context, Outcome, RuleBase, ScopeFacts, leaves, numbers_of_fact
 
@@ -353,21 +355,36 @@ def _identity(rule: Spec, ctx: Context, sf, lhs: Fact, present, assumed: list[st
     unread = _gap_is_an_unread_figure(ctx, [lhs] + [f for _, _, f in present], lhs.q.value - exact)
     if unread is not None:
         # "* Trực tuyến: 6.184; * Trực tiếp: 2.380; * Qua máy kiosk …: 465; * Qua bưu chính: 88" under 9.117: the sum
-        # falls short by exactly a figure among the parts that the reader did not name
+        # falls short by exactly a figure among the parts that the reader did not name; or exceeds it by a decrease
+        reason = ctx.t(f"thiếu đúng bằng {ctx.q(unread)}, một con số giữa các phần chưa đọc được là gì",
+                       f"short by exactly {ctx.q(unread)}, a figure among the parts the reader could not name") \
+            if unread.role != "delta" else \
+            ctx.t(f"thừa đúng bằng {ctx.q(unread)}, số giảm nêu cùng các phần", f"over by exactly {ctx.q(unread)}, a decrease stated with the parts")
         return Outcome("skip", anchor.q.start, anchor.q.end, values, numbers, related, values["arithmetic"], scope=sf.scope,
-                       reason=ctx.t(f"thiếu đúng bằng {ctx.q(unread)}, một con số giữa các phần chưa đọc được là gì",
-                                    f"short by exactly {ctx.q(unread)}, a figure among the parts the reader could not name"))
+                       reason=reason)
     return Outcome("fail", anchor.q.start, anchor.q.end, values, numbers, related, values["arithmetic"], sure=sure,
                    scope=sf.scope)
 
 
 def _gap_is_an_unread_figure(ctx: Context, operands: list[Fact], gap) -> Quantity | None:
-    """A count standing among the operands, read under no key, whose value is the whole gap."""
-    if gap <= 0 or any(f.derived or f.label_at == "column" for f in operands):
+    """A count standing among the operands, read under no key, whose value is the whole gap; or, where the
+    parts exceed the total, a decrease stated with them ("287 (tháng trước chuyển sang 284, mới 06, giảm 03)":
+    a stock's flows, 284 + 6 − 3)."""
+    if gap == 0 or any(f.derived or f.label_at == "column" for f in operands):
         return None
     a, b = min(f.q.start for f in operands), max(f.q.end for f in operands)
-    return next((q for q in ctx.report.quantities if a < q.start < b and q.value == gap and not q.percent
-                 and q.role == "quantity" and q.unit in (None, "dossiers") and ctx.key_of(q) is None), None)
+    if gap > 0:
+        return next((q for q in ctx.report.quantities if a < q.start < b and q.value == gap and not q.percent
+                     and q.role == "quantity" and q.unit in (None, "dossiers") and ctx.key_of(q) is None), None)
+    text, down = ctx.report.text, default_lexicon().change_down
+    for q in ctx.report.quantities:
+        if a < q.start <= b + _DECREASE_REACH and q.value == -gap and not q.percent and q.role == "delta" \
+                and "\n" not in text[b:q.start] and down.search(fold(text[max(a, q.start - 12):q.start])):
+            return q
+    return None
+
+
+_DECREASE_REACH = 30  # a decrease stated right after the parts, in the same statement
 
 
 def _stated_elsewhere(ctx: Context, sf: ScopeFacts, keys: list[str]) -> bool:
