@@ -774,6 +774,8 @@ def _openers(ctx: Ctx, sc: Scopes) -> None:
         for scope, s, e in mentions:
             clause_start, clause_end = inline.clause(s)
             figures_before = [q for q in ctx.between(clause_start, s) if q.role in ("quantity", "numerator")]
+            if len(figures_before) >= 2 and figures_before[-1].unit == "units" and not f[figures_before[-1].end:s].strip():
+                continue  # "500 hồ sơ mới của 7 sở, ngành (…)": the units counted for the figure before, no scope after
             a = clause_start if lex.level_after.match(f, max(clause_start, s - 4), s) and figures_before else s
             alone = per_sentence[inline.sentence(s)[0]] == 1
             if alone and f[max(0, s - 4):s].rstrip().endswith(":"):
