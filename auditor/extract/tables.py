@@ -610,18 +610,25 @@ def _group_words(ctx: Ctx, table: Table, j: int) -> str:
     if _whole_words(ctx, own) is not None:
         return group  # the opening leaf names itself
     flat = not group.strip()
+    if not own:
+        return group  # a column with no heading of its own (a header set off its columns) is no part of the one before
+    bare_total = ctx.lex.total_row.match(own)
+    if bare_total is not None and len(own[bare_total.end():].strip(" :")) < 3:
+        return group  # "Số hồ sơ tiếp nhận: … | Mới tiếp nhận | Tổng số": the group's own total
     if flat and (len(own.split()) > 3 or ctx.lex.dossier_word.search(own) or ctx.lex.total_row.match(own)):
         return group  # "… | Mới tiếp nhận | Tổng số |": a total of its own, no part of the column before
     wholes = set(ctx.lex.parents.values())
     for k in range(j - 1, max(-1, j - 1 - _GROUP_SPAN), -1):  # bounded: a table of 40.000 columns stays linear
         if fold(table.group(k)) != group:
             break
-        leaf = fold(table.leaf(k)).strip()
+        leaf = _written_out(ctx.lex, fold(table.leaf(k))).strip()  # "Đang GQ"
         words = _whole_words(ctx, leaf, total_first=not flat)
         if words is not None:
             return words
-        if flat and any(a == 0 and b >= len(leaf) - 1 and c.key in wholes for a, b, c in ctx.lex.candidates(leaf)):
-            return leaf  # "Đang giải quyết | Trong hạn | Quá hạn": the heading names a whole of its own
+        if any(a == 0 and b >= len(leaf) - 1 and c.key in wholes for a, b, c in ctx.lex.candidates(leaf)):
+            # "Đang giải quyết | Trong hạn | Quá hạn": the heading names a whole of its own, in one row of headings
+            # or under a merged "Kết quả giải quyết" over both the resolved and the pending
+            return leaf
     return group
 
 
