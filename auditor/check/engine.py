@@ -106,8 +106,15 @@ def _failing_on_most_rows(checks: list[Check], report: Report, lang: str) -> Non
     why_not = ("the same check fails on most rows of this table, its columns may be misread" if lang == "en" else
                "cùng phép kiểm tra này không đạt ở phần lớn các dòng của bảng, có thể các cột đã bị đọc sai")
     told: set[tuple[str, int]] = set()
+    misread = {i for _, i in doubtful}
     for c in checks:
         key = in_table.get(id(c))
+        if c.status == "fail" and c.severity == "error" and key not in doubtful \
+                and _text_against_tables(c, tables, starts, misread):
+            # a text figure set against a row of such a table rests on the same reading of its columns
+            c.severity = "warning"
+            c.message = c.message + reason
+            continue
         if c.status != "fail" or key not in doubtful:
             continue
         if key not in told:  # one warning says so, at the table's first such row ...
@@ -117,6 +124,15 @@ def _failing_on_most_rows(checks: list[Check], report: Report, lang: str) -> Non
         else:  # ... the other rows are not checked, rather than each told as a fault
             c.status, c.severity = "skip", "info"
             c.message = _not_checked(c.code, why_not, lang)
+
+
+def _text_against_tables(c: Check, tables: list[tuple[int, int]], starts: list[int], which: set[int]) -> bool:
+    """Whether the check sets a figure of one of the tables `which` against one outside it (the text's)."""
+    inside = []
+    for pos in [c.start] + [r.start for r in c.related]:
+        i = bisect_right(starts, pos) - 1
+        inside.append(i if i >= 0 and pos < tables[i][1] else None)
+    return any(i in which for i in inside) and any(i is None or i not in which for i in inside)
 
 
 def _contains(big: list[float], small: list[float]) -> bool:

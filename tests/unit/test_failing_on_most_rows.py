@@ -40,3 +40,28 @@ def test_the_same_check_failing_on_most_rows_is_a_warning_with_its_reason():
     skipped = _skipped([("Xã An Phú", 130, 100, 18, 2), ("Xã Bình Lợi", 105, 80, 15, 0), ("Xã Tân Hòa", 89, 70, 9, 0),
                         ("Xã Long Mỹ", 70, 50, 10, 0)])
     assert len(skipped) == 3 and all("đọc sai" in c.message for c in skipped)
+
+
+def _text_vs_table(rows: list[tuple[str, int, int, int, int]], said: int) -> list:
+    lines = [f"{i}\t{name}\t{a}\t{b}\t{c}\t{d}" for i, (name, a, b, c, d) in enumerate(rows, 1)]
+    total = [sum(r[k] for r in rows) for k in range(1, 5)]
+    text = (f"Toàn huyện đã giải quyết {said} hồ sơ.\n\nPhụ lục: kết quả giải quyết theo đơn vị\n\n" + HEADER
+            + "\n".join(lines) + "\n\tTổng cộng\t" + "\t".join(map(str, total)) + "\n")
+    return [c for c in audit_text("t.txt", text, "utf-8", CATALOG, Selection(), "vi").checks
+            if c.code == "XR020" and c.status == "fail"]
+
+
+def test_text_against_a_table_whose_columns_seem_misread_is_a_warning():
+    # every row's resolved is 10 more than its parts: the table's columns are doubtful, and so is the text's
+    # figure set against its total row
+    rows = [("Xã An Phú", 130, 100, 18, 2), ("Xã Bình Lợi", 105, 80, 15, 0), ("Xã Tân Hòa", 89, 70, 9, 0),
+            ("Xã Long Mỹ", 70, 50, 10, 0)]
+    fails = _text_vs_table(rows, 390)
+    assert fails and all(c.severity == "warning" and "đọc sai" in c.message for c in fails)
+
+
+def test_text_against_a_table_that_adds_up_stays_an_error():
+    rows = [("Xã An Phú", 120, 100, 18, 2), ("Xã Bình Lợi", 95, 80, 15, 0), ("Xã Tân Hòa", 79, 70, 9, 0),
+            ("Xã Long Mỹ", 60, 50, 10, 0)]
+    fails = _text_vs_table(rows, 360)
+    assert [c.severity for c in fails] == ["error"]
