@@ -172,6 +172,7 @@ class TableSpec(_Strict):
     not_part_rows: list[str]
     ratio_headings: list[str]
     plan_headings: list[str]
+    average_headings: list[str] = []
     not_dossiers: list[str]
 
 
@@ -359,6 +360,7 @@ class Lexicon:
     respectively: re.Pattern
     dossier_word: re.Pattern
     plan_heading: re.Pattern
+    average_heading: re.Pattern
     ratio_heading: re.Pattern
     not_dossier_table: re.Pattern
     # dates, documents, ranks
@@ -835,6 +837,7 @@ def _other_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
                             f"{where}: tables.not_part_rows", tab.not_part_rows, a),
         ratio_heading=_any(tab.ratio_headings, a, f"{where}: tables.ratio_headings"),
         plan_heading=_any(tab.plan_headings, a, f"{where}: tables.plan_headings"),
+        average_heading=_any(tab.average_headings, a, f"{where}: tables.average_headings"),
         dossier_word=_any([r"\b{HS}\b"], a, f"{where}: aliases.HS"),
         not_dossier_table=_any(tab.not_dossiers, a, f"{where}: tables.not_dossiers"),
         issuer=_compile(spec.issuer, a, f"{where}: issuer"),

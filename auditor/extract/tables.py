@@ -516,6 +516,8 @@ def _column(ctx: Ctx, table: Table, j: int) -> Column:
         col.kind = "notes"
     elif lex.period_heading.search(heading):
         col.kind = "text"
+    elif lex.average_heading.search(heading) and not lex.percent_heading.search(heading):
+        col.kind = "ratio"  # "Bình quân người/xã", "Hồ sơ/1.000 dân": the total row's is the whole's own, no sum
     elif len(figures) < max(1, len(cells) // 2):
         col.kind = "text"
     elif lex.rank_heading.search(heading) or any("/" in c.text for c in figures) and lex.rank_heading.search(heading):
