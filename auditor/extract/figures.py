@@ -184,6 +184,8 @@ def _quantity(ctx: Ctx, r, mark: str, exact: bool) -> Quantity:
     um = lex.any_unit.match(f, sm.end() if sm else end)
     if um is None and not sm and (wm := _WRITTEN_OUT.match(f, end)):
         um = lex.any_unit.match(f, wm.end())  # "03 (ba) phản ánh": the number written out, then its unit
+    if um is not None and "\n" in um.group(0)[:len(um.group(0)) - len(um.group(0).lstrip())] and _last_cell(f, r.start):
+        um = None  # "Ấp Mỹ Thạnh    215    2,99⏎Ấp Mỹ Phú …": the next row's name, no unit of the row's last cell
     unit = lex.unit_of_group[um.lastgroup] if um else None
     if sm and unit is None and scale >= 1000 and lex.scale_money.match(f, sm.end()):
         unit = "money"
@@ -203,6 +205,13 @@ def _quantity(ctx: Ctx, r, mark: str, exact: bool) -> Quantity:
         if exact:
             q.tolerance = Decimal(0)  # "tròn 5 nghìn": exactly
     return q
+
+
+def _last_cell(f: str, start: int) -> bool:
+    """Whether the figure at `start` stands in a table's row: a cell gap (a tab, two spaces) before it on its line."""
+    line_start = f.rfind("\n", 0, start) + 1
+    line_start += len(f[line_start:start]) - len(f[line_start:start].lstrip())  # not the line's indent
+    return _CELL_GAP.search(f, line_start, start) is not None
 
 
 def _dates(ctx: Ctx, near: list[tuple[int, int]]) -> None:
