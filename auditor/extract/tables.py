@@ -135,7 +135,7 @@ _SAME_HEADING = 0.85  # how alike two OCR'd copies of one header read
 def _caption(ctx: Ctx, node: Node) -> str:
     """The words just before a table (its title, its unit) and its own header."""
     lo = max(0, node.start - 200)
-    prev = ctx.folded[lo:node.start]
+    prev = ctx.folded[lo:node.start].rstrip()  # a blank line between the title and the table ends no title
     cut = max(prev.rfind("\n\n"), 0)
     return prev[cut:]
 
