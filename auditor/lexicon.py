@@ -156,6 +156,7 @@ class TableSpec(_Strict):
     rank_headings: list[str]
     notes_headings: list[str]
     procedure_headings: list[str] = []
+    other_count_headings: list[str] = []
     provincial_rows: list[str] = []
     period_headings: list[str] = []
     stock_keys: list[str] = []
@@ -341,6 +342,7 @@ class Lexicon:
     rank_heading: re.Pattern
     notes_heading: re.Pattern
     procedure_heading: re.Pattern
+    other_count_heading: re.Pattern
     provincial_row: re.Pattern
     caption_title: re.Pattern  # "Bảng 1 -", "Biểu số 02.": what opens a table's title, before its words
     period_heading: re.Pattern  # a column naming each row's period ("Tháng" over "01/2026"): names, not figures
@@ -816,6 +818,7 @@ def _other_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         rank_heading=_any(tab.rank_headings, a, f"{where}: tables.rank_headings"),
         notes_heading=_any(tab.notes_headings, a, f"{where}: tables.notes_headings"),
         procedure_heading=_any(tab.procedure_headings or ["(?!)"], a, f"{where}: tables.procedure_headings"),
+        other_count_heading=_any(tab.other_count_headings or ["(?!)"], a, f"{where}: tables.other_count_headings"),
         provincial_row=_any(tab.provincial_rows or ["(?!)"], a, f"{where}: tables.provincial_rows"),
         period_heading=_any(tab.period_headings or ["(?!)"], a, f"{where}: tables.period_headings"),
         stock_keys=frozenset(tab.stock_keys),

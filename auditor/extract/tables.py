@@ -536,7 +536,9 @@ def _column(ctx: Ctx, table: Table, j: int) -> Column:
         col.unit = lex.unit_of_group[um.lastgroup]
     if lex.points_heading.search(heading) and col.kind in ("count", "delta"):  # "Điểm", "Tổng điểm"
         col.unit = "points"
-    if col.kind in ("count", "percent"):
+    if col.kind in ("count", "delta") and lex.other_count_heading.match(heading):
+        col.unit = "items"  # "Hộ đã nộp trực tuyến": households, whatever the words about dossiers after
+    if col.kind in ("count", "percent") and col.unit != "items":
         col.key = _column_key(ctx, _written_out(lex, _group_words(ctx, table, j)), _written_out(lex, fold(table.leaf(j))))
     return col
 
