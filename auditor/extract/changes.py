@@ -107,11 +107,21 @@ def _current(ctx: Ctx, d: Quantity, kind: str, s0: int, totals: set[int]) -> Qua
     for q in reversed(ctx.between(s0, d.start)):
         if q.role in _NOT_FIGURES or q.approx or _other_time(ctx, q) or id(q) in totals:
             continue
-        if _kind(q) == kind and (kind != "count" or not d.unit or q.unit == d.unit):
+        if _kind(q) == kind and (kind != "count" or not d.unit or q.unit == d.unit) and _same_scale(ctx, q, d):
             return q
         if kind != "rank":
             return None  # another figure stands between: the change may be of that one
     return None
+
+
+def _same_scale(ctx: Ctx, a: Quantity, b: Quantity) -> bool:
+    """Amounts of money written at one scale: "9.290.000 đồng, tăng 1,84 triệu đồng … (7.449.000 đồng)" sets a figure
+    in millions beside figures in đồng, which no sum of the figures as written relates."""
+    if a.unit != "money" and b.unit != "money":
+        return True
+    scale = ctx.lex.scale
+    ma, mb = scale.match(ctx.folded, a.end), scale.match(ctx.folded, b.end)
+    return (ma.lastgroup if ma else None) == (mb.lastgroup if mb else None)
 
 
 def _earlier(ctx: Ctx, d: Quantity, now: Quantity, kind: str, s0: int, s1: int, totals: set[int]) -> Quantity | None:
@@ -120,7 +130,7 @@ def _earlier(ctx: Ctx, d: Quantity, now: Quantity, kind: str, s0: int, s1: int, 
              and _other_time(ctx, q) and _kind(q) == kind and id(q) not in totals
              # "87,45 điểm … (quý II: 5/9)": a fraction or a figure of another unit is no earlier score
              and (q.role in ("numerator", "denominator")) == (now.role in ("numerator", "denominator"))
-             and (q.unit is None or now.unit is None or q.unit == now.unit)]
+             and (q.unit is None or now.unit is None or q.unit == now.unit) and _same_scale(ctx, q, d)]
     # "… tăng 38 so với tháng 4 (356) và tăng 93 so với cùng kỳ năm 2024 (301)": the bracket right after a change's
     # own "so với …" is its earlier figure, before any other
     ids = {id(q) for q in found}
