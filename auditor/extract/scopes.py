@@ -545,7 +545,7 @@ def _walk(ctx: Ctx, sc: Scopes, node: Node, scope: Scope, announced: bool = Fals
                 title = child.is_heading and not _lead_of_its_line(ctx, b) and id(child) not in named
                 own = _with_period(ctx, sc, sc.of_words(scope, a, b, lead=True, title=title) or scope, b)
             elif child.kind == "paragraph" and previous is not None and not _names_another(ctx, child) \
-                    and not _after_a_list_of_scopes(ctx, opened, child):
+                    and not _after_a_list_of_scopes(ctx, opened, child) and not _names_its_section(ctx, child, scope):
                 own = previous  # "- Bộ phận Một cửa cấp xã đã tiếp nhận …" then "Tỷ lệ … trực tuyến …"
         ctx.node_scope[id(child)] = own
         if child.kind == "item":
@@ -570,6 +570,21 @@ def _after_a_list_of_scopes(ctx: Ctx, opened: list[Scope], para: Node) -> bool:
 
 
 _BLANK_LINE_BEFORE = re.compile(r"\n[ \t]*\n[ \t]*$")
+
+
+def _names_its_section(ctx: Ctx, para: Node, section: Scope) -> bool:
+    """"2. Lĩnh vực đất đai" over "+ Chi nhánh khu vực I: …" … "+ Chi nhánh khu vực IV: …", then "Số hồ sơ đất đai giải
+    quyết quá hạn là 77 hồ sơ, chiếm 0,84% … của lĩnh vực": a paragraph whose first sentence names its section's field
+    again speaks for the field, not for the last item."""
+    if section.kind != "field":
+        return False
+    field_word = dict(ctx.lex.units).get("fields")
+    kind_word = field_word.match(section.name) if field_word is not None else None
+    name = section.name[kind_word.end():].strip() if kind_word else section.name  # "dat dai" of "linh vuc dat dai"
+    if len(name) < 3:
+        return False
+    first = ctx.folded[para.body_start:ctx.inline.sentence(para.body_start)[1]]
+    return re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", normal_name(first)) is not None
 
 
 _SUBJECT_KINDS = ("field", "group", "level", "unit", "agency")
