@@ -213,6 +213,14 @@ def _key_equals(rule: Spec, ctx: Context) -> Iterator[Outcome]:
                           values["arithmetic"], sure=base.sure and t.sure and not t.derived, scope=sf.scope)
 
 
+def _apart(a, b) -> bool:
+    """Two scopes of which neither holds the other ("* Giáo dục và Đào tạo: …", "* Văn hóa và Thông tin: …", even when
+    the reader could not name them): the same words in each speak of two things."""
+    if a is None or b is None or a is b:
+        return False
+    return a not in b.chain() and b not in a.chain()
+
+
 def _clauses(ctx: Context) -> Iterator[Outcome]:
     """The same clause, figures masked, stated twice in one scope with other figures."""
     seen: dict[tuple[int, str], object] = {}
@@ -224,7 +232,7 @@ def _clauses(ctx: Context) -> Iterator[Outcome]:
             scope = scope.parent
         key = (scope.id if scope else -1, c.shape)
         first = seen.setdefault(key, c)
-        if first is c or len(first.numbers) != len(c.numbers):
+        if first is c or len(first.numbers) != len(c.numbers) or _apart(first.scope, c.scope):
             continue
         diffs = [(a, b) for a, b in zip(first.numbers, c.numbers) if a.value != b.value]
         a, b = (diffs[0] if diffs else (first.numbers[0], c.numbers[0]))
