@@ -255,6 +255,13 @@ def test_B_one_changed_figure_is_caught_on_its_line(index, name, spec, data):
     assert changed.occurrences[index] == (name, line, value + delta) and value + delta > 0
     fails = failing(changed.text)
     note(f"changed {name} on line {line}: {value} -> {value + delta}\n" + _show(changed.text, fails))
+    if not fails and name == "dig":
+        # "111/110 hồ sơ, đạt tỷ lệ 99,09%": the rate fits the pair read the other way (110/111, cut to two places), so
+        # the fraction check says it could not decide; an honest "not checked" on that line, never a pass
+        starts = [0] + [i + 1 for i, ch in enumerate(changed.text) if ch == "\n"]
+        undecided = [c for c in audit(changed.text).checks if c.status == "skip" and bisect_right(starts, c.start) == line]
+        assert undecided and not any(c.status == "pass" and c.code == "PC001" for c in audit(changed.text).checks)
+        return
     assert fails, "no failing check after changing one figure"
     assert any(line == ln or line in rel for _, _, ln, rel, _ in fails), f"no failing check points at line {line}"
 
