@@ -105,8 +105,8 @@ def _current(ctx: Ctx, d: Quantity, kind: str, s0: int, totals: set[int]) -> Qua
     """The figure the change is of: the nearest one of its kind before it in the sentence, not in a
     bracket about another time."""
     for q in reversed(ctx.between(s0, d.start)):
-        if q.role in _NOT_FIGURES or q.approx or _other_time(ctx, q) or id(q) in totals:
-            continue
+        if q.role in _NOT_FIGURES or q.approx or _other_time(ctx, q) or id(q) in totals or q.role == "denominator":
+            continue  # ("đạt 19,43/22 điểm …, tăng 1,58 điểm": the change is of the score, not of its maximum)
         if _kind(q) == kind and (kind != "count" or not d.unit or q.unit == d.unit) and _same_scale(ctx, q, d):
             return q
         if kind != "rank":
@@ -130,6 +130,7 @@ def _earlier(ctx: Ctx, d: Quantity, now: Quantity, kind: str, s0: int, s1: int, 
              and _other_time(ctx, q) and _kind(q) == kind and id(q) not in totals
              # "87,45 điểm … (quý II: 5/9)": a fraction or a figure of another unit is no earlier score
              and (q.role in ("numerator", "denominator")) == (now.role in ("numerator", "denominator"))
+             and q.role != "denominator"  # "(năm 2023: 17,85/22 điểm)": the score then, not its maximum
              and (q.unit is None or now.unit is None or q.unit == now.unit) and _same_scale(ctx, q, d)]
     # "… tăng 38 so với tháng 4 (356) và tăng 93 so với cùng kỳ năm 2024 (301)": the bracket right after a change's
     # own "so với …" is its earlier figure, before any other

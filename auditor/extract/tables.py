@@ -593,6 +593,16 @@ def _keys_named_twice(ctx: Ctx, node: Node, table: Table, columns: list[Column])
     seen = Counter(c.key for c in columns if c.key and c.kind in ("count", "percent"))
     if not any(n > 1 for n in seen.values()):
         return
+    period = ctx.lex.scope_rx("period")
+    own = {c.j: frozenset(m.group(0) for m in period.finditer(fold(table.heading(c.j)))) for c in columns}
+    if any(len({own[c.j] for c in columns if c.key == key}) > 1 for key, n in seen.items() if n > 1):
+        # "TN mới T12 | Đã GQ T12 | TN mới cả năm | Trực tuyến cả năm", "Đã GQ tháng 8 | … | Đã GQ lũy kế": the same
+        # figure over two periods, told apart in the headings themselves; which is the text's is not known, and a
+        # column of the one period is no part of a column of the other
+        for c in columns:
+            if c.key and (seen[c.key] > 1 or own[c.j]):
+                c.key = None
+        return
     above_end = ctx.folded.rfind("\n", 0, node.start)
     above = ctx.folded[ctx.folded.rfind("\n", 0, max(0, above_end)) + 1:max(0, above_end)]
     groups = {fold(table.group(c.j)) for c in columns} | {above}
@@ -1055,8 +1065,8 @@ class _TableReader:
                 continue
             total = self.count(r, total_j)
             parts = [self.count(r, k) for k in part_js]
-            if total is None or any(p is None for p in parts):
-                continue
+            if total is None or any(p is None or len(p) != len(total) for p in parts):
+                continue  # ("13,80/18 | 14,84/18 | 1,04": a score out of its maximum beside a change of one figure)
             row_signs = signs if signs is not None else [1] + [self.sign(r, part_js[1])]
             self.ctx.report.breakdowns.append(Breakdown(total, parts, how, True, self.row_scope[id(r)], r.start, r.end,
                                                         signs=row_signs))

@@ -130,6 +130,8 @@ def run(rule: Spec, ctx: Context) -> Iterator[Outcome]:
 
 def _breakdown(bd: Breakdown, ctx: Context) -> Iterator[Outcome]:
     for pos in range(len(bd.total)):
+        if any(len(p) <= pos for p in bd.parts):
+            continue  # a part stated with fewer figures than its total: no pairing of them is said
         total = bd.total[pos]
         signs = bd.signs or [1] * len(bd.parts)
         parts = [(s, p[pos]) for s, p in zip(signs, bd.parts)]
