@@ -55,13 +55,13 @@ class Labeller:
         labels, at, end = self._before(q)
         if labels:
             labels, at, end = self._qualified(q, labels, at, end)
-        if labels and self._total_word_before(q) and (self._after_a_list(q) or self._after_named_units(q)):
+        if labels and _total_word_before(self.ctx, q) and (self._after_a_list(q) or self._after_named_units(q)):
             # "Huyện A (14 hồ sơ), Huyện B (16 hồ sơ) (tổng cộng 30 hồ sơ)": the sum of the list, no figure of
             # its own (and not the last unit's received)
             labels = []
         if labels and at == "before" and self._total_of_a_subject(q, labels):
             labels = []
-        if labels and q.role != "numerator" and (":" in ctx.folded[end:q.start] or self._total_word_before(q)):
+        if labels and q.role != "numerator" and (":" in ctx.folded[end:q.start] or _total_word_before(self.ctx, q)):
             # "Thanh toán trực tuyến: có 358 hồ sơ phát sinh phí, lệ phí, …": a topic before a colon names
             # the paragraph; the words right after the figure name the figure, when they name another key;
             # so do they after a bare total word ("…, tổng cộng 52 hồ sơ quá hạn")
@@ -139,9 +139,6 @@ class Labeller:
             return False
         named = {lab.key for _, _, lab in ctx.lex.candidates(f[s0:tm.start()])}
         return bool(named - {lab.key for lab in labels})
-
-    def _total_word_before(self, q: Quantity) -> bool:
-        return self.ctx.lex.total_word_end.search(self.ctx.folded, max(0, q.start - 16), q.start) is not None
 
     def _fraction_after(self, q: Quantity) -> None:
         """A fraction with no label before it: the rate named before its percentage gives the
@@ -224,6 +221,8 @@ class Labeller:
             return [], "", 0
         nearest = max(e for _, e, _ in cands)
         longest = max(e - s for s, e, _ in cands if e == nearest)
+        if _two_named(ctx, seg, cands, nearest - longest, q):
+            return [], "", 0
         return [lab for s, e, lab in cands if e == nearest and e - s == longest], "before", lo + nearest
 
     def _qualified(self, q: Quantity, labels, at: str, end: int):
@@ -327,6 +326,27 @@ class Labeller:
                 if fact is not None:
                     return fact.key
         return None
+
+
+def _total_word_before(ctx: Ctx, q: Quantity) -> bool:
+    return ctx.lex.total_word_end.search(ctx.folded, max(0, q.start - 16), q.start) is not None
+
+
+_JOINED = re.compile(r"\s*(?:,|\bva\b|\bhoac\b|/)\s*(?:[a-z]+\s+){0,3}")
+
+
+def _two_named(ctx: Ctx, seg: str, cands, start: int, q: Quantity) -> bool:
+    """"Số hồ sơ trả lại, công dân xin rút: 47 hồ sơ (trả lại 29, rút 18)": the words name two figures of one level
+    joined and the figure is broken down into them: their sum, no figure of either key (where the sum is all the
+    report gives, it is still read as the last one's)."""
+    if not any(bd.total and bd.total[0] is q for bd in ctx.report.breakdowns):
+        return False
+    last = [lab for s, e, lab in cands if s == start]
+    for s, e, lab in cands:
+        if e <= start and _JOINED.fullmatch(seg, e, start) and all(
+                lab.key != other.key and ctx.lex.parents.get(lab.key) == ctx.lex.parents.get(other.key) for other in last):
+            return True
+    return False
 
 
 def _words_before(ctx: Ctx, lo: int, end: int) -> str:
