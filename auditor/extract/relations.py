@@ -456,7 +456,8 @@ def _numerator(ctx: Ctx, rel: Relations, share: Share, i: int, c_start: int) -> 
             # "2,373 trong tổng số 3,297 hồ sơ (đạt 71.97%)": the base stands between
             pj = j - 1
             if pj >= 0 and qs[pj].start >= c_start and qs[pj].role == "quantity" and not qs[pj].percent \
-                    and lex.of_total.search(f, qs[pj].end, prev.start):
+                    and lex.of_total.search(f, qs[pj].end, prev.start) \
+                    and ctx.inline.sentence(qs[pj].start) == ctx.inline.sentence(prev.start):  # not "… 480 HS.⏎Trong số …"
                 share.numerator, share.denominator, share.via = qs[pj], prev, "of_total"
             return
     # "x%, tương đương 13,421 hồ sơ": the figure after

@@ -83,6 +83,8 @@ def _full_stop(text: str, i: int) -> bool:
     while j > 0 and text[j - 1].isalpha():
         j -= 1
     word = text[j:i]
+    if j >= 2 and text[j - 1] == " " and text[j - 2].isdigit():
+        return True  # "… là 480 HS. Trong số …": a unit after its figure ends the sentence, no abbreviated title
     return not (0 < len(word) <= _ABBREVIATION_MAX and word[0].isupper())
 
 
