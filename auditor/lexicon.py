@@ -128,6 +128,7 @@ class RelationSpec(_Strict):
     target_after: list[str] = []
     deducted_before: list[str] = []
     rate_includes: dict[str, list[str]] = {}
+    nested_includes: dict[str, dict[str, str]] = {}
     share_after: list[str]
     of_total: list[str]
     base_after: list[str]
@@ -314,6 +315,7 @@ class Lexicon:
     target_after: re.Pattern
     deducted_before: re.Pattern
     rate_includes: dict[str, tuple[str, ...]]
+    nested_includes: dict[str, dict[str, str]]
     share_after: re.Pattern
     of_total: re.Pattern
     base_after: re.Pattern
@@ -781,6 +783,7 @@ def _relation_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         target_after=_at(rel.target_after or ["(?!)"], a, f"{where}: relations.target_after"),
         deducted_before=_any(rel.deducted_before or ["(?!)"], a, f"{where}: relations.deducted_before"),
         rate_includes={k: tuple(v) for k, v in rel.rate_includes.items()},
+        nested_includes=rel.nested_includes,
         share_after=_at(rel.share_after, a, f"{where}: relations.share_after"),
         of_total=_any(rel.of_total, a, f"{where}: relations.of_total"),
         base_after=_at(rel.base_after, a, f"{where}: relations.base_after"),

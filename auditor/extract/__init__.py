@@ -20,7 +20,7 @@ from .clauses import read_clauses
 from .context import Ctx
 from .figures import inherit_units, mark_broken, mark_page_numbers, mark_respective, read_figures
 from .header import read_header, read_references
-from .labels import Labeller, fraction_facts, link_bases, prune_breakdowns, rate_facts, resolve_alternatives
+from .labels import Labeller, fraction_facts, link_bases, nested_includes, prune_breakdowns, rate_facts, resolve_alternatives
 from .lists import read_lists
 from .relations import partitions, read_relations, read_shares
 from .scopes import assign_scopes
@@ -54,6 +54,7 @@ def extract(path: str, text: str, encoding: str = "utf-8", lex: Lexicon | None =
     rate_facts(ctx)
     fraction_facts(ctx, labeller)
     resolve_alternatives(ctx)
+    nested_includes(ctx)
     link_bases(ctx, labeller)
     partitions(ctx)
     read_changes(ctx)

@@ -410,6 +410,29 @@ def _said_of_counted_units(ctx: Ctx, pos: int) -> bool:
     return any(q.unit in ("units", "fields") for q in ctx.between(start, pos))
 
 
+_OWN_BRACKET = re.compile(r"[^\S\n]*(?:[a-z]+[^\S\n]*){0,2}\(")  # "18.214 hồ sơ (", "18.214 ("
+
+
+def nested_includes(ctx: Ctx) -> None:
+    """"đúng thời hạn 18.214 hồ sơ (trước hạn 13.759)": a figure whose own bracket gives one smaller figure of the key it
+    may count with (relations.nested_includes) counts both: it takes the key of the two together."""
+    including = ctx.lex.nested_includes
+    if not including:
+        return
+    by_start = {fa.q.start: fa for fa in ctx.report.facts}
+    for fa in ctx.report.facts:
+        if fa.key not in including:
+            continue
+        m = _OWN_BRACKET.match(ctx.folded, fa.q.end)
+        aside = ctx.inline.aside(m.end()) if m is not None else None
+        if aside is None or aside[0] != m.end() - 1:
+            continue
+        inside = [by_start.get(q.start) for q in ctx.between(aside[0], aside[1]) if q.role == "quantity" and not q.percent]
+        if len(inside) == 1 and inside[0] is not None and inside[0].key in including[fa.key] \
+                and inside[0].q.value < fa.q.value:
+            fa.key = including[fa.key][inside[0].key]
+
+
 def resolve_alternatives(ctx: Ctx) -> None:
     """A fact read from words that fit several keys takes the key whose other statement it repeats,
     else the key its scope does not state yet."""

@@ -366,6 +366,12 @@ def _identity(rule: Spec, ctx: Context, sf, lhs: Fact, present, assumed: list[st
         # dossiers for the whole only: the unit's returned ones are not zero, just not given
         return Outcome("skip", anchor.q.start, anchor.q.end, values, numbers, related, values["arithmetic"], scope=sf.scope,
                        reason=ctx.t(f"báo cáo không nêu {values['assumed']}", f"the report does not state {values['assumed']}"))
+    together = {k for a in assumed for k in default_lexicon().nested_includes.get(a, {}).values()}
+    if assumed and exact < lhs.q.value and any(sf.stated_own(k) for k in together):
+        # "đúng thời hạn 18.214 hồ sơ (trước hạn 13.759)": the on-time ones are stated only together with the early ones
+        return Outcome("skip", anchor.q.start, anchor.q.end, values, numbers, related, values["arithmetic"], scope=sf.scope,
+                       reason=ctx.t(f"báo cáo chỉ nêu {values['assumed']} gộp với phần khác",
+                                    f"the report states {values['assumed']} only together with another part"))
     unread = _gap_is_an_unread_figure(ctx, [lhs] + [f for _, _, f in present], lhs.q.value - exact)
     if unread is not None:
         # "* Trực tuyến: 6.184; * Trực tiếp: 2.380; * Qua máy kiosk …: 465; * Qua bưu chính: 88" under 9.117: the sum
