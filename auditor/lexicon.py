@@ -129,6 +129,7 @@ class RelationSpec(_Strict):
     deducted_before: list[str] = []
     rate_includes: dict[str, list[str]] = {}
     nested_includes: dict[str, dict[str, str]] = {}
+    wholes_of_parts: dict[str, list[str]] = {}
     share_after: list[str]
     of_total: list[str]
     base_after: list[str]
@@ -316,6 +317,7 @@ class Lexicon:
     deducted_before: re.Pattern
     rate_includes: dict[str, tuple[str, ...]]
     nested_includes: dict[str, dict[str, str]]
+    wholes_of_parts: dict[str, frozenset[str]]
     share_after: re.Pattern
     of_total: re.Pattern
     base_after: re.Pattern
@@ -784,6 +786,7 @@ def _relation_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         deducted_before=_any(rel.deducted_before or ["(?!)"], a, f"{where}: relations.deducted_before"),
         rate_includes={k: tuple(v) for k, v in rel.rate_includes.items()},
         nested_includes=rel.nested_includes,
+        wholes_of_parts={k: frozenset(v) for k, v in rel.wholes_of_parts.items()},
         share_after=_at(rel.share_after, a, f"{where}: relations.share_after"),
         of_total=_any(rel.of_total, a, f"{where}: relations.of_total"),
         base_after=_at(rel.base_after, a, f"{where}: relations.base_after"),

@@ -20,7 +20,7 @@ from .clauses import read_clauses
 from .context import Ctx
 from .figures import inherit_units, mark_broken, mark_page_numbers, mark_respective, read_figures
 from .header import read_header, read_references
-from .labels import Labeller, fraction_facts, link_bases, nested_includes, prune_breakdowns, rate_facts, resolve_alternatives
+from .labels import Labeller, fraction_facts, link_bases, nested_includes, prune_breakdowns, wholes_of_parts, rate_facts, resolve_alternatives
 from .lists import read_lists
 from .relations import partitions, read_relations, read_shares
 from .scopes import assign_scopes
@@ -49,6 +49,7 @@ def extract(path: str, text: str, encoding: str = "utf-8", lex: Lexicon | None =
     read_shares(ctx, rel)
     labeller = Labeller(ctx, rel)
     labeller.run()
+    wholes_of_parts(ctx)
     text_about_rows(ctx)
     prune_breakdowns(ctx, labeller)
     rate_facts(ctx)

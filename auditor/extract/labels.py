@@ -433,6 +433,23 @@ def nested_includes(ctx: Ctx) -> None:
             fa.key = including[fa.key][inside[0].key]
 
 
+def wholes_of_parts(ctx: Ctx) -> None:
+    """"… quá hạn 11 hồ sơ (0,10%), gồm 8 hồ sơ đã giải quyết quá hạn và 03 hồ sơ đang giải quyết quá hạn": a figure
+    broken down into figures of exactly the keys a whole is made of (relations.wholes_of_parts) is that whole."""
+    wholes = ctx.lex.wholes_of_parts
+    if not wholes:
+        return
+    fact_of = {id(fa.q): fa for fa in ctx.report.facts}
+    for bd in ctx.report.breakdowns:
+        total = fact_of.get(id(bd.total[0])) if bd.total else None
+        keys = {fa.key for p in bd.parts if p and (fa := fact_of.get(id(p[0]))) is not None}
+        if total is None or len(keys) < 2 or total.key in wholes:
+            continue
+        whole = next((w for w, parts in wholes.items() if keys == parts and total.key in parts), None)
+        if whole is not None:
+            total.key = whole
+
+
 def resolve_alternatives(ctx: Ctx) -> None:
     """A fact read from words that fit several keys takes the key whose other statement it repeats,
     else the key its scope does not state yet."""
