@@ -93,12 +93,17 @@ def _failing_on_most_rows(checks: list[Check], report: Report, lang: str) -> Non
     starts = [a for a, _ in tables]
     in_table: dict[int, tuple[str, int]] = {}  # id(check) -> (its code, the table it was made in)
     tally: dict[tuple[str, int], list[int]] = {}
+    # ... or on most columns of one total row ("TOÀN TỈNH (A+B+C)" summed from a mix of subtotals and their rows)
+    by_row: dict[tuple[str, int, int], list[int]] = {}
+    lines = [i for i, ch in enumerate(report.text) if ch == "\n"]
     for c in checks:
         i = bisect_right(starts, c.start) - 1
         if i >= 0 and c.start < tables[i][1] and c.status in ("pass", "fail"):
             in_table[id(c)] = (c.code, i)
             tally.setdefault((c.code, i), [0, 0])[c.status == "fail"] += 1
+            by_row.setdefault((c.code, i, bisect_right(lines, c.start)), [0, 0])[c.status == "fail"] += 1
     doubtful = {key for key, (passed, failed) in tally.items() if failed >= _MOST_ROWS and failed > passed}
+    doubtful |= {(code, i) for (code, i, _), (passed, failed) in by_row.items() if failed >= _MOST_ROWS and failed > passed}
     if not doubtful:
         return
     reason = (" The same check fails on most rows of this table: its columns may be misread." if lang == "en" else

@@ -65,3 +65,23 @@ def test_text_against_a_table_that_adds_up_stays_an_error():
             ("Xã Long Mỹ", 60, 50, 10, 0)]
     fails = _text_vs_table(rows, 360)
     assert [c.severity for c in fails] == ["error"]
+
+
+def test_one_total_row_failing_in_most_columns_is_one_warning():
+    # a grand total summed from a mix of subtotals and their rows fails in every column of its row while the
+    # subtotals pass: one warning on that row says the rows may be misread, the other columns are not checked
+    from auditor.check.engine import _failing_on_most_rows
+    from auditor.extract import extract
+    from auditor.findings import Check
+    text = ("Bảng 1\nĐơn vị\tTiếp nhận\tĐã giải quyết\tĐang giải quyết\n"
+            "A\t10\t8\t2\nB\t20\t15\t5\nCộng\t60\t46\t14\n")
+    report = extract("t.txt", text)
+    row_of = lambda n: text.index(n)  # noqa: E731
+    passing = [Check("TB001", "table-total-row", "pass", "error", row_of("A\t"), row_of("A\t") + 1) for _ in range(5)]
+    failing = [Check("TB001", "table-total-row", "fail", "error", row_of("Cộng") + k, row_of("Cộng") + k + 1,
+                     message="Dòng tổng của bảng không bằng tổng các dòng.") for k in (5, 8, 11)]
+    checks = passing + failing
+    _failing_on_most_rows(checks, report, "vi")
+    assert [c.severity for c in failing] == ["warning", "info", "info"]
+    assert failing[0].status == "fail" and "đọc sai" in failing[0].message
+    assert [c.status for c in failing[1:]] == ["skip", "skip"]
