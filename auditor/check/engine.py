@@ -80,6 +80,7 @@ def _explained(checks: list[Check], bound_codes: set[str]) -> list[Check]:
     return out
 
 
+_NEWLINE = re.compile("\n")
 _MOST_ROWS = 3  # a check failing on this many rows of one table, and on most of the rows it was made on ...
 
 
@@ -95,7 +96,7 @@ def _failing_on_most_rows(checks: list[Check], report: Report, lang: str) -> Non
     tally: dict[tuple[str, int], list[int]] = {}
     # ... or on most columns of one total row ("TOÀN TỈNH (A+B+C)" summed from a mix of subtotals and their rows)
     by_row: dict[tuple[str, int, int], list[int]] = {}
-    lines = [i for i, ch in enumerate(report.text) if ch == "\n"]
+    lines = [m.start() for m in _NEWLINE.finditer(report.text)]
     for c in checks:
         i = bisect_right(starts, c.start) - 1
         if i >= 0 and c.start < tables[i][1] and c.status in ("pass", "fail"):

@@ -339,14 +339,11 @@ def _two_named(ctx: Ctx, seg: str, cands, start: int, q: Quantity) -> bool:
     """"Số hồ sơ trả lại, công dân xin rút: 47 hồ sơ (trả lại 29, rút 18)": the words name two figures of one level
     joined and the figure is broken down into them: their sum, no figure of either key (where the sum is all the
     report gives, it is still read as the last one's)."""
-    if not any(bd.total and bd.total[0] is q for bd in ctx.report.breakdowns):
-        return False
     last = [lab for s, e, lab in cands if s == start]
-    for s, e, lab in cands:
-        if e <= start and _JOINED.fullmatch(seg, e, start) and all(
-                lab.key != other.key and ctx.lex.parents.get(lab.key) == ctx.lex.parents.get(other.key) for other in last):
-            return True
-    return False
+    joined = any(e <= start and _JOINED.fullmatch(seg, e, start) and all(
+        lab.key != other.key and ctx.lex.parents.get(lab.key) == ctx.lex.parents.get(other.key) for other in last)
+        for s, e, lab in cands)
+    return joined and any(bd.total and bd.total[0] is q for bd in ctx.report.breakdowns)
 
 
 def _words_before(ctx: Ctx, lo: int, end: int) -> str:
