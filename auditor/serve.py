@@ -171,10 +171,10 @@ _W = {
 }
 
 
-def _give_back_memory() -> None:
-    """Hand the heap an audit freed back to the system. The audits run in a pool of threads, and glibc keeps an arena
-    per thread: what one request freed stays in its arena's pages, so a server that answered many uploads at once kept
-    their peak for good. malloc_trim is glibc's; elsewhere nothing is done."""
+def _memory_given_back(page: str) -> str:
+    """The answer, once the heap its audit freed is handed back to the system. The audits run in a pool of threads and
+    glibc keeps an arena per thread: what one request freed stays in its arena's pages, so a server that answered many
+    uploads at once kept their peak for good. malloc_trim is glibc's; elsewhere nothing is done."""
     global _TRIM
     if _TRIM is None:
         try:
@@ -184,6 +184,7 @@ def _give_back_memory() -> None:
             _TRIM = False
     if _TRIM:
         _TRIM(0)
+    return page
 
 
 _TRIM = None
@@ -554,9 +555,7 @@ def create_app(settings: Settings):
             page, json_text, csv_text = render_all(audits, lang)
             names = [a.path for a in audits]
             del audits
-            body = result_page(page, json_text, csv_text, names, lang)
-            _give_back_memory()
-            return body
+            return _memory_given_back(result_page(page, json_text, csv_text, names, lang))
         # one audit at a time: the core's caches are not made for threads, and the GIL would not
         # let two audits run at once anyway; waiting requests hold only their uploads
         if limiter is None:
