@@ -130,6 +130,7 @@ class RelationSpec(_Strict):
     rate_includes: dict[str, list[str]] = {}
     nested_includes: dict[str, dict[str, str]] = {}
     wholes_of_parts: dict[str, list[str]] = {}
+    label_joins: list[str] = []
     share_after: list[str]
     of_total: list[str]
     base_after: list[str]
@@ -318,6 +319,7 @@ class Lexicon:
     rate_includes: dict[str, tuple[str, ...]]
     nested_includes: dict[str, dict[str, str]]
     wholes_of_parts: dict[str, frozenset[str]]
+    label_join: re.Pattern  # fullmatched between the labels of two kinds named for one figure ("trả lại, rút")
     share_after: re.Pattern
     of_total: re.Pattern
     base_after: re.Pattern
@@ -787,6 +789,7 @@ def _relation_fields(spec: LexiconSpec, a: dict[str, str], where: str) -> dict:
         rate_includes={k: tuple(v) for k, v in rel.rate_includes.items()},
         nested_includes=rel.nested_includes,
         wholes_of_parts={k: frozenset(v) for k, v in rel.wholes_of_parts.items()},
+        label_join=_any(rel.label_joins or ["(?!)"], a, f"{where}: relations.label_joins"),
         share_after=_at(rel.share_after, a, f"{where}: relations.share_after"),
         of_total=_any(rel.of_total, a, f"{where}: relations.of_total"),
         base_after=_at(rel.base_after, a, f"{where}: relations.base_after"),

@@ -23,6 +23,7 @@ import sys
 import threading
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .arguments import fail as _fail, selection_of as _selection
@@ -174,20 +175,21 @@ _W = {
 def _memory_given_back(page: str) -> str:
     """The answer, once the heap its audit freed is handed back to the system. The audits run in a pool of threads and
     glibc keeps an arena per thread: what one request freed stays in its arena's pages, so a server that answered many
-    uploads at once kept their peak for good. malloc_trim is glibc's; elsewhere nothing is done."""
-    global _TRIM
-    if _TRIM is None:
-        try:
-            import ctypes
-            _TRIM = ctypes.CDLL("libc.so.6").malloc_trim
-        except (OSError, AttributeError):
-            _TRIM = False
-    if _TRIM:
-        _TRIM(0)
+    uploads at once kept their peak for good."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
     return page
 
 
-_TRIM = None
+@lru_cache(maxsize=1)
+def _malloc_trim():
+    """glibc's malloc_trim; None elsewhere."""
+    try:
+        import ctypes
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
 
 
 class BadRequest(Exception):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from ..facts import Report
 from ..findings import SEVERITY_ORDER, Check, Related
 from ..lexicon import default_lexicon
+from ..positions import LineIndex
 from .catalog import Catalog
 from .kinds import KINDS
 from .kinds.base import Context, Outcome, scope_table
@@ -80,7 +81,6 @@ def _explained(checks: list[Check], bound_codes: set[str]) -> list[Check]:
     return out
 
 
-_NEWLINE = re.compile("\n")
 _MOST_ROWS = 3  # a check failing on this many rows of one table, and on most of the rows it was made on ...
 
 
@@ -96,13 +96,13 @@ def _failing_on_most_rows(checks: list[Check], report: Report, lang: str) -> Non
     tally: dict[tuple[str, int], list[int]] = {}
     # ... or on most columns of one total row ("TOÀN TỈNH (A+B+C)" summed from a mix of subtotals and their rows)
     by_row: dict[tuple[str, int, int], list[int]] = {}
-    lines = [m.start() for m in _NEWLINE.finditer(report.text)]
+    lines = LineIndex(report.text)
     for c in checks:
         i = bisect_right(starts, c.start) - 1
         if i >= 0 and c.start < tables[i][1] and c.status in ("pass", "fail"):
             in_table[id(c)] = (c.code, i)
             tally.setdefault((c.code, i), [0, 0])[c.status == "fail"] += 1
-            by_row.setdefault((c.code, i, bisect_right(lines, c.start)), [0, 0])[c.status == "fail"] += 1
+            by_row.setdefault((c.code, i, lines.line_col(c.start)[0]), [0, 0])[c.status == "fail"] += 1
     doubtful = {key for key, (passed, failed) in tally.items() if failed >= _MOST_ROWS and failed > passed}
     doubtful |= {(code, i) for (code, i, _), (passed, failed) in by_row.items() if failed >= _MOST_ROWS and failed > passed}
     if not doubtful:

@@ -49,7 +49,7 @@ def extract(path: str, text: str, encoding: str = "utf-8", lex: Lexicon | None =
     read_shares(ctx, rel)
     labeller = Labeller(ctx, rel)
     labeller.run()
-    wholes_of_parts(ctx)
+    wholes_of_parts(ctx, labeller)
     text_about_rows(ctx)
     prune_breakdowns(ctx, labeller)
     rate_facts(ctx)

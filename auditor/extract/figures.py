@@ -179,14 +179,14 @@ def _quantity(ctx: Ctx, r, mark: str, exact: bool) -> Quantity:
     end = r.end
     scale = 1
     sm = None if r.percent else lex.scale.match(f, end)
-    if sm is not None and "\n" in sm.group(0)[:len(sm.group(0)) - len(sm.group(0).lstrip())] and _last_cell(ctx.text, r.start):
+    if _on_the_next_row(sm, ctx.text, r.start):
         sm = None  # "Đang giai quyet  650  620  1.270⏎Ty 1¢ dung han": the next row's "Tỷ lệ", no billions
     if sm:
         scale = lex.scale_of[sm.lastgroup]
     um = lex.any_unit.match(f, sm.end() if sm else end)
     if um is None and not sm and (wm := _WRITTEN_OUT.match(f, end)):
         um = lex.any_unit.match(f, wm.end())  # "03 (ba) phản ánh": the number written out, then its unit
-    if um is not None and "\n" in um.group(0)[:len(um.group(0)) - len(um.group(0).lstrip())] and _last_cell(ctx.text, r.start):
+    if _on_the_next_row(um, ctx.text, r.start):
         um = None  # "Ấp Mỹ Thạnh    215    2,99⏎Ấp Mỹ Phú …": the next row's name, no unit of the row's last cell
     unit = lex.unit_of_group[um.lastgroup] if um else None
     if sm and unit is None and scale >= 1000 and lex.scale_money.match(f, sm.end()):
@@ -209,10 +209,12 @@ def _quantity(ctx: Ctx, r, mark: str, exact: bool) -> Quantity:
     return q
 
 
-def _last_cell(text: str, start: int) -> bool:
-    """Whether the figure at `start` ends a table's row of figures: another figure and a cell gap (a tab, two spaces)
-    before it on its line (in the text as written: the folded text has no tabs). ("Số hồ sơ đã giải quyết:⇥1,330" is
-    one figure after its label, no row of cells.)"""
+def _on_the_next_row(m: re.Match | None, text: str, start: int) -> bool:
+    """Whether words matched after the figure at `start` open the next line while the figure ends a table's row of
+    figures: another figure and a cell gap (a tab, two spaces) before it on its line, in the text as written (the
+    folded text has no tabs). ("Số hồ sơ đã giải quyết:⇥1,330" is one figure after its label, no row of cells.)"""
+    if m is None or "\n" not in m.group(0)[:len(m.group(0)) - len(m.group(0).lstrip())]:
+        return False
     line_start = text.rfind("\n", 0, start) + 1
     line_start += len(text[line_start:start]) - len(text[line_start:start].lstrip())  # not the line's indent
     before = text[line_start:start]

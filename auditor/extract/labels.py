@@ -332,15 +332,12 @@ def _total_word_before(ctx: Ctx, q: Quantity) -> bool:
     return ctx.lex.total_word_end.search(ctx.folded, max(0, q.start - 16), q.start) is not None
 
 
-_JOINED = re.compile(r"\s*(?:,|\bva\b|\bhoac\b|/)\s*(?:[a-z]+\s+){0,3}")
-
-
 def _two_named(ctx: Ctx, seg: str, cands, start: int, q: Quantity) -> bool:
     """"Số hồ sơ trả lại, công dân xin rút: 47 hồ sơ (trả lại 29, rút 18)": the words name two figures of one level
     joined and the figure is broken down into them: their sum, no figure of either key (where the sum is all the
     report gives, it is still read as the last one's)."""
     last = [lab for s, e, lab in cands if s == start]
-    joined = any(e <= start and _JOINED.fullmatch(seg, e, start) and all(
+    joined = any(e <= start and ctx.lex.label_join.fullmatch(seg, e, start) and all(
         lab.key != other.key and ctx.lex.parents.get(lab.key) == ctx.lex.parents.get(other.key) for other in last)
         for s, e, lab in cands)
     return joined and any(bd.total and bd.total[0] is q for bd in ctx.report.breakdowns)
@@ -430,13 +427,13 @@ def nested_includes(ctx: Ctx) -> None:
             fa.key = including[fa.key][inside[0].key]
 
 
-def wholes_of_parts(ctx: Ctx) -> None:
+def wholes_of_parts(ctx: Ctx, labeller: Labeller) -> None:
     """"… quá hạn 11 hồ sơ (0,10%), gồm 8 hồ sơ đã giải quyết quá hạn và 03 hồ sơ đang giải quyết quá hạn": a figure
     broken down into figures of exactly the keys a whole is made of (relations.wholes_of_parts) is that whole."""
     wholes = ctx.lex.wholes_of_parts
     if not wholes:
         return
-    fact_of = {id(fa.q): fa for fa in ctx.report.facts}
+    fact_of = labeller.fact_of
     for bd in ctx.report.breakdowns:
         total = fact_of.get(id(bd.total[0])) if bd.total else None
         keys = {fa.key for p in bd.parts if p and (fa := fact_of.get(id(p[0]))) is not None}

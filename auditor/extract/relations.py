@@ -92,10 +92,10 @@ class Relations:
                 lo = max(lo, aside[0])
             before = self.items(lo, m.start(), depth_of=aside)
             if not before and aside is not None:  # "N (trong đó a, b)": the total stands before the bracket
-                lo = max(start, aside[0] - _TOTAL_GAP)
+                # (not across the full stop of a bracket on a line of its own: "… 391.027 hồ sơ.⏎(Theo cấp: …)"; right
+                # after it on the same line it still is: "là: 51 thủ tục. (Trong đó: …)")
                 opened = inline.sentence(aside[0])[0]
-                if "\n" in f[opened:aside[0]]:
-                    lo = max(lo, opened)  # "… 391.027 hồ sơ.⏎(Theo cấp: …)": a bracket on a line of its own ("là: 51 thủ tục. (Trong đó: …)" still)
+                lo = max(start, aside[0] - _TOTAL_GAP, opened if "\n" in f[opened:aside[0]] else 0)
                 before = self.items(lo, aside[0], depth_of=inline.aside(aside[0]))
             elif not before and not f[s_start:m.start()].strip(" ("):
                 # "… 2.528/2.532 hồ sơ. Phát sinh ở lĩnh vực: …": a sentence opening with the marker breaks

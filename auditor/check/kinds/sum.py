@@ -98,11 +98,11 @@ def interval(q: Quantity, as_share: bool = False) -> tuple[Decimal, Decimal]:
     return (v - t, v + t) if t else (v, v)
 
 
-def _rounding(q: Quantity) -> Decimal:
-    """Half the last place of an amount written with decimals (no share, no scaled count): what rounding it hides."""
+def _last_place(q: Quantity) -> Decimal:
+    """One step of the last place of an amount written with decimals (no share, no scaled count)."""
     if q.percent or not q.decimals or q.tolerance:
         return Decimal(0)
-    return _HALF_STEPS[min(q.decimals, len(_HALF_STEPS) - 1)]
+    return _STEPS[min(q.decimals, len(_STEPS) - 1)]
 
 
 def _sum(items: list[tuple[int, Quantity]], as_share: bool) -> tuple[Decimal, Decimal, Decimal]:
@@ -139,11 +139,6 @@ def _breakdown(bd: Breakdown, ctx: Context) -> Iterator[Outcome]:
             continue
         lo, hi, exact = _sum(parts, bd.total_is_percent)
         target = (Decimal(100), Decimal(100)) if bd.total_is_percent and not total.percent else interval(total)
-        # amounts rounded to the places written ("2,99 | 1,64 | … | 15,24" triệu đồng): a money column's total is often
-        # rounded from the unrounded sum, so a sum that misses by one step of the last place is no sure fault (an
-        # index's published total is its components' sum: a larger miss stays an error)
-        step = Decimal(0) if bd.total_is_percent else max((_rounding(q) for _, q in parts + [(1, total)]), default=Decimal(0)) * 2
-        within_rounding = step > 0 and abs(exact - total.value) <= step
         if bd.total_is_percent and total.percent:
             # a rate now against the rate before and its change: each rounded or truncated as written
             target = interval(total, True) if bd.how == "change" else (total.value, total.value)
@@ -174,6 +169,11 @@ def _breakdown(bd: Breakdown, ctx: Context) -> Iterator[Outcome]:
             explicit = bd.complete or bd.how in _COMPLETE_SHAPES or (exact > total.value and bd.how != "stated_sum")
             # rows well short of a total the text gave before the table may list only some parts
             short = exact < total.value * (1 - _MISSING_ROWS)
+            # amounts rounded to the places written ("2,99 | 1,64 | … | 15,24" triệu đồng): a money column's total is often
+            # rounded from the unrounded sum, so a sum that misses by one step of the last place is no sure fault (an
+            # index's published total is its components' sum: a larger miss stays an error)
+            step = Decimal(0) if bd.total_is_percent else max(_last_place(q) for q in [total] + [q for _, q in parts])
+            within_rounding = step > 0 and abs(exact - total.value) <= step
             yield Outcome("fail", start, end, values, numbers, related, values["arithmetic"],
                           sure=sure and explicit and not within_rounding and not (bd.gaps and exact < total.value)
                           and not (short and bd.how == "table_column" and _restated(ctx, total)), scope=bd.scope)
